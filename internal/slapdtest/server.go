@@ -1,0 +1,229 @@
+package slapdtest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Options change what Start sets up. The zero value is the standard server:
+// a good certificate and the standard fixture.
+type Options struct {
+	Cert      CertKind // the server certificate to present
+	NoFixture bool     // load only the base entry and OUs' parent, no users
+	BulkUsers int      // extra users under ou=bulk (benchmarks, large results)
+	ExtraLDIF string   // more entries, loaded after the fixture
+}
+
+// Server is a running private slapd.
+type Server struct {
+	URL      string // ldap://127.0.0.1:PORT (StartTLS available)
+	LDAPSURL string // ldaps://127.0.0.1:PORT
+	Host     string // 127.0.0.1
+	Port     int    // plain LDAP port
+	TLSPort  int    // LDAPS port
+	CAFile   string // PEM of the CA that signed the server certificate
+	BaseDN   string
+	AdminDN  string
+	// AdminPassword is the rootdn password.
+	AdminPassword string
+	Fixture       *Fixture // nil with Options.NoFixture
+	Dir           string   // the server's private directory
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	done   chan struct{}
+	stderr *bytes.Buffer
+	cfgDir string
+}
+
+// Start starts a private slapd with the standard fixture; it is stopped when
+// the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartWith(t, Options{})
+}
+
+// StartWith starts a private slapd with the given options; it is stopped when
+// the test ends. Any failure fails the test with slapd's own words.
+func StartWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	EnsureInstalled(t)
+	dir, err := os.MkdirTemp("", "ldapwiz-slapd-")
+	if err != nil {
+		t.Fatalf("slapdtest: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	s, err := setup(dir, opts)
+	if err != nil {
+		t.Fatalf("slapdtest: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	var startErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		if startErr = s.pickPortsAndStart(); startErr == nil {
+			return s
+		}
+	}
+	t.Fatalf("slapdtest: slapd did not start: %v", startErr)
+	return nil
+}
+
+func setup(dir string, opts Options) (*Server, error) {
+	certs, err := GenerateCerts(dir, opts.Cert)
+	if err != nil {
+		return nil, fmt.Errorf("certificates: %v", err)
+	}
+	s := &Server{
+		Host: "127.0.0.1", CAFile: certs.CAFile, BaseDN: BaseDN, AdminDN: AdminDN,
+		AdminPassword: AdminPassword, Dir: dir, cfgDir: filepath.Join(dir, "slapd.d"),
+	}
+	for _, d := range []string{s.cfgDir, filepath.Join(dir, "data")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	cfg := filepath.Join(dir, "config.ldif")
+	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs)), 0o600); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command(SlapaddPath, "-n0", "-F", s.cfgDir, "-l", cfg).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("slapadd cn=config: %v: %s", err, out)
+	}
+	var data string
+	if opts.NoFixture {
+		data = "dn: " + BaseDN + "\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example Corp\n\n" +
+			"dn: ou=people," + BaseDN + "\nobjectClass: organizationalUnit\nou: people\n\n" +
+			"dn: ou=groups," + BaseDN + "\nobjectClass: organizationalUnit\nou: groups\n\n"
+	} else {
+		s.Fixture = NewFixture()
+		data = s.Fixture.LDIF()
+	}
+	if opts.BulkUsers > 0 {
+		data += BulkLDIF(opts.BulkUsers)
+	}
+	data += opts.ExtraLDIF
+	dataFile := filepath.Join(dir, "data.ldif")
+	if err := os.WriteFile(dataFile, []byte(data), 0o600); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command(SlapaddPath, "-q", "-n1", "-F", s.cfgDir, "-l", dataFile).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("slapadd data: %v: %s", err, tail(out))
+	}
+	return s, nil
+}
+
+func (s *Server) pickPortsAndStart() error {
+	p1, err := freePort()
+	if err != nil {
+		return err
+	}
+	p2, err := freePort()
+	if err != nil {
+		return err
+	}
+	s.Port, s.TLSPort = p1, p2
+	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", p1)
+	s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", p2)
+	return s.Restart()
+}
+
+// Restart starts slapd again on the same ports with the same data, after
+// Stop (fault tests: the directory goes away mid-sync and comes back).
+func (s *Server) Restart() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return fmt.Errorf("slapd is already running (pid %d)", s.cmd.Process.Pid)
+	}
+	urls := fmt.Sprintf("ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/", s.Port, s.TLSPort)
+	cmd := exec.Command(SlapdPath, "-F", s.cfgDir, "-h", urls, "-d", "0")
+	s.stderr = &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start slapd: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		select {
+		case <-done:
+			return fmt.Errorf("slapd exited at start: %s", tail(s.stderr.Bytes()))
+		default:
+		}
+		if dialOK(s.Port) && dialOK(s.TLSPort) {
+			s.cmd, s.done = cmd, done
+			return nil
+		}
+		if time.Now().After(deadline) {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+			return fmt.Errorf("slapd did not answer on ports %d/%d within 15s: %s", s.Port, s.TLSPort, tail(s.stderr.Bytes()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills slapd (by PID, its whole process group) and waits for it to
+// exit. It is safe to call more than once.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.done
+	s.cmd, s.done = nil, nil
+}
+
+// PID returns slapd's process id, or 0 when it is stopped.
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// LdapsearchArgs returns the ldap-utils arguments that reach this server as
+// the admin over plain LDAP: "-x -H URL -D DN -w PW".
+func (s *Server) LdapsearchArgs() []string {
+	return []string{"-x", "-H", s.URL, "-D", s.AdminDN, "-w", s.AdminPassword}
+}
+
+func dialOK(port int) bool {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tail(b []byte) string {
+	if len(b) > 3000 {
+		b = b[len(b)-3000:]
+	}
+	return string(b)
+}

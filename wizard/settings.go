@@ -1,0 +1,165 @@
+// Package wizard holds the ldapwiz settings model, its presets and validation,
+// and the synchronization planner and applier. It knows nothing about the UI.
+package wizard
+
+// Settings is the whole ldapwiz configuration, as stored in ldapwiz.toml.
+//
+// Each field carries a `toml` tag (its key) and a `comment` tag: the one line
+// written above the key when the file is saved, so a person can edit it by hand.
+// Durations and limits are kept as the strings the user wrote ("10s", "10%") so
+// that loading and saving an unchanged file changes nothing but formatting;
+// the accessor methods parse them.
+type Settings struct {
+	Connection Connection    `toml:"connection" comment:"How ldapwiz reaches the directory and authenticates to it."`
+	Users      Users         `toml:"users" comment:"Where users live in the directory and how their attributes map to the store."`
+	Groups     Groups        `toml:"groups" comment:"Where groups live in the directory and how membership is expressed."`
+	Sync       Sync          `toml:"sync" comment:"Which direction changes flow, who wins conflicts, and safety limits."`
+	Enrollment Enrollment    `toml:"enrollment" comment:"Secure remote enrollment for users created by a sync."`
+	SMTP       SMTP          `toml:"smtp" comment:"Mail server for enrollment invitations (needed by enrollment.auto_invite)."`
+	Store      StoreSettings `toml:"store" comment:"The application's user database."`
+}
+
+// Connection holds the [connection] settings.
+type Connection struct {
+	URL              string `toml:"url" comment:"Directory URL: ldap://host (port 389, StartTLS optional) or ldaps://host (port 636)."`
+	StartTLS         bool   `toml:"start_tls" comment:"Upgrade an ldap:// connection to TLS with StartTLS (not with ldaps://)."`
+	ActiveDirectory  bool   `toml:"active_directory" comment:"The server is Microsoft Active Directory (or Samba AD)."`
+	VerifyTLS        bool   `toml:"verify_tls" comment:"Verify the server's TLS certificate. Turning this off is unsafe."`
+	CAFile           string `toml:"ca_file" comment:"PEM file with the CA certificate(s) to trust; empty uses the system roots."`
+	BindDN           string `toml:"bind_dn" comment:"DN (or, on Active Directory, user@domain) of the service account ldapwiz binds as."`
+	BindPasswordFile string `toml:"bind_password_file" comment:"File holding the bind password (one of bind_password_file, bind_password_env, bind_password)."`
+	BindPasswordEnv  string `toml:"bind_password_env" comment:"Name of an environment variable holding the bind password."`
+	BindPassword     string `toml:"bind_password" comment:"The bind password inline (discouraged: prefer bind_password_file)."`
+	Timeout          string `toml:"timeout" comment:"Connect and operation timeout, e.g. \"10s\"."`
+	PageSize         int    `toml:"page_size" comment:"Entries per page in paged searches (1-10000)."`
+}
+
+// Users holds the [users] settings.
+type Users struct {
+	SearchBase              string         `toml:"search_base" comment:"DN under which users are searched (whole subtree)."`
+	ObjectClass             string         `toml:"object_class" comment:"Object class of user entries."`
+	AdditionalObjectClasses []string       `toml:"additional_object_classes" comment:"Extra object classes added to users created in the directory."`
+	UsernameAttribute       string         `toml:"username_attribute" comment:"Attribute holding the username; must be unique across users."`
+	RDNAttribute            string         `toml:"rdn_attribute" comment:"Attribute used in the DN of created users; empty means username_attribute."`
+	MemberAttribute         string         `toml:"member_attribute" comment:"Attribute on a user listing the DNs of its groups (usually memberOf)."`
+	Filter                  string         `toml:"filter" comment:"Optional extra LDAP filter users must match, e.g. \"(mail=*)\"."`
+	Attributes              UserAttributes `toml:"attributes" comment:"Directory attribute for each store field (empty: not synchronized)."`
+}
+
+// UserAttributes maps store user fields to directory attributes.
+type UserAttributes struct {
+	Email     string `toml:"email" comment:"Directory attribute for the e-mail address."`
+	FirstName string `toml:"first_name" comment:"Directory attribute for the first name."`
+	LastName  string `toml:"last_name" comment:"Directory attribute for the last name."`
+	Phone     string `toml:"phone" comment:"Directory attribute for the phone number."`
+}
+
+// Groups holds the [groups] settings.
+type Groups struct {
+	SearchBase      string   `toml:"search_base" comment:"DN under which groups are searched (whole subtree)."`
+	ObjectClass     string   `toml:"object_class" comment:"Object class of group entries."`
+	NameAttribute   string   `toml:"name_attribute" comment:"Attribute holding the group name; must be unique across groups."`
+	MemberAttribute string   `toml:"member_attribute" comment:"Attribute on a group listing its members' DNs (usually member)."`
+	SyncOnly        []string `toml:"sync_only" comment:"Limit synchronization to members of these groups (names); empty means all users."`
+}
+
+// Sync holds the [sync] settings.
+type Sync struct {
+	Mode      string `toml:"mode" comment:"\"import\" (directory -> store), \"one-way\" (store -> directory) or \"two-way\"."`
+	Authority string `toml:"authority" comment:"Who wins a field changed on both sides: \"ldap\" or \"store\"."`
+	MaxDelete string `toml:"max_delete" comment:"Refuse a run deleting more than this (\"N\" or \"N%\" of linked users), unless --force."`
+	Interval  string `toml:"interval" comment:"Time between runs for sync --watch, e.g. \"5m\"."`
+}
+
+// Enrollment holds the [enrollment] settings.
+type Enrollment struct {
+	Enabled    bool   `toml:"enabled" comment:"Users created in the store by a sync must enroll before use."`
+	AutoInvite bool   `toml:"auto_invite" comment:"Send each new user an invitation e-mail (needs enabled and [smtp])."`
+	InviteURL  string `toml:"invite_url" comment:"Enrollment page URL; the token is appended to it."`
+	TokenTTL   string `toml:"token_ttl" comment:"How long an enrollment token stays valid, e.g. \"48h\"."`
+}
+
+// SMTP holds the [smtp] settings.
+type SMTP struct {
+	Host         string `toml:"host" comment:"SMTP server host name; empty queues invitations instead of sending."`
+	Port         int    `toml:"port" comment:"SMTP server port (587 for starttls, 465 for tls, 25 for none)."`
+	From         string `toml:"from" comment:"Sender address of invitation e-mails."`
+	TLS          string `toml:"tls" comment:"\"starttls\", \"tls\" or \"none\"."`
+	VerifyTLS    bool   `toml:"verify_tls" comment:"Verify the SMTP server's TLS certificate."`
+	Username     string `toml:"username" comment:"SMTP user name; empty sends without authentication."`
+	PasswordFile string `toml:"password_file" comment:"File holding the SMTP password (or use password_env)."`
+	PasswordEnv  string `toml:"password_env" comment:"Name of an environment variable holding the SMTP password."`
+}
+
+// StoreSettings holds the [store] settings.
+type StoreSettings struct {
+	Path string `toml:"path" comment:"Path of the SQLite user database."`
+}
+
+// Sync modes.
+const (
+	ModeImport = "import"
+	ModeOneWay = "one-way"
+	ModeTwoWay = "two-way"
+)
+
+// Authorities.
+const (
+	AuthorityLDAP  = "ldap"
+	AuthorityStore = "store"
+)
+
+// SMTP TLS modes.
+const (
+	SMTPStartTLS = "starttls"
+	SMTPTLS      = "tls"
+	SMTPNone     = "none"
+)
+
+// Default returns the settings a new configuration starts from: the
+// OpenLDAP preset with placeholder example.com names.
+func Default() Settings {
+	return Settings{
+		Connection: Connection{
+			URL:       "ldap://localhost",
+			VerifyTLS: true,
+			Timeout:   "10s",
+			PageSize:  500,
+		},
+		Users: Users{
+			SearchBase:              "ou=people,dc=example,dc=com",
+			ObjectClass:             "inetOrgPerson",
+			AdditionalObjectClasses: []string{},
+			UsernameAttribute:       "uid",
+			MemberAttribute:         "memberOf",
+			Attributes: UserAttributes{
+				Email:     "mail",
+				FirstName: "givenName",
+				LastName:  "sn",
+				Phone:     "telephoneNumber",
+			},
+		},
+		Groups: Groups{
+			SearchBase:      "ou=groups,dc=example,dc=com",
+			ObjectClass:     "groupOfNames",
+			NameAttribute:   "cn",
+			MemberAttribute: "member",
+			SyncOnly:        []string{},
+		},
+		Sync: Sync{
+			Mode:      ModeTwoWay,
+			Authority: AuthorityLDAP,
+			MaxDelete: "10%",
+			Interval:  "5m",
+		},
+		Enrollment: Enrollment{
+			TokenTTL: "48h",
+		},
+		SMTP: SMTP{
+			Port:      587,
+			TLS:       SMTPStartTLS,
+			VerifyTLS: true,
+		},
+		Store: StoreSettings{Path: "ldapwiz.db"},
+	}
+}
