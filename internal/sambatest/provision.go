@@ -1,0 +1,135 @@
+package sambatest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// cacheVersion names the provisioned template; bump it when the provision
+// options below change so that stale caches are not reused.
+const cacheVersion = "v1"
+
+// cacheMarker is written last into a complete template.
+const cacheMarker = "ldapwiz-provisioned"
+
+// templateDir returns a provisioned, never-started domain, provisioning it
+// first when no complete one exists for this Samba version. Test processes
+// share it under a file lock; each run copies it (see copyTemplate).
+func templateDir() (dir string, provisioned time.Duration, err error) {
+	ver, err := exec.Command("samba", "-V").Output()
+	if err != nil {
+		return "", 0, fmt.Errorf("samba -V: %w (is the samba package installed?)", err)
+	}
+	key := strings.NewReplacer(" ", "-", "/", "-").Replace(strings.TrimSpace(string(ver)))
+	dir = filepath.Join(os.TempDir(), "ldapwiz-samba-cache-"+cacheVersion+"-"+key)
+	unlock, err := lockFile(dir + ".lock")
+	if err != nil {
+		return "", 0, err
+	}
+	defer unlock()
+	if _, err := os.Stat(filepath.Join(dir, cacheMarker)); err == nil {
+		return dir, 0, nil
+	}
+	start := time.Now()
+	if err := os.RemoveAll(dir); err != nil {
+		return "", 0, err
+	}
+	tmp := dir + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		return "", 0, err
+	}
+	if err := provision(tmp); err != nil {
+		return "", 0, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, cacheMarker), []byte(cacheVersion+"\n"), 0o644); err != nil {
+		return "", 0, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", 0, err
+	}
+	return dir, time.Since(start), nil
+}
+
+// provision creates the domain EXAMPLE.TEST in dir with every path of Samba's
+// under dir, LDAP as the only service, and password rules that let tests
+// set and change passwords freely.
+func provision(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	empty := filepath.Join(dir, "empty.conf")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		return err
+	}
+	args := []string{"domain", "provision", "-s", empty,
+		"--targetdir=" + dir, "--realm=" + Realm, "--domain=" + Domain,
+		"--server-role=dc", "--dns-backend=NONE", "--host-name=dc1",
+		"--adminpass=" + AdminPassword,
+	}
+	for _, o := range []string{
+		"interfaces=127.0.0.1",
+		"bind interfaces only=yes",
+		"server services=ldap",
+		"pid directory=" + filepath.Join(dir, "run"),
+		"ncalrpc dir=" + filepath.Join(dir, "ncalrpc"),
+		"winbindd socket directory=" + filepath.Join(dir, "winbindd"),
+		"ntp signd socket directory=" + filepath.Join(dir, "ntp"),
+		"log file=" + filepath.Join(dir, "log", "samba.log"),
+	} {
+		args = append(args, "--option="+o)
+	}
+	if err := run("samba-tool", args...); err != nil {
+		return err
+	}
+	conf := filepath.Join(dir, "etc", "smb.conf")
+	return run("samba-tool", "domain", "passwordsettings", "set", "-s", conf,
+		"-H", filepath.Join(dir, "private", "sam.ldb"),
+		"--min-pwd-age=0", "--max-pwd-age=0", "--complexity=off", "--history-length=0")
+}
+
+// copyTemplate copies the provisioned template into dir (which must not
+// exist), rewrites the paths in its smb.conf, and adds the settings that
+// are per run (TLS files) or that provision drops (old password period).
+func copyTemplate(template, dir string, tf tlsFiles) error {
+	if err := run("cp", "-a", template, dir); err != nil {
+		return err
+	}
+	conf := filepath.Join(dir, "etc", "smb.conf")
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		return err
+	}
+	text := strings.ReplaceAll(string(b), template+".tmp", dir)
+	text = strings.ReplaceAll(text, template, dir)
+	extra := "[global]\n" +
+		"\told password allowed period = 0\n" +
+		"\ttls enabled = yes\n" +
+		"\ttls certfile = " + tf.CertFile + "\n" +
+		"\ttls keyfile = " + tf.KeyFile + "\n" +
+		"\ttls cafile = " + tf.CAFile + "\n"
+	if !strings.Contains(text, "[global]\n") {
+		return errors.New("generated smb.conf has no [global] section: " + conf)
+	}
+	text = strings.Replace(text, "[global]\n", extra, 1)
+	return os.WriteFile(conf, []byte(text), 0o644)
+}
+
+// run runs a command and returns its output tail on failure.
+func run(name string, args ...string) error {
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		return &cmdError{cmd: name + " " + redact(args), err: err, out: out}
+	}
+	return nil
+}
+
+// redact hides the admin password in a command line shown in an error.
+func redact(args []string) string {
+	s := strings.Join(args, " ")
+	return strings.ReplaceAll(s, AdminPassword, "********")
+}
