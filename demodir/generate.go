@@ -1,0 +1,3 @@
+package demodir
+
+//go:generate go run ./internal/gen -out ../assets/demo
