@@ -116,7 +116,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 		return nil, err
 	}
 	if t.Scheme == "ldaps" && cfg.StartTLS {
-		return nil, errors.New("start_tls cannot be used with an ldaps:// URL: the connection is already TLS; turn start_tls off or use ldap://")
+		return nil, ErrStartTLSOnLDAPS
 	}
 	tc, err := cfg.TLSConfig(t.Host)
 	if err != nil {

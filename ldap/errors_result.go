@@ -1,0 +1,166 @@
+package ldap
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	goldap "github.com/go-ldap/ldap/v3"
+)
+
+const passwordSettings = "connection.bind_password_file (or bind_password_env / bind_password)"
+
+// serverMessage is the diagnostic message of an LDAP result, cleaned of the
+// trailing NUL Active Directory appends.
+func serverMessage(le *goldap.Error) string {
+	if le.Err == nil {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimRight(le.Err.Error(), "\x00"))
+}
+
+// explainResult decodes an LDAP result code sent by the server.
+func explainResult(le *goldap.Error) Diagnosis {
+	msg := serverMessage(le)
+	d := Diagnosis{Code: int(le.ResultCode), Server: msg}
+	switch le.ResultCode {
+	case goldap.LDAPResultInvalidCredentials:
+		return explainInvalidCredentials(d, msg)
+	case goldap.LDAPResultStrongAuthRequired, goldap.LDAPResultConfidentialityRequired:
+		d.Problem = "the server refuses a password bind over an unencrypted connection (strong(er) authentication or confidentiality required)"
+		d.Hint = "encrypt the connection: write ldaps:// in connection.url, or set connection.start_tls = true with ldap://"
+		d.Setting = "connection.start_tls"
+	case goldap.LDAPResultInvalidDNSyntax:
+		d.Problem = "the server says the name given is not a valid DN"
+		d.Hint = "write connection.bind_dn as a DN such as cn=reader,ou=service,dc=example,dc=com (on Active Directory the UPN form user@domain also works)"
+		d.Setting = "connection.bind_dn"
+	case goldap.LDAPResultNoSuchObject:
+		d.Problem = "the entry does not exist"
+		if le.MatchedDN != "" {
+			d.Problem += "; the closest existing entry is " + le.MatchedDN
+		}
+		d.Hint = "pick an existing entry (the directory browser lists them)"
+	case goldap.LDAPResultInsufficientAccessRights:
+		d.Problem = "the bind account is not allowed to do this (insufficient access rights)"
+		d.Hint = "grant the account in connection.bind_dn read access (and write access for one-way or two-way sync), or bind as another account"
+		d.Setting = "connection.bind_dn"
+	case goldap.LDAPResultSizeLimitExceeded:
+		d.Problem = "the server's size limit was reached before all entries were returned"
+		d.Hint = "searches must be paged: keep connection.page_size at or below the server's limit (500 is safe; Active Directory allows 1000)"
+		d.Setting = "connection.page_size"
+	case goldap.LDAPResultAdminLimitExceeded:
+		d.Problem = "the server refused the search: an administrative limit was exceeded"
+		d.Hint = "lower connection.page_size, or narrow the search base or filter"
+		d.Setting = "connection.page_size"
+	case goldap.LDAPResultTimeLimitExceeded:
+		d.Problem = "the server's time limit was reached before the search finished"
+		d.Hint = "narrow the search base or filter, or raise connection.timeout"
+		d.Setting = "connection.timeout"
+	case goldap.LDAPResultInappropriateAuthentication:
+		d.Problem = "the server refuses this kind of bind (anonymous binds, or binds without a password, are disabled)"
+		d.Hint = "set connection.bind_dn and the password in " + passwordSettings
+		d.Setting = "connection.bind_dn"
+	case goldap.LDAPResultUnwillingToPerform:
+		if strings.Contains(strings.ToLower(msg), "unauthenticated bind") {
+			d.Problem = "the server refuses a bind with a DN but an empty password"
+			d.Hint = "set the password in " + passwordSettings
+			d.Setting = "connection.bind_password_file"
+		} else {
+			d.Problem = "the server is unwilling to perform the operation: " + msg
+		}
+	case goldap.LDAPResultOperationsError:
+		if strings.Contains(strings.ToLower(msg), "successful bind must be completed") {
+			d.Problem = "the server requires a bind before it answers searches"
+			d.Hint = "set connection.bind_dn and the password in " + passwordSettings
+			d.Setting = "connection.bind_dn"
+		} else {
+			d.Problem = "the server reported an operations error: " + msg
+		}
+	case goldap.LDAPResultReferral:
+		d.Problem = "the server answered with a referral: this entry is held by another server"
+		d.Hint = "use a search base inside a naming context this server holds (see the RootDSE step)"
+	case goldap.LDAPResultBusy, goldap.LDAPResultUnavailable:
+		d.Problem = "the server is busy or unavailable right now (" + goldap.LDAPResultCodeMap[le.ResultCode] + ")"
+		d.Hint = "try again later; if it persists, check the server in connection.url"
+		d.Setting = "connection.url"
+	default:
+		d.Problem = fmt.Sprintf("the server answered %q (code %d)", goldap.LDAPResultCodeMap[le.ResultCode], le.ResultCode)
+		if msg != "" {
+			d.Problem += ": " + msg
+		}
+	}
+	return d
+}
+
+// adDataRe finds the sub-code in Active Directory's and Samba's bind
+// diagnostics: "80090308: LdapErr: DSID-0C09041C, comment:
+// AcceptSecurityContext error, data 52e, v4563".
+var adDataRe = regexp.MustCompile(`(?i)\bdata\s+([0-9a-f]+)\s*(?:,|$)`)
+
+// ADSubCode returns the Active Directory "data" sub-code in a bind
+// diagnostic message, lower-case without leading zeros ("52e"), or "".
+func ADSubCode(diagnostic string) string {
+	m := adDataRe.FindStringSubmatch(strings.TrimRight(diagnostic, "\x00 \n"))
+	if m == nil {
+		return ""
+	}
+	code := strings.TrimLeft(strings.ToLower(m[1]), "0")
+	if code == "" {
+		return "0"
+	}
+	return code
+}
+
+// adReason is what one Active Directory sub-code means and how to fix it.
+type adReason struct {
+	problem, hint, setting string
+}
+
+// adReasons maps the sub-codes of result 49 to plain words.
+var adReasons = map[string]adReason{
+	"525": {"the bind account does not exist (Active Directory: user not found)",
+		"check connection.bind_dn: use the account's full DN (CN=svc-ldapwiz,OU=Service Accounts,DC=corp,DC=example) or its UPN (svc-ldapwiz@corp.example)",
+		"connection.bind_dn"},
+	"52e": {"the password is wrong for this account (Active Directory: invalid credentials; some servers also say this for an unknown account)",
+		"check the password in " + passwordSettings + ", and the account name in connection.bind_dn",
+		"connection.bind_password_file"},
+	"530": {"the account may not log on at this time (Active Directory: logon hours restriction)",
+		"have an administrator lift the logon-hours restriction on the account in connection.bind_dn, or use another service account",
+		"connection.bind_dn"},
+	"531": {"the account may not log on from this computer (Active Directory: workstation restriction)",
+		"have an administrator allow this computer in the account's \"Log On To\" list (userWorkstations), or use another account in connection.bind_dn",
+		"connection.bind_dn"},
+	"532": {"the account's password has expired (Active Directory: password expired)",
+		"set a new password for the account in the directory (for a service account consider \"password never expires\"), then update " + passwordSettings,
+		"connection.bind_password_file"},
+	"533": {"the account is disabled (Active Directory: account disabled)",
+		"have an administrator enable the account in connection.bind_dn, or use another account",
+		"connection.bind_dn"},
+	"701": {"the account has expired (Active Directory: account expired, see accountExpires)",
+		"have an administrator extend the account's expiry date, or use another account in connection.bind_dn",
+		"connection.bind_dn"},
+	"773": {"the account's password must be changed before it can be used (Active Directory: user must reset password)",
+		"log on once with the account and set a new password (or clear \"user must change password at next logon\"), then update " + passwordSettings,
+		"connection.bind_password_file"},
+	"775": {"the account is locked out after too many failed logons (Active Directory: account locked)",
+		"wait for the lockout to expire or have an administrator unlock it; make sure " + passwordSettings + " holds the right password so it does not lock again",
+		"connection.bind_password_file"},
+}
+
+func explainInvalidCredentials(d Diagnosis, msg string) Diagnosis {
+	if sub := ADSubCode(msg); sub != "" {
+		d.SubCode = sub
+		if r, ok := adReasons[sub]; ok {
+			d.Problem, d.Hint, d.Setting = r.problem, r.hint, r.setting
+			return d
+		}
+		d.Problem = fmt.Sprintf("the bind was refused (invalid credentials, Active Directory sub-code %s)", sub)
+		d.Hint = "check connection.bind_dn and the password in " + passwordSettings
+		d.Setting = "connection.bind_dn"
+		return d
+	}
+	d.Problem = "the bind DN or the password is wrong (invalid credentials)"
+	d.Hint = "check the DN in connection.bind_dn and the password in " + passwordSettings
+	d.Setting = "connection.bind_password_file"
+	return d
+}
