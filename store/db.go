@@ -1,0 +1,207 @@
+// Package store is ldapwiz's persistence: the TOML configuration file and the
+// SQLite database that is the application's user database (users, groups,
+// memberships, the links to directory entries, sync runs and their changes,
+// enrollment invites and the sync lock).
+//
+// The database API is shared by *DB (each call on its own) and *Tx (calls
+// inside one transaction, see DB.WithTx): both embed Queries.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
+)
+
+// busyTimeout is how long a statement waits for another connection's write
+// lock before failing with "database is locked".
+const busyTimeout = 10 * time.Second
+
+// DB is an open ldapwiz store database. It is safe for concurrent use.
+type DB struct {
+	Queries
+	sql   *sql.DB
+	path  string
+	cache *stmtCache
+}
+
+// Tx is a store transaction, handed to the function given to DB.WithTx.
+// Every Queries method is available on it and runs inside the transaction.
+type Tx struct {
+	Queries
+}
+
+// querier is what Queries needs from *sql.DB and *sql.Tx alike.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries holds the database operations shared by DB and Tx. Its zero value
+// is not usable: obtain one through Open or DB.WithTx.
+type Queries struct {
+	q     querier
+	tx    *sql.Tx    // set inside a transaction
+	cache *stmtCache // prepared statements of the DB
+	path  string     // database file, for the key file of pending passwords
+}
+
+// Open opens (creating when missing) the SQLite database at path, switches
+// it to WAL with foreign keys and a busy timeout, and applies every pending
+// schema migration.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, errors.New("store: no database path: set store.path in the config file")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: database path %q: %w", path, err)
+	}
+	if dir := filepath.Dir(abs); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("store: cannot create the database %s: directory %s does not exist; create it or change store.path", abs, dir)
+		}
+	}
+	// Create a new file private: SQLite gives its -wal and -shm files the
+	// database file's mode, and they all hold password hashes.
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
+	sqlDB, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	// Keep a few connections (and their prepared statements) around.
+	sqlDB.SetMaxIdleConns(4)
+	cache := newStmtCache(sqlDB)
+	db := &DB{Queries: Queries{q: sqlDB, cache: cache, path: abs}, sql: sqlDB, path: abs, cache: cache}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: open %s: %w (is it an SQLite database, and writable by this user?)", abs, err)
+	}
+	// An existing file may have been created more open: tighten it.
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
+		_ = os.Chmod(p, 0o600)
+	}
+	if err := migrate(ctx, sqlDB); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: %s: %w", abs, err)
+	}
+	return db, nil
+}
+
+// dsn builds the modernc.org/sqlite data source name for an absolute path.
+// Transactions begin IMMEDIATE so that two writers never deadlock upgrading
+// a read lock; WAL lets readers run beside the writer.
+func dsn(abs string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(abs)
+	return fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
+		esc, busyTimeout.Milliseconds())
+}
+
+// Path returns the absolute path of the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	db.cache.close()
+	return db.sql.Close()
+}
+
+// WithTx runs fn inside one transaction: committed when fn returns nil,
+// rolled back when it returns an error or panics (the panic continues). The
+// transaction takes the database write lock when it begins, so use it for
+// short units of work such as "record this applied change with its new base
+// values".
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin transaction: %w", err)
+	}
+	tx := &Tx{Queries: Queries{q: sqlTx, tx: sqlTx, cache: db.cache, path: db.path}}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// atomic runs fn in q's transaction, or in a new one when q is not in a
+// transaction, so that a multi-statement operation never half-applies.
+func (q Queries) atomic(ctx context.Context, fn func(q Queries) error) error {
+	if q.tx != nil {
+		return fn(q)
+	}
+	db, ok := q.q.(*sql.DB)
+	if !ok {
+		return fn(q)
+	}
+	sqlTx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin transaction: %w", err)
+	}
+	if err := fn(Queries{q: sqlTx, tx: sqlTx, cache: q.cache, path: q.path}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// now is the store's clock, in UTC with microsecond precision so that a
+// value read back compares equal to the one written.
+func now() time.Time {
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// timeLayout is how times are stored: fixed width, so text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// fmtTime formats t for a TEXT column; the zero time becomes NULL.
+func fmtTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime reads a TEXT time column; NULL becomes the zero time.
+func parseTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid || s.String == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad time %q in database: %w", s.String, err)
+	}
+	return t, nil
+}
+
+// boolInt converts a bool to SQLite's 0/1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

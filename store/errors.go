@@ -1,0 +1,47 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors, for errors.Is. The errors the store returns carry a full
+// message (which user, what to do) and wrap one of these.
+var (
+	// ErrNotFound: no such user, group, link, run or invite.
+	ErrNotFound = errors.New("not found")
+	// ErrExists: a user or group with that name already exists.
+	ErrExists = errors.New("already exists")
+	// ErrDeleted: the user or group is deleted (a tombstone waiting for the
+	// next sync to delete it from the directory).
+	ErrDeleted = errors.New("deleted")
+	// ErrInvalid: a username, group name, password or other value is not acceptable.
+	ErrInvalid = errors.New("invalid value")
+	// ErrLinkConflict: the directory entry is already linked to another local object.
+	ErrLinkConflict = errors.New("link conflict")
+	// ErrSyncRunning: another sync holds the sync lock.
+	ErrSyncRunning = errors.New("a sync is already running")
+)
+
+// storeError is an error with its own message that matches a sentinel.
+type storeError struct {
+	msg  string
+	kind error
+}
+
+// Error returns the full message.
+func (e *storeError) Error() string { return e.msg }
+
+// Unwrap returns the sentinel, for errors.Is.
+func (e *storeError) Unwrap() error { return e.kind }
+
+// errorf returns an error with the formatted message that wraps kind for errors.Is.
+func errorf(kind error, format string, args ...any) error {
+	return &storeError{msg: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// isUniqueViolation reports whether err is SQLite's UNIQUE constraint failure.
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Group is one group of the application's user database.
+type Group struct {
+	ID          int64
+	Name        string
+	Description string
+	// FromLDAP: the group was created in the store by a sync.
+	FromLDAP  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// DeletedAt is set on a tombstone (deleted in the store, deletion not yet
+	// applied to the directory). Zero when live.
+	DeletedAt time.Time
+}
+
+// Deleted reports whether g is a tombstone.
+func (g *Group) Deleted() bool { return !g.DeletedAt.IsZero() }
+
+// Membership is one user's membership of one group.
+type Membership struct {
+	UserID  int64
+	GroupID int64
+}
+
+const groupColumns = `id, name, description, from_ldap, created_at, updated_at, deleted_at`
+
+func scanGroup(r rowScanner) (*Group, error) {
+	var g Group
+	var created, updated, deleted sql.NullString
+	if err := r.Scan(&g.ID, &g.Name, &g.Description, &g.FromLDAP, &created, &updated, &deleted); err != nil {
+		return nil, err
+	}
+	var err error
+	if g.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if g.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	if g.DeletedAt, err = parseTime(deleted); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// CreateGroup adds a group named name (unique, ignoring ASCII case).
+func (q Queries) CreateGroup(ctx context.Context, name, description string, fromLDAP bool) (*Group, error) {
+	if err := ValidateGroupName(name); err != nil {
+		return nil, err
+	}
+	t := fmtTime(now())
+	res, err := q.exec(ctx, `INSERT INTO groups (name, description, from_ldap, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		name, description, boolInt(fromLDAP), t, t)
+	if isUniqueViolation(err) {
+		return nil, errorf(ErrExists, "a group named %q already exists (possibly deleted and waiting for the next sync)", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: create group %q: %w", name, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("store: create group %q: %w", name, err)
+	}
+	return q.GetGroup(ctx, id)
+}
+
+// GetGroup returns the group with that id, tombstone or not.
+func (q Queries) GetGroup(ctx context.Context, id int64) (*Group, error) {
+	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no group with id %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read group %d: %w", id, err)
+	}
+	return g, nil
+}
+
+// GetGroupByName returns the group with that name (ignoring ASCII case),
+// tombstone or not.
+func (q Queries) GetGroupByName(ctx context.Context, name string) (*Group, error) {
+	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no group named %q", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read group %q: %w", name, err)
+	}
+	return g, nil
+}
+
+// ListGroups returns the live groups, and the tombstones too with
+// includeDeleted, ordered by name.
+func (q Queries) ListGroups(ctx context.Context, includeDeleted bool) ([]Group, error) {
+	query := `SELECT ` + groupColumns + ` FROM groups`
+	if !includeDeleted {
+		query += ` WHERE deleted_at IS NULL`
+	}
+	rows, err := q.query(ctx, query+` ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list groups: %w", err)
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list groups: %w", err)
+		}
+		out = append(out, *g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list groups: %w", err)
+	}
+	return out, nil
+}
+
+// liveGroup returns the group with that id, refusing a tombstone.
+func (q Queries) liveGroup(ctx context.Context, id int64) (*Group, error) {
+	g, err := q.GetGroup(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if g.Deleted() {
+		return nil, errorf(ErrDeleted, "group %q is deleted (waiting for the next sync to delete it from the directory)", g.Name)
+	}
+	return g, nil
+}
+
+// UpdateGroup renames a group and/or changes its description (nil leaves a
+// value as it is); nothing is written when nothing differs.
+func (q Queries) UpdateGroup(ctx context.Context, id int64, name, description *string) (*Group, error) {
+	g, err := q.liveGroup(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var sets []string
+	var args []any
+	if name != nil && *name != g.Name {
+		if err := ValidateGroupName(*name); err != nil {
+			return nil, err
+		}
+		sets = append(sets, "name = ?")
+		args = append(args, *name)
+	}
+	if description != nil && *description != g.Description {
+		sets = append(sets, "description = ?")
+		args = append(args, *description)
+	}
+	if len(sets) == 0 {
+		return g, nil
+	}
+	args = append(args, fmtTime(now()), id)
+	_, err = q.exec(ctx, `UPDATE groups SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...)
+	if isUniqueViolation(err) {
+		return nil, errorf(ErrExists, "a group named %q already exists", *name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: update group %q: %w", g.Name, err)
+	}
+	return q.GetGroup(ctx, id)
+}
+
+// DeleteGroup deletes a group: a linked one becomes a tombstone (members
+// dropped) for the next sync to delete in the directory; one never linked is
+// purged at once, and purged reports so.
+func (q Queries) DeleteGroup(ctx context.Context, id int64) (purged bool, err error) {
+	err = q.atomic(ctx, func(q Queries) error {
+		g, err := q.liveGroup(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := q.LinkByLocalID(ctx, KindGroup, id); errors.Is(err, ErrNotFound) {
+			purged = true
+			return q.PurgeGroup(ctx, id)
+		} else if err != nil {
+			return err
+		}
+		t := fmtTime(now())
+		if _, err := q.exec(ctx, `UPDATE groups SET deleted_at = ?, updated_at = ? WHERE id = ?`, t, t, id); err != nil {
+			return fmt.Errorf("store: delete group %q: %w", g.Name, err)
+		}
+		if _, err := q.exec(ctx, `DELETE FROM memberships WHERE group_id = ?`, id); err != nil {
+			return fmt.Errorf("store: delete group %q: drop memberships: %w", g.Name, err)
+		}
+		return nil
+	})
+	return purged, err
+}
+
+// PurgeGroup removes a group for good, with its memberships and link.
+func (q Queries) PurgeGroup(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM groups WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("store: purge group %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errorf(ErrNotFound, "no group with id %d", id)
+	}
+	return nil
+}
+
+// AddMember makes a user a member of a group and reports whether it was not
+// one already. Both must be live.
+func (q Queries) AddMember(ctx context.Context, userID, groupID int64) (added bool, err error) {
+	err = q.atomic(ctx, func(q Queries) error {
+		if _, err := q.liveUser(ctx, userID); err != nil {
+			return err
+		}
+		if _, err := q.liveGroup(ctx, groupID); err != nil {
+			return err
+		}
+		res, err := q.exec(ctx, `INSERT INTO memberships (user_id, group_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			userID, groupID, fmtTime(now()))
+		if err != nil {
+			return fmt.Errorf("store: add user %d to group %d: %w", userID, groupID, err)
+		}
+		n, err := res.RowsAffected()
+		added = n > 0
+		return err
+	})
+	return added, err
+}
+
+// RemoveMember removes a user from a group and reports whether it was a member.
+func (q Queries) RemoveMember(ctx context.Context, userID, groupID int64) (bool, error) {
+	res, err := q.exec(ctx, `DELETE FROM memberships WHERE user_id = ? AND group_id = ?`, userID, groupID)
+	if err != nil {
+		return false, fmt.Errorf("store: remove user %d from group %d: %w", userID, groupID, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// GroupMembers returns the ids of a group's members, ascending.
+func (q Queries) GroupMembers(ctx context.Context, groupID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY user_id`, groupID)
+}
+
+// UserGroups returns the ids of the groups a user belongs to, ascending.
+func (q Queries) UserGroups(ctx context.Context, userID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT group_id FROM memberships WHERE user_id = ? ORDER BY group_id`, userID)
+}
+
+// Memberships returns every membership, ordered by group then user.
+func (q Queries) Memberships(ctx context.Context) ([]Membership, error) {
+	rows, err := q.query(ctx, `SELECT user_id, group_id FROM memberships ORDER BY group_id, user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list memberships: %w", err)
+	}
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		if err := rows.Scan(&m.UserID, &m.GroupID); err != nil {
+			return nil, fmt.Errorf("store: list memberships: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ids runs a query returning one integer column.
+func (q Queries) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Invite is an enrollment invitation: a single-use, expiring token for one
+// user. Only the token's hash is stored (see TokenHash).
+type Invite struct {
+	ID        int64
+	UserID    int64
+	TokenHash string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero until used
+	SentAt    time.Time // zero until mailed
+	// QueuedReason says why the invitation was not mailed yet (e.g. "no
+	// SMTP server configured"); empty once sent.
+	QueuedReason string
+}
+
+// TokenHash returns the hex SHA-256 of an invitation token, the form in
+// which tokens are stored and looked up.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+const inviteColumns = `id, user_id, token_hash, created_at, expires_at, used_at, sent_at, queued_reason`
+
+func scanInvite(r rowScanner) (*Invite, error) {
+	var in Invite
+	var created, expires, used, sent sql.NullString
+	if err := r.Scan(&in.ID, &in.UserID, &in.TokenHash, &created, &expires, &used, &sent, &in.QueuedReason); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		s   sql.NullString
+		dst *time.Time
+	}{{created, &in.CreatedAt}, {expires, &in.ExpiresAt}, {used, &in.UsedAt}, {sent, &in.SentAt}} {
+		t, err := parseTime(p.s)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = t
+	}
+	return &in, nil
+}
+
+// CreateInvite records an invitation for a live user, valid until expiresAt,
+// queued for sending with the given reason (empty when it is sent at once;
+// then call MarkInviteSent).
+func (q Queries) CreateInvite(ctx context.Context, userID int64, tokenHash string, expiresAt time.Time, queuedReason string) (*Invite, error) {
+	if _, err := q.liveUser(ctx, userID); err != nil {
+		return nil, err
+	}
+	res, err := q.exec(ctx, `INSERT INTO invites (user_id, token_hash, created_at, expires_at, queued_reason) VALUES (?, ?, ?, ?, ?)`,
+		userID, tokenHash, fmtTime(now()), fmtTime(expiresAt), queuedReason)
+	if err != nil {
+		return nil, fmt.Errorf("store: record the invitation of user %d: %w", userID, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("store: record the invitation of user %d: %w", userID, err)
+	}
+	return scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE id = ?`, id))
+}
+
+// InviteByTokenHash returns the invitation with that token hash.
+func (q Queries) InviteByTokenHash(ctx context.Context, tokenHash string) (*Invite, error) {
+	in, err := scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no such invitation (unknown token)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read invitation: %w", err)
+	}
+	return in, nil
+}
+
+// ListInvites returns a user's invitations, newest first.
+func (q Queries) ListInvites(ctx context.Context, userID int64) ([]Invite, error) {
+	rows, err := q.query(ctx, `SELECT `+inviteColumns+` FROM invites WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list invitations: %w", err)
+	}
+	defer rows.Close()
+	var out []Invite
+	for rows.Next() {
+		in, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list invitations: %w", err)
+		}
+		out = append(out, *in)
+	}
+	return out, rows.Err()
+}
+
+// MarkInviteSent records that the invitation was mailed.
+func (q Queries) MarkInviteSent(ctx context.Context, id int64) error {
+	return q.touchInvite(ctx, id, `UPDATE invites SET sent_at = ?, queued_reason = '' WHERE id = ?`)
+}
+
+// MarkInviteUsed records that the invitation's token was redeemed.
+func (q Queries) MarkInviteUsed(ctx context.Context, id int64) error {
+	return q.touchInvite(ctx, id, `UPDATE invites SET used_at = ? WHERE id = ?`)
+}
+
+func (q Queries) touchInvite(ctx context.Context, id int64, stmt string) error {
+	res, err := q.exec(ctx, stmt, fmtTime(now()), id)
+	if err != nil {
+		return fmt.Errorf("store: update invitation %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errorf(ErrNotFound, "no invitation with id %d", id)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind says whether a link, change or invite is about a user or a group.
+type Kind string
+
+// The kinds of linked objects.
+const (
+	KindUser  Kind = "user"
+	KindGroup Kind = "group"
+)
+
+// valid reports whether k is one of the known kinds.
+func (k Kind) valid() bool { return k == KindUser || k == KindGroup }
+
+// Values are attribute values by name: a link's base values (the values both
+// sides agreed on at the last successful sync, which a two-way sync merges
+// against). The sync engine chooses the keys; the store only keeps them.
+type Values map[string][]string
+
+// Link ties a store user or group to a directory entry.
+type Link struct {
+	ID      int64
+	Kind    Kind
+	LocalID int64 // users.id or groups.id, by Kind
+	// StableID is the entry's identifier that survives renames and moves:
+	// entryUUID, objectGUID or nsUniqueId, as a string.
+	StableID string
+	// DN is the entry's DN as last seen; it follows renames and moves.
+	DN string
+	// Base holds the values at the last successful sync.
+	Base     Values
+	SyncedAt time.Time
+}
+
+const linkColumns = `id, kind, local_id, stable_id, dn, base, synced_at`
+
+func scanLink(r rowScanner) (*Link, error) {
+	var l Link
+	var base string
+	var synced sql.NullString
+	if err := r.Scan(&l.ID, &l.Kind, &l.LocalID, &l.StableID, &l.DN, &base, &synced); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(base), &l.Base); err != nil {
+		return nil, fmt.Errorf("store: link %d has unreadable base values: %w", l.ID, err)
+	}
+	var err error
+	l.SyncedAt, err = parseTime(synced)
+	return &l, err
+}
+
+// LinkByStableID returns the link of the directory entry with that stable id.
+func (q Queries) LinkByStableID(ctx context.Context, kind Kind, stableID string) (*Link, error) {
+	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND stable_id = ?`, kind, stableID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no %s is linked to the directory entry with id %s", kind, stableID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read link: %w", err)
+	}
+	return l, nil
+}
+
+// LinkByLocalID returns the link of a store user or group.
+func (q Queries) LinkByLocalID(ctx context.Context, kind Kind, localID int64) (*Link, error) {
+	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND local_id = ?`, kind, localID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "%s %d is not linked to a directory entry", kind, localID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read link: %w", err)
+	}
+	return l, nil
+}
+
+// ListLinks returns every link of that kind, ordered by local id.
+func (q Queries) ListLinks(ctx context.Context, kind Kind) ([]Link, error) {
+	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("store: list links: %w", err)
+	}
+	defer rows.Close()
+	var out []Link
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
+	}
+	return out, rows.Err()
+}
+
+// CountLinks returns how many objects of that kind are linked (the
+// denominator of sync.max_delete percentages).
+func (q Queries) CountLinks(ctx context.Context, kind Kind) (int, error) {
+	var n int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM links WHERE kind = ?`, kind).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count links: %w", err)
+	}
+	return n, nil
+}
+
+// UpsertLink creates the link of l.Kind/l.LocalID, or replaces its stable
+// id, DN and base values; SyncedAt is set to now. The local object must
+// exist, and the stable id must not be linked to another local object
+// (ErrLinkConflict).
+func (q Queries) UpsertLink(ctx context.Context, l Link) (saved *Link, err error) {
+	err = q.atomic(ctx, func(q Queries) error {
+		saved, err = q.upsertLink(ctx, l)
+		return err
+	})
+	return saved, err
+}
+
+func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
+	if !l.Kind.valid() {
+		return nil, errorf(ErrInvalid, "link kind %q: want %q or %q", l.Kind, KindUser, KindGroup)
+	}
+	if l.StableID == "" {
+		return nil, errorf(ErrInvalid, "link of %s %d: empty directory stable id", l.Kind, l.LocalID)
+	}
+	table := map[Kind]string{KindUser: "users", KindGroup: "groups"}[l.Kind]
+	var exists bool
+	if err := q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)`, l.LocalID).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
+	}
+	if !exists {
+		return nil, errorf(ErrNotFound, "no %s with id %d to link to %s", l.Kind, l.LocalID, l.DN)
+	}
+	base := l.Base
+	if base == nil {
+		base = Values{}
+	}
+	js, err := json.Marshal(base)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode base values: %w", err)
+	}
+	saved, err := scanLink(q.queryRow(ctx, `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, local_id) DO UPDATE SET stable_id = excluded.stable_id, dn = excluded.dn,
+			base = excluded.base, synced_at = excluded.synced_at
+		RETURNING `+linkColumns,
+		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now())))
+	if isUniqueViolation(err) {
+		other, oerr := q.LinkByStableID(ctx, l.Kind, l.StableID)
+		if oerr == nil {
+			return nil, errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other.LocalID, l.LocalID)
+		}
+		return nil, errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to another %s", l.DN, l.StableID, l.Kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
+	}
+	return saved, nil
+}
+
+// DeleteLink removes the link of a store user or group and reports whether
+// there was one.
+func (q Queries) DeleteLink(ctx context.Context, kind Kind, localID int64) (bool, error) {
+	res, err := q.exec(ctx, `DELETE FROM links WHERE kind = ? AND local_id = ?`, kind, localID)
+	if err != nil {
+		return false, fmt.Errorf("store: delete link of %s %d: %w", kind, localID, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}

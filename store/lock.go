@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+// LockHolder describes the process holding the sync lock.
+type LockHolder struct {
+	Owner     string // what the holder said it is, e.g. "ldapwiz sync"
+	PID       int
+	Host      string
+	StartedAt time.Time
+	// pidStart identifies the process beyond its pid (Linux: its start time
+	// in clock ticks since boot), so a reused pid is not taken for the holder.
+	pidStart string
+}
+
+// String describes the holder for a person: "ldapwiz sync (pid 42 on web1),
+// started 2025-01-02 10:00:00 UTC".
+func (h LockHolder) String() string {
+	return fmt.Sprintf("%s (pid %d on %s), started %s", h.Owner, h.PID, h.Host, h.StartedAt.Format("2006-01-02 15:04:05 MST"))
+}
+
+// SyncLock is the held sync lock. Release it when the sync ends.
+type SyncLock struct {
+	// Holder is this process, as recorded in the lock.
+	Holder LockHolder
+	// TakenOver is the previous holder when its lock was stale (its process
+	// on this host is gone) and was taken over; nil otherwise. Tell the user.
+	TakenOver *LockHolder
+
+	db    *DB
+	token string
+	once  sync.Once
+	err   error
+}
+
+// Release frees the lock. It is safe to call more than once, and it works
+// even when the sync's context was cancelled.
+func (l *SyncLock) Release() error {
+	l.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), busyTimeout+5*time.Second)
+		defer cancel()
+		_, err := l.db.sql.ExecContext(ctx, `DELETE FROM sync_lock WHERE token = ?`, l.token)
+		if err != nil {
+			l.err = fmt.Errorf("store: release the sync lock: %w", err)
+		}
+	})
+	return l.err
+}
+
+// AcquireSyncLock takes the sync lock for owner (a short description such
+// as "ldapwiz sync"). While another live process holds it, it fails with an
+// error wrapping ErrSyncRunning that names the holder. A lock left by a
+// process of this host that no longer runs is taken over. Call release when
+// the sync ends; see LockSync for the details of a takeover.
+func (db *DB) AcquireSyncLock(ctx context.Context, owner string) (release func(), err error) {
+	l, err := db.LockSync(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = l.Release() }, nil
+}
+
+// LockSync is AcquireSyncLock returning the lock itself, which says whether
+// a stale lock was taken over. Taking the lock also marks runs left
+// "running" by a dead process as interrupted.
+func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
+	me, err := currentHolder(owner)
+	if err != nil {
+		return nil, err
+	}
+	token, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	lock := &SyncLock{Holder: me, db: db, token: token}
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		cur, err := tx.syncLockHolder(ctx)
+		if err != nil {
+			return err
+		}
+		if cur != nil {
+			if !holderIsGone(*cur, me.Host) {
+				return errorf(ErrSyncRunning, "another sync is running: %s. Wait for it to finish; if you are sure it is no longer running, break its lock (ldapwiz sync --break-lock)", cur)
+			}
+			lock.TakenOver = cur
+			if _, err := tx.exec(ctx, `DELETE FROM sync_lock`); err != nil {
+				return fmt.Errorf("store: take over the stale sync lock: %w", err)
+			}
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO sync_lock (id, token, owner, pid, host, pid_start, started_at) VALUES (1, ?, ?, ?, ?, ?, ?)`,
+			token, me.Owner, me.PID, me.Host, me.pidStart, fmtTime(me.StartedAt)); err != nil {
+			return fmt.Errorf("store: take the sync lock: %w", err)
+		}
+		return tx.markInterruptedRuns(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return lock, nil
+}
+
+// SyncLockHolder returns who holds the sync lock, or nil when it is free.
+func (db *DB) SyncLockHolder(ctx context.Context) (*LockHolder, error) {
+	return db.syncLockHolder(ctx)
+}
+
+// BreakSyncLock removes the sync lock whoever holds it, and returns the
+// holder it removed (nil when it was free). For an administrator who knows
+// the holder is gone, e.g. on another host.
+func (db *DB) BreakSyncLock(ctx context.Context) (*LockHolder, error) {
+	var prev *LockHolder
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		if prev, err = tx.syncLockHolder(ctx); err != nil || prev == nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sync_lock`); err != nil {
+			return fmt.Errorf("store: break the sync lock: %w", err)
+		}
+		return nil
+	})
+	return prev, err
+}
+
+func (q Queries) syncLockHolder(ctx context.Context) (*LockHolder, error) {
+	var h LockHolder
+	var started sql.NullString
+	err := q.queryRow(ctx, `SELECT owner, pid, host, pid_start, started_at FROM sync_lock WHERE id = 1`).
+		Scan(&h.Owner, &h.PID, &h.Host, &h.pidStart, &started)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read the sync lock: %w", err)
+	}
+	if h.StartedAt, err = parseTime(started); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// currentHolder describes this process.
+func currentHolder(owner string) (LockHolder, error) {
+	host, err := os.Hostname()
+	if err != nil {
+		return LockHolder{}, fmt.Errorf("store: sync lock: read the host name: %w", err)
+	}
+	if owner == "" {
+		owner = "ldapwiz"
+	}
+	pid := os.Getpid()
+	return LockHolder{Owner: owner, PID: pid, Host: host, StartedAt: now(), pidStart: processStart(pid)}, nil
+}
+
+// holderIsGone reports whether the lock holder certainly no longer runs:
+// only a process on this host can be checked.
+func holderIsGone(h LockHolder, thisHost string) bool {
+	if h.Host != thisHost {
+		return false
+	}
+	if !processAlive(h.PID) {
+		return true
+	}
+	// The pid is in use: by the holder, unless it was reused.
+	start := processStart(h.PID)
+	return h.pidStart != "" && start != "" && start != h.pidStart
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("store: random token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations returns the schema history: migration N+1 is element N. Never
+// edit or reorder an entry that has shipped; append a new one instead.
+func migrations() []string {
+	return []string{
+		// 1: the initial schema.
+		`
+CREATE TABLE users (
+	id                  INTEGER PRIMARY KEY,
+	username            TEXT NOT NULL COLLATE NOCASE UNIQUE,
+	email               TEXT NOT NULL DEFAULT '',
+	first_name          TEXT NOT NULL DEFAULT '',
+	last_name           TEXT NOT NULL DEFAULT '',
+	phone               TEXT NOT NULL DEFAULT '',
+	disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+	password_hash       TEXT NOT NULL DEFAULT '',
+	password_version    INTEGER NOT NULL DEFAULT 0,
+	password_changed_at TEXT,
+	password_pending    BLOB,
+	enrollment_pending  INTEGER NOT NULL DEFAULT 0 CHECK (enrollment_pending IN (0, 1)),
+	from_ldap           INTEGER NOT NULL DEFAULT 0 CHECK (from_ldap IN (0, 1)),
+	created_at          TEXT NOT NULL,
+	updated_at          TEXT NOT NULL,
+	deleted_at          TEXT
+);
+
+CREATE TABLE groups (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL COLLATE NOCASE UNIQUE,
+	description TEXT NOT NULL DEFAULT '',
+	from_ldap   INTEGER NOT NULL DEFAULT 0 CHECK (from_ldap IN (0, 1)),
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL,
+	deleted_at  TEXT
+);
+
+CREATE TABLE memberships (
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	group_id   INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (user_id, group_id)
+) WITHOUT ROWID;
+CREATE INDEX memberships_group ON memberships(group_id);
+
+CREATE TABLE links (
+	id        INTEGER PRIMARY KEY,
+	kind      TEXT NOT NULL CHECK (kind IN ('user', 'group')),
+	local_id  INTEGER NOT NULL,
+	stable_id TEXT NOT NULL CHECK (stable_id <> ''),
+	dn        TEXT NOT NULL,
+	base      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(base)),
+	synced_at TEXT NOT NULL,
+	UNIQUE (kind, stable_id),
+	UNIQUE (kind, local_id)
+);
+
+-- A purged user or group takes its link with it (links are polymorphic, so
+-- this cannot be a foreign key).
+CREATE TRIGGER users_purge_link AFTER DELETE ON users BEGIN
+	DELETE FROM links WHERE kind = 'user' AND local_id = OLD.id;
+END;
+CREATE TRIGGER groups_purge_link AFTER DELETE ON groups BEGIN
+	DELETE FROM links WHERE kind = 'group' AND local_id = OLD.id;
+END;
+
+CREATE TABLE sync_runs (
+	id          INTEGER PRIMARY KEY,
+	started_at  TEXT NOT NULL,
+	finished_at TEXT,
+	mode        TEXT NOT NULL,
+	dry_run     INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1)),
+	owner       TEXT NOT NULL DEFAULT '',
+	outcome     TEXT NOT NULL DEFAULT 'running',
+	counts      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+	error       TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE changes (
+	id     INTEGER PRIMARY KEY,
+	run_id INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+	at     TEXT NOT NULL,
+	side   TEXT NOT NULL CHECK (side IN ('ldap', 'store')),
+	op     TEXT NOT NULL,
+	kind   TEXT NOT NULL CHECK (kind IN ('user', 'group')),
+	name   TEXT NOT NULL DEFAULT '',
+	dn     TEXT NOT NULL DEFAULT '',
+	detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+);
+CREATE INDEX changes_run ON changes(run_id, id);
+
+CREATE TABLE invites (
+	id            INTEGER PRIMARY KEY,
+	user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	token_hash    TEXT NOT NULL UNIQUE,
+	created_at    TEXT NOT NULL,
+	expires_at    TEXT NOT NULL,
+	used_at       TEXT,
+	sent_at       TEXT,
+	queued_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX invites_user ON invites(user_id);
+
+CREATE TABLE sync_lock (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	token      TEXT NOT NULL,
+	owner      TEXT NOT NULL,
+	pid        INTEGER NOT NULL,
+	host       TEXT NOT NULL,
+	pid_start  TEXT NOT NULL DEFAULT '',
+	started_at TEXT NOT NULL
+);
+`,
+	}
+}
+
+// SchemaVersion is the schema version this build of ldapwiz writes.
+func SchemaVersion() int { return len(migrations()) }
+
+// migrate applies every migration newer than the database's version, each in
+// its own IMMEDIATE transaction, so that two processes opening a fresh file
+// at once apply each migration exactly once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	steps := migrations()
+	for i, stmt := range steps {
+		version := i + 1
+		if err := applyMigration(ctx, db, version, len(steps), stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyMigration applies one migration unless it already is.
+func applyMigration(ctx context.Context, db *sql.DB, version, latest int, stmt string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %d: %w", version, err)
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > latest {
+		return fmt.Errorf("the database has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another store.path", current, latest)
+	}
+	if current >= version {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("migration %d: %w", version, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, version, fmtTime(now())); err != nil {
+		return fmt.Errorf("migration %d: record: %w", version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %d: commit: %w", version, err)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// maxCachedStatements bounds the statement cache (queries built from
+// filters come in a bounded number of shapes, but stay safe).
+const maxCachedStatements = 256
+
+// stmtCache keeps prepared statements by SQL text. Parsing dominates the
+// cost of the store's small statements under modernc.org/sqlite, so a sync
+// writing thousands of rows reuses them; database/sql prepares each one
+// once per pooled connection and hands transactions the connection's copy.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}}
+}
+
+// get returns the prepared statement for query, preparing it on first use;
+// nil when it cannot be cached (the caller then runs the query directly).
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m) >= maxCachedStatements {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.m[query] = st
+	return st
+}
+
+// close closes every cached statement.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, st := range c.m {
+		st.Close()
+		delete(c.m, k)
+	}
+}
+
+// stmt returns the cached statement for query bound to q's transaction, if any.
+func (q Queries) stmt(ctx context.Context, query string) *sql.Stmt {
+	if q.cache == nil {
+		return nil
+	}
+	st := q.cache.get(ctx, query)
+	if st != nil && q.tx != nil {
+		st = q.tx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+// exec runs a statement through the cache.
+func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return q.q.ExecContext(ctx, query, args...)
+}
+
+// query runs a query through the cache.
+func (q Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.q.QueryContext(ctx, query, args...)
+}
+
+// queryRow runs a one-row query through the cache.
+func (q Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.q.QueryRowContext(ctx, query, args...)
+}

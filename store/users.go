@@ -1,0 +1,394 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// User is one user of the application's user database.
+type User struct {
+	ID        int64
+	Username  string
+	Email     string
+	FirstName string
+	LastName  string
+	Phone     string
+	Disabled  bool
+	// PasswordHash is the bcrypt hash of the password, empty when none is
+	// set. Never print or log it.
+	PasswordHash string
+	// PasswordVersion goes up by one at every password change, so the sync
+	// engine can tell a password changed since the last sync by comparing
+	// it with the version recorded in the link's base values.
+	PasswordVersion int64
+	// PasswordChangedAt is when the password was last set (zero: never).
+	PasswordChangedAt time.Time
+	// PasswordPending: a password set in the store waits for the next sync
+	// to write it to the directory (see Queries.PendingPassword).
+	PasswordPending bool
+	// EnrollmentPending: the user must enroll before using the application.
+	EnrollmentPending bool
+	// FromLDAP: the user was created in the store by a sync from the directory.
+	FromLDAP  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// DeletedAt is set on a tombstone: a user deleted in the store whose
+	// deletion has not yet been applied to the directory. Zero when live.
+	DeletedAt time.Time
+}
+
+// Deleted reports whether u is a tombstone.
+func (u *User) Deleted() bool { return !u.DeletedAt.IsZero() }
+
+// HasPassword reports whether a password is set.
+func (u *User) HasPassword() bool { return u.PasswordHash != "" }
+
+// FullName is "First Last", or whichever part is set.
+func (u *User) FullName() string {
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
+// NewUser holds the fields of a user to create.
+type NewUser struct {
+	Username          string
+	Email             string
+	FirstName         string
+	LastName          string
+	Phone             string
+	Disabled          bool
+	EnrollmentPending bool
+	FromLDAP          bool
+}
+
+// UserUpdate holds the fields to change on a user; nil leaves a field as it is.
+type UserUpdate struct {
+	Username  *string
+	Email     *string
+	FirstName *string
+	LastName  *string
+	Phone     *string
+	FromLDAP  *bool
+}
+
+// UserFilter selects users for ListUsers. The zero value lists every live
+// (not deleted) user.
+type UserFilter struct {
+	// Search keeps users whose username, e-mail, first or last name contains
+	// it, ignoring case.
+	Search string
+	// IncludeDeleted also lists tombstones; OnlyDeleted lists only them.
+	IncludeDeleted bool
+	OnlyDeleted    bool
+	// Disabled, FromLDAP and EnrollmentPending, when set, keep only users
+	// with that value.
+	Disabled          *bool
+	FromLDAP          *bool
+	EnrollmentPending *bool
+}
+
+// userColumns is the column list scanUser reads, in order.
+const userColumns = `id, username, email, first_name, last_name, phone, disabled,
+	password_hash, password_version, password_changed_at, password_pending IS NOT NULL, enrollment_pending,
+	from_ldap, created_at, updated_at, deleted_at`
+
+// rowScanner is *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanUser(r rowScanner) (*User, error) {
+	var u User
+	var pwAt, created, updated, deleted sql.NullString
+	if err := r.Scan(&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.Phone,
+		&u.Disabled, &u.PasswordHash, &u.PasswordVersion, &pwAt, &u.PasswordPending, &u.EnrollmentPending,
+		&u.FromLDAP, &created, &updated, &deleted); err != nil {
+		return nil, err
+	}
+	var err error
+	if u.PasswordChangedAt, err = parseTime(pwAt); err != nil {
+		return nil, err
+	}
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if u.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	if u.DeletedAt, err = parseTime(deleted); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// CreateUser adds a user. The username must be valid (see ValidateUsername)
+// and not taken, ignoring ASCII case, by a user or a tombstone.
+func (q Queries) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
+	if err := ValidateUsername(nu.Username); err != nil {
+		return nil, err
+	}
+	if err := validateUserFields(nu.Email, nu.FirstName, nu.LastName, nu.Phone); err != nil {
+		return nil, err
+	}
+	t := fmtTime(now())
+	u, err := scanUser(q.queryRow(ctx, `INSERT INTO users
+		(username, email, first_name, last_name, phone, disabled, enrollment_pending, from_ldap, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
+		nu.Username, nu.Email, nu.FirstName, nu.LastName, nu.Phone,
+		boolInt(nu.Disabled), boolInt(nu.EnrollmentPending), boolInt(nu.FromLDAP), t, t))
+	if isUniqueViolation(err) {
+		return nil, q.nameTakenError(ctx, nu.Username)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: create user %q: %w", nu.Username, err)
+	}
+	return u, nil
+}
+
+// nameTakenError explains why a username cannot be used.
+func (q Queries) nameTakenError(ctx context.Context, name string) error {
+	u, err := q.GetUserByName(ctx, name)
+	if err == nil && u.Deleted() {
+		return errorf(ErrExists, "user %q was deleted and the deletion is waiting for the next sync to reach the directory; run \"ldapwiz sync\" first, or purge it with \"ldapwiz users delete --purge %s\"", u.Username, u.Username)
+	}
+	if err == nil {
+		return errorf(ErrExists, "a user named %q already exists", u.Username)
+	}
+	return errorf(ErrExists, "a user named %q already exists", name)
+}
+
+// GetUser returns the user with that id, tombstone or not.
+func (q Queries) GetUser(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no user with id %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// GetUserByName returns the user with that username (ignoring ASCII case),
+// tombstone or not: check Deleted.
+func (q Queries) GetUserByName(ctx context.Context, name string) (*User, error) {
+	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(ErrNotFound, "no user named %q", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read user %q: %w", name, err)
+	}
+	return u, nil
+}
+
+// liveUser returns the user with that id, refusing a tombstone.
+func (q Queries) liveUser(ctx context.Context, id int64) (*User, error) {
+	u, err := q.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Deleted() {
+		return nil, errorf(ErrDeleted, "user %q is deleted (waiting for the next sync to delete it from the directory)", u.Username)
+	}
+	return u, nil
+}
+
+// ListUsers returns the users the filter selects, ordered by username.
+func (q Queries) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
+	var where []string
+	var args []any
+	switch {
+	case f.OnlyDeleted:
+		where = append(where, "deleted_at IS NOT NULL")
+	case !f.IncludeDeleted:
+		where = append(where, "deleted_at IS NULL")
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		where = append(where, `(instr(lower(username), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0
+			OR instr(lower(first_name), lower(?)) > 0 OR instr(lower(last_name), lower(?)) > 0)`)
+		args = append(args, s, s, s, s)
+	}
+	for col, v := range map[string]*bool{"disabled": f.Disabled, "from_ldap": f.FromLDAP, "enrollment_pending": f.EnrollmentPending} {
+		if v != nil {
+			where = append(where, col+" = ?")
+			args = append(args, boolInt(*v))
+		}
+	}
+	query := `SELECT ` + userColumns + ` FROM users`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY username, id"
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list users: %w", err)
+		}
+		out = append(out, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateUser changes the fields set in up and returns the user as it is
+// now. Nothing is written (updated_at included) when no value differs.
+func (q Queries) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User, error) {
+	u, err := q.liveUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var sets []string
+	var args []any
+	setStr := func(col string, cur string, v *string) {
+		if v != nil && *v != cur {
+			sets = append(sets, col+" = ?")
+			args = append(args, *v)
+		}
+	}
+	if up.Username != nil && *up.Username != u.Username {
+		if err := ValidateUsername(*up.Username); err != nil {
+			return nil, err
+		}
+	}
+	next := *u
+	for _, p := range []struct {
+		v   *string
+		dst *string
+	}{{up.Email, &next.Email}, {up.FirstName, &next.FirstName}, {up.LastName, &next.LastName}, {up.Phone, &next.Phone}} {
+		if p.v != nil {
+			*p.dst = *p.v
+		}
+	}
+	if err := validateUserFields(next.Email, next.FirstName, next.LastName, next.Phone); err != nil {
+		return nil, err
+	}
+	setStr("username", u.Username, up.Username)
+	setStr("email", u.Email, up.Email)
+	setStr("first_name", u.FirstName, up.FirstName)
+	setStr("last_name", u.LastName, up.LastName)
+	setStr("phone", u.Phone, up.Phone)
+	if up.FromLDAP != nil && *up.FromLDAP != u.FromLDAP {
+		sets = append(sets, "from_ldap = ?")
+		args = append(args, boolInt(*up.FromLDAP))
+	}
+	if len(sets) == 0 {
+		return u, nil
+	}
+	sets = append(sets, "updated_at = ?")
+	args = append(args, fmtTime(now()), id)
+	_, err = q.exec(ctx, `UPDATE users SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...)
+	if isUniqueViolation(err) && up.Username != nil {
+		return nil, q.nameTakenError(ctx, *up.Username)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: update user %q: %w", u.Username, err)
+	}
+	return q.GetUser(ctx, id)
+}
+
+// SetUserDisabled disables or enables a user. It reports whether anything
+// changed (false when the user already was in that state).
+func (q Queries) SetUserDisabled(ctx context.Context, id int64, disabled bool) (bool, error) {
+	return q.setUserFlag(ctx, id, "disabled", disabled)
+}
+
+// SetEnrollmentPending sets or clears the user's enrollment_pending flag and
+// reports whether it changed.
+func (q Queries) SetEnrollmentPending(ctx context.Context, id int64, pending bool) (bool, error) {
+	return q.setUserFlag(ctx, id, "enrollment_pending", pending)
+}
+
+// SetEnrollmentPendingFromLDAP sets enrollment_pending on every live user
+// created by a sync from the directory ("enroll retrigger --all-ldap") and
+// returns how many users it changed.
+func (q Queries) SetEnrollmentPendingFromLDAP(ctx context.Context) (int, error) {
+	res, err := q.exec(ctx, `UPDATE users SET enrollment_pending = 1, updated_at = ?
+		WHERE from_ldap = 1 AND deleted_at IS NULL AND enrollment_pending = 0`, fmtTime(now()))
+	if err != nil {
+		return 0, fmt.Errorf("store: set enrollment pending: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// setUserFlag sets a 0/1 column of a live user; col is a constant of ours.
+func (q Queries) setUserFlag(ctx context.Context, id int64, col string, v bool) (bool, error) {
+	u, err := q.liveUser(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	res, err := q.exec(ctx, `UPDATE users SET `+col+` = ?, updated_at = ? WHERE id = ? AND `+col+` <> ?`,
+		boolInt(v), fmtTime(now()), id, boolInt(v))
+	if err != nil {
+		return false, fmt.Errorf("store: set %s of user %q: %w", col, u.Username, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// DeleteUser deletes a user from the store. A user linked to a directory
+// entry becomes a tombstone (DeletedAt set, group memberships dropped) so
+// the next sync can delete the entry, then PurgeUser; a user never linked is
+// purged at once, and purged reports so.
+func (q Queries) DeleteUser(ctx context.Context, id int64) (purged bool, err error) {
+	err = q.atomic(ctx, func(q Queries) error {
+		u, err := q.liveUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := q.LinkByLocalID(ctx, KindUser, id); errors.Is(err, ErrNotFound) {
+			purged = true
+			return q.PurgeUser(ctx, id)
+		} else if err != nil {
+			return err
+		}
+		t := fmtTime(now())
+		if _, err := q.exec(ctx, `UPDATE users SET deleted_at = ?, updated_at = ?, password_pending = NULL WHERE id = ?`, t, t, id); err != nil {
+			return fmt.Errorf("store: delete user %q: %w", u.Username, err)
+		}
+		if _, err := q.exec(ctx, `DELETE FROM memberships WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("store: delete user %q: drop memberships: %w", u.Username, err)
+		}
+		return nil
+	})
+	return purged, err
+}
+
+// RestoreUser turns a tombstone back into a live user (its group
+// memberships are not restored).
+func (q Queries) RestoreUser(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, `UPDATE users SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`, fmtTime(now()), id)
+	if err != nil {
+		return fmt.Errorf("store: restore user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := q.GetUser(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PurgeUser removes a user (live or tombstone) for good, with its
+// memberships, link and invites: for when its directory deletion has been
+// applied, or it never reached the directory.
+func (q Queries) PurgeUser(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("store: purge user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errorf(ErrNotFound, "no user with id %d", id)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxUsernameLength is the longest username accepted, in characters.
+const MaxUsernameLength = 64
+
+// ValidateUsername checks a username: 1 to 64 characters, letters, digits
+// and . _ - @, starting with a letter or a digit. The sync planner uses it
+// too, to skip directory entries whose username the store cannot hold.
+func ValidateUsername(name string) error {
+	if name == "" {
+		return errorf(ErrInvalid, "the username is empty")
+	}
+	if !utf8.ValidString(name) {
+		return errorf(ErrInvalid, "username %q is not valid UTF-8", name)
+	}
+	if n := utf8.RuneCountInString(name); n > MaxUsernameLength {
+		return errorf(ErrInvalid, "username %q is %d characters long; the limit is %d", name, n, MaxUsernameLength)
+	}
+	first, _ := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+		return errorf(ErrInvalid, "username %q must start with a letter or a digit", name)
+	}
+	for _, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-@", r) {
+			continue
+		}
+		return errorf(ErrInvalid, "username %q contains %q; use letters, digits and . _ - @ only", name, r)
+	}
+	return nil
+}
+
+// ValidateGroupName checks a group name: 1 to 128 characters, no control
+// characters, no leading or trailing space.
+func ValidateGroupName(name string) error {
+	switch {
+	case name == "":
+		return errorf(ErrInvalid, "the group name is empty")
+	case !utf8.ValidString(name):
+		return errorf(ErrInvalid, "group name %q is not valid UTF-8", name)
+	case utf8.RuneCountInString(name) > 128:
+		return errorf(ErrInvalid, "group name %q is longer than 128 characters", name)
+	case strings.TrimSpace(name) != name:
+		return errorf(ErrInvalid, "group name %q starts or ends with a space", name)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return errorf(ErrInvalid, "group name %q contains a control character", name)
+	}
+	return nil
+}
+
+// ValidateEmail checks an e-mail address loosely: empty, or one "@" with
+// text on both sides and no spaces. Directories hold all sorts; the store
+// refuses only what cannot be an address.
+func ValidateEmail(email string) error {
+	if email == "" {
+		return nil
+	}
+	at := strings.IndexByte(email, '@')
+	if at <= 0 || at == len(email)-1 || strings.Count(email, "@") != 1 ||
+		strings.IndexFunc(email, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return errorf(ErrInvalid, "e-mail address %q is not of the form name@domain", email)
+	}
+	return nil
+}
+
+// validateUserFields checks the free-text fields of a user.
+func validateUserFields(email, first, last, phone string) error {
+	if err := ValidateEmail(email); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"first name", first}, {"last name", last}, {"phone", phone}} {
+		if !utf8.ValidString(f.v) {
+			return errorf(ErrInvalid, "the %s %q is not valid UTF-8", f.name, f.v)
+		}
+		if strings.IndexFunc(f.v, unicode.IsControl) >= 0 {
+			return errorf(ErrInvalid, "the %s %q contains a control character", f.name, f.v)
+		}
+	}
+	return nil
+}
