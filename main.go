@@ -22,6 +22,13 @@ func commands() []command {
 	return []command{
 		{"validate", "check a config file and list every problem", runValidate},
 		{"version", "print the ldapwiz version", runVersion},
+		{"browse", "the directory browser alone, on the config's connection settings", runBrowse},
+		{"test", "staged connection check of the directory, printed step by step (--json)", runTestConn},
+		{"users", "list / show / add / set / passwd / disable / enable / delete store users", runUsers},
+		{"enroll", "enrollment invitations: invites (the queue) / send / retrigger (--user, --email, --all-ldap)", runEnroll},
+		{"preview", "show what a sync would change on each side, changing nothing (--json)", runPreview},
+		{"sync", "synchronize the store and the directory (--dry-run, --force, --report FILE)", runSync},
+		{"demo-server", "run the embedded demo directory alone (--listen ADDR, --ad)", runDemoServer},
 	}
 }
 
@@ -44,14 +51,15 @@ func main() {
 
 // run dispatches args to a subcommand and returns the process exit code.
 func run(env *cliEnv, args []string) int {
-	if len(args) == 0 {
-		printUsage(env.stderr)
-		return 2
+	if isWizardInvocation(args) {
+		return runWizard(env, args)
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
 		printUsage(env.stdout)
 		return 0
+	case "--demo":
+		return runDemo(env, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {

@@ -1,0 +1,623 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ldapwiz/ldap"
+)
+
+// browserPage is how many children one request asks for.
+const browserPage = 500
+
+// treeNode is one entry in the browser's tree.
+type treeNode struct {
+	ldap.Node
+	depth    int
+	parent   *treeNode
+	children []*treeNode
+	expanded bool
+	loaded   bool // every page of children has arrived
+	loading  bool // a page is on its way
+	queued   bool // waits for the connection to be free
+	err      string
+	filter   string // type-to-filter over this node's children
+}
+
+// browser is the directory browser component: a lazily loaded tree of the
+// directory from its naming contexts, with an entry pane. It owns one
+// connection; children are listed one node at a time (OpenLDAP allows one
+// paged search per connection), page by page, so a node with 10,000
+// children shows its first page at once and the rest streams in. Only the
+// visible rows are drawn.
+type browser struct {
+	id         int // distinguishes this browser's answers from an older one's
+	st         Styles
+	keys       KeyMap
+	title      string // what is being picked ("users.search_base"), or "" for plain browsing
+	conn       *ldap.Conn
+	err        string
+	connecting bool
+	connected  bool // the connection worked (the wizard may start live counts)
+
+	roots     []*treeNode
+	rows      []*treeNode // the visible rows, flattened
+	cursor    int
+	offset    int
+	filtering bool // typing goes to the filter of the cursor's parent
+
+	busy  bool        // a children page is on its way
+	queue []*treeNode // nodes waiting for the connection
+
+	entry    *ldap.Entry
+	entryErr string
+	entrySeq int
+	entryDN  string
+}
+
+// browserResult is what closing the browser produced.
+type browserResult struct {
+	picked string // the DN picked with enter; "" when closed with esc
+	closed bool
+}
+
+// Browser messages; each carries the browser id so answers to a closed
+// browser are dropped.
+type (
+	browserConnMsg struct {
+		id   int
+		conn *ldap.Conn
+		root *ldap.RootDSE
+		err  error
+	}
+	browserPageMsg struct {
+		id   int
+		node *treeNode
+		page ldap.ChildrenPage
+		err  error
+	}
+	browserEntryMsg struct {
+		id, seq int
+		entry   *ldap.Entry
+		err     error
+	}
+	browserEntryTick struct{ id, seq int }
+)
+
+// newBrowser builds a browser and the command that connects it. dial opens
+// the connection (it runs off the update loop).
+func newBrowser(id int, st Styles, keys KeyMap, title string, dial func(context.Context) (*ldap.Conn, error)) (*browser, tea.Cmd) {
+	b := &browser{id: id, st: st, keys: keys, title: title, connecting: true}
+	return b, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := dial(ctx)
+		if err != nil {
+			return browserConnMsg{id: id, err: err}
+		}
+		root, err := c.RootDSE(ctx)
+		if err != nil {
+			_ = c.Close()
+			return browserConnMsg{id: id, err: err}
+		}
+		return browserConnMsg{id: id, conn: c, root: root}
+	}
+}
+
+// closeCmd closes the connection off the update loop.
+func (b *browser) closeCmd() tea.Cmd {
+	c := b.conn
+	b.conn = nil
+	if c == nil {
+		return nil
+	}
+	return func() tea.Msg { _ = c.Close(); return nil }
+}
+
+// handle processes an asynchronous answer meant for this browser.
+func (b *browser) handle(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case browserConnMsg:
+		if msg.id != b.id {
+			if msg.conn != nil {
+				c := msg.conn
+				return func() tea.Msg { _ = c.Close(); return nil }
+			}
+			return nil
+		}
+		b.connecting = false
+		if msg.err != nil {
+			b.err = ldapErrText(msg.err)
+			return nil
+		}
+		b.conn, b.connected = msg.conn, true
+		ncs := msg.root.NamingContexts
+		if len(ncs) == 0 && msg.root.DefaultNamingContext != "" {
+			ncs = []string{msg.root.DefaultNamingContext}
+		}
+		for _, nc := range ncs {
+			b.roots = append(b.roots, &treeNode{Node: ldap.Node{DN: nc, RDN: nc, NumChildren: -1, HasChildren: ldap.TriUnknown}})
+		}
+		if len(b.roots) == 0 {
+			b.err = "The server lists no naming contexts in its RootDSE; type the search base by hand."
+		}
+		b.flatten()
+		return b.entryCmd()
+	case browserPageMsg:
+		if msg.id != b.id {
+			return nil
+		}
+		return b.onPage(msg)
+	case browserEntryTick:
+		if msg.id != b.id || msg.seq != b.entrySeq {
+			return nil
+		}
+		return b.fetchEntry()
+	case browserEntryMsg:
+		if msg.id != b.id || msg.seq != b.entrySeq {
+			return nil // the cursor moved on
+		}
+		b.entry, b.entryErr = msg.entry, ""
+		if msg.err != nil {
+			b.entry, b.entryErr = nil, ldapErrText(msg.err)
+		}
+	}
+	return nil
+}
+
+// ldapErrText is an error's message with the directory client's hint.
+func ldapErrText(err error) string {
+	d := ldap.Explain(err)
+	if s := d.String(); s != "" {
+		return s
+	}
+	return err.Error()
+}
+
+// onPage adds a page of children and asks for the next one.
+func (b *browser) onPage(msg browserPageMsg) tea.Cmd {
+	n := msg.node
+	b.busy = false
+	if msg.err != nil {
+		n.loading, n.err = false, ldapErrText(msg.err)
+	} else {
+		for _, c := range msg.page.Nodes {
+			n.children = append(n.children, &treeNode{Node: c, depth: n.depth + 1, parent: n})
+		}
+		if msg.page.Cookie == nil {
+			n.loading, n.loaded = false, true
+		}
+	}
+	b.flatten()
+	if msg.err == nil && msg.page.Cookie != nil {
+		return b.listCmd(n, msg.page.Cookie) // the rest of this node first: cookies die if another listing runs between
+	}
+	return b.nextQueued()
+}
+
+// nextQueued starts the next waiting listing.
+func (b *browser) nextQueued() tea.Cmd {
+	for len(b.queue) > 0 {
+		n := b.queue[0]
+		b.queue = b.queue[1:]
+		n.queued = false
+		if !n.loaded {
+			return b.listCmd(n, nil)
+		}
+	}
+	return nil
+}
+
+// listCmd asks for one page of n's children.
+func (b *browser) listCmd(n *treeNode, cookie []byte) tea.Cmd {
+	b.busy, n.loading = true, true
+	conn, id := b.conn, b.id
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		page, err := conn.Children(ctx, n.DN, browserPage, cookie)
+		return browserPageMsg{id: id, node: n, page: page, err: err}
+	}
+}
+
+// expand opens a node, loading its children when they are not there yet.
+func (b *browser) expand(n *treeNode) tea.Cmd {
+	if n.Referral || n.HasChildren == ldap.TriNo || b.conn == nil {
+		return nil
+	}
+	n.expanded = true
+	defer b.flatten()
+	if n.loaded || n.loading || n.queued {
+		return nil
+	}
+	n.err = ""
+	if b.busy {
+		n.queued = true
+		n.loading = true
+		b.queue = append(b.queue, n)
+		return nil
+	}
+	return b.listCmd(n, nil)
+}
+
+// flatten rebuilds the visible rows from the expanded nodes and filters.
+func (b *browser) flatten() {
+	var cur *treeNode
+	if b.cursor >= 0 && b.cursor < len(b.rows) {
+		cur = b.rows[b.cursor]
+	}
+	b.rows = b.rows[:0]
+	var walk func(ns []*treeNode, filter string)
+	walk = func(ns []*treeNode, filter string) {
+		f := strings.ToLower(filter)
+		for _, n := range ns {
+			if f != "" && !strings.Contains(strings.ToLower(n.RDN), f) {
+				continue
+			}
+			b.rows = append(b.rows, n)
+			if n.expanded {
+				walk(n.children, n.filter)
+			}
+		}
+	}
+	walk(b.roots, "")
+	b.cursor = 0
+	for i, n := range b.rows {
+		if n == cur {
+			b.cursor = i
+		}
+	}
+}
+
+// current returns the node under the cursor, or nil.
+func (b *browser) current() *treeNode {
+	if b.cursor < 0 || b.cursor >= len(b.rows) {
+		return nil
+	}
+	return b.rows[b.cursor]
+}
+
+// moveTo puts the cursor on row i and schedules reading that entry.
+func (b *browser) moveTo(i int) tea.Cmd {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	i = min(max(i, 0), len(b.rows)-1)
+	if i == b.cursor {
+		return nil
+	}
+	b.cursor = i
+	return b.entryCmd()
+}
+
+// entryCmd waits a moment, then reads the entry under the cursor, so that
+// scrolling fast does not fire a read per row.
+func (b *browser) entryCmd() tea.Cmd {
+	b.entrySeq++
+	id, seq := b.id, b.entrySeq
+	return tea.Tick(120*time.Millisecond, func(time.Time) tea.Msg { return browserEntryTick{id: id, seq: seq} })
+}
+
+// fetchEntry reads the entry under the cursor.
+func (b *browser) fetchEntry() tea.Cmd {
+	n := b.current()
+	if n == nil || b.conn == nil || n.Referral {
+		b.entry, b.entryDN, b.entryErr = nil, "", ""
+		return nil
+	}
+	b.entryDN = n.DN
+	conn, id, seq, dn := b.conn, b.id, b.entrySeq, n.DN
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		e, err := conn.Entry(ctx, dn)
+		return browserEntryMsg{id: id, seq: seq, entry: e, err: err}
+	}
+}
+
+// key handles a key. It returns a result when the browser closes.
+func (b *browser) key(msg tea.KeyPressMsg, height int) (tea.Cmd, *browserResult) {
+	k := b.keys
+	if b.filtering {
+		return b.filterKey(msg), nil
+	}
+	n := b.current()
+	switch {
+	case key.Matches(msg, k.Back):
+		if p := b.filterParent(); p != nil && p.filter != "" {
+			p.filter = ""
+			b.flatten()
+			return nil, nil
+		}
+		return b.closeCmd(), &browserResult{closed: true}
+	case key.Matches(msg, k.Enter):
+		if n == nil {
+			return nil, nil
+		}
+		if b.title == "" {
+			return b.toggle(n), nil
+		}
+		if n.Referral {
+			return nil, nil
+		}
+		return b.closeCmd(), &browserResult{picked: n.DN, closed: true}
+	case key.Matches(msg, k.Down, k.ListDown):
+		return b.moveTo(b.cursor + 1), nil
+	case key.Matches(msg, k.Up, k.ListUp):
+		return b.moveTo(b.cursor - 1), nil
+	case key.Matches(msg, k.PageDown):
+		return b.moveTo(b.cursor + max(height-2, 1)), nil
+	case key.Matches(msg, k.PageUp):
+		return b.moveTo(b.cursor - max(height-2, 1)), nil
+	case key.Matches(msg, k.Right) || msg.String() == "l":
+		if n != nil {
+			return b.expand(n), nil
+		}
+	case key.Matches(msg, k.Toggle):
+		if n != nil {
+			return b.toggle(n), nil
+		}
+	case key.Matches(msg, k.Left) || msg.String() == "h":
+		if n == nil {
+			return nil, nil
+		}
+		if n.expanded {
+			n.expanded = false
+			b.flatten()
+			return nil, nil
+		}
+		if n.parent != nil {
+			for i, r := range b.rows {
+				if r == n.parent {
+					return b.moveTo(i), nil
+				}
+			}
+		}
+	case key.Matches(msg, k.Filter):
+		if b.filterParent() != nil {
+			b.filtering = true
+		}
+	}
+	return nil, nil
+}
+
+// toggle expands or collapses a node.
+func (b *browser) toggle(n *treeNode) tea.Cmd {
+	if n.expanded {
+		n.expanded = false
+		b.flatten()
+		return nil
+	}
+	return b.expand(n)
+}
+
+// filterParent is the node whose children the filter narrows: the cursor's
+// parent, or the cursor itself when it is expanded.
+func (b *browser) filterParent() *treeNode {
+	n := b.current()
+	if n == nil {
+		return nil
+	}
+	if n.expanded {
+		return n
+	}
+	return n.parent
+}
+
+// filterKey edits the filter: printable keys type, backspace deletes,
+// enter or esc stops filtering (esc also clears it).
+func (b *browser) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	p := b.filterParent()
+	if p == nil {
+		b.filtering = false
+		return nil
+	}
+	switch {
+	case key.Matches(msg, b.keys.Enter), key.Matches(msg, b.keys.Down):
+		b.filtering = false
+		return nil
+	case key.Matches(msg, b.keys.Back):
+		b.filtering = false
+		p.filter = ""
+	case msg.String() == "backspace":
+		if r := []rune(p.filter); len(r) > 0 {
+			p.filter = string(r[:len(r)-1])
+		}
+	case msg.Text != "":
+		p.filter += msg.Text
+	default:
+		return nil
+	}
+	b.flatten()
+	for i, r := range b.rows {
+		if r == p {
+			b.cursor = i
+			if i+1 < len(b.rows) && b.rows[i+1].parent == p {
+				b.cursor = i + 1
+			}
+		}
+	}
+	return b.entryCmd()
+}
+
+// help lists the browser's keys.
+func (b *browser) help() []key.Binding {
+	k := b.keys
+	pick := withHelp(k.Enter, "pick as search base")
+	if b.title == "" {
+		pick = withHelp(k.Enter, "open/close")
+	}
+	if b.filtering {
+		return []key.Binding{withHelp(k.Enter, "stop filtering"), withHelp(k.Back, "clear filter")}
+	}
+	return []key.Binding{pick, key.NewBinding(key.WithKeys("right"), key.WithHelp("→/←", "expand/collapse")),
+		key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓/j/k", "move")), k.Filter, withHelp(k.Back, "close")}
+}
+
+// view draws the tree and the entry pane in w x h.
+func (b *browser) view(w, h int) string {
+	head := b.st.Heading.Render("Directory")
+	if b.title != "" {
+		head += b.st.Muted.Render(" — pick " + b.title + " with enter")
+	}
+	lines := []string{ansi.Truncate(head, w, "…")}
+	switch {
+	case b.connecting:
+		return strings.Join(append(lines, "", "Connecting to the directory…"), "\n")
+	case b.err != "":
+		return strings.Join(append(lines, "", b.st.Error.Render("✗ "+wrap(b.err, w-2)), "", b.st.Muted.Render("esc closes; check the Connection screen and run its test (ctrl+t).")), "\n")
+	}
+	bodyH := h - 2
+	treeW, paneW := w, 0
+	treeH, paneH := bodyH, 0
+	if w >= 100 {
+		treeW = w * 55 / 100
+		paneW = w - treeW - 3
+	} else {
+		treeH = max(bodyH*3/5, 5)
+		paneH = bodyH - treeH - 1
+	}
+	tree := b.treeLines(treeW, treeH)
+	pane := b.entryLines(max(paneW, w), max(paneH, bodyH))
+	if paneW > 0 {
+		for i := range bodyH {
+			l, r := "", ""
+			if i < len(tree) {
+				l = tree[i]
+			}
+			if i < len(pane) {
+				r = ansi.Truncate(pane[i], paneW, "…")
+			}
+			lines = append(lines, padRight(l, treeW)+" │ "+r)
+		}
+	} else {
+		lines = append(lines, tree...)
+		for len(lines) < treeH+1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, b.st.Muted.Render(strings.Repeat("─", w)))
+		lines = append(lines, pane[:min(len(pane), paneH)]...)
+	}
+	if p := b.filterParent(); p != nil && (b.filtering || p.filter != "") {
+		mark := ""
+		if b.filtering {
+			mark = "▏"
+		}
+		lines = append(lines[:min(len(lines), h-1)], b.st.Key.Render("filter under "+p.RDN+": ")+p.filter+mark)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// padRight pads a styled line with spaces to w cells.
+func padRight(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	if n := ansi.StringWidth(s); n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// treeLines renders the visible window of the tree.
+func (b *browser) treeLines(w, h int) []string {
+	if b.cursor < b.offset {
+		b.offset = b.cursor
+	}
+	if b.cursor >= b.offset+h {
+		b.offset = b.cursor - h + 1
+	}
+	b.offset = min(b.offset, max(len(b.rows)-h, 0))
+	var out []string
+	for i := b.offset; i < len(b.rows) && len(out) < h; i++ {
+		out = append(out, b.rowLine(b.rows[i], i == b.cursor, w))
+	}
+	return out
+}
+
+// rowLine renders one node: indent, expand mark, RDN, count, marks.
+func (b *browser) rowLine(n *treeNode, now bool, w int) string {
+	mark := "▸ "
+	switch {
+	case n.Referral:
+		mark = "↪ "
+	case n.HasChildren == ldap.TriNo || (n.loaded && len(n.children) == 0):
+		mark = "  "
+	case n.expanded:
+		mark = "▾ "
+	}
+	text := strings.Repeat("  ", n.depth) + mark + n.RDN
+	var extra []string
+	switch {
+	case n.loaded:
+		extra = append(extra, fmt.Sprintf("(%d)", len(n.children)))
+	case n.loading && len(n.children) > 0:
+		extra = append(extra, fmt.Sprintf("(%d, loading…)", len(n.children)))
+	case n.loading:
+		extra = append(extra, "(loading…)")
+	case n.NumChildren >= 0:
+		extra = append(extra, fmt.Sprintf("(%d)", n.NumChildren))
+	}
+	if n.filter != "" {
+		extra = append(extra, "filter: "+n.filter)
+	}
+	if n.Referral {
+		extra = append(extra, "referral → "+strings.Join(n.ReferralURLs, " "))
+	}
+	if n.err != "" {
+		extra = append(extra, "✗ "+n.err)
+	}
+	line := text
+	if len(extra) > 0 {
+		line += " " + strings.Join(extra, " ")
+	}
+	line = ansi.Truncate(line, w, "…")
+	switch {
+	case now:
+		return b.st.Selected.Render(line)
+	case n.err != "":
+		return b.st.Error.Render(line)
+	case n.Referral:
+		return b.st.Warning.Render(line)
+	}
+	return line
+}
+
+// entryLines renders the entry under the cursor.
+func (b *browser) entryLines(w, h int) []string {
+	n := b.current()
+	if n == nil {
+		return nil
+	}
+	out := []string{b.st.Heading.Render(ansi.Truncate(n.DN, w, "…"))}
+	switch {
+	case n.Referral:
+		out = append(out, b.st.Warning.Render("Referral: held by another server; not followed."))
+		for _, u := range n.ReferralURLs {
+			out = append(out, "  "+u)
+		}
+	case b.entryErr != "":
+		out = append(out, b.st.Error.Render(ansi.Truncate("✗ "+b.entryErr, w, "…")))
+	case b.entry == nil || b.entryDN != n.DN:
+		out = append(out, b.st.Muted.Render("reading…"))
+	default:
+		for _, a := range b.entry.Attributes {
+			v := strings.Join(a.Values, ", ")
+			switch {
+			case secretAttribute(a.Name):
+				v = fmt.Sprintf("(%s hidden)", plural(len(a.Values), "value"))
+			case len(a.Values) > 3:
+				v = strings.Join(a.Values[:3], ", ") + fmt.Sprintf(" … (%d values)", len(a.Values))
+			}
+			out = append(out, ansi.Truncate(b.st.Key.Render(a.Name)+": "+v, w, "…"))
+			if len(out) >= h {
+				break
+			}
+		}
+	}
+	return out
+}

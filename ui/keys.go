@@ -1,0 +1,64 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is the one keymap of the whole UI, handed down to screens and
+// components. The help bar and the full help are drawn from it.
+type KeyMap struct {
+	Next     key.Binding // next field
+	Prev     key.Binding // previous field
+	Up       key.Binding // up in a list or form
+	Down     key.Binding // down in a list or form
+	Left     key.Binding // previous choice / collapse
+	Right    key.Binding // next choice / expand
+	Toggle   key.Binding // toggle a yes/no field or a list item
+	Enter    key.Binding // go on / pick
+	Back     key.Binding // previous screen / close
+	Save     key.Binding // save the file
+	Quit     key.Binding // quit (asks when unsaved)
+	Help     key.Binding // full help
+	Browse   key.Binding // open the directory browser for a DN field
+	Pick     key.Binding // open the picker for an attribute / group field
+	Test     key.Binding // run the connection test
+	Apply    key.Binding // apply what the test found
+	PageUp   key.Binding // a page up in long lists
+	PageDown key.Binding // a page down in long lists
+	NextPane key.Binding // next screen of the flow
+	PrevPane key.Binding // previous screen of the flow
+	ListUp   key.Binding // k in lists
+	ListDown key.Binding // j in lists
+	FixIt    key.Binding // jump to the field of a problem (Review)
+	Filter   key.Binding // start type-to-filter in the browser
+	GoTo     key.Binding // go to the setting a test step blames
+}
+
+// DefaultKeyMap returns the keys described in DESIGN.md.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		Prev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous choice / collapse")),
+		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next choice / expand")),
+		Toggle:   key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
+		Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go on")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Save:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:     key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+		Browse:   key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "browse the directory")),
+		Pick:     key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "pick from the directory")),
+		Test:     key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "test the connection")),
+		Apply:    key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "apply what the test found")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		NextPane: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next screen")),
+		PrevPane: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "previous screen")),
+		ListUp:   key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "up")),
+		ListDown: key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "down")),
+		FixIt:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to the field")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		GoTo:     key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to the setting the test blames")),
+	}
+}

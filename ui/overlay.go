@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+)
+
+// overlayOpen reports whether a component (browser or picker) covers the screen.
+func (m *Model) overlayOpen() bool { return m.browser != nil || m.picker != nil }
+
+// overlayKey sends a key to the open component and applies its result.
+func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Quit) {
+		var cmd tea.Cmd
+		if m.browser != nil {
+			cmd = m.browser.closeCmd()
+			m.browser = nil
+		}
+		m.picker = nil
+		return tea.Batch(cmd, m.askQuit())
+	}
+	if key.Matches(msg, m.keys.Save) {
+		return m.saveCmd()
+	}
+	if m.browser != nil {
+		cmd, res := m.browser.key(msg, m.height-6)
+		if res != nil {
+			m.browser = nil
+			if res.picked != "" && m.browserField != nil {
+				return tea.Batch(cmd, m.setField(m.browserField, res.picked))
+			}
+		}
+		return cmd
+	}
+	return m.pickerKey(msg)
+}
+
+// setField puts a picked value into a field and the settings.
+func (m *Model) setField(f *field, v string) tea.Cmd {
+	f.set(&m.settings, v)
+	f.load(&m.settings)
+	return m.changed()
+}
+
+// overlayView draws the open component.
+func (m *Model) overlayView(w, h int) string {
+	if m.browser != nil {
+		return m.browser.view(w, h)
+	}
+	return m.pickerView(w, h)
+}
+
+// overlayHelp lists the open component's keys.
+func (m *Model) overlayHelp() []key.Binding {
+	if m.browser != nil {
+		return m.browser.help()
+	}
+	return m.pickerHelp()
+}
+
+// openBrowserFor opens the directory browser to pick the value of a DN field.
+func (m *Model) openBrowserFor(f *field) tea.Cmd {
+	m.nextID++
+	b, cmd := newBrowser(m.nextID, m.st, m.keys, f.Key, m.dialer())
+	m.browser, m.browserField = b, f
+	return cmd
+}
+
+// routeAsync delivers the answer of a command to whoever asked.
+func (m *Model) routeAsync(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case testEventMsg:
+		return m.onTestEvent(msg)
+	case countTick:
+		return m.onCountTick(msg)
+	case countMsg:
+		return m.onCount(msg)
+	case spinner.TickMsg:
+		if m.test.running {
+			var cmd tea.Cmd
+			m.test.spin, cmd = m.test.spin.Update(msg)
+			return cmd
+		}
+		return nil
+	case browserConnMsg, browserPageMsg, browserEntryMsg, browserEntryTick:
+		if m.browser != nil {
+			cmd := m.browser.handle(msg)
+			m.connOK = m.connOK || m.browser.connected
+			return cmd
+		}
+		if c, ok := msg.(browserConnMsg); ok && c.conn != nil {
+			return func() tea.Msg { _ = c.conn.Close(); return nil }
+		}
+		return nil
+	}
+	return m.routePicker(msg)
+}
