@@ -23,6 +23,9 @@ func serverMessage(le *goldap.Error) string {
 func explainResult(le *goldap.Error) Diagnosis {
 	msg := serverMessage(le)
 	d := Diagnosis{Code: int(le.ResultCode), Server: msg}
+	if ad, ok := explainADWrite(d, le.ResultCode, msg); ok {
+		return ad
+	}
 	switch le.ResultCode {
 	case goldap.LDAPResultInvalidCredentials:
 		return explainInvalidCredentials(d, msg)

@@ -139,7 +139,14 @@ func (r *RootDSE) Summary() string {
 	if len(r.NamingContexts) > 0 {
 		parts = append(parts, "naming contexts "+strings.Join(r.NamingContexts, "; "))
 	}
-	parts = append(parts, "paged results "+supportWord(r.PagedResults), "password modify "+supportWord(r.PasswordModify), "StartTLS "+supportWord(r.StartTLS))
+	parts = append(parts, "paged results "+supportWord(r.PagedResults))
+	if r.ActiveDirectory {
+		// AD sets passwords through unicodePwd, and Samba supports StartTLS
+		// without listing it in supportedExtension.
+		parts = append(parts, "passwords set through unicodePwd (TLS only)", "StartTLS "+advertisedWord(r.StartTLS))
+	} else {
+		parts = append(parts, "password modify "+supportWord(r.PasswordModify), "StartTLS "+supportWord(r.StartTLS))
+	}
 	if r.ActiveDirectory {
 		parts = append(parts, "Active Directory detected")
 	}
@@ -151,6 +158,13 @@ func supportWord(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func advertisedWord(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "not advertised"
 }
 
 func oidListed(list []string, s string) bool {

@@ -282,6 +282,11 @@ func (c *Conn) Schema(ctx context.Context) (*Schema, error) {
 	if len(s.ObjectClasses) == 0 && len(s.AttributeTypes) == 0 {
 		return nil, fmt.Errorf("read the schema from %s: it holds no objectClasses or attributeTypes the bind account can read", dn)
 	}
+	if nc := adSchemaNC(dn); nc != "" {
+		if err := c.addADAuxiliaryClasses(ctx, s, nc); err != nil {
+			s.Problems = append(s.Problems, err.Error())
+		}
+	}
 	return s, nil
 }
 

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/wizard"
+)
+
+// runTestConn implements "ldapwiz test [-c FILE] [--json]": the staged
+// connection test, printed step by step as each completes. Exit codes: 0
+// nothing failed, 1 a step failed, 2 bad usage or a config that cannot be
+// loaded. (The file is not cmd_test.go: Go would take that for a test file.)
+func runTestConn(env *cliEnv, args []string) int {
+	path, rest, err := configFromArgs(env, args)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz test: %v\n", err)
+		return 2
+	}
+	asJSON := false
+	for _, a := range rest {
+		switch a {
+		case "--json", "-json":
+			asJSON = true
+		case "-h", "--help":
+			printTestConnUsage(env.stdout)
+			return 0
+		default:
+			fmt.Fprintf(env.stderr, "ldapwiz test: unexpected argument %q\n", a)
+			printTestConnUsage(env.stderr)
+			return 2
+		}
+	}
+	s, err := loadSettings(path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz test: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", err, path)
+		return 2
+	}
+	cfg, err := s.LDAPConfig(env.getenv)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz test: %s: %v\n", path, err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var report func(ldap.Step)
+	if !asJSON {
+		p := newStepPrinter(env.stdout, plainMarks(env))
+		fmt.Fprintf(env.stdout, "Testing %s (config %s)\n", cfg.URL, path)
+		report = p.print
+	}
+	res := ldap.RunTest(ctx, cfg, testScope(s), report)
+	if asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz test: %v\n", err)
+			return 1
+		}
+	} else {
+		fmt.Fprintln(env.stdout, summarizeSteps(res.Steps))
+	}
+	if res.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// testScope is what the users and groups settings select.
+func testScope(s wizard.Settings) ldap.TestScope {
+	return ldap.TestScope{
+		UserBase:             s.Users.SearchBase,
+		UserObjectClass:      s.Users.ObjectClass,
+		UserFilter:           s.Users.Filter,
+		UsernameAttribute:    s.Users.UsernameAttribute,
+		UserMemberAttribute:  s.Users.MemberAttribute,
+		GroupBase:            s.Groups.SearchBase,
+		GroupObjectClass:     s.Groups.ObjectClass,
+		GroupNameAttribute:   s.Groups.NameAttribute,
+		GroupMemberAttribute: s.Groups.MemberAttribute,
+		UserAttributes: map[string]string{
+			"users.attributes.email":      s.Users.Attributes.Email,
+			"users.attributes.first_name": s.Users.Attributes.FirstName,
+			"users.attributes.last_name":  s.Users.Attributes.LastName,
+			"users.attributes.phone":      s.Users.Attributes.Phone,
+		},
+	}
+}
+
+// plainMarks reports whether output must stay plain ASCII without colour:
+// stdout is not a terminal, or NO_COLOR is set (https://no-color.org).
+func plainMarks(env *cliEnv) bool {
+	if env.getenv("NO_COLOR") != "" {
+		return true
+	}
+	f, ok := env.stdout.(*os.File)
+	if !ok {
+		return true
+	}
+	fi, err := f.Stat()
+	return err != nil || fi.Mode()&os.ModeCharDevice == 0
+}
+
+// stepPrinter writes one step per line, with its hint below it.
+type stepPrinter struct {
+	w     io.Writer
+	plain bool
+}
+
+func newStepPrinter(w io.Writer, plain bool) *stepPrinter { return &stepPrinter{w: w, plain: plain} }
+
+// stepMarks are the marks for each status: terminal symbol, ANSI colour,
+// ASCII fallback.
+var stepMarks = map[ldap.StepStatus]struct{ symbol, color, ascii string }{
+	ldap.StepOK:      {"✓", "32", "[ok]  "},
+	ldap.StepWarning: {"!", "33", "[warn]"},
+	ldap.StepFailed:  {"✗", "31", "[FAIL]"},
+	ldap.StepNotRun:  {"-", "2", "[skip]"},
+}
+
+func (p *stepPrinter) print(s ldap.Step) {
+	m := stepMarks[s.Status]
+	line := s.Title
+	if s.Detail != "" {
+		line += ": " + s.Detail
+	}
+	if p.plain {
+		fmt.Fprintf(p.w, "%s %s\n", m.ascii, line)
+	} else {
+		fmt.Fprintf(p.w, "\x1b[%sm%s\x1b[0m %s\n", m.color, m.symbol, line)
+	}
+	if s.Hint != "" {
+		indent := "  "
+		if p.plain {
+			indent = "       "
+		}
+		hint := "fix: " + s.Hint
+		if s.Setting != "" && !strings.Contains(s.Hint, s.Setting) {
+			hint += " [" + s.Setting + "]"
+		}
+		fmt.Fprintf(p.w, "%s%s\n", indent, hint)
+	}
+}
+
+// summarizeSteps counts the steps by status: "9 ok, 1 warning, 0 failed, 2 not run".
+func summarizeSteps(steps []ldap.Step) string {
+	n := map[ldap.StepStatus]int{}
+	for _, s := range steps {
+		n[s.Status]++
+	}
+	verdict := "the connection works"
+	switch {
+	case n[ldap.StepFailed] > 0:
+		verdict = "the connection test FAILED"
+	case n[ldap.StepWarning] > 0:
+		verdict = "the connection works, with warnings"
+	}
+	return fmt.Sprintf("%s: %d ok, %d warning(s), %d failed, %d not run", verdict, n[ldap.StepOK], n[ldap.StepWarning], n[ldap.StepFailed], n[ldap.StepNotRun])
+}
+
+func printTestConnUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: ldapwiz test [-c FILE] [--json]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Runs the staged connection test against the directory in the config file: DNS, TCP,")
+	fmt.Fprintln(w, "TLS or StartTLS, RootDSE, bind, search bases, matching users and groups, sample")
+	fmt.Fprintln(w, "entries and read access. Each step is printed as it completes.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "  --json   print the whole result as JSON instead")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Exit codes: 0 nothing failed (warnings allowed), 1 a step failed, 2 bad usage or a config that cannot be loaded.")
+}

@@ -1,0 +1,193 @@
+package ldap
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	goldap "github.com/go-ldap/ldap/v3"
+)
+
+// OIDMatchingRuleInChain is Active Directory's LDAP_MATCHING_RULE_IN_CHAIN:
+// a filter (memberOf:1.2.840.113556.1.4.1941:=G) matches every entry that is
+// a member of group G directly or through nested groups.
+const OIDMatchingRuleInChain = "1.2.840.113556.1.4.1941"
+
+// InChainFilter returns the extensible-match filter that follows the DN-valued
+// attribute attr transitively to dn: (attr:1.2.840.113556.1.4.1941:=dn), with
+// dn escaped for the filter. With attr "memberOf" and a group DN it matches
+// all members of the group, nested groups expanded; with attr "member" and a
+// user DN it matches every group the user belongs to, directly or not.
+func InChainFilter(attr, dn string) string {
+	return "(" + attr + ":" + OIDMatchingRuleInChain + ":=" + goldap.EscapeFilter(dn) + ")"
+}
+
+// NestedMembersFilter matches the entries that are members of the group
+// groupDN, directly or through nested groups (Active Directory only).
+func NestedMembersFilter(groupDN string) string { return InChainFilter("memberOf", groupDN) }
+
+// NestedGroupsFilter matches the groups that memberDN belongs to, directly or
+// through nested groups (Active Directory only).
+func NestedGroupsFilter(memberDN string) string { return InChainFilter("member", memberDN) }
+
+// MaxSAMAccountNameLength is the longest sAMAccountName Active Directory
+// accepts for a user or group (the pre-Windows 2000 logon name).
+const MaxSAMAccountNameLength = 20
+
+// samForbidden are the characters Active Directory refuses in a
+// sAMAccountName.
+const samForbidden = `"/\[]:;|=,+*?<>`
+
+// ValidateSAMAccountName checks that name can be an Active Directory
+// sAMAccountName: not empty, at most 20 characters, none of "/\[]:;|=,+*?<>,
+// no control characters, and not made only of dots and spaces. The error
+// says what is wrong and how to fix it.
+func ValidateSAMAccountName(name string) error {
+	if name == "" {
+		return errors.New("the sAMAccountName is empty; Active Directory needs a logon name of 1 to 20 characters")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxSAMAccountNameLength {
+		return fmt.Errorf("the sAMAccountName %q has %d characters; Active Directory allows at most %d: shorten the username", name, n, MaxSAMAccountNameLength)
+	}
+	if !utf8.ValidString(name) {
+		return fmt.Errorf("the sAMAccountName %q is not valid UTF-8", name)
+	}
+	for _, r := range name {
+		if strings.ContainsRune(samForbidden, r) {
+			return fmt.Errorf("the sAMAccountName %q contains %q; Active Directory refuses any of %s in logon names: rename the user", name, r, samForbidden)
+		}
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("the sAMAccountName %q contains a control character (%U); remove it", name, r)
+		}
+	}
+	if strings.Trim(name, ". ") == "" {
+		return fmt.Errorf("the sAMAccountName %q consists only of dots and spaces; Active Directory needs at least one other character", name)
+	}
+	return nil
+}
+
+// userAccountControl flags (MS-ADTS 2.2.16) ldapwiz reads or writes.
+const (
+	UACAccountDisable     uint32 = 0x0002  // ACCOUNTDISABLE: the account cannot log on
+	UACNormalAccount      uint32 = 0x0200  // NORMAL_ACCOUNT: a default user account
+	UACDontExpirePassword uint32 = 0x10000 // DONT_EXPIRE_PASSWORD
+)
+
+// UACEnabledUser and UACDisabledUser are the userAccountControl values of a
+// new normal user account, enabled (512) and disabled (514).
+const (
+	UACEnabledUser  = UACNormalAccount
+	UACDisabledUser = UACNormalAccount | UACAccountDisable
+)
+
+// ParseUAC parses a userAccountControl value. The attribute is a 32-bit
+// integer that servers may render signed, so negative values are accepted and
+// read as their unsigned bit pattern.
+func ParseUAC(v string) (uint32, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < -(1<<31) || n > 1<<32-1 {
+		return 0, fmt.Errorf("userAccountControl %q is not a 32-bit integer", v)
+	}
+	return uint32(n), nil
+}
+
+// FormatUAC renders a userAccountControl value in decimal as Active Directory
+// stores it.
+func FormatUAC(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// UACDisabled reports whether a userAccountControl value has the
+// ACCOUNTDISABLE bit (2) set.
+func UACDisabled(v string) (bool, error) {
+	n, err := ParseUAC(v)
+	if err != nil {
+		return false, err
+	}
+	return n&UACAccountDisable != 0, nil
+}
+
+// WithUACDisabled returns v with the ACCOUNTDISABLE bit set (disabled true)
+// or cleared, keeping every other bit. An empty v counts as a normal account
+// (512).
+func WithUACDisabled(v string, disabled bool) (string, error) {
+	n := UACNormalAccount
+	if strings.TrimSpace(v) != "" {
+		var err error
+		if n, err = ParseUAC(v); err != nil {
+			return "", err
+		}
+	}
+	if disabled {
+		n |= UACAccountDisable
+	} else {
+		n &^= UACAccountDisable
+	}
+	return FormatUAC(n), nil
+}
+
+// groupType flags (MS-ADTS 2.2.12).
+const (
+	GroupTypeGlobal      int32 = 0x00000002
+	GroupTypeDomainLocal int32 = 0x00000004
+	GroupTypeUniversal   int32 = 0x00000008
+	GroupTypeSecurity    int32 = -0x80000000 // 0x80000000: a security group, not a distribution list
+)
+
+// GroupTypeGlobalSecurity is a global security group, the default for new
+// groups (-2147483646, 0x80000002).
+const GroupTypeGlobalSecurity = GroupTypeSecurity | GroupTypeGlobal
+
+// FormatGroupType renders a groupType as Active Directory stores it: a
+// signed decimal integer.
+func FormatGroupType(t int32) string { return strconv.FormatInt(int64(t), 10) }
+
+// ParseGUID parses a GUID string (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, braces
+// allowed, any case) into the 16 bytes Active Directory stores in objectGUID:
+// the first three groups little-endian, the rest in order. It is the inverse
+// of FormatGUID.
+func ParseGUID(s string) ([]byte, error) {
+	t := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "{"), "}")
+	parts := strings.Split(t, "-")
+	if len(parts) != 5 || len(parts[0]) != 8 || len(parts[1]) != 4 || len(parts[2]) != 4 || len(parts[3]) != 4 || len(parts[4]) != 12 {
+		return nil, fmt.Errorf("%q is not a GUID; write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", s)
+	}
+	raw, err := hex.DecodeString(strings.Join(parts, ""))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a GUID: %v", s, err)
+	}
+	b := make([]byte, 16)
+	binary.LittleEndian.PutUint32(b[0:4], binary.BigEndian.Uint32(raw[0:4]))
+	binary.LittleEndian.PutUint16(b[4:6], binary.BigEndian.Uint16(raw[4:6]))
+	binary.LittleEndian.PutUint16(b[6:8], binary.BigEndian.Uint16(raw[6:8]))
+	copy(b[8:], raw[8:])
+	return b, nil
+}
+
+// GUIDFilter returns the filter (objectGUID=\xx\xx…) that finds the entry
+// whose objectGUID is the GUID string guid, every byte escaped.
+func GUIDFilter(guid string) (string, error) {
+	b, err := ParseGUID(guid)
+	if err != nil {
+		return "", err
+	}
+	var f strings.Builder
+	f.WriteString("(objectGUID=")
+	for _, x := range b {
+		fmt.Fprintf(&f, `\%02x`, x)
+	}
+	f.WriteString(")")
+	return f.String(), nil
+}
+
+// GUIDBase returns the extended DN <GUID=guid> that Active Directory accepts
+// as a search base for the entry with that objectGUID, wherever it has moved.
+func GUIDBase(guid string) (string, error) {
+	b, err := ParseGUID(guid)
+	if err != nil {
+		return "", err
+	}
+	return "<GUID=" + FormatGUID(b) + ">", nil
+}
