@@ -2,7 +2,6 @@ package demodir
 
 import (
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -122,8 +121,6 @@ func (d *directory) values(e *entry, t *attrType) []string {
 			return []string{"TRUE"}
 		}
 		return []string{"FALSE"}
-	case "numSubordinates":
-		return []string{strconv.Itoa(d.children[e.key])}
 	case "subschemaSubentry":
 		return []string{d.fl.schemaDN}
 	case "structuralObjectClass":
@@ -143,7 +140,9 @@ func (d *directory) computedAttrs() []string {
 	if d.fl.ad {
 		return []string{"distinguishedName", "name", "memberOf", "entryDN", "hasSubordinates", "subschemaSubentry"}
 	}
-	return []string{"structuralObjectClass", "entryDN", "subschemaSubentry", "hasSubordinates", "numSubordinates", "memberOf"}
+	// Like slapd (without back-monitor), no numSubordinates: OpenLDAP says
+	// whether an entry has children, never how many.
+	return []string{"structuralObjectClass", "entryDN", "subschemaSubentry", "hasSubordinates", "memberOf"}
 }
 
 // structuralClass returns the most specific structural class of e.

@@ -211,6 +211,24 @@ func (d *directory) match(f *filter, e *entry) tri {
 			}
 		}
 	case filterApprox:
+		if !d.fl.ad && phoneticApprox(t.equality) {
+			// OpenLDAP's directoryStringApproxMatch (see approx.go).
+			for _, v := range vals {
+				if ApproxMatch(v, f.value) {
+					return isTrue
+				}
+			}
+			break
+		}
+		if !d.fl.ad { // no approximate rule: OpenLDAP uses equality
+			n := t.normalize(f.value)
+			for _, v := range vals {
+				if t.normalize(v) == n {
+					return isTrue
+				}
+			}
+			break
+		}
 		k := approxKey(f.value)
 		for _, v := range vals {
 			if approxKey(v) == k {

@@ -86,8 +86,10 @@ func (a *attrType) substrNormalize(v string) string {
 	}
 }
 
-// approxKey is the form compared by the approximate-match filter (~=): lower
-// case letters and digits only, so "Jon Doe" ~= "jon-doe".
+// approxKey is the form the Active Directory flavour compares in an
+// approximate-match filter (~=): lower case letters and digits only, so
+// "Jon Doe" ~= "jon-doe". The OpenLDAP flavour matches as slapd does
+// (ApproxMatch).
 func approxKey(v string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
