@@ -130,3 +130,27 @@ func (q Queries) DeleteInvite(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// PendingUsersWithoutInvite returns the ids of live users created from the
+// directory that are enrollment_pending but never had an invitation: users
+// a sync created whose invitation was not yet recorded (for instance
+// because the process stopped right after the sync committed).
+func (q Queries) PendingUsersWithoutInvite(ctx context.Context) ([]int64, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT u.id FROM users u
+		WHERE u.enrollment_pending = 1 AND u.from_ldap = 1 AND u.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM invites i WHERE i.user_id = u.id)
+		ORDER BY u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users waiting for an invitation: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: list users waiting for an invitation: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
