@@ -73,11 +73,14 @@ func run(env *cliEnv, args []string) int {
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "ldapwiz: set up and run an LDAP / Active Directory integration.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage: ldapwiz COMMAND [-c FILE] [options]")
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  ldapwiz [-c FILE]          open the wizard on FILE")
+	fmt.Fprintln(w, "  ldapwiz --demo [--ad]      open the wizard on the embedded demo directory")
+	fmt.Fprintln(w, "  ldapwiz COMMAND [-c FILE] [options]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The config file is ./ldapwiz.toml unless -c/--config FILE or LDAPWIZ_CONFIG says otherwise.")

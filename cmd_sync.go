@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// runSync implements "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE]".
+// Exit codes: 0 the run succeeded, 1 it failed or was refused (a safety
+// guard, another sync running), 2 bad usage or config.
+func runSync(env *cliEnv, args []string) int {
+	path, rest, err := configFromArgs(env, args)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+		return 2
+	}
+	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fset.SetOutput(env.stderr)
+	dryRun := fset.Bool("dry-run", false, "plan and print what would change, change nothing")
+	force := fset.Bool("force", false, "run even when max_delete or the empty-result guard would refuse")
+	report := fset.String("report", "", "save the run's report (JSON) to this file")
+	fset.Usage = func() {
+		fmt.Fprintln(env.stderr, "Usage: ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE]")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: unexpected argument %q\n", fset.Arg(0))
+		return 2
+	}
+	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var db *store.DB
+	closeDB := func() {}
+	if *dryRun {
+		db, closeDB, err = openStoreReadOnly(ctx, s.Store.Path)
+	} else {
+		db, err = store.Open(ctx, s.Store.Path)
+		if db != nil {
+			closeDB = func() { db.Close() }
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+		return 1
+	}
+	defer closeDB()
+
+	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminalWriter(env.stderr))
+	rep, err := wizard.RunSync(ctx, s, db, wizard.SyncOptions{
+		Getenv: env.getenv, Progress: pr.event, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync",
+	})
+	pr.finish()
+	if rep != nil && rep.Plan != nil && *dryRun {
+		printPlan(env.stdout, rep.Plan)
+	}
+	if rep != nil {
+		printSyncSummary(env.stdout, rep)
+	}
+	if *report != "" && rep != nil {
+		if err := rep.SaveJSON(*report); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(env.stdout, "Report saved to %s\n", *report)
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// isTerminalWriter reports whether w is a terminal.
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// printSyncSummary writes the outcome of a run.
+func printSyncSummary(w io.Writer, rep *wizard.Report) {
+	what := "Sync"
+	if rep.DryRun {
+		what = "Dry run (nothing changed)"
+	}
+	fmt.Fprintf(w, "%s: %s in %s", what, rep.Outcome, rep.Duration().Round(time.Millisecond))
+	if rep.Plan != nil {
+		fmt.Fprintf(w, "; %d changes planned, %d applied, %d failed; %d skipped, %d conflicts",
+			rep.Plan.Changes(), rep.Applied, rep.Failed, len(rep.Plan.Skipped), len(rep.Plan.Conflicts))
+	}
+	fmt.Fprintln(w)
+	if rep.Plan != nil && rep.Plan.Changes() > 0 {
+		fmt.Fprintf(w, "  %s\n", summaryLine(rep.Plan.Summary()))
+	}
+	if inv := rep.Invites; inv != nil && (inv.Sent > 0 || inv.Queued > 0) {
+		fmt.Fprintf(w, "  enrollment invitations: %d sent, %d queued (ldapwiz enroll shows the queue)\n", inv.Sent, inv.Queued)
+	}
+	if rep.Plan != nil {
+		for _, a := range rep.Plan.Actions {
+			if a.Failed {
+				fmt.Fprintf(w, "  failed: %s %s %s %q: %s\n", a.Side, a.Op, a.Kind, a.Name, a.Error)
+			}
+		}
+	}
+}
+
+// progressPrinter draws sync progress: a bar redrawn in place on a
+// terminal, plain lines (at each phase and every few seconds) otherwise.
+type progressPrinter struct {
+	w        io.Writer
+	terminal bool
+	phase    wizard.Phase
+	lastLine time.Time
+	drawn    bool
+}
+
+func newProgressPrinter(w io.Writer, terminal bool) *progressPrinter {
+	return &progressPrinter{w: w, terminal: terminal}
+}
+
+// plainEvery is how often plain output repeats a phase's progress.
+const plainEvery = 5 * time.Second
+
+func (p *progressPrinter) event(e wizard.Event) {
+	if p.terminal {
+		line := progressLine(e)
+		fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
+		p.drawn = true
+		if e.Phase != p.phase && e.Phase == wizard.PhaseDone {
+			fmt.Fprintln(p.w)
+			p.drawn = false
+		}
+		p.phase = e.Phase
+		return
+	}
+	if e.Phase == p.phase && time.Since(p.lastLine) < plainEvery {
+		return
+	}
+	p.phase, p.lastLine = e.Phase, time.Now()
+	fmt.Fprintln(p.w, progressLine(e))
+}
+
+func (p *progressPrinter) finish() {
+	if p.terminal && p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}
+
+// progressLine renders one event: phase, bar, counts, rate and ETA.
+func progressLine(e wizard.Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-18s", e.Phase)
+	if f := e.Fraction(); f >= 0 {
+		const width = 24
+		n := int(f * width)
+		fmt.Fprintf(&b, " [%s%s] %3.0f%%", strings.Repeat("#", n), strings.Repeat("-", width-n), f*100)
+	}
+	if e.Done > 0 || e.Total > 0 {
+		total := "?"
+		if e.Total > 0 {
+			total = fmt.Sprint(e.Total)
+			if e.Estimated {
+				total = "~" + total
+			}
+		}
+		fmt.Fprintf(&b, " %d/%s", e.Done, total)
+	}
+	if e.Rate > 0 && e.Done > 0 {
+		fmt.Fprintf(&b, " %.0f/s", e.Rate)
+	}
+	if eta, ok := e.ETA(); ok && e.Done > 0 {
+		fmt.Fprintf(&b, " ETA %s", eta.Round(time.Second))
+	}
+	if e.Phase == wizard.PhaseConnect || e.Phase == wizard.PhaseDone {
+		fmt.Fprintf(&b, " %s", e.Message)
+	}
+	return b.String()
+}
