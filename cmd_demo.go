@@ -20,14 +20,6 @@ func runDemoServer(env *cliEnv, args []string) int {
 	return serveDemo(ctx, env, "demo-server", args)
 }
 
-// runDemo is "ldapwiz --demo": until the wizard exists, it starts the demo
-// directory and prints the settings that point ldapwiz at it.
-func runDemo(env *cliEnv, args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return serveDemo(ctx, env, "--demo", args)
-}
-
 // serveDemo starts the demo directory, prints how to reach it and serves it
 // until ctx ends. It returns the exit code.
 func serveDemo(ctx context.Context, env *cliEnv, name string, args []string) int {

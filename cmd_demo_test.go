@@ -104,24 +104,6 @@ func TestDemoServerCommand(t *testing.T) {
 	}
 }
 
-func TestDemoFlagADFlavour(t *testing.T) {
-	url, out, done := startDemoCommand(t, "--demo", "--ad")
-	if !strings.Contains(out.String(), "Active Directory") || !strings.Contains(out.String(), `object_class = "user"`) {
-		t.Errorf("--demo --ad output:\n%s", out)
-	}
-	c, err := goldap.DialURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Bind("Administrator@example.test", "demo-admin"); err != nil {
-		t.Errorf("AD bind: %v", err)
-	}
-	c.Close()
-	if code := interrupt(t, done); code != 0 {
-		t.Errorf("exit code %d", code)
-	}
-}
-
 func TestDemoServerBadUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"demo-server", "--listen", "0.0.0.0:0"},

@@ -20,6 +20,7 @@ type connTest struct {
 	running bool
 	tested  []byte // the settings' encoding the run used, to tell when they changed since
 	steps   []ldap.Step
+	typed   bool // the run used the password typed for the test
 	result  *ldap.TestResult
 	cancel  context.CancelFunc
 	spin    spinner.Model
@@ -48,6 +49,7 @@ func (m *Model) startTest() tea.Cmd {
 	t.run++
 	t.running, t.steps, t.result = true, nil, nil
 	t.tested = m.encoded
+	t.typed = m.testPassword != ""
 	t.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
@@ -306,7 +308,7 @@ func (m *Model) testLines(w int) []string {
 		lines = append(lines, m.st.Muted.Render(fmt.Sprintf("· %s not run after the failure", plural(notRun, "step"))))
 	}
 	if st := m.blamedStep(); st != nil && !t.running {
-		lines = append(lines, m.st.Key.Render("ctrl+g")+" goes to "+st.Setting)
+		lines = append(lines, m.st.Key.Render("ctrl+g")+" goes to "+m.settingName(m.blamedSetting(st)))
 	}
 	if f := m.testFindings(); len(f.text) > 0 {
 		for _, l := range f.text {
@@ -347,6 +349,42 @@ func (m *Model) blamedStep() *ldap.Step {
 		}
 	}
 	return nil
+}
+
+// blamedSetting is where ctrl+g goes for a step: the setting it names,
+// except that a bind password problem goes to where this run took the
+// password from: the password typed for the test, or the source chosen on
+// screen (the step names bind_password_file whatever the source).
+func (m *Model) blamedSetting(st *ldap.Step) string {
+	switch st.Setting {
+	case "connection.bind_password_file", "connection.bind_password_env", "connection.bind_password":
+		switch {
+		case m.test.typed && m.pwSource != pwInline:
+			return "ui.test_password"
+		case m.pwSource == pwEnv:
+			return "connection.bind_password_env"
+		case m.pwSource == pwInline:
+			return "connection.bind_password"
+		}
+		return "connection.bind_password_file"
+	}
+	return st.Setting
+}
+
+// settingName is how a setting is named in a hint: its key, or for a
+// UI-only field its label.
+func (m *Model) settingName(k string) string {
+	if !strings.HasPrefix(k, "ui.") {
+		return k
+	}
+	for _, f := range m.forms {
+		for _, fl := range f.fields {
+			if fl.Key == k {
+				return fl.Label
+			}
+		}
+	}
+	return k
 }
 
 // screenForKey is the screen that edits a dotted setting key.

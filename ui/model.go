@@ -29,6 +29,8 @@ type Options struct {
 	Color    bool // draw in colour; a ColorProfileMsg without colour turns it off
 	// Save writes the file; nil uses the store's atomic save.
 	Save func(path string, data []byte) error
+	// Demo is set when the wizard runs against the embedded demo directory.
+	Demo *Demo
 }
 
 // Model is the wizard's root model. It is used through a pointer: Update
@@ -103,6 +105,7 @@ func New(opts Options) *Model {
 	m.forms[wizard.ScreenGroups] = newForm(&m.settings, groupsFields()...)
 	m.forms[wizard.ScreenSync] = newForm(&m.settings, syncFields()...)
 	m.forms[wizard.ScreenEnrollment] = newForm(&m.settings, enrollmentFields()...)
+	m.welcome = m.demoWelcomeIndex()
 	m.reencode()
 	if opts.Exists {
 		m.baseline = m.encoded

@@ -230,11 +230,19 @@ func groupItems(ctx context.Context, c *ldap.Conn, q countQuery, nameAttr, membe
 		if name == "" {
 			return nil
 		}
-		items = append(items, pickItem{value: name, detail: fmt.Sprintf("%s members · %s", thousands(len(e.Get(memberAttr))), e.DN)})
+		items = append(items, pickItem{value: name, detail: members(len(e.Get(memberAttr))) + " · " + e.DN})
 		return nil
 	})
 	sort.Slice(items, func(i, j int) bool { return strings.ToLower(items[i].value) < strings.ToLower(items[j].value) })
 	return items, err
+}
+
+// members renders a member count: "1 member", "2,000 members".
+func members(n int) string {
+	if n == 1 {
+		return "1 member"
+	}
+	return thousands(n) + " members"
 }
 
 // routePicker delivers a picker's candidates.

@@ -58,9 +58,16 @@ func TestWrongPasswordShowsBindHint(t *testing.T) {
 	if bind.Status != ldap.StepFailed || bind.Hint == "" {
 		t.Fatalf("bind step = %+v", bind)
 	}
-	d.contains("✗ Bind", "ctrl+g goes to "+bind.Setting)
+	// The typed password was wrong: ctrl+g goes back to it, not to the
+	// configured source the step names.
+	d.contains("✗ Bind", "ctrl+g goes to Password for the test")
 	d.lacks("wrong-password")
-	d.keys("ctrl+g")
+	d.keys("tab", "ctrl+g")
+	if f := d.m.currentField(); f == nil || f.Key != "ui.test_password" {
+		t.Fatalf("ctrl+g focused %v, want ui.test_password", f)
+	}
+	// Without a typed password, the configured source is blamed.
+	d.keys("ctrl+u", "ctrl+t", "ctrl+g")
 	if f := d.m.currentField(); f == nil || f.Key != bind.Setting {
 		t.Fatalf("ctrl+g focused %v, want %s", f, bind.Setting)
 	}

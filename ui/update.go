@@ -122,7 +122,8 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.applyFindings()
 	case key.Matches(msg, m.keys.GoTo) && sc == wizard.ScreenConnection:
 		if st := m.blamedStep(); st != nil {
-			return m.jumpTo(wizard.Problem{Setting: st.Setting, Screen: screenForKey(st.Setting)})
+			k := m.blamedSetting(st)
+			return m.jumpTo(wizard.Problem{Setting: k, Screen: screenForKey(k)})
 		}
 		return nil
 	case key.Matches(msg, m.keys.Browse) && fl != nil && (fl.Pick == pickUserBase || fl.Pick == pickGroupBase):

@@ -40,7 +40,7 @@ func (m *Model) welcomeKey(msg bt.KeyPressMsg) bt.Cmd {
 		it := items[m.welcome]
 		var cmd bt.Cmd
 		if it.preset != "" {
-			s, ok := wizard.Preset(it.preset)
+			s, ok := m.presetSettings(it.preset)
 			if !ok {
 				m.status, m.statusOK = "Unknown preset "+it.preset, false
 				return nil
@@ -55,6 +55,9 @@ func (m *Model) welcomeKey(msg bt.KeyPressMsg) bt.Cmd {
 // welcomeView draws the Welcome list.
 func (m *Model) welcomeView(w, h int) string {
 	var b strings.Builder
+	if m.opts.Demo != nil && m.opts.Demo.Banner != "" {
+		b.WriteString(m.st.OK.Render(wrap(m.opts.Demo.Banner, w)) + "\n\n")
+	}
 	for i, it := range m.welcomeItems() {
 		line := "  " + it.label
 		if i == m.welcome {

@@ -1,0 +1,271 @@
+package main
+
+// e2e_tmux_test.go: the machinery of the end-to-end tests: build the
+// binary, make sure tmux is there, and drive a program in a detached tmux
+// session the way a person at a terminal would (send keys, read the screen).
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ldapwiz/internal/slapdtest"
+)
+
+// aptLock is the lock file slapdtest holds around apt-get, shared so that
+// test binaries running side by side never run apt-get at the same time.
+const aptLock = "/tmp/ldapwiz-apt.lock"
+
+// buildBinary builds ldapwiz into a temporary directory and returns its path.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ldapwiz")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build failed: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// ensureTmux installs tmux with apt-get when it is missing, under the same
+// cross-process lock as the slapd installation. It fails the test (never
+// skips) when tmux cannot be had.
+func ensureTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err == nil {
+		return
+	}
+	lock, err := os.OpenFile(aptLock, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatalf("cannot open the apt lock %s: %v", aptLock, err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatalf("cannot lock %s: %v", aptLock, err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if _, err := exec.LookPath("tmux"); err == nil {
+		return // another process installed it while we waited
+	}
+	if err := slapdtest.AptInstall("tmux"); err != nil {
+		t.Fatalf("tmux is needed by the end-to-end tests: %v", err)
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatalf("apt-get installed tmux but it is not on PATH: %v", err)
+	}
+}
+
+// tmuxSession is a program running in a detached tmux session of its own
+// (a private tmux server on its own socket), 80x24 unless told otherwise.
+type tmuxSession struct {
+	t    *testing.T
+	sock string
+	last string // the last screen read, for failure messages
+}
+
+// exitMarker is printed by the session's shell when the program ends.
+const exitMarker = "ldapwiz exited with status "
+
+// startTmux runs argv in dir inside a new detached tmux session of w x h,
+// with env (NAME=value) added to its environment and unset (names) removed.
+// When argv ends, the shell prints exitMarker and the status and waits, so
+// the last screen and the status stay readable. The session's server is
+// killed when the test ends.
+func startTmux(t *testing.T, dir string, w, h int, env, unset []string, argv ...string) *tmuxSession {
+	t.Helper()
+	ensureTmux(t)
+	sockDir, err := os.MkdirTemp("", "lwtmux") // short: socket paths are limited to ~100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, sock: filepath.Join(sockDir, "sock")}
+	t.Cleanup(func() {
+		_ = exec.Command("tmux", "-S", s.sock, "kill-server").Run()
+		_ = os.RemoveAll(sockDir)
+	})
+	cmdline := []string{"env"}
+	for _, u := range unset {
+		cmdline = append(cmdline, "-u", u)
+	}
+	cmdline = append(append(cmdline, env...), argv...)
+	script := shellJoin(cmdline) + `; echo "` + exitMarker + `$?"; sleep 3600`
+	args := []string{"-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", dir, script}
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session failed: %v\n%s", err, out)
+	}
+	return s
+}
+
+// shellJoin quotes words for sh.
+func shellJoin(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
+}
+
+// tmux runs a tmux command against the session's server.
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s\nlast screen:\n%s", strings.Join(args, " "), err, out, s.last)
+	}
+	return string(out)
+}
+
+// keys sends key names as tmux knows them: Enter, Tab, Down, C-t, Space, BSpace.
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		s.tmux("send-keys", "-t", "e2e", k)
+		time.Sleep(40 * time.Millisecond) // a person's pace: each key its own read
+	}
+}
+
+// typeText types text literally.
+func (s *tmuxSession) typeText(text string) {
+	s.t.Helper()
+	s.tmux("send-keys", "-t", "e2e", "-l", text)
+}
+
+// screen reads the visible screen as plain text.
+func (s *tmuxSession) screen() string {
+	s.t.Helper()
+	s.last = s.tmux("capture-pane", "-p", "-t", "e2e")
+	return s.last
+}
+
+// styledScreen reads the visible screen with its SGR escape sequences.
+func (s *tmuxSession) styledScreen() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-e", "-t", "e2e")
+}
+
+// waitTimeout bounds every wait for the screen.
+const waitTimeout = 15 * time.Second
+
+// waitFor polls the screen until every text appears on it at once, and
+// returns that screen; after waitTimeout it fails with the last screen.
+func (s *tmuxSession) waitFor(what string, texts ...string) string {
+	s.t.Helper()
+	return s.waitUntil(what, func(sc string) bool {
+		for _, x := range texts {
+			if !strings.Contains(sc, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitMatch polls the screen until re matches, and returns the submatches.
+func (s *tmuxSession) waitMatch(what string, re *regexp.Regexp) []string {
+	s.t.Helper()
+	var m []string
+	s.waitUntil(what, func(sc string) bool {
+		m = re.FindStringSubmatch(sc)
+		return m != nil
+	})
+	return m
+}
+
+// waitUntil polls the screen until ok accepts it.
+func (s *tmuxSession) waitUntil(what string, ok func(string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		sc := s.screen()
+		if ok(sc) {
+			return sc
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waited %s for %s; the screen is:\n%s", waitTimeout, what, frame(sc))
+		}
+		time.Sleep(80 * time.Millisecond)
+	}
+}
+
+// focusField presses key until the focused line ("▸ LABEL") is the field
+// labelled label, as a person tabs through a form.
+func (s *tmuxSession) focusField(label, key string) {
+	s.t.Helper()
+	for range 20 {
+		if strings.Contains(s.screen(), "▸ "+label) {
+			return
+		}
+		s.keys(key)
+		time.Sleep(60 * time.Millisecond)
+	}
+	s.t.Fatalf("could not move the focus to %q with %s; the screen is:\n%s", label, key, frame(s.last))
+}
+
+// browseTo moves the browser's cursor down until the entry pane shows dn
+// (the pane's first line is the DN under the cursor).
+func (s *tmuxSession) browseTo(dn string) {
+	s.t.Helper()
+	for range 30 {
+		for _, l := range strings.Split(s.screen(), "\n") {
+			if strings.TrimSpace(l) == dn {
+				return
+			}
+		}
+		s.keys("Down")
+		time.Sleep(60 * time.Millisecond)
+	}
+	s.t.Fatalf("the browser's cursor never reached %s; the screen is:\n%s", dn, frame(s.last))
+}
+
+// frame draws a screen inside a box, so trailing blanks and empty lines show.
+func frame(sc string) string {
+	lines := strings.Split(strings.TrimRight(sc, "\n"), "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString("│" + l + "\n")
+	}
+	return b.String()
+}
+
+// sgrColour matches SGR sequences and captures their parameters.
+var sgrColour = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// hasColour reports whether styled text sets a foreground or background
+// colour (bold, faint, underline and reverse are not colours).
+func hasColour(styled string) bool {
+	for _, m := range sgrColour.FindAllStringSubmatch(styled, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			var n int
+			if _, err := fmt.Sscan(p, &n); err != nil {
+				continue
+			}
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runBinary runs the built binary with args in dir and extra environment,
+// returning its exit code and combined output.
+func runBinary(t *testing.T, bin, dir string, env []string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(out)
+		}
+		t.Fatalf("cannot run %s: %v", bin, err)
+	}
+	return 0, string(out)
+}
