@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"ldapwiz/ui"
 )
@@ -9,14 +10,9 @@ import (
 // runBrowse is "ldapwiz browse [-c FILE]": the directory browser alone, on
 // the connection settings of the config file.
 func runBrowse(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz browse: %v\n", err)
-		return 2
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(env.stderr, "ldapwiz browse: unexpected argument %q (the only option is -c FILE)\n", rest[0])
-		return 2
+	path, code := commandArgs(env, "ldapwiz browse", args, printBrowseUsage, nil)
+	if code >= 0 {
+		return code
 	}
 	s, err := loadSettings(path)
 	if err != nil {
@@ -24,4 +20,10 @@ func runBrowse(env *cliEnv, args []string) int {
 		return 1
 	}
 	return runUI(env, ui.NewBrowse(path, s, env.getenv, colourWanted(env)))
+}
+
+func printBrowseUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: ldapwiz browse [-c FILE]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Opens the directory browser alone, on the connection settings of the config file.")
 }

@@ -82,27 +82,8 @@ or the change failed, 2 bad usage or configuration.
 // open loads the settings and opens the store database; the enrollment,
 // smtp and store sections must be free of errors.
 func (c *enrollCmd) open(cfgPath string) int {
-	s, err := loadSettings(cfgPath)
-	var ce *store.ConfigError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: config file %s not found: create it with \"ldapwiz\", or name it with -c FILE\n", c.sub, cfgPath)
-		return 2
-	case err != nil && !errors.As(err, &ce):
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: %v\n", c.sub, err)
-		return 2
-	case err != nil:
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: warning: %s has problems (run \"ldapwiz validate\"): %v\n", c.sub, cfgPath, err)
-	}
-	var errs []string
-	for _, p := range wizard.Validate(s, wizard.ValidateOptions{Getenv: c.env.getenv}) {
-		section, _, _ := strings.Cut(p.Setting, ".")
-		if p.Severity == wizard.Error && (section == "enrollment" || section == "smtp" || section == "store") {
-			errs = append(errs, p.String())
-		}
-	}
-	if len(errs) > 0 {
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: %s has errors; fix them first:\n  %s\n", c.sub, cfgPath, strings.Join(errs, "\n  "))
+	s, ok := loadTolerantSettings(c.env, "ldapwiz enroll "+c.sub, cfgPath, "or name it with -c FILE", "enrollment", "smtp", "store")
+	if !ok {
 		return 2
 	}
 	path := strings.TrimSpace(s.Store.Path)

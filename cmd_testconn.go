@@ -18,24 +18,10 @@ import (
 // nothing failed, 1 a step failed, 2 bad usage or a config that cannot be
 // loaded. (The file is not cmd_test.go: Go would take that for a test file.)
 func runTestConn(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz test: %v\n", err)
-		return 2
-	}
 	asJSON := false
-	for _, a := range rest {
-		switch a {
-		case "--json", "-json":
-			asJSON = true
-		case "-h", "--help":
-			printTestConnUsage(env.stdout)
-			return 0
-		default:
-			fmt.Fprintf(env.stderr, "ldapwiz test: unexpected argument %q\n", a)
-			printTestConnUsage(env.stderr)
-			return 2
-		}
+	path, code := commandArgs(env, "ldapwiz test", args, printTestConnUsage, map[string]*bool{"json": &asJSON})
+	if code >= 0 {
+		return code
 	}
 	s, err := loadSettings(path)
 	if err != nil {

@@ -114,18 +114,9 @@ func (c *usersCmd) open(cfgPath, dbFlag string, creates bool) int {
 	c.dbPath = dbFlag
 	source := "--db"
 	if c.dbPath == "" {
-		s, err := loadSettings(cfgPath)
-		var ce *store.ConfigError
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			fmt.Fprintf(c.env.stderr, "ldapwiz users: config file %s not found: create it with \"ldapwiz\", name it with -c FILE, or give the database with --db PATH\n", cfgPath)
+		s, ok := loadTolerantSettings(c.env, "ldapwiz users", cfgPath, "name it with -c FILE, or give the database with --db PATH")
+		if !ok {
 			return 2
-		case err != nil && !errors.As(err, &ce):
-			fmt.Fprintf(c.env.stderr, "ldapwiz users: %v\n", err)
-			return 2
-		case err != nil:
-			// Unknown keys elsewhere in the file do not stop user management.
-			fmt.Fprintf(c.env.stderr, "ldapwiz users: warning: %s has problems (run \"ldapwiz validate\"); using its store.path anyway\n", cfgPath)
 		}
 		c.dbPath = strings.TrimSpace(s.Store.Path)
 		c.mode = s.Sync.Mode

@@ -15,19 +15,9 @@ import (
 // problem of the config file (load issues such as unknown keys, then the
 // validation rules) and exits 1 when any is an error, 0 otherwise.
 func runValidate(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz validate: %v\n", err)
-		return 2
-	}
-	if len(rest) > 0 {
-		if rest[0] == "-h" || rest[0] == "--help" {
-			printValidateUsage(env.stdout)
-			return 0
-		}
-		fmt.Fprintf(env.stderr, "ldapwiz validate: unexpected argument %q\n", rest[0])
-		printValidateUsage(env.stderr)
-		return 2
+	path, code := commandArgs(env, "ldapwiz validate", args, printValidateUsage, nil)
+	if code >= 0 {
+		return code
 	}
 
 	var lines []string

@@ -29,14 +29,9 @@ func isWizardInvocation(args []string) bool {
 // runWizard is "ldapwiz [-c FILE]": the terminal wizard on the config file,
 // new or existing.
 func runWizard(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz: %v\n", err)
-		return 2
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(env.stderr, "ldapwiz: unexpected argument %q; run \"ldapwiz --help\" for the commands\n", rest[0])
-		return 2
+	path, code := commandArgs(env, "ldapwiz", args, printUsage, nil)
+	if code >= 0 {
+		return code
 	}
 	opts, err := wizardOptions(env, path)
 	if err != nil {

@@ -19,6 +19,45 @@ func serverMessage(le *goldap.Error) string {
 	return strings.TrimSpace(strings.TrimRight(le.Err.Error(), "\x00"))
 }
 
+// reason is what a result (or an Active Directory sub-code) means in plain
+// words, how to fix it, and the setting to change ("" when none applies).
+type reason struct {
+	problem, hint, setting string
+}
+
+// needsEncryption explains results 8 and 13, both meaning "encrypt first".
+var needsEncryption = reason{"the server refuses a password bind over an unencrypted connection (strong(er) authentication or confidentiality required)",
+	"encrypt the connection: write ldaps:// in connection.url, or set connection.start_tls = true with ldap://",
+	"connection.start_tls"}
+
+// resultReasons explains the result codes whose meaning does not depend on
+// the server's message; explainResult handles the others.
+var resultReasons = map[uint16]reason{
+	goldap.LDAPResultStrongAuthRequired:      needsEncryption,
+	goldap.LDAPResultConfidentialityRequired: needsEncryption,
+	goldap.LDAPResultInvalidDNSyntax: {"the server says the name given is not a valid DN",
+		"write connection.bind_dn as a DN such as cn=reader,ou=service,dc=example,dc=com (on Active Directory the UPN form user@domain also works)",
+		"connection.bind_dn"},
+	goldap.LDAPResultInsufficientAccessRights: {"the bind account is not allowed to do this (insufficient access rights)",
+		"grant the account in connection.bind_dn read access (and write access for one-way or two-way sync), or bind as another account",
+		"connection.bind_dn"},
+	goldap.LDAPResultSizeLimitExceeded: {"the server's size limit was reached before all entries were returned",
+		"searches must be paged: keep connection.page_size at or below the server's limit (500 is safe; Active Directory allows 1000)",
+		"connection.page_size"},
+	goldap.LDAPResultAdminLimitExceeded: {"the server refused the search: an administrative limit was exceeded",
+		"lower connection.page_size, or narrow the search base or filter",
+		"connection.page_size"},
+	goldap.LDAPResultTimeLimitExceeded: {"the server's time limit was reached before the search finished",
+		"narrow the search base or filter, or raise connection.timeout",
+		"connection.timeout"},
+	goldap.LDAPResultInappropriateAuthentication: {"the server refuses this kind of bind (anonymous binds, or binds without a password, are disabled)",
+		"set connection.bind_dn and the password in " + passwordSettings,
+		"connection.bind_dn"},
+	goldap.LDAPResultReferral: {"the server answered with a referral: this entry is held by another server",
+		"use a search base inside a naming context this server holds (see the RootDSE step)",
+		""},
+}
+
 // explainResult decodes an LDAP result code sent by the server.
 func explainResult(le *goldap.Error) Diagnosis {
 	msg := serverMessage(le)
@@ -26,43 +65,19 @@ func explainResult(le *goldap.Error) Diagnosis {
 	if ad, ok := explainADWrite(d, le.ResultCode, msg); ok {
 		return ad
 	}
+	if r, ok := resultReasons[le.ResultCode]; ok {
+		d.Problem, d.Hint, d.Setting = r.problem, r.hint, r.setting
+		return d
+	}
 	switch le.ResultCode {
 	case goldap.LDAPResultInvalidCredentials:
 		return explainInvalidCredentials(d, msg)
-	case goldap.LDAPResultStrongAuthRequired, goldap.LDAPResultConfidentialityRequired:
-		d.Problem = "the server refuses a password bind over an unencrypted connection (strong(er) authentication or confidentiality required)"
-		d.Hint = "encrypt the connection: write ldaps:// in connection.url, or set connection.start_tls = true with ldap://"
-		d.Setting = "connection.start_tls"
-	case goldap.LDAPResultInvalidDNSyntax:
-		d.Problem = "the server says the name given is not a valid DN"
-		d.Hint = "write connection.bind_dn as a DN such as cn=reader,ou=service,dc=example,dc=com (on Active Directory the UPN form user@domain also works)"
-		d.Setting = "connection.bind_dn"
 	case goldap.LDAPResultNoSuchObject:
 		d.Problem = "the entry does not exist"
 		if le.MatchedDN != "" {
 			d.Problem += "; the closest existing entry is " + le.MatchedDN
 		}
 		d.Hint = "pick an existing entry (the directory browser lists them)"
-	case goldap.LDAPResultInsufficientAccessRights:
-		d.Problem = "the bind account is not allowed to do this (insufficient access rights)"
-		d.Hint = "grant the account in connection.bind_dn read access (and write access for one-way or two-way sync), or bind as another account"
-		d.Setting = "connection.bind_dn"
-	case goldap.LDAPResultSizeLimitExceeded:
-		d.Problem = "the server's size limit was reached before all entries were returned"
-		d.Hint = "searches must be paged: keep connection.page_size at or below the server's limit (500 is safe; Active Directory allows 1000)"
-		d.Setting = "connection.page_size"
-	case goldap.LDAPResultAdminLimitExceeded:
-		d.Problem = "the server refused the search: an administrative limit was exceeded"
-		d.Hint = "lower connection.page_size, or narrow the search base or filter"
-		d.Setting = "connection.page_size"
-	case goldap.LDAPResultTimeLimitExceeded:
-		d.Problem = "the server's time limit was reached before the search finished"
-		d.Hint = "narrow the search base or filter, or raise connection.timeout"
-		d.Setting = "connection.timeout"
-	case goldap.LDAPResultInappropriateAuthentication:
-		d.Problem = "the server refuses this kind of bind (anonymous binds, or binds without a password, are disabled)"
-		d.Hint = "set connection.bind_dn and the password in " + passwordSettings
-		d.Setting = "connection.bind_dn"
 	case goldap.LDAPResultUnwillingToPerform:
 		if strings.Contains(strings.ToLower(msg), "unauthenticated bind") {
 			d.Problem = "the server refuses a bind with a DN but an empty password"
@@ -79,9 +94,6 @@ func explainResult(le *goldap.Error) Diagnosis {
 		} else {
 			d.Problem = "the server reported an operations error: " + msg
 		}
-	case goldap.LDAPResultReferral:
-		d.Problem = "the server answered with a referral: this entry is held by another server"
-		d.Hint = "use a search base inside a naming context this server holds (see the RootDSE step)"
 	case goldap.LDAPResultBusy, goldap.LDAPResultUnavailable:
 		d.Problem = "the server is busy or unavailable right now (" + goldap.LDAPResultCodeMap[le.ResultCode] + ")"
 		d.Hint = "try again later; if it persists, check the server in connection.url"
@@ -114,13 +126,8 @@ func ADSubCode(diagnostic string) string {
 	return code
 }
 
-// adReason is what one Active Directory sub-code means and how to fix it.
-type adReason struct {
-	problem, hint, setting string
-}
-
 // adReasons maps the sub-codes of result 49 to plain words.
-var adReasons = map[string]adReason{
+var adReasons = map[string]reason{
 	"525": {"the bind account does not exist (Active Directory: user not found)",
 		"check connection.bind_dn: use the account's full DN (CN=svc-ldapwiz,OU=Service Accounts,DC=corp,DC=example) or its UPN (svc-ldapwiz@corp.example)",
 		"connection.bind_dn"},

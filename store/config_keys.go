@@ -95,9 +95,23 @@ func scanKeyLines(text string) keyLines {
 // keyEnd returns the index of the '=' ending the key part of a key/value
 // line, skipping quoted key parts; -1 when the line has none.
 func keyEnd(line string) int {
+	end := -1
+	eachCodeByte(line, func(i int) bool {
+		if line[i] == '=' {
+			end = i
+			return false
+		}
+		return true
+	})
+	return end
+}
+
+// eachCodeByte calls fn with the index of every byte of a TOML line that is
+// outside quoted strings, up to a comment; fn returns false to stop.
+func eachCodeByte(s string, fn func(i int) bool) {
 	quote := byte(0)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case quote != 0:
 			if c == '\\' && quote == '"' {
@@ -107,13 +121,14 @@ func keyEnd(line string) int {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '=':
-			return i
 		case c == '#':
-			return -1
+			return
+		default:
+			if !fn(i) {
+				return
+			}
 		}
 	}
-	return -1
 }
 
 // normalizeKey turns a written key (`users . "search_base"`) into its dotted form.
@@ -151,26 +166,15 @@ func normalizeKey(k string) string {
 // strings and comments, to follow values spanning several lines.
 func bracketDelta(s string) int {
 	delta := 0
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == '\\' && quote == '"' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '#':
-			return delta
-		case c == '[' || c == '{':
+	eachCodeByte(s, func(i int) bool {
+		switch s[i] {
+		case '[', '{':
 			delta++
-		case c == ']' || c == '}':
+		case ']', '}':
 			delta--
 		}
-	}
+		return true
+	})
 	return delta
 }
 

@@ -40,14 +40,7 @@ func scanGroup(r rowScanner) (*Group, error) {
 	if err := r.Scan(&g.ID, &g.Name, &g.Description, &g.FromLDAP, &created, &updated, &deleted); err != nil {
 		return nil, err
 	}
-	var err error
-	if g.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if g.UpdatedAt, err = parseTime(updated); err != nil {
-		return nil, err
-	}
-	if g.DeletedAt, err = parseTime(deleted); err != nil {
+	if err := parseTimes(timeCol{created, &g.CreatedAt}, timeCol{updated, &g.UpdatedAt}, timeCol{deleted, &g.DeletedAt}); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -77,26 +70,14 @@ func (q Queries) CreateGroup(ctx context.Context, name, description string, from
 // GetGroup returns the group with that id, tombstone or not.
 func (q Queries) GetGroup(ctx context.Context, id int64) (*Group, error) {
 	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no group with id %d", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read group %d: %w", id, err)
-	}
-	return g, nil
+	return scanOne(g, err, func() error { return errorf(ErrNotFound, "no group with id %d", id) }, "read group %d", id)
 }
 
 // GetGroupByName returns the group with that name (ignoring ASCII case),
 // tombstone or not.
 func (q Queries) GetGroupByName(ctx context.Context, name string) (*Group, error) {
 	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE name = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no group named %q", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read group %q: %w", name, err)
-	}
-	return g, nil
+	return scanOne(g, err, func() error { return errorf(ErrNotFound, "no group named %q", name) }, "read group %q", name)
 }
 
 // ListGroups returns the live groups, and the tombstones too with
@@ -107,22 +88,7 @@ func (q Queries) ListGroups(ctx context.Context, includeDeleted bool) ([]Group, 
 		query += ` WHERE deleted_at IS NULL`
 	}
 	rows, err := q.query(ctx, query+` ORDER BY name, id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list groups: %w", err)
-	}
-	defer rows.Close()
-	var out []Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list groups: %w", err)
-		}
-		out = append(out, *g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list groups: %w", err)
-	}
-	return out, nil
+	return scanAll(rows, err, "list groups", scanGroup)
 }
 
 // liveGroup returns the group with that id, refusing a tombstone.
@@ -244,46 +210,31 @@ func (q Queries) RemoveMember(ctx context.Context, userID, groupID int64) (bool,
 
 // GroupMembers returns the ids of a group's members, ascending.
 func (q Queries) GroupMembers(ctx context.Context, groupID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY user_id`, groupID)
+	return q.ids(ctx, "list the members of a group", `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY user_id`, groupID)
 }
 
 // UserGroups returns the ids of the groups a user belongs to, ascending.
 func (q Queries) UserGroups(ctx context.Context, userID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT group_id FROM memberships WHERE user_id = ? ORDER BY group_id`, userID)
+	return q.ids(ctx, "list the groups of a user", `SELECT group_id FROM memberships WHERE user_id = ? ORDER BY group_id`, userID)
 }
 
 // Memberships returns every membership, ordered by group then user.
 func (q Queries) Memberships(ctx context.Context) ([]Membership, error) {
 	rows, err := q.query(ctx, `SELECT user_id, group_id FROM memberships ORDER BY group_id, user_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list memberships: %w", err)
-	}
-	defer rows.Close()
-	var out []Membership
-	for rows.Next() {
+	return scanAll(rows, err, "list memberships", func(r rowScanner) (*Membership, error) {
 		var m Membership
-		if err := rows.Scan(&m.UserID, &m.GroupID); err != nil {
-			return nil, fmt.Errorf("store: list memberships: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return &m, r.Scan(&m.UserID, &m.GroupID)
+	})
 }
 
-// ids runs a query returning one integer column.
-func (q Queries) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+// ids runs a query returning one integer column; what names it in errors.
+func (q Queries) ids(ctx context.Context, what, query string, args ...any) ([]int64, error) {
 	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, what, scanID)
+}
+
+// scanID reads a row of one integer column.
+func scanID(r rowScanner) (*int64, error) {
+	var id int64
+	return &id, r.Scan(&id)
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -40,15 +39,9 @@ func scanInvite(r rowScanner) (*Invite, error) {
 	if err := r.Scan(&in.ID, &in.UserID, &in.TokenHash, &created, &expires, &used, &sent, &in.QueuedReason); err != nil {
 		return nil, err
 	}
-	for _, p := range []struct {
-		s   sql.NullString
-		dst *time.Time
-	}{{created, &in.CreatedAt}, {expires, &in.ExpiresAt}, {used, &in.UsedAt}, {sent, &in.SentAt}} {
-		t, err := parseTime(p.s)
-		if err != nil {
-			return nil, err
-		}
-		*p.dst = t
+	if err := parseTimes(timeCol{created, &in.CreatedAt}, timeCol{expires, &in.ExpiresAt},
+		timeCol{used, &in.UsedAt}, timeCol{sent, &in.SentAt}); err != nil {
+		return nil, err
 	}
 	return &in, nil
 }
@@ -75,31 +68,13 @@ func (q Queries) CreateInvite(ctx context.Context, userID int64, tokenHash strin
 // InviteByTokenHash returns the invitation with that token hash.
 func (q Queries) InviteByTokenHash(ctx context.Context, tokenHash string) (*Invite, error) {
 	in, err := scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no such invitation (unknown token)")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read invitation: %w", err)
-	}
-	return in, nil
+	return scanOne(in, err, func() error { return errorf(ErrNotFound, "no such invitation (unknown token)") }, "read invitation")
 }
 
 // ListInvites returns a user's invitations, newest first.
 func (q Queries) ListInvites(ctx context.Context, userID int64) ([]Invite, error) {
 	rows, err := q.query(ctx, `SELECT `+inviteColumns+` FROM invites WHERE user_id = ? ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list invitations: %w", err)
-	}
-	defer rows.Close()
-	var out []Invite
-	for rows.Next() {
-		in, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list invitations: %w", err)
-		}
-		out = append(out, *in)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "list invitations", scanInvite)
 }
 
 // MarkInviteSent records that the invitation was mailed.

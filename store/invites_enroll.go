@@ -33,38 +33,23 @@ func (in *Invite) Sending() bool {
 // sent nor used (the invitation queue, including those marked
 // InviteSending), oldest first.
 func (q Queries) UnsentInvites(ctx context.Context) ([]QueuedInvite, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT i.id, i.user_id, i.token_hash, i.created_at, i.expires_at, i.used_at, i.sent_at, i.queued_reason,
+	rows, err := q.query(ctx, `SELECT i.id, i.user_id, i.token_hash, i.created_at, i.expires_at, i.used_at, i.sent_at, i.queued_reason,
 			u.username, u.email, u.disabled, u.enrollment_pending
 		FROM invites i JOIN users u ON u.id = i.user_id
 		WHERE i.sent_at IS NULL AND i.used_at IS NULL AND u.deleted_at IS NULL
 		ORDER BY i.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list queued invitations: %w", err)
-	}
-	defer rows.Close()
-	var out []QueuedInvite
-	for rows.Next() {
+	return scanAll(rows, err, "list queued invitations", func(r rowScanner) (*QueuedInvite, error) {
 		var qi QueuedInvite
-		scan := scanFunc(func(dest ...any) error {
-			return rows.Scan(append(dest, &qi.Username, &qi.Email, &qi.Disabled, &qi.EnrollmentPending)...)
-		})
-		in, err := scanInvite(scan)
+		in, err := scanInvite(scanFunc(func(dest ...any) error {
+			return r.Scan(append(dest, &qi.Username, &qi.Email, &qi.Disabled, &qi.EnrollmentPending)...)
+		}))
 		if err != nil {
-			return nil, fmt.Errorf("store: list queued invitations: %w", err)
+			return nil, err
 		}
 		qi.Invite = *in
-		out = append(out, qi)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list queued invitations: %w", err)
-	}
-	return out, nil
+		return &qi, nil
+	})
 }
-
-// scanFunc adapts a function to rowScanner.
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // ReplaceUserInvites deletes the user's unused invitations (so their tokens
 // stop working) and records a new one, valid until expiresAt, with the given
@@ -74,7 +59,7 @@ func (q Queries) ReplaceUserInvites(ctx context.Context, userID int64, tokenHash
 	if _, err := q.liveUser(ctx, userID); err != nil {
 		return nil, err
 	}
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM invites WHERE user_id = ? AND used_at IS NULL`, userID); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM invites WHERE user_id = ? AND used_at IS NULL`, userID); err != nil {
 		return nil, fmt.Errorf("store: replace the invitations of user %d: %w", userID, err)
 	}
 	return q.CreateInvite(ctx, userID, tokenHash, expiresAt, queuedReason)
@@ -85,7 +70,7 @@ func (q Queries) ReplaceUserInvites(ctx context.Context, userID int64, tokenHash
 // and marks it InviteSending. It reports false, changing nothing, when the
 // invitation is gone, sent, used, or already being sent by someone else.
 func (q Queries) ClaimInvite(ctx context.Context, id int64, tokenHash string, expiresAt time.Time) (bool, error) {
-	res, err := q.q.ExecContext(ctx, `UPDATE invites SET token_hash = ?, expires_at = ?, queued_reason = ?
+	res, err := q.exec(ctx, `UPDATE invites SET token_hash = ?, expires_at = ?, queued_reason = ?
 		WHERE id = ? AND sent_at IS NULL AND used_at IS NULL AND queued_reason <> ?`,
 		tokenHash, fmtTime(expiresAt), InviteSending, id, InviteSending)
 	if err != nil {
@@ -101,7 +86,7 @@ func (q Queries) RequeueInvite(ctx context.Context, id int64, reason string) err
 	if reason == "" || reason == InviteSending {
 		return errorf(ErrInvalid, "an invitation needs a reason to be queued")
 	}
-	res, err := q.q.ExecContext(ctx, `UPDATE invites SET queued_reason = ? WHERE id = ? AND sent_at IS NULL`, reason, id)
+	res, err := q.exec(ctx, `UPDATE invites SET queued_reason = ? WHERE id = ? AND sent_at IS NULL`, reason, id)
 	if err != nil {
 		return fmt.Errorf("store: queue invitation %d: %w", id, err)
 	}
@@ -114,7 +99,7 @@ func (q Queries) RequeueInvite(ctx context.Context, id int64, reason string) err
 // RedeemInvite marks the invitation used unless it already is, and reports
 // whether this call did: of two concurrent redemptions only one succeeds.
 func (q Queries) RedeemInvite(ctx context.Context, id int64) (bool, error) {
-	res, err := q.q.ExecContext(ctx, `UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL`, fmtTime(now()), id)
+	res, err := q.exec(ctx, `UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL`, fmtTime(now()), id)
 	if err != nil {
 		return false, fmt.Errorf("store: use invitation %d: %w", id, err)
 	}
@@ -125,7 +110,7 @@ func (q Queries) RedeemInvite(ctx context.Context, id int64) (bool, error) {
 // DeleteInvite removes an invitation (e.g. a queued one that is no longer
 // needed because its user enrolled).
 func (q Queries) DeleteInvite(ctx context.Context, id int64) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM invites WHERE id = ?`, id); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM invites WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: delete invitation %d: %w", id, err)
 	}
 	return nil
@@ -136,21 +121,8 @@ func (q Queries) DeleteInvite(ctx context.Context, id int64) error {
 // a sync created whose invitation was not yet recorded (for instance
 // because the process stopped right after the sync committed).
 func (q Queries) PendingUsersWithoutInvite(ctx context.Context) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT u.id FROM users u
+	return q.ids(ctx, "list users waiting for an invitation", `SELECT u.id FROM users u
 		WHERE u.enrollment_pending = 1 AND u.from_ldap = 1 AND u.deleted_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM invites i WHERE i.user_id = u.id)
 		ORDER BY u.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list users waiting for an invitation: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: list users waiting for an invitation: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

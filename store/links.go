@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -61,43 +60,23 @@ func scanLink(r rowScanner) (*Link, error) {
 // LinkByStableID returns the link of the directory entry with that stable id.
 func (q Queries) LinkByStableID(ctx context.Context, kind Kind, stableID string) (*Link, error) {
 	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND stable_id = ?`, kind, stableID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no %s is linked to the directory entry with id %s", kind, stableID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read link: %w", err)
-	}
-	return l, nil
+	return scanOne(l, err, func() error {
+		return errorf(ErrNotFound, "no %s is linked to the directory entry with id %s", kind, stableID)
+	}, "read link")
 }
 
 // LinkByLocalID returns the link of a store user or group.
 func (q Queries) LinkByLocalID(ctx context.Context, kind Kind, localID int64) (*Link, error) {
 	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND local_id = ?`, kind, localID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "%s %d is not linked to a directory entry", kind, localID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read link: %w", err)
-	}
-	return l, nil
+	return scanOne(l, err, func() error {
+		return errorf(ErrNotFound, "%s %d is not linked to a directory entry", kind, localID)
+	}, "read link")
 }
 
 // ListLinks returns every link of that kind, ordered by local id.
 func (q Queries) ListLinks(ctx context.Context, kind Kind) ([]Link, error) {
 	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
-	if err != nil {
-		return nil, fmt.Errorf("store: list links: %w", err)
-	}
-	defer rows.Close()
-	var out []Link
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "list links", scanLink)
 }
 
 // CountLinks returns how many objects of that kind are linked (the

@@ -128,31 +128,13 @@ func (q Queries) FinishRun(ctx context.Context, id int64, outcome string, counts
 // GetRun returns one run.
 func (q Queries) GetRun(ctx context.Context, id int64) (*Run, error) {
 	r, err := scanRun(q.queryRow(ctx, `SELECT `+runColumns+` FROM sync_runs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no sync run with id %d", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read run %d: %w", id, err)
-	}
-	return r, nil
+	return scanOne(r, err, func() error { return errorf(ErrNotFound, "no sync run with id %d", id) }, "read run %d", id)
 }
 
 // ListRuns returns the latest runs, newest first, at most limit of them.
 func (q Queries) ListRuns(ctx context.Context, limit int) ([]Run, error) {
 	rows, err := q.query(ctx, `SELECT `+runColumns+` FROM sync_runs ORDER BY id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: list runs: %w", err)
-	}
-	defer rows.Close()
-	var out []Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "list runs", scanRun)
 }
 
 // LastSuccessfulRun returns the newest run that finished with
@@ -161,13 +143,7 @@ func (q Queries) ListRuns(ctx context.Context, limit int) ([]Run, error) {
 func (q Queries) LastSuccessfulRun(ctx context.Context) (*Run, error) {
 	r, err := scanRun(q.queryRow(ctx, `SELECT `+runColumns+` FROM sync_runs
 		WHERE outcome = ? AND dry_run = 0 ORDER BY id DESC LIMIT 1`, OutcomeSuccess))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no sync has succeeded yet")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read the last run: %w", err)
-	}
-	return r, nil
+	return scanOne(r, err, func() error { return errorf(ErrNotFound, "no sync has succeeded yet") }, "read the last run")
 }
 
 // LastRunCounts returns the counts of the last successful run, or nil when
@@ -212,25 +188,22 @@ func (q Queries) AddChange(ctx context.Context, c Change) (int64, error) {
 // Changes returns the changes of a run in the order they were applied.
 func (q Queries) Changes(ctx context.Context, runID int64) ([]Change, error) {
 	rows, err := q.query(ctx, `SELECT id, run_id, at, side, op, kind, name, dn, detail FROM changes WHERE run_id = ? ORDER BY id`, runID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list changes of run %d: %w", runID, err)
+	return scanAll(rows, err, fmt.Sprintf("list changes of run %d", runID), scanChange)
+}
+
+func scanChange(r rowScanner) (*Change, error) {
+	var c Change
+	var at sql.NullString
+	var detail string
+	if err := r.Scan(&c.ID, &c.RunID, &at, &c.Side, &c.Op, &c.Kind, &c.Name, &c.DN, &detail); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
-		var c Change
-		var at sql.NullString
-		var detail string
-		if err := rows.Scan(&c.ID, &c.RunID, &at, &c.Side, &c.Op, &c.Kind, &c.Name, &c.DN, &detail); err != nil {
-			return nil, fmt.Errorf("store: list changes of run %d: %w", runID, err)
-		}
-		if c.At, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		c.Detail = json.RawMessage(detail)
-		out = append(out, c)
+	var err error
+	if c.At, err = parseTime(at); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	c.Detail = json.RawMessage(detail)
+	return &c, nil
 }
 
 // markInterruptedRuns closes real (not dry) runs left "running" by a

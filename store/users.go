@@ -95,9 +95,6 @@ const userColumns = `id, username, email, first_name, last_name, phone, disabled
 	password_hash, password_version, password_changed_at, password_pending IS NOT NULL, enrollment_pending,
 	from_ldap, created_at, updated_at, deleted_at`
 
-// rowScanner is *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(dest ...any) error }
-
 func scanUser(r rowScanner) (*User, error) {
 	var u User
 	var pwAt, created, updated, deleted sql.NullString
@@ -106,17 +103,8 @@ func scanUser(r rowScanner) (*User, error) {
 		&u.FromLDAP, &created, &updated, &deleted); err != nil {
 		return nil, err
 	}
-	var err error
-	if u.PasswordChangedAt, err = parseTime(pwAt); err != nil {
-		return nil, err
-	}
-	if u.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if u.UpdatedAt, err = parseTime(updated); err != nil {
-		return nil, err
-	}
-	if u.DeletedAt, err = parseTime(deleted); err != nil {
+	if err := parseTimes(timeCol{pwAt, &u.PasswordChangedAt}, timeCol{created, &u.CreatedAt},
+		timeCol{updated, &u.UpdatedAt}, timeCol{deleted, &u.DeletedAt}); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -161,26 +149,14 @@ func (q Queries) nameTakenError(ctx context.Context, name string) error {
 // GetUser returns the user with that id, tombstone or not.
 func (q Queries) GetUser(ctx context.Context, id int64) (*User, error) {
 	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no user with id %d", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read user %d: %w", id, err)
-	}
-	return u, nil
+	return scanOne(u, err, func() error { return errorf(ErrNotFound, "no user with id %d", id) }, "read user %d", id)
 }
 
 // GetUserByName returns the user with that username (ignoring ASCII case),
 // tombstone or not: check Deleted.
 func (q Queries) GetUserByName(ctx context.Context, name string) (*User, error) {
 	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(ErrNotFound, "no user named %q", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read user %q: %w", name, err)
-	}
-	return u, nil
+	return scanOne(u, err, func() error { return errorf(ErrNotFound, "no user named %q", name) }, "read user %q", name)
 }
 
 // liveUser returns the user with that id, refusing a tombstone.
@@ -222,22 +198,7 @@ func (q Queries) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	}
 	query += " ORDER BY username, id"
 	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list users: %w", err)
-		}
-		out = append(out, *u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list users: %w", err)
-	}
-	return out, nil
+	return scanAll(rows, err, "list users", scanUser)
 }
 
 // UpdateUser changes the fields set in up and returns the user as it is
