@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -81,31 +78,10 @@ func runPreview(env *cliEnv, args []string) int {
 	return 0
 }
 
-// openStoreReadOnly opens the store for reading a plan. When the database
-// does not exist yet, an empty one is made in a temporary directory, so a
-// preview never creates store.path.
+// openStoreReadOnly opens the store for reading a plan; a missing database
+// is replaced by an empty temporary one (see wizard.OpenStoreForPreview).
 func openStoreReadOnly(ctx context.Context, path string) (*store.DB, func(), error) {
-	path = strings.TrimSpace(path)
-	if path == "" {
-		return nil, nil, errors.New("store.path is empty: set it to the user database file, e.g. \"ldapwiz.db\"")
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		dir, err := os.MkdirTemp("", "ldapwiz-preview-")
-		if err != nil {
-			return nil, nil, err
-		}
-		db, err := store.Open(ctx, filepath.Join(dir, "empty.db"))
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, nil, err
-		}
-		return db, func() { db.Close(); os.RemoveAll(dir) }, nil
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return db, func() { db.Close() }, nil
+	return wizard.OpenStoreForPreview(ctx, path)
 }
 
 // printPlan writes a plan for a person: changes on each side, skipped
@@ -139,6 +115,12 @@ func printPlan(w io.Writer, p *wizard.Plan) {
 			if s.DN != "" {
 				fmt.Fprintf(w, "        %s\n", s.DN)
 			}
+		}
+	}
+	if len(p.Referrals) > 0 {
+		fmt.Fprintf(w, "\nReferrals skipped (not followed, so not synchronized): %d\n", len(p.Referrals))
+		for _, r := range p.Referrals {
+			fmt.Fprintf(w, "  %s (searching %s, %s)\n", r.URL, r.Base, r.Setting)
 		}
 	}
 	if len(p.Conflicts) > 0 {

@@ -9,16 +9,23 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
 
-// runSync implements "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE]".
-// Exit codes: 0 the run succeeded, 1 it failed or was refused (a safety
-// guard, another sync running), 2 bad usage or config.
+// runSync implements "ldapwiz sync [-c FILE] [--dry-run] [--force]
+// [--report FILE] [--watch]". Exit codes: 0 the run succeeded, 1 it failed
+// or was refused (a safety guard, another sync running), 2 bad usage or
+// config. With --watch, the code is that of the last run.
 func runSync(env *cliEnv, args []string) int {
+	return runSyncContext(context.Background(), env, args)
+}
+
+// runSyncContext is runSync stopped by ctx as well as by SIGINT or SIGTERM.
+func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	path, rest, err := configFromArgs(env, args)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
@@ -29,8 +36,9 @@ func runSync(env *cliEnv, args []string) int {
 	dryRun := fset.Bool("dry-run", false, "plan and print what would change, change nothing")
 	force := fset.Bool("force", false, "run even when max_delete or the empty-result guard would refuse")
 	report := fset.String("report", "", "save the run's report (JSON) to this file")
+	watch := fset.Bool("watch", false, "run a sync every sync.interval until interrupted (SIGINT or SIGTERM), one summary line per run")
 	fset.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE]")
+		fmt.Fprintln(env.stderr, "Usage: ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE] [--watch]")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(rest); err != nil {
@@ -48,7 +56,7 @@ func runSync(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var db *store.DB
 	closeDB := func() {}
@@ -66,6 +74,11 @@ func runSync(env *cliEnv, args []string) int {
 	}
 	defer closeDB()
 
+	if *watch {
+		return watchSync(ctx, env, s, db, wizard.SyncOptions{
+			Getenv: env.getenv, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync --watch",
+		}, *report)
+	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminalWriter(env.stderr))
 	rep, err := wizard.RunSync(ctx, s, db, wizard.SyncOptions{
 		Getenv: env.getenv, Progress: pr.event, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync",

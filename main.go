@@ -27,7 +27,7 @@ func commands() []command {
 		{"users", "list / show / add / set / passwd / disable / enable / delete store users", runUsers},
 		{"enroll", "enrollment invitations: invites (the queue) / send / retrigger (--user, --email, --all-ldap)", runEnroll},
 		{"preview", "show what a sync would change on each side, changing nothing (--json)", runPreview},
-		{"sync", "synchronize the store and the directory (--dry-run, --force, --report FILE)", runSync},
+		{"sync", "synchronize the store and the directory (--dry-run, --force, --report FILE, --watch)", runSync},
 		{"demo-server", "run the embedded demo directory alone (--listen ADDR, --ad)", runDemoServer},
 	}
 }

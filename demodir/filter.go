@@ -194,7 +194,11 @@ func (d *directory) match(f *filter, e *entry) tri {
 	vals := d.values(e, t)
 	switch f.kind {
 	case filterEquality:
-		n := t.normalize(f.value)
+		value := f.value
+		if d.fl.ad && strings.EqualFold(t.names[0], "objectCategory") {
+			value = adCategoryAssertion(value)
+		}
+		n := t.normalize(value)
 		for _, v := range vals {
 			if t.normalize(v) == n {
 				return isTrue

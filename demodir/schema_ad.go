@@ -31,6 +31,7 @@ var adAttrDefs = []string{
 	"( 1.2.840.113556.1.4.2 NAME 'objectGUID' EQUALITY octetStringMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.40' SINGLE-VALUE NO-USER-MODIFICATION )",
 	"( 1.2.840.113556.1.4.146 NAME 'objectSid' EQUALITY octetStringMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.40' SINGLE-VALUE NO-USER-MODIFICATION )",
 	"( 1.2.840.113556.1.4.782 NAME 'objectCategory' EQUALITY distinguishedNameMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.12' SINGLE-VALUE )",
+	"( 1.2.840.113556.1.4.868 NAME 'isCriticalSystemObject' EQUALITY booleanMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.7' SINGLE-VALUE )",
 	"( 1.2.840.113556.1.2.1 NAME 'instanceType' EQUALITY integerMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.27' SINGLE-VALUE NO-USER-MODIFICATION )",
 	"( 1.2.840.113556.1.2.2 NAME 'whenCreated' EQUALITY generalizedTimeMatch ORDERING generalizedTimeOrderingMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.24' SINGLE-VALUE NO-USER-MODIFICATION )",
 	"( 1.2.840.113556.1.2.3 NAME 'whenChanged' EQUALITY generalizedTimeMatch ORDERING generalizedTimeOrderingMatch SYNTAX '1.3.6.1.4.1.1466.115.121.1.24' SINGLE-VALUE NO-USER-MODIFICATION )",
@@ -42,7 +43,7 @@ var adAttrDefs = []string{
 // (flattened: AD's auxiliary classes such as securityPrincipal and
 // mailRecipient are folded into user and group).
 var adClassDefs = []string{
-	"( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass MAY ( cn $ description $ distinguishedName $ name $ objectGUID $ objectCategory $ instanceType $ whenCreated $ whenChanged $ memberOf ) )",
+	"( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass MAY ( cn $ description $ distinguishedName $ name $ objectGUID $ objectCategory $ instanceType $ isCriticalSystemObject $ whenCreated $ whenChanged $ memberOf ) )",
 	"( 0.9.2342.19200300.100.4.13 NAME 'domain' SUP top ABSTRACT MUST dc )",
 	"( 1.2.840.113556.1.5.67 NAME 'domainDNS' SUP domain STRUCTURAL MAY ( objectSid ) )",
 	"( 2.5.6.5 NAME 'organizationalUnit' SUP top STRUCTURAL MUST ou )",

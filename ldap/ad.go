@@ -3,7 +3,6 @@ package ldap
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,18 +46,24 @@ const samForbidden = `"/\[]:;|=,+*?<>`
 // no control characters, and not made only of dots and spaces. The error
 // says what is wrong and how to fix it.
 func ValidateSAMAccountName(name string) error {
+	return validateSAM(name, MaxSAMAccountNameLength, "shorten the username")
+}
+
+// validateSAM checks a sAMAccountName against Active Directory's rules, with
+// at most max characters; fix says how to fix a name that is too long.
+func validateSAM(name string, max int, fix string) error {
 	if name == "" {
-		return errors.New("the sAMAccountName is empty; Active Directory needs a logon name of 1 to 20 characters")
+		return fmt.Errorf("the sAMAccountName is empty; Active Directory needs a logon name of 1 to %d characters", max)
 	}
-	if n := utf8.RuneCountInString(name); n > MaxSAMAccountNameLength {
-		return fmt.Errorf("the sAMAccountName %q has %d characters; Active Directory allows at most %d: shorten the username", name, n, MaxSAMAccountNameLength)
+	if n := utf8.RuneCountInString(name); n > max {
+		return fmt.Errorf("the sAMAccountName %q has %d characters; Active Directory allows at most %d: %s", name, n, max, fix)
 	}
 	if !utf8.ValidString(name) {
 		return fmt.Errorf("the sAMAccountName %q is not valid UTF-8", name)
 	}
 	for _, r := range name {
 		if strings.ContainsRune(samForbidden, r) {
-			return fmt.Errorf("the sAMAccountName %q contains %q; Active Directory refuses any of %s in logon names: rename the user", name, r, samForbidden)
+			return fmt.Errorf("the sAMAccountName %q contains %q; Active Directory refuses any of %s in logon names: rename it", name, r, samForbidden)
 		}
 		if r < 0x20 || r == 0x7f {
 			return fmt.Errorf("the sAMAccountName %q contains a control character (%U); remove it", name, r)
@@ -68,6 +73,36 @@ func ValidateSAMAccountName(name string) error {
 		return fmt.Errorf("the sAMAccountName %q consists only of dots and spaces; Active Directory needs at least one other character", name)
 	}
 	return nil
+}
+
+// MaxGroupSAMAccountNameLength is the longest sAMAccountName Active
+// Directory accepts for a group (the schema's limit; the 20-character limit
+// is for user accounts only).
+const MaxGroupSAMAccountNameLength = 256
+
+// ValidateGroupSAMAccountName checks that name can be the sAMAccountName of
+// an Active Directory group: the rules of ValidateSAMAccountName, with the
+// groups' limit of 256 characters instead of 20.
+func ValidateGroupSAMAccountName(name string) error {
+	return validateSAM(name, MaxGroupSAMAccountNameLength, "shorten the group name")
+}
+
+// DomainOfDN returns the DNS domain named by the dc= components of dn, in
+// order and lower case ("CN=Users,DC=Example,DC=test" gives "example.test"),
+// or "" when dn has none. It is the usual userPrincipalName suffix of the
+// domain holding dn.
+func DomainOfDN(dn string) string {
+	d, err := ParseDN(dn)
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, rdn := range d.RDNs {
+		if len(rdn) == 1 && strings.EqualFold(rdn[0].Type, "dc") && rdn[0].Value != "" {
+			parts = append(parts, strings.ToLower(rdn[0].Value))
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // userAccountControl flags (MS-ADTS 2.2.16) ldapwiz reads or writes.

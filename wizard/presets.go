@@ -29,7 +29,7 @@ func Presets() []PresetInfo {
 			Name:  PresetAD,
 			Title: "Active Directory",
 			Description: "Microsoft AD or Samba AD: user objects named by sAMAccountName (RDN cn), " +
-				"group objects with member/memberOf, computers excluded, LDAPS on port 636 (needed to write passwords).",
+				"group objects with member/memberOf; computers and built-in accounts (Administrator, Guest, krbtgt) excluded; LDAPS on port 636 (needed to write passwords).",
 		},
 		{
 			Name:  Preset389DS,
@@ -70,7 +70,7 @@ func Preset(name string) (Settings, bool) {
 			UsernameAttribute:       "sAMAccountName",
 			RDNAttribute:            "cn",
 			MemberAttribute:         "memberOf",
-			Filter:                  "(!(objectClass=computer))",
+			Filter:                  "(&(objectCategory=person)(!(isCriticalSystemObject=TRUE)))",
 			Attributes: UserAttributes{
 				Email:     "mail",
 				FirstName: "givenName",

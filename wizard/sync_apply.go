@@ -61,8 +61,16 @@ func isStoreRefusal(err error) bool {
 		}
 	}
 	var pe *prereqError
-	return errors.As(err, &pe)
+	var re *refusedError
+	return errors.As(err, &pe) || errors.As(err, &re)
 }
+
+// refusedError: ldapwiz refuses one change before sending it (a value the
+// directory would refuse, a password over a plain connection); the run
+// goes on.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return e.msg }
 
 // prereqError: an action depends on one that failed earlier in the run.
 type prereqError struct{ msg string }

@@ -53,6 +53,10 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 		if err != nil || !ok {
 			return err // nothing pending any more: done
 		}
+		if ap.cfg.ad && !ap.conn.Encrypted() {
+			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
+				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent; the password stays pending)"}
+		}
 		d.pwVersion = version
 		return ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad)
 	case OpDelete:
@@ -93,7 +97,11 @@ func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) erro
 			return err
 		}
 	}
-	if err := upsertUserLink(ctx, tx, p, d.baseSet); err != nil {
+	base := d.baseSet
+	if a.Op == OpCreate {
+		base = d.createBase()
+	}
+	if err := upsertUserLink(ctx, tx, p, base); err != nil {
 		return err
 	}
 	return ap.addChange(ctx, tx, a)
@@ -121,7 +129,14 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	}
 	full := strings.TrimSpace(d.values[FieldFirstName] + " " + d.values[FieldLastName])
 	if cfg.ad {
-		attrs.setDefault("sAMAccountName", d.values[FieldUsername])
+		sam := d.values[FieldUsername]
+		if err := ldap.ValidateSAMAccountName(sam); err != nil {
+			return &refusedError{msg: err.Error()}
+		}
+		attrs.setDefault("sAMAccountName", sam)
+		if domain := ldap.DomainOfDN(a.DN); domain != "" {
+			attrs.setDefault("userPrincipalName", sam+"@"+domain)
+		}
 	} else {
 		// person and inetOrgPerson need cn and sn.
 		attrs.setDefault("cn", firstNonEmpty(full, d.values[FieldUsername]))
@@ -143,7 +158,13 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 		if d.values[FieldDisabled] == "true" {
 			uac |= uacDisabled
 		}
-		if pw != "" && ap.conn.Encrypted() {
+		if pw != "" && !ap.conn.Encrypted() {
+			d.pwVersion = 0
+			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
+				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent)"}
+		}
+		if pw != "" {
+			// One add with the password: the account is never enabled without one.
 			attrs.set("unicodePwd", string(ldap.EncodeADPassword(pw)))
 		} else {
 			uac |= uacDisabled | 0x20 // no password yet: disabled, password not required
@@ -218,6 +239,13 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		attrs := newAttrSet()
 		attrs.set("objectClass", cfg.groupClass)
 		attrs.set(cfg.groupNameAttr, p.name)
+		if cfg.ad {
+			if err := ldap.ValidateGroupSAMAccountName(p.name); err != nil {
+				return &refusedError{msg: err.Error()}
+			}
+			attrs.setDefault("sAMAccountName", p.name)
+			attrs.set("groupType", ldap.FormatGroupType(ldap.GroupTypeGlobalSecurity))
+		}
 		members := map[*userPair]bool{}
 		var dns []string
 		for _, u := range d.members {

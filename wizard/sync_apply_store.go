@@ -18,6 +18,9 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 		return ap.addChange(ctx, tx, a)
 	}
 	p := d.user
+	if p.failed && a.Op != OpCreate {
+		return &prereqError{msg: fmt.Sprintf("user %q was not created in the directory, so this change waits for the next sync", p.name)}
+	}
 	switch a.Op {
 	case OpCreate:
 		v := d.values
@@ -30,7 +33,7 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 		}
 		p.localID, p.created = u.ID, true
 		p.stableID, p.dn = p.dir.StableID, p.dir.DN
-		if err := upsertUserLink(ctx, tx, p, d.baseSet); err != nil {
+		if err := upsertUserLink(ctx, tx, p, d.createBase()); err != nil {
 			return err
 		}
 	case OpUpdate:

@@ -128,14 +128,16 @@ func (pl *planner) mergeUser(p *userPair) {
 			apply: &applyData{user: p, values: toDir, baseSet: overlay(settled, toBase(toDir))}})
 		actions++
 	}
-	for _, a := range flags {
-		a.apply.baseSet = overlay(settled, a.apply.baseSet)
-		pl.add(bucketUserChange, a)
-		actions++
-	}
+	// The password goes first: Active Directory enables an account only
+	// once it has a password.
 	if p.st.PasswordPending && cfg.writesDir() {
 		pl.add(bucketUserChange, Action{Side: SideLDAP, Op: OpPassword, Kind: store.KindUser, Name: p.name, DN: p.dir.DN,
 			Reason: "the password was changed in the store", apply: &applyData{user: p, password: true, baseSet: settled}})
+		actions++
+	}
+	for _, a := range flags {
+		a.apply.baseSet = overlay(settled, a.apply.baseSet)
+		pl.add(bucketUserChange, a)
 		actions++
 	}
 	renamed := p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN)
@@ -182,6 +184,13 @@ func (pl *planner) fieldWritable(p *userPair, f, dest, sv, dv string) bool {
 			pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipNameTaken,
 				"the store renamed this user to "+sv+", which another directory entry already has; the directory is left as it is")
 			return false
+		}
+		if pl.cfg.ad && strings.EqualFold(attr, "sAMAccountName") {
+			if err := ldap.ValidateSAMAccountName(sv); err != nil {
+				pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipInvalidUsername,
+					err.Error()+"; the directory keeps "+dv)
+				return false
+			}
 		}
 	case dest == SideLDAP && sv == "" && requiredAttr(attr):
 		pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipInvalidValue,

@@ -97,6 +97,16 @@ const (
 	SkipEmptyGroup      = "empty group"
 )
 
+// Referral is a search result reference (a continuation reference) the
+// directory returned instead of entries it does not hold itself, such as
+// Active Directory's references to CN=Configuration or the DNS zones when
+// a search starts at the domain root. It was skipped, not chased.
+type Referral struct {
+	Setting string `json:"setting"` // the setting whose search returned it: users.search_base, groups.search_base
+	Base    string `json:"base"`    // the search base
+	URL     string `json:"url"`     // where the server points
+}
+
 // Conflict is a field changed on both sides (or, on a first sync, holding
 // different values on each side), and the side whose value was kept.
 type Conflict struct {
@@ -119,6 +129,10 @@ type Plan struct {
 	Actions   []Action   `json:"actions"`
 	Skipped   []Skip     `json:"skipped"`
 	Conflicts []Conflict `json:"conflicts"`
+	// Referrals are the search result references the directory returned
+	// while the users and groups were read. ldapwiz does not chase them, so
+	// whatever they point to is not synchronized.
+	Referrals []Referral `json:"referrals,omitempty"`
 
 	// What was read.
 	DirectoryUsers  int `json:"directory_users"`  // user entries in scope and usable

@@ -71,7 +71,8 @@ type applyData struct {
 	memberBase map[*userPair]bool
 	// members: for group creates, the users to add.
 	members []*userPair
-	// values: for updates, field -> new value; for creates, all values.
+	// values: for updates, field -> new value; for creates, all values
+	// (a user create's base values are these, see createBase).
 	values map[string]string
 	// purgeOnly: deleting a store tombstone whose entry is gone too (not a
 	// deletion decided by this run; not counted by max_delete).
@@ -113,7 +114,7 @@ func PlanSnapshots(s Settings, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 		cfg: cfg, dir: dir, st: st,
 		plan: &Plan{
 			Mode: cfg.mode, Authority: cfg.authority,
-			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{},
+			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
 			DirectoryUsers: len(dir.Users), DirectoryGroups: len(dir.Groups),
 			LinkedUsers: len(st.UserLinks), LinkedGroups: len(st.GroupLinks),
 		},
@@ -254,7 +255,7 @@ func (pl *planner) planUser(p *userPair) {
 		p.bothAfter, p.name = true, name
 		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
 			Diffs: pl.createDiffs(p.dir.Values), Reason: "new in the directory",
-			apply: &applyData{user: p, values: p.dir.Values, baseSet: toBase(p.dir.Values)}})
+			apply: &applyData{user: p, values: p.dir.Values}}) // base: createBase
 	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
 		if !cfg.writesDir() || !pl.storeOnlyInScope(p) {
 			return
@@ -265,11 +266,41 @@ func (pl *planner) planUser(p *userPair) {
 				"the directory already has an entry with this username, linked to another store user; rename one of them")
 			return
 		}
-		p.bothAfter, p.name = true, p.st.Username
-		dn := ldap.BuildDN(cfg.rdnAttr, pl.rdnValue(vals), cfg.userBase)
-		pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: p.st.Username, DN: dn,
-			Diffs: pl.createDiffs(vals), Reason: "new in the store",
-			apply: &applyData{user: p, values: vals, baseSet: toBase(vals), password: p.st.PasswordPending}})
+		pl.createUserInDir(p, vals, "", "new in the store")
+	}
+}
+
+// createUserInDir plans creating the store user p in the directory with
+// values vals (oldDN: the entry it replaces, when written back). On Active
+// Directory a username that cannot be a sAMAccountName is skipped with the
+// reason, and a user without a password waiting is created disabled, which
+// the store follows.
+func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, reason string) {
+	cfg := pl.cfg
+	u := p.st
+	dn := ldap.BuildDN(cfg.rdnAttr, pl.rdnValue(vals), cfg.userBase)
+	if cfg.ad {
+		if err := ldap.ValidateSAMAccountName(u.Username); err != nil {
+			pl.skip(store.KindUser, u.Username, dn, SkipInvalidUsername,
+				err.Error()+"; the user is not created in Active Directory (its username becomes the sAMAccountName)")
+			return
+		}
+	}
+	p.bothAfter, p.name = true, u.Username
+	var disable *Action
+	// One-way mode reads nothing back: there the base keeps the store's value.
+	if cfg.ad && !u.PasswordPending && vals[FieldDisabled] != "true" && cfg.writesStore() {
+		vals[FieldDisabled] = "true"
+		disable = &Action{Side: SideStore, Op: OpDisable, Kind: store.KindUser, Name: u.Username, DN: dn,
+			Reason: "created in Active Directory without a password, which leaves the account disabled there; " +
+				"set a password (ldapwiz users passwd) and enable the user, and the next sync enables it in the directory",
+			apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {"true"}}}}
+	}
+	pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
+		OldDN: oldDN, Diffs: pl.createDiffs(vals), Reason: reason,
+		apply: &applyData{user: p, values: vals, password: u.PasswordPending}}) // base: createBase
+	if disable != nil {
+		pl.add(bucketUserChange, *disable)
 	}
 }
 
@@ -353,12 +384,7 @@ func (pl *planner) planEntryGone(p *userPair) {
 		}
 	}
 	if recreate {
-		vals := pl.cfg.storeValues(u)
-		p.bothAfter, p.name = true, u.Username
-		dn := ldap.BuildDN(pl.cfg.rdnAttr, pl.rdnValue(vals), pl.cfg.userBase)
-		pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
-			OldDN: p.link.DN, Diffs: pl.createDiffs(vals), Reason: "missing from the directory; the store's user is written back",
-			apply: &applyData{user: p, values: vals, baseSet: toBase(vals), password: u.PasswordPending}})
+		pl.createUserInDir(p, pl.cfg.storeValues(u), p.link.DN, "missing from the directory; the store's user is written back")
 		return
 	}
 	pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
@@ -401,6 +427,13 @@ func baseValue(base store.Values, f string) (string, bool) {
 	return v[0], true
 }
 
+// createBase is the link base of a user create: all its values. It is
+// built when the create is applied, not kept for every planned create (a
+// first import plans one per directory user).
+func (d *applyData) createBase() store.Values {
+	return overlay(toBase(d.values), d.baseSet)
+}
+
 // toBase turns field values into base values.
 func toBase(vals map[string]string) store.Values {
 	b := store.Values{}
@@ -427,7 +460,16 @@ func (pl *planner) rdnValue(vals map[string]string) string {
 
 // createDiffs lists the values of an entry or user to create.
 func (pl *planner) createDiffs(vals map[string]string) []AttrDiff {
-	var out []AttrDiff
+	n := 0
+	for _, f := range pl.cfg.fields {
+		if vals[f] != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]AttrDiff, 0, n) // one per planned create: no spare capacity
 	for _, f := range pl.cfg.fields {
 		if vals[f] != "" {
 			out = append(out, AttrDiff{Field: f, Attr: pl.cfg.attrOf[f], New: vals[f]})

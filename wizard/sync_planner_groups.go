@@ -139,8 +139,15 @@ func (pl *planner) createGroupInDir(p *groupPair, reason string) {
 			"a "+pl.cfg.groupClass+" needs at least one member; add a member in the store and sync again")
 		return
 	}
-	p.bothAfter, p.name = true, p.st.Name
 	dn := ldap.BuildDN(pl.cfg.groupNameAttr, p.st.Name, pl.cfg.groupBase)
+	if pl.cfg.ad {
+		if err := ldap.ValidateGroupSAMAccountName(p.st.Name); err != nil {
+			pl.skip(store.KindGroup, p.st.Name, dn, SkipInvalidUsername,
+				err.Error()+"; the group is not created in Active Directory (its name becomes the sAMAccountName)")
+			return
+		}
+	}
+	p.bothAfter, p.name = true, p.st.Name
 	diffs := []AttrDiff{{Field: FieldName, Attr: pl.cfg.groupNameAttr, New: p.st.Name}}
 	for _, m := range members {
 		diffs = append(diffs, AttrDiff{Field: baseMembers, Attr: pl.cfg.groupMemberAttr, New: m.name})

@@ -33,6 +33,36 @@ type dirReader struct {
 	cfg      syncConfig
 	progress func(n int) // entries read so far
 	read     int
+	// memberRange, when positive, asks for group members in ranges of that
+	// many values (member;range=0-N), as Active Directory answers large
+	// groups anyway; Search reassembles them. Tests set it to prove that.
+	memberRange int
+	refSeen     map[string]bool
+}
+
+// onReferral returns the callback that records the search result
+// references of a search of base (made for setting) in snap, once each.
+func (r *dirReader) onReferral(snap *DirSnapshot, setting, base string) func(string) {
+	return func(url string) {
+		if r.refSeen == nil {
+			r.refSeen = map[string]bool{}
+		}
+		if r.refSeen[url] {
+			return
+		}
+		r.refSeen[url] = true
+		snap.Referrals = append(snap.Referrals, Referral{Setting: setting, Base: base, URL: url})
+	}
+}
+
+// userSearchFilter is the filter selecting users: the object class, and the
+// extra filter when set.
+func (c syncConfig) userSearchFilter() string {
+	filter := "(objectClass=" + ldap.EscapeFilter(c.userClass) + ")"
+	if c.userFilter != "" {
+		filter = "(&" + filter + c.userFilter + ")"
+	}
+	return filter
 }
 
 // ReadDirectory reads the users and groups in scope for settings s over
@@ -80,12 +110,10 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	if snap.MembersFromUsers && c.userMemberAttr != "" {
 		attrs = append(attrs, c.userMemberAttr)
 	}
-	filter := "(objectClass=" + ldap.EscapeFilter(c.userClass) + ")"
-	if c.userFilter != "" {
-		filter = "(&" + filter + c.userFilter + ")"
-	}
 	var users []DirUser
-	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: filter, Attributes: attrs}, func(e *ldap.Entry) error {
+	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
+		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
+	err := r.conn.Search(ctx, req, func(e *ldap.Entry) error {
 		r.tick()
 		id := stableID(e)
 		name := e.First(c.attrOf[FieldUsername])
@@ -105,7 +133,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
-		u := DirUser{StableID: id, DN: e.DN, Values: map[string]string{}, UAC: -1}
+		u := DirUser{StableID: id, DN: e.DN, Values: make(map[string]string, len(c.fields)), UAC: -1}
 		for _, f := range c.fields {
 			if f == FieldDisabled {
 				continue
@@ -162,11 +190,15 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 	}
 	attrs := append([]string{c.groupNameAttr}, stableIDAttrs...)
 	if c.groupMemberAttr != "" {
-		attrs = append(attrs, c.groupMemberAttr)
+		if r.memberRange > 0 {
+			attrs = append(attrs, fmt.Sprintf("%s;range=0-%d", c.groupMemberAttr, r.memberRange-1))
+		} else {
+			attrs = append(attrs, c.groupMemberAttr)
+		}
 	}
 	var groups []DirGroup
 	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: "(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")",
-		Attributes: attrs}, func(e *ldap.Entry) error {
+		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 		r.tick()
 		g := DirGroup{StableID: stableID(e), DN: e.DN, Name: e.First(c.groupNameAttr)}
 		if c.groupMemberAttr != "" {
@@ -210,7 +242,9 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 
 // applySyncOnly keeps the groups named in groups.sync_only, found by a
 // search under the group base (never by building a DN), with the groups
-// nested in them, and the users that are members at any depth.
+// nested in them, and the users that are members at any depth. On Active
+// Directory the server expands the nesting (see inChainScope); elsewhere
+// the member values are followed group by group.
 func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []DirGroup) error {
 	c := r.cfg
 	byDN := map[string]*DirGroup{}
@@ -219,26 +253,69 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 			byDN[n] = &all[i]
 		}
 	}
-	var queue []*DirGroup
+	named, err := r.findSyncOnly(ctx, snap)
+	if err != nil {
+		return err
+	}
+	var keep []DirGroup
+	var inScope map[int]bool
+	if c.ad {
+		keep, inScope, err = r.inChainScope(ctx, snap, named, byDN)
+		if err != nil {
+			return err
+		}
+	} else {
+		keep, inScope = r.expandScope(snap, named, byDN)
+	}
+	users := snap.Users[:0:0]
+	for i, u := range snap.Users {
+		if inScope[i] {
+			users = append(users, u)
+			continue
+		}
+		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipOutsideScope,
+			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
+	}
+	snap.Users = users
+	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
+	snap.Groups = keep
+	return nil
+}
+
+// findSyncOnly finds the DNs of the groups named in groups.sync_only, each
+// with a search under the group base.
+func (r *dirReader) findSyncOnly(ctx context.Context, snap *DirSnapshot) ([]string, error) {
+	c := r.cfg
+	var dns []string
 	for _, name := range c.syncOnly {
 		var found []string
 		filter := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")(" + c.groupNameAttr + "=" + ldap.EscapeFilter(name) + "))"
-		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"}}, func(e *ldap.Entry) error {
+		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"},
+			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 			found = append(found, e.DN)
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("find the sync_only group %q under %s: %w", name, c.groupBase, err)
+			return nil, fmt.Errorf("find the sync_only group %q under %s: %w", name, c.groupBase, err)
 		}
 		if len(found) == 0 {
-			return fmt.Errorf("groups.sync_only names %q, but no %s with %s=%s exists under %s (groups.search_base); "+
+			return nil, fmt.Errorf("groups.sync_only names %q, but no %s with %s=%s exists under %s (groups.search_base); "+
 				"fix the name in groups.sync_only or the group base", name, c.groupClass, c.groupNameAttr, name, c.groupBase)
 		}
-		for _, dn := range found {
-			n, _ := ldap.NormalizeDN(dn)
-			if g := byDN[n]; g != nil {
-				queue = append(queue, g)
-			}
+		dns = append(dns, found...)
+	}
+	return dns, nil
+}
+
+// expandScope follows member values from the named groups: the groups
+// reached (nested ones included, cycles handled) and the indexes of the
+// users that are members at any depth.
+func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[string]*DirGroup) ([]DirGroup, map[int]bool) {
+	var queue []*DirGroup
+	for _, dn := range named {
+		n, _ := ldap.NormalizeDN(dn)
+		if g := byDN[n]; g != nil {
+			queue = append(queue, g)
 		}
 	}
 	userByDN := map[string]int{}
@@ -279,17 +356,59 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 			}
 		}
 	}
-	users := snap.Users[:0:0]
-	for i, u := range snap.Users {
-		if inScope[i] {
-			users = append(users, u)
-			continue
+	return keep, inScope
+}
+
+// inChainScope asks Active Directory for the scope of the named groups
+// with the in-chain matching rule (LDAP_MATCHING_RULE_IN_CHAIN,
+// 1.2.840.113556.1.4.1941): per group, one search for the users that are
+// members at any depth and one for the groups nested in it at any depth.
+// The server follows the nesting (cycles included), so no member value is
+// walked here.
+func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named []string, byDN map[string]*DirGroup) ([]DirGroup, map[int]bool, error) {
+	c := r.cfg
+	kept := map[*DirGroup]bool{}
+	var keep []DirGroup
+	keepGroup := func(dn string) {
+		n, err := ldap.NormalizeDN(dn)
+		if err != nil {
+			return
 		}
-		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipOutsideScope,
-			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
+		if g := byDN[n]; g != nil && !kept[g] {
+			kept[g] = true
+			keep = append(keep, *g)
+		}
 	}
-	snap.Users = users
-	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
-	snap.Groups = keep
-	return nil
+	ids := map[string]bool{}
+	for _, dn := range named {
+		keepGroup(dn)
+		chain := ldap.NestedMembersFilter(dn)
+		users := "(&" + c.userSearchFilter() + chain + ")"
+		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: stableIDAttrs,
+			OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}, func(e *ldap.Entry) error {
+			if id := stableID(e); id != "" {
+				ids[id] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the members of the sync_only group %s (nested groups expanded by the server): %w", dn, err)
+		}
+		groups := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")" + chain + ")"
+		err = r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: groups, Attributes: []string{"1.1"},
+			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
+			keepGroup(e.DN)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the groups nested in the sync_only group %s: %w", dn, err)
+		}
+	}
+	inScope := map[int]bool{}
+	for i, u := range snap.Users {
+		if ids[u.StableID] {
+			inScope[i] = true
+		}
+	}
+	return keep, inScope, nil
 }

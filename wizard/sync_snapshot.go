@@ -37,6 +37,9 @@ type DirSnapshot struct {
 	// MembersFromUsers: group memberships come from DirUser.MemberOf, since
 	// groups.member_attribute is empty.
 	MembersFromUsers bool
+	// Referrals are the search result references met while reading,
+	// skipped (never chased).
+	Referrals []Referral
 }
 
 // StoreSnapshot is what the store holds for a sync.

@@ -160,10 +160,10 @@ func (c *company) activeDirectory() string {
 	rid = 499
 	l.entry(admin, append([]string{"objectClass", "top", "objectClass", "person", "objectClass", "organizationalPerson", "objectClass", "user",
 		"cn", "Administrator", "sAMAccountName", "Administrator", "userPrincipalName", "Administrator@example.test",
-		"description", "Built-in account for administering the computer/domain", "userAccountControl", "512",
+		"description", "Built-in account for administering the computer/domain", "isCriticalSystemObject", "TRUE", "userAccountControl", "512",
 		"objectSid", sid(500), "unicodePwd", unicodePwd(adminPassword)}, op(admin, created)...)...)
 	rid = 500
-	user("CN=Guest,CN=Users,"+adBase, "Guest", "", "Guest", "Guest", nil, 514, "description", "Built-in account for guest access")
+	user("CN=Guest,CN=Users,"+adBase, "Guest", "", "Guest", "Guest", nil, 514, "description", "Built-in account for guest access", "isCriticalSystemObject", "TRUE")
 	rid = 1100
 	done := map[string]bool{}
 	for _, ou := range []string{"OU=People", "OU=Groups"} {
