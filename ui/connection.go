@@ -150,12 +150,13 @@ func (m *Model) onTestEvent(msg testEventMsg) tea.Cmd {
 		t.result = &r
 		t.steps = r.Steps
 		t.running = false
-		if r.Step(ldap.StepBind).Status == ldap.StepOK {
-			m.connOK = true
-		}
 		if t.cancel != nil {
 			t.cancel()
 			t.cancel = nil
+		}
+		if r.Step(ldap.StepBind).Status == ldap.StepOK {
+			m.connOK = true
+			return m.autoRebase()
 		}
 	}
 	return nil
@@ -179,10 +180,7 @@ func (m *Model) testFindings() findings {
 		f.ad = true
 		f.text = append(f.text, "The server is Active Directory: use the AD settings (user, sAMAccountName, group).")
 	}
-	nc := r.DefaultNamingContext
-	if nc == "" && len(r.NamingContexts) > 0 {
-		nc = r.NamingContexts[0]
-	}
+	nc := namingContextOf(r)
 	if nc != "" && (!underAny(m.settings.Users.SearchBase, r.NamingContexts) || !underAny(m.settings.Groups.SearchBase, r.NamingContexts)) {
 		f.nc = nc
 		f.text = append(f.text, fmt.Sprintf("The search bases are outside the directory's naming context %s: move them under it.", nc))
@@ -200,20 +198,6 @@ func underAny(dn string, ncs []string) bool {
 	return false
 }
 
-// rebase moves a DN under a naming context by replacing its trailing dc=
-// components (the preset's placeholder domain); a DN without them becomes nc.
-func rebase(dn, nc string) string {
-	parts := strings.Split(dn, ",")
-	i := len(parts)
-	for i > 0 && strings.HasPrefix(strings.ToLower(strings.TrimSpace(parts[i-1])), "dc=") {
-		i--
-	}
-	if i == 0 || i == len(parts) {
-		return nc
-	}
-	return strings.Join(parts[:i], ",") + "," + nc
-}
-
 // applyFindings applies what the test found (ctrl+a): the AD preset's users
 // and groups settings, and search bases under the naming context.
 func (m *Model) applyFindings() tea.Cmd {
@@ -228,15 +212,10 @@ func (m *Model) applyFindings() tea.Cmd {
 		s.Users, s.Groups = ad.Users, ad.Groups
 	}
 	if f.nc == "" && m.test.result != nil && m.test.result.RootDSE != nil {
-		r := m.test.result.RootDSE
-		f.nc = r.DefaultNamingContext
-		if f.nc == "" && len(r.NamingContexts) > 0 {
-			f.nc = r.NamingContexts[0]
-		}
+		f.nc = namingContextOf(m.test.result.RootDSE)
 	}
 	if f.nc != "" {
-		s.Users.SearchBase = rebase(s.Users.SearchBase, f.nc)
-		s.Groups.SearchBase = rebase(s.Groups.SearchBase, f.nc)
+		s, _ = wizard.RebaseOnNamingContext(s, f.nc)
 	}
 	m.settings = s
 	for _, fm := range m.forms {

@@ -30,6 +30,9 @@ type KeyMap struct {
 	FixIt    key.Binding // jump to the field of a problem (Review)
 	Filter   key.Binding // start type-to-filter in the browser
 	GoTo     key.Binding // go to the setting a test step blames
+	Undo     key.Binding // undo the automatic move of the search bases
+	Refresh  key.Binding // read the preview again
+	Force    key.Binding // run a refused sync with force (asks again)
 }
 
 // DefaultKeyMap returns the keys described in DESIGN.md.
@@ -60,5 +63,8 @@ func DefaultKeyMap() KeyMap {
 		FixIt:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to the field")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		GoTo:     key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to the setting the test blames")),
+		Undo:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo moved bases")),
+		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "preview again")),
+		Force:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "run with force")),
 	}
 }

@@ -79,6 +79,11 @@ type Model struct {
 	notes      map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)
 	userCount  liveCount
 	groupCount liveCount
+
+	undo    *rebaseUndo  // bases an automatic rebase replaced (ctrl+z)
+	preview previewState // the Preview screen
+	run     runState     // the Run screen
+	mail    mailTest     // the Enrollment screen's test e-mail
 }
 
 // New builds the wizard on the given options.
@@ -205,10 +210,16 @@ func (m *Model) loadSettings(s wizard.Settings) tea.Cmd {
 // goTo shows screen i of the flow and focuses its first field.
 func (m *Model) goTo(i int) tea.Cmd {
 	i = min(max(i, 0), len(flow)-1)
+	if flow[m.screen] == wizard.ScreenPreview && i != m.screen {
+		m.cancelPreview()
+	}
 	m.screen = i
 	if f := m.forms[flow[i]]; f != nil {
 		f.fixFocus(m.settings)
 		f.setFocus(f.focus)
+	}
+	if flow[i] == wizard.ScreenPreview {
+		return tea.Batch(m.liveCountCmd(), m.previewOnEnter())
 	}
 	return m.liveCountCmd()
 }

@@ -56,9 +56,9 @@ func screenIntro(s wizard.Screen) string {
 	case wizard.ScreenReview:
 		return "The file exactly as it will be saved, what changes, and every problem."
 	case wizard.ScreenPreview:
-		return "What a sync would change."
+		return "What a sync would change with the settings on screen; nothing is written."
 	case wizard.ScreenRun:
-		return "Run the synchronization."
+		return "Run the synchronization of the saved settings."
 	}
 	return ""
 }
@@ -281,5 +281,7 @@ func enrollmentFields() []*field {
 		smtp(textS("smtp.username", "Mail user name", "Empty sends without signing in.", func(s *wizard.Settings) *string { return &m(s).Username })),
 		smtp(textS("smtp.password_file", "Mail password file", "File holding the SMTP password.", func(s *wizard.Settings) *string { return &m(s).PasswordFile })),
 		smtp(textS("smtp.password_env", "Mail password variable", "Or: environment variable holding the SMTP password.", func(s *wizard.Settings) *string { return &m(s).PasswordEnv })),
+		smtp(&field{Key: "ui.test_mail", Label: "Send a test email", Kind: kindButton, Action: actionTestMail,
+			Help: "Sends a short message through the mail settings above and shows the server's answer (ctrl+t)."}),
 	}
 }

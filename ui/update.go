@@ -2,6 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/wizard"
@@ -27,6 +28,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onKey(msg)
 	case tea.PasteMsg:
 		return m, m.onPaste(msg)
+	case spinner.TickMsg:
+		return m, m.onSpinTick(msg)
+	case progressMsg:
+		return m, m.onProgress(msg)
+	case previewDoneMsg:
+		return m, m.onPreviewDone(msg)
+	case runDoneMsg:
+		return m, m.onRunDone(msg)
+	case testMailMsg:
+		return m, m.onTestMail(msg)
 	}
 	return m, m.routeAsync(msg)
 }
@@ -49,6 +60,16 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.overlayOpen() {
 		return m.overlayKey(msg)
 	}
+	// A running sync takes esc and ctrl+c (to cancel); a line being typed
+	// takes every key.
+	switch sc := flow[m.screen]; {
+	case sc == wizard.ScreenRun && m.run.stage == runRunning:
+		return m.runKey(msg)
+	case sc == wizard.ScreenPreview && m.preview.filtering:
+		return m.previewKey(msg)
+	case sc == wizard.ScreenEnrollment && m.mail.asking:
+		return m.mailKey(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.askQuit()
@@ -67,8 +88,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.welcomeKey(msg)
 	case wizard.ScreenReview:
 		return m.reviewKey(msg)
-	case wizard.ScreenPreview, wizard.ScreenRun:
-		return m.placeholderKey(msg)
+	case wizard.ScreenPreview:
+		return m.previewKey(msg)
+	case wizard.ScreenRun:
+		return m.runKey(msg)
 	}
 	return m.formKey(msg)
 }
@@ -118,6 +141,10 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Test) && sc == wizard.ScreenConnection:
 		return m.runAction(actionTest)
+	case key.Matches(msg, m.keys.Test) && sc == wizard.ScreenEnrollment:
+		return m.runAction(actionTestMail)
+	case key.Matches(msg, m.keys.Undo) && m.undo != nil:
+		return m.undoRebase()
 	case key.Matches(msg, m.keys.Apply) && sc == wizard.ScreenConnection:
 		return m.applyFindings()
 	case key.Matches(msg, m.keys.GoTo) && sc == wizard.ScreenConnection:
@@ -150,6 +177,12 @@ func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	if m.confirmQuit || m.showHelp || m.overlayOpen() {
 		return m.pickerPaste(msg)
 	}
+	switch sc := flow[m.screen]; {
+	case sc == wizard.ScreenPreview:
+		return m.previewPaste(msg)
+	case sc == wizard.ScreenEnrollment && m.mail.asking:
+		return m.mailPaste(msg)
+	}
 	fl := m.currentField()
 	if fl == nil || !fl.isText() || fl.disabledReason(m.settings) != "" {
 		return nil
@@ -161,24 +194,16 @@ func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	return tea.Batch(cmd, m.changed())
 }
 
-// placeholderKey handles the Preview and Run placeholders.
-func (m *Model) placeholderKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		return m.goTo(m.screen - 1)
-	case key.Matches(msg, m.keys.Enter):
-		return m.goTo(m.screen + 1)
-	}
-	return nil
-}
-
 // actions run by button fields.
 const actionTest = "test"
 
 // runAction runs a button's action.
 func (m *Model) runAction(a string) tea.Cmd {
-	if a == actionTest {
+	switch a {
+	case actionTest:
 		return m.startTest()
+	case actionTestMail:
+		return m.askTestMail()
 	}
 	return nil
 }

@@ -164,8 +164,10 @@ func (m *Model) screenHelp() []key.Binding {
 		return []key.Binding{withHelp(k.Enter, "choose"), key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓/j/k", "move")), k.Help, k.Quit}
 	case wizard.ScreenReview:
 		return []key.Binding{k.FixIt, k.Save, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")), k.Back, k.Help, k.Quit}
-	case wizard.ScreenPreview, wizard.ScreenRun:
-		return []key.Binding{k.Back, k.Save, k.Help, k.Quit}
+	case wizard.ScreenPreview:
+		return m.previewHelp()
+	case wizard.ScreenRun:
+		return m.runHelp()
 	}
 	bs := []key.Binding{k.Next, withHelp(k.Enter, "next")}
 	if fl := m.currentField(); fl != nil {
@@ -181,6 +183,15 @@ func (m *Model) screenHelp() []key.Binding {
 	if flow[m.screen] == wizard.ScreenConnection {
 		bs = append(bs, withHelp(k.Test, "test"))
 	}
+	if flow[m.screen] == wizard.ScreenEnrollment && m.mail.asking {
+		return []key.Binding{withHelp(k.Enter, "send"), withHelp(k.Back, "cancel")}
+	}
+	if flow[m.screen] == wizard.ScreenEnrollment && m.settings.SMTP.Host != "" {
+		bs = append(bs, withHelp(k.Test, "test email"))
+	}
+	if m.undo != nil {
+		bs = append(bs, withHelp(k.Undo, "undo bases"))
+	}
 	return append(bs, k.Back, k.Save, k.Help, k.Quit)
 }
 
@@ -195,7 +206,7 @@ func (m *Model) fullHelpView(w, h int) string {
 	k := m.keys
 	groups := [][]key.Binding{
 		{k.Next, k.Prev, k.Up, k.Down, k.Enter, k.Back, k.NextPane, k.PrevPane},
-		{k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo},
+		{k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo, k.Undo},
 		{k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.Save, k.Help, k.Quit},
 	}
 	var items []string
@@ -245,9 +256,11 @@ func (m *Model) screenView(w, h int) string {
 	case wizard.ScreenReview:
 		body = m.reviewView(w, bodyH)
 	case wizard.ScreenPreview:
-		body = m.st.Muted.Render(wrap("The preview of a dry run inside the wizard is not built yet. Save (ctrl+s), then run `ldapwiz preview -c "+m.opts.Path+"` in a shell: it shows what a sync would change, changing nothing.", w) + "\n\nesc goes back to Review; enter goes on.")
+		body = m.previewView(w, bodyH)
 	case wizard.ScreenRun:
-		body = m.st.Muted.Render(wrap("Running the synchronization from inside the wizard is not built yet. Save (ctrl+s), then run `ldapwiz sync -c "+m.opts.Path+"` in a shell (--dry-run first).", w) + "\n\nesc goes back.")
+		body = m.runView(w, bodyH)
+	case wizard.ScreenEnrollment:
+		body = m.enrollmentView(w, bodyH)
 	case wizard.ScreenConnection:
 		body = m.connectionView(w, bodyH)
 	case wizard.ScreenUsers, wizard.ScreenGroups:

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"testing"
+
+	"ldapwiz/ldap"
+	"ldapwiz/wizard"
+)
+
+// TestADPresetBasesFollowTheDomain: the AD preset with only the address
+// (StartTLS: the demo speaks ldap:// only), CA, account and password filled
+// in; the connection test moves the placeholder bases onto the domain on its
+// own, says so, ctrl+z undoes it, the settings validate and a preview reads
+// the domain.
+func TestADPresetBasesFollowTheDomain(t *testing.T) {
+	demo := startDemo(t, true)
+	getenv := func(k string) string {
+		if k == "DEMO_BIND_PASSWORD" {
+			return demo.Connection.BindPassword
+		}
+		return ""
+	}
+	d := newDriver(t, Options{Getenv: getenv}, 120, 40)
+	d.keys("down", "enter") // New: Active Directory
+	if s := d.m.Settings(); !s.Connection.ActiveDirectory || !wizard.HasPlaceholderBases(s) {
+		t.Fatalf("not the AD preset: %+v", s.Connection)
+	}
+	placeholder := d.m.Settings().Users.SearchBase
+	d.replace("connection.url", demo.Connection.URL)
+	d.m.forms[wizard.ScreenConnection].focusKey("connection.start_tls", d.m.Settings())
+	d.keys("space")
+	d.replace("connection.ca_file", demo.Connection.CAFile)
+	d.replace("connection.bind_dn", demo.Connection.BindDN)
+	d.m.forms[wizard.ScreenConnection].focusKey("ui.password_source", d.m.Settings())
+	d.keys("right") // a file → an environment variable
+	d.replace("connection.bind_password_env", "DEMO_BIND_PASSWORD")
+	d.keys("ctrl+t")
+
+	s := d.m.Settings()
+	if !ldap.DNEqual(s.Users.SearchBase, "cn=Users,DC=example,DC=test") || !ldap.DNEqual(s.Groups.SearchBase, "cn=Users,DC=example,DC=test") {
+		t.Fatalf("bases after the test: %q, %q\n%s", s.Users.SearchBase, s.Groups.SearchBase, d.screen())
+	}
+	d.contains("Search bases moved under DC=example,DC=test", "ctrl+z undoes")
+	for _, st := range d.m.test.steps {
+		if st.Status == ldap.StepFailed {
+			t.Errorf("after the automatic move, step %s failed: %s", st.ID, st.Detail)
+		}
+	}
+	if probs := wizard.Validate(s, wizard.ValidateOptions{Getenv: getenv}); wizard.HasErrors(probs) {
+		t.Fatalf("the settings do not validate: %v", probs)
+	}
+
+	// ctrl+z puts the placeholders back; the next test moves them again.
+	d.keys("ctrl+z")
+	if got := d.m.Settings().Users.SearchBase; got != placeholder {
+		t.Fatalf("ctrl+z left %q", got)
+	}
+	d.contains("Search bases put back")
+	d.keys("ctrl+t")
+	if got := d.m.Settings().Users.SearchBase; !ldap.DNEqual(got, "cn=Users,DC=example,DC=test") {
+		t.Fatalf("second test left %q", got)
+	}
+
+	// A preview of the domain with these settings succeeds.
+	d.gotoScreen(wizard.ScreenPreview)
+	p := &d.m.preview
+	if p.plan == nil {
+		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
+	}
+	d.contains("Plan: two-way sync")
+}
+
+// TestChosenBasesAreNotMovedAutomatically: bases someone typed stay as they
+// are after a test; ctrl+a still applies the finding.
+func TestChosenBasesAreNotMovedAutomatically(t *testing.T) {
+	s := startDemo(t, false)
+	s.Users.SearchBase = "ou=staff,dc=corp,dc=local"
+	d := newDriver(t, Options{Settings: s, Exists: true}, 120, 40)
+	d.keys("enter", "ctrl+t")
+	if got := d.m.Settings().Users.SearchBase; got != "ou=staff,dc=corp,dc=local" {
+		t.Fatalf("a chosen base was moved to %q", got)
+	}
+	if d.m.undo != nil {
+		t.Fatal("an undo was offered for a change not made")
+	}
+	d.keys("ctrl+a")
+	if got := d.m.Settings().Users.SearchBase; !ldap.DNEqual(got, "ou=staff,dc=example,dc=com") {
+		t.Fatalf("ctrl+a gave %q", got)
+	}
+}

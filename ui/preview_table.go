@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// planTab is one tab of the Preview: a kind of change (or the skipped
+// entries, or the conflicts) with its rows.
+type planTab struct {
+	title  string // "Creates"
+	medium string // "Create", when the full titles do not fit
+	short  string // "Cre", when the medium ones do not fit either
+	rows   []planRow
+}
+
+// count is the number of rows in the tab.
+func (t planTab) count() int { return len(t.rows) }
+
+// planRow is one action, skip or conflict: a head line and the lines under
+// it (DN, per-attribute old → new).
+type planRow struct {
+	side   string   // "directory", "store", or "" for skips
+	what   string   // "create user", "missing username attribute" …
+	name   string   // username, group name, "jdoe in staff"
+	note   string   // the reason, or who wins
+	lines  []string // details under the head line
+	failed bool     // shown as a problem (conflicts lost by a side are not)
+	search string   // lower-case text the filter matches against
+}
+
+// sideName words an action's side.
+func sideName(side string) string {
+	switch side {
+	case wizard.SideLDAP:
+		return "directory"
+	case wizard.SideStore:
+		return "store"
+	}
+	return side
+}
+
+// planTabs sorts a plan's visible actions, skips and conflicts into tabs.
+func planTabs(p *wizard.Plan) []planTab {
+	tabs := []planTab{
+		{title: "Creates", medium: "Create", short: "Cre"}, {title: "Updates", medium: "Update", short: "Upd"},
+		{title: "Disables", medium: "Disable", short: "Dis"}, {title: "Deletes", medium: "Delete", short: "Del"},
+		{title: "Members", medium: "Member", short: "Mem"}, {title: "Skipped", medium: "Skip", short: "Skip"},
+		{title: "Conflicts", medium: "Conflict", short: "Conf"},
+	}
+	for _, a := range p.Visible() {
+		i := 1
+		switch a.Op {
+		case wizard.OpCreate, wizard.OpRestore:
+			i = 0
+		case wizard.OpDisable, wizard.OpEnable:
+			i = 2
+		case wizard.OpDelete:
+			i = 3
+		case wizard.OpAddMember, wizard.OpRemoveMember:
+			i = 4
+		}
+		tabs[i].rows = append(tabs[i].rows, actionRow(a))
+	}
+	for _, s := range p.Skipped {
+		tabs[5].rows = append(tabs[5].rows, skipRow(s))
+	}
+	for _, c := range p.Conflicts {
+		tabs[6].rows = append(tabs[6].rows, conflictRow(c))
+	}
+	return tabs
+}
+
+// firstNonEmptyTab is the first tab with rows, else 0.
+func firstNonEmptyTab(tabs []planTab) int {
+	for i, t := range tabs {
+		if t.count() > 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// actionRow renders a planned change.
+func actionRow(a wizard.Action) planRow {
+	what := strings.ReplaceAll(a.Op, "_", " ") + " " + string(a.Kind)
+	switch a.Op {
+	case wizard.OpAddMember:
+		what = "add member"
+	case wizard.OpRemoveMember:
+		what = "remove member"
+	}
+	r := planRow{side: sideName(a.Side), what: what, name: a.Name, note: a.Reason}
+	if a.Member != "" {
+		r.name = a.Member + " in " + a.Name
+	}
+	switch {
+	case a.OldDN != "":
+		r.lines = append(r.lines, "dn: "+prettyDN(a.OldDN)+" → "+prettyDN(a.DN))
+	case a.DN != "" && a.Member == "":
+		r.lines = append(r.lines, "dn: "+prettyDN(a.DN))
+	}
+	for _, d := range a.Diffs {
+		label := d.Field
+		if d.Attr != "" {
+			label += " (" + d.Attr + ")"
+		}
+		if a.Op == wizard.OpCreate || a.Op == wizard.OpRestore {
+			r.lines = append(r.lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
+		} else {
+			r.lines = append(r.lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
+		}
+	}
+	r.search = r.searchText()
+	return r
+}
+
+// skipRow renders an entry the plan leaves alone.
+func skipRow(s wizard.Skip) planRow {
+	name := s.Name
+	if name == "" {
+		name = "(no name)"
+	}
+	r := planRow{what: string(s.Kind) + ": " + s.Reason, name: name, failed: true}
+	if s.Detail != "" {
+		r.lines = append(r.lines, s.Detail)
+	}
+	if s.DN != "" {
+		r.lines = append(r.lines, "dn: "+prettyDN(s.DN))
+	}
+	r.search = r.searchText()
+	return r
+}
+
+// conflictRow renders a field changed on both sides and which value is kept.
+func conflictRow(c wizard.Conflict) planRow {
+	winner := "the directory's value is kept"
+	if c.Winner == wizard.SideStore {
+		winner = "the store's value is kept"
+	}
+	r := planRow{what: string(c.Kind) + " " + c.Field, name: c.Name, note: winner}
+	r.lines = append(r.lines,
+		"store: "+quoteValue(c.StoreValue)+"   directory: "+quoteValue(c.LDAPValue))
+	if c.DN != "" {
+		r.lines = append(r.lines, "dn: "+prettyDN(c.DN))
+	}
+	r.search = r.searchText()
+	return r
+}
+
+// searchText is what the filter matches: every word of the row.
+func (r planRow) searchText() string {
+	return strings.ToLower(strings.Join(append([]string{r.side, r.what, r.name, r.note}, r.lines...), "\n"))
+}
+
+// prettyDN renders a DN with readable escapes (cn=Doe\, John rather than
+// the server's cn=Doe\2C John); a DN that does not parse is shown as is.
+func prettyDN(dn string) string {
+	d, err := ldap.ParseDN(dn)
+	if err != nil {
+		return dn
+	}
+	return d.String()
+}
+
+// quoteValue shows a value with its edges visible; empty is (empty).
+func quoteValue(v string) string {
+	if v == "" {
+		return "(empty)"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// filtered returns the rows of a tab matching the filter (all when empty):
+// every word of the filter must appear.
+func (t planTab) filtered(filter string) []planRow {
+	words := strings.Fields(strings.ToLower(filter))
+	if len(words) == 0 {
+		return t.rows
+	}
+	var out []planRow
+	for _, r := range t.rows {
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(r.search, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sideCounts words one side's changes: "312 creates, 2,040 memberships".
+func sideCounts(p *wizard.Plan, side string) string {
+	var creates, updates, disables, deletes, members int
+	for _, a := range p.Select(side, "") {
+		switch a.Op {
+		case wizard.OpCreate, wizard.OpRestore:
+			creates++
+		case wizard.OpDisable, wizard.OpEnable:
+			disables++
+		case wizard.OpDelete:
+			deletes++
+		case wizard.OpAddMember, wizard.OpRemoveMember:
+			members++
+		default:
+			updates++
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{creates, "create"}, {updates, "update"}, {disables, "disable"}, {deletes, "delete"}, {members, "membership"}} {
+		if c.n > 0 {
+			parts = append(parts, countOf(c.n, c.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countOf renders "1 create" / "2,040 creates".
+func countOf(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return thousands(n) + " " + what + "s"
+}
+
+// kindCount words a number of users or groups.
+func kindCount(n int, k store.Kind) string {
+	return countOf(n, string(k))
+}

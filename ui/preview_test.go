@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ldapwiz/internal/slapdtest"
+	"ldapwiz/wizard"
+)
+
+// previewDriver opens the wizard on settings pointing at srv with a store
+// file that does not exist yet, at w x h, and goes to the Preview screen,
+// which reads the plan on arrival.
+func previewDriver(t *testing.T, srv *slapdtest.Server, w, h int) (*driver, string) {
+	t.Helper()
+	s := slapdSettings(srv)
+	s.Store.Path = filepath.Join(t.TempDir(), "app.db")
+	d := newDriver(t, Options{Path: "ldapwiz.toml", Settings: s, Exists: true}, w, h)
+	d.keys("enter")
+	d.gotoScreen(wizard.ScreenPreview)
+	return d, s.Store.Path
+}
+
+func TestPreviewAgainstSlapd(t *testing.T) {
+	srv := slapdtest.Start(t)
+	d, storePath := previewDriver(t, srv, 80, 24)
+	p := &d.m.preview
+	if p.running || p.plan == nil {
+		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
+	}
+	if _, err := os.Stat(storePath); !os.IsNotExist(err) {
+		t.Fatalf("the preview created the store %s: %v", storePath, err)
+	}
+	d.contains("Plan: two-way sync, authority ldap", "Create", "Member", "Skip", "Store: 307 creates")
+	d.golden("preview_plan_80x24")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.golden("preview_plan_120x40")
+
+	// Tabs: the skipped entries say why.
+	for range 5 {
+		d.keys("right")
+	}
+	if got := p.tabs[p.tab].title; got != "Skipped" {
+		t.Fatalf("tab %q after five rights", got)
+	}
+	if p.tabs[p.tab].count() > 0 {
+		d.contains(p.tabs[p.tab].rows[0].what)
+	}
+
+	// The filter narrows the rows of the tab on show.
+	d.keys("left", "left", "left", "left", "left") // back to Creates
+	all := len(p.tabs[p.tab].rows)
+	d.keys("/", "type:doe", "enter")
+	rows := p.tabs[p.tab].filtered(p.filter.Value())
+	if len(rows) == 0 || len(rows) >= all {
+		t.Fatalf("filter doe kept %d of %d rows", len(rows), all)
+	}
+	d.contains("jdoe", `cn=Doe\, John`, "/ doe", "1 of 307")
+	d.keys("esc") // clears the filter
+	if p.filter.Value() != "" {
+		t.Fatal("esc did not clear the filter")
+	}
+	d.keys("j", "j", "pgdown", "k")
+	if p.scroll == 0 {
+		t.Fatal("the rows do not scroll")
+	}
+
+	// A changed setting marks the plan stale; r reads again.
+	d.m.settings.Users.Filter = "(uid=nobody-at-all)"
+	d.m.reencode()
+	d.contains("The settings changed since this preview")
+	d.keys("r")
+	if p.plan == nil || p.plan.DirectoryUsers != 0 {
+		t.Fatalf("r did not read again: %+v", p.plan)
+	}
+	d.lacks("The settings changed since this preview")
+}
+
+func TestPreviewShowsValidationErrorsAndCancels(t *testing.T) {
+	d := newDriver(t, Options{Path: "ldapwiz.toml"}, 80, 24)
+	d.keys("enter") // the OpenLDAP preset: no bind password source
+	d.gotoScreen(wizard.ScreenPreview)
+	d.contains("The settings have 1 error", "connection.bind_password_file")
+	if d.m.preview.plan != nil {
+		t.Fatal("a plan despite the errors")
+	}
+	// A running preview is cancelled by esc; its late answer is dropped.
+	p := &d.m.preview
+	p.running, p.seq = true, 41
+	d.m.Update(progressMsg{owner: ownerPreview, seq: 41, ev: wizard.Event{Phase: wizard.PhaseReadDirectory, Done: 1234, Total: 2000, Estimated: true, Message: "reading users and groups"}})
+	d.contains("reading directory — reading users and groups", "1,234 of about 2,000 entries read", "esc cancels")
+	d.keys("esc")
+	if d.m.Screen() != wizard.ScreenPreview {
+		t.Fatal("esc left the screen instead of cancelling")
+	}
+	d.send(previewDoneMsg{seq: 40, plan: &wizard.Plan{}})
+	if p.plan != nil {
+		t.Fatal("a stale answer was taken")
+	}
+}

@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// runPhases are the phases of a run in order, as the Run screen lists them.
+var runPhases = []wizard.Phase{wizard.PhaseConnect, wizard.PhaseReadDirectory, wizard.PhaseReadStore, wizard.PhasePlan, wizard.PhaseApply}
+
+// runView draws the Run screen for its stage.
+func (m *Model) runView(w, h int) string {
+	r := &m.run
+	switch r.stage {
+	case runRunning:
+		return m.runProgressView(w)
+	case runConfirm, runConfirmForce:
+		return m.runConfirmView(w, h)
+	case runFinished:
+		return m.runSummaryView(w, h)
+	}
+	return m.runIdleView(w)
+}
+
+// runWhat words what a run of the saved settings touches.
+func (m *Model) runWhat() string {
+	s := m.settings
+	switch s.Sync.Mode {
+	case wizard.ModeImport:
+		return "an import: the directory " + s.Connection.URL + " is copied into the store " + s.Store.Path + "; the directory is only read"
+	case wizard.ModeOneWay:
+		return "a one-way sync: the store " + s.Store.Path + " is written to the directory " + s.Connection.URL
+	}
+	winner := "the directory wins conflicts"
+	if s.Sync.Authority == wizard.AuthorityStore {
+		winner = "the store wins conflicts"
+	}
+	return "a two-way sync between the directory " + s.Connection.URL + " and the store " + s.Store.Path + " (" + winner + ")"
+}
+
+// runIdleView says what a run does and what stops it.
+func (m *Model) runIdleView(w int) string {
+	lines := []string{
+		wrap("Runs "+m.runWhat()+", with the settings saved in "+m.opts.Path+".", w),
+		m.st.Muted.Render(wrap("A run deleting more than sync.max_delete ("+m.settings.Sync.MaxDelete+") stops before changing anything. The Preview screen shows what would change.", w)),
+		"",
+	}
+	if b := m.runBlocker(); b != "" {
+		lines = append(lines, m.st.Warning.Render(wrap("! "+b, w)))
+	} else {
+		lines = append(lines, m.st.Key.Render("enter")+" starts the sync (you will be asked to confirm).")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// runConfirmView asks before running, and again before forcing.
+func (m *Model) runConfirmView(w, h int) string {
+	r := &m.run
+	title := "Run the sync now?"
+	text := "This runs " + m.runWhat() + "."
+	if r.stage == runConfirmForce {
+		title = "Run with force?"
+		text = "The safety guard said: " + strings.TrimPrefix(r.guard.Error(), "refused: ") +
+			"\n\nWith force the run goes ahead anyway and applies every change of the plan."
+	}
+	inner := max(min(w-8, 72), 20)
+	box := m.st.Dialog.Render(m.st.Heading.Render(title) + "\n\n" + wrap(text, inner) + "\n\n" +
+		m.st.Key.Render("y") + " run it   " + m.st.Key.Render("n") + "/" + m.st.Key.Render("esc") + " cancel")
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// runProgressView shows the phases, the counts, rate, ETA and a bar.
+func (m *Model) runProgressView(w int) string {
+	r := &m.run
+	ev := r.ev
+	var marks []string
+	for _, ph := range runPhases {
+		switch {
+		case ph == ev.Phase:
+			marks = append(marks, m.st.StepNow.Render(r.spin.View()+" "+string(ph)))
+		case r.phases[ph]:
+			marks = append(marks, m.st.OK.Render("✓ "+string(ph)))
+		default:
+			marks = append(marks, m.st.Muted.Render("· "+string(ph)))
+		}
+	}
+	lines := []string{ansi.Truncate(strings.Join(marks, "  "), w, "…"), ""}
+	unit := "entries"
+	if ev.Phase == wizard.PhaseApply {
+		unit = "changes"
+	}
+	count := thousands(ev.Done) + " " + unit
+	if ev.Total > 0 {
+		of := thousands(ev.Total)
+		if ev.Estimated {
+			of = "about " + of
+		}
+		count = thousands(ev.Done) + " of " + of + " " + unit
+	}
+	if f := ev.Fraction(); f >= 0 {
+		r.bar.SetWidth(max(min(w-8, 60), 10))
+		lines = append(lines, r.bar.ViewAs(f)+fmt.Sprintf(" %3.0f%%", f*100))
+	} else {
+		lines = append(lines, m.st.Muted.Render("(total not known yet)"))
+	}
+	stats := count
+	if ev.Rate > 0 {
+		stats += fmt.Sprintf(" · %s/s", thousands(int(ev.Rate+0.5)))
+	}
+	stats += " · " + ev.Elapsed.Round(100*time.Millisecond).String() + " in this phase"
+	if eta, ok := ev.ETA(); ok {
+		if eta < time.Second {
+			stats += " · under a second left"
+		} else {
+			stats += " · about " + eta.Round(time.Second).String() + " left"
+		}
+	}
+	lines = append(lines, ansi.Truncate(stats, w, "…"))
+	if ev.Message != "" {
+		lines = append(lines, m.st.Muted.Render(ansi.Truncate(ev.Message, w, "…")))
+	}
+	if a := ev.Action; a != nil {
+		name := a.Name
+		if a.Member != "" {
+			name = a.Member + " in " + a.Name
+		}
+		lines = append(lines, m.st.Muted.Render(ansi.Truncate("last: "+sideName(a.Side)+" "+strings.ReplaceAll(a.Op, "_", " ")+" "+string(a.Kind)+" "+name, w, "…")))
+	}
+	lines = append(lines, "")
+	if r.cancelling {
+		lines = append(lines, m.st.Warning.Render(wrap("Cancelling: the change in progress finishes, then the sync stops.", w)))
+	} else {
+		lines = append(lines, m.st.Muted.Render(wrap("esc or ctrl+c cancels: the change in progress finishes and the store stays consistent.", w)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// runSummaryView is the end of a run: its outcome, the counts per side and
+// operation, skipped entries, conflicts, invitations, failures and where
+// the report was saved.
+func (m *Model) runSummaryView(w, h int) string {
+	r := &m.run
+	rep := r.rep
+	var lines []string
+	add := func(style lipgloss.Style, text string) {
+		for _, l := range strings.Split(wrap(text, w), "\n") {
+			lines = append(lines, style.Render(l))
+		}
+	}
+	planned := 0
+	if rep != nil && rep.Plan != nil {
+		planned = rep.Plan.Changes()
+	}
+	switch {
+	case r.guard != nil:
+		g, _, _ := strings.Cut(strings.TrimPrefix(r.guard.Error(), "refused: "), ". Nothing was changed")
+		add(m.st.Error, "✗ Refused before any change: "+g+".")
+		add(m.st.Muted, "Nothing was changed. Check the plan on the Preview screen; if the deletions are intended, raise sync.max_delete, or press f to run with force.")
+	case r.runCancelled():
+		add(m.st.Warning, fmt.Sprintf("Cancelled after %s of %s changes; the store is consistent; run again to finish.", thousands(rep.Applied), thousands(planned)))
+	case errors.Is(r.err, store.ErrSyncRunning):
+		add(m.st.Error, "✗ "+r.err.Error())
+	case r.err != nil && rep != nil && rep.Outcome == store.OutcomeFailed && rep.Failed > 0:
+		add(m.st.Error, fmt.Sprintf("✗ The sync finished with failures: %s applied, %s failed.", thousands(rep.Applied), thousands(rep.Failed)))
+	case r.err != nil:
+		add(m.st.Error, "✗ The sync failed: "+r.err.Error())
+	case rep == nil:
+		add(m.st.OK, "✓ Sync finished.")
+	default:
+		add(m.st.OK, fmt.Sprintf("✓ Sync finished in %s: %s of %s changes applied.", rep.Duration().Round(time.Millisecond), thousands(rep.Applied), thousands(planned)))
+	}
+	if rep != nil && rep.Plan != nil && r.guard == nil {
+		pl := rep.Plan
+		lines = append(lines, "")
+		lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, wizard.SideLDAP), w, "…"))
+		lines = append(lines, ansi.Truncate("Store:     "+sideCounts(pl, wizard.SideStore), w, "…"))
+		skipped := fmt.Sprintf("Skipped: %s", thousands(len(pl.Skipped)))
+		if reasons := skipReasonsLine(pl); reasons != "" {
+			skipped += " (" + reasons + ")"
+		}
+		lines = append(lines, ansi.Truncate(skipped, w, "…"))
+		lines = append(lines, fmt.Sprintf("Conflicts: %s", thousands(len(pl.Conflicts))))
+		if inv := rep.Invites; inv != nil {
+			lines = append(lines, fmt.Sprintf("Invitations: %s sent, %s queued (ldapwiz enroll invites lists the queue)", thousands(inv.Sent), thousands(inv.Queued)))
+		}
+		if rep.Failed > 0 {
+			lines = append(lines, m.st.Error.Render(fmt.Sprintf("Failures: %s", thousands(rep.Failed))))
+			shown := 0
+			for _, a := range pl.Actions {
+				if !a.Failed {
+					continue
+				}
+				if shown == max(h-len(lines)-4, 1) {
+					lines = append(lines, m.st.Muted.Render("  … the report lists them all"))
+					break
+				}
+				lines = append(lines, ansi.Truncate(fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.Error), w, "…"))
+				shown++
+			}
+		}
+	}
+	lines = append(lines, "")
+	switch {
+	case r.reportPath != "":
+		lines = append(lines, ansi.Truncate("Report saved to "+r.reportPath, w, "…"))
+	case r.reportErr != nil:
+		add(m.st.Error, "The report was not saved: "+r.reportErr.Error())
+	}
+	next := m.st.Key.Render("enter") + " runs again · " + m.st.Key.Render("esc") + " back"
+	if r.guard != nil {
+		next = m.st.Key.Render("f") + " runs with force (asks again) · " + next
+	}
+	return strings.Join(append(lines, next), "\n")
+}
+
+// skipReasonsLine words the skip reasons with their counts.
+func skipReasonsLine(p *wizard.Plan) string {
+	rs := p.SkipReasons()
+	keys := make([]string, 0, len(rs))
+	for k := range rs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %s", thousands(rs[k]), k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// runHelp lists the Run screen's keys.
+func (m *Model) runHelp() []key.Binding {
+	k := m.keys
+	switch m.run.stage {
+	case runRunning:
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel the sync"))}
+	case runConfirm, runConfirmForce:
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "run")), withHelp(k.Back, "cancel")}
+	case runFinished:
+		if m.run.guard != nil {
+			return []key.Binding{k.Force, withHelp(k.Enter, "run again"), k.Back, k.Save, k.Help, k.Quit}
+		}
+		return []key.Binding{withHelp(k.Enter, "run again"), k.Back, k.Save, k.Help, k.Quit}
+	}
+	return []key.Binding{withHelp(k.Enter, "start"), k.Back, k.Save, k.Help, k.Quit}
+}
