@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -145,6 +146,8 @@ func (s *Server) Restart() error {
 		return fmt.Errorf("slapd is already running (pid %d)", s.cmd.Process.Pid)
 	}
 	urls := fmt.Sprintf("ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/", s.Port, s.TLSPort)
+	pidFile := filepath.Join(s.Dir, "slapd.pid")
+	os.Remove(pidFile)
 	cmd := exec.Command(SlapdPath, "-F", s.cfgDir, "-h", urls, "-d", "0")
 	s.stderr = &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
@@ -161,7 +164,9 @@ func (s *Server) Restart() error {
 			return fmt.Errorf("slapd exited at start: %s", tail(s.stderr.Bytes()))
 		default:
 		}
-		if dialOK(s.Port) && dialOK(s.TLSPort) {
+		// slapd writes its pid file only once its listeners are bound, so a
+		// port another process took in the meantime cannot pass for ours.
+		if ownsPIDFile(pidFile, cmd.Process.Pid) && dialOK(s.Port) && dialOK(s.TLSPort) {
 			s.cmd, s.done = cmd, done
 			return nil
 		}
@@ -201,6 +206,16 @@ func (s *Server) PID() int {
 // the admin over plain LDAP: "-x -H URL -D DN -w PW".
 func (s *Server) LdapsearchArgs() []string {
 	return []string{"-x", "-H", s.URL, "-D", s.AdminDN, "-w", s.AdminPassword}
+}
+
+// ownsPIDFile reports whether path holds pid.
+func ownsPIDFile(path string, pid int) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	got, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	return err == nil && got == pid
 }
 
 func dialOK(port int) bool {
