@@ -215,14 +215,19 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 	defer timer.Stop()
 
 	var cookie []byte
+	var stopped error // the caller's error; the rest of the page is drained
 	resp := c.c.SearchAsync(pageCtx, sr, buf)
 	for resp.Next() {
 		timer.Stop()
-		if e := resp.Entry(); e != nil {
-			if err := handle(e); err != nil {
-				return nil, err
-			}
-		} else if ref := resp.Referral(); ref != "" && onReferral != nil {
+		// Once the caller has stopped, the rest of this page is read without
+		// being handed on: the operation must end on the server before the
+		// next one starts, or a server that keeps one paged search per
+		// connection (OpenLDAP) invalidates the next search's cookie.
+		switch e, ref := resp.Entry(), resp.Referral(); {
+		case stopped != nil:
+		case e != nil:
+			stopped = handle(e)
+		case ref != "" && onReferral != nil:
 			onReferral(ref)
 		}
 		for _, ctl := range resp.Controls() {
@@ -233,6 +238,9 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 		timer.Reset(timeout)
 	}
 	timer.Stop()
+	if stopped != nil {
+		return nil, stopped
+	}
 	if err := resp.Err(); err != nil {
 		var le *goldap.Error
 		if errors.As(err, &le) && le.ResultCode == goldap.ErrorNetwork && strings.Contains(err.Error(), "timed out") {
