@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"ldapwiz/ldap"
-	"ldapwiz/wizard"
 )
 
 // runTestConn implements "ldapwiz test [-c FILE] [--json]": the staged
@@ -42,7 +41,7 @@ func runTestConn(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stdout, "Testing %s (config %s)\n", cfg.URL, path)
 		report = p.print
 	}
-	res := ldap.RunTest(ctx, cfg, testScope(s), report)
+	res := ldap.RunTest(ctx, cfg, s.TestScope(), report)
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
@@ -57,27 +56,6 @@ func runTestConn(env *cliEnv, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// testScope is what the users and groups settings select.
-func testScope(s wizard.Settings) ldap.TestScope {
-	return ldap.TestScope{
-		UserBase:             s.Users.SearchBase,
-		UserObjectClass:      s.Users.ObjectClass,
-		UserFilter:           s.Users.Filter,
-		UsernameAttribute:    s.Users.UsernameAttribute,
-		UserMemberAttribute:  s.Users.MemberAttribute,
-		GroupBase:            s.Groups.SearchBase,
-		GroupObjectClass:     s.Groups.ObjectClass,
-		GroupNameAttribute:   s.Groups.NameAttribute,
-		GroupMemberAttribute: s.Groups.MemberAttribute,
-		UserAttributes: map[string]string{
-			"users.attributes.email":      s.Users.Attributes.Email,
-			"users.attributes.first_name": s.Users.Attributes.FirstName,
-			"users.attributes.last_name":  s.Users.Attributes.LastName,
-			"users.attributes.phone":      s.Users.Attributes.Phone,
-		},
-	}
 }
 
 // plainMarks reports whether output must stay plain ASCII without colour:

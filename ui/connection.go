@@ -88,7 +88,7 @@ func runConnectionTest(ctx context.Context, s wizard.Settings, typed string, get
 		report(st)
 		return ldap.TestResult{Steps: []ldap.Step{st}}
 	}
-	return ldap.RunTest(ctx, cfg, testScope(s), report)
+	return ldap.RunTest(ctx, cfg, s.TestScope(), report)
 }
 
 // ldapConfig builds the connection config from the settings; a password
@@ -111,27 +111,6 @@ func (m *Model) dialer() func(context.Context) (*ldap.Conn, error) {
 			return nil, err
 		}
 		return ldap.Dial(ctx, cfg)
-	}
-}
-
-// testScope is what the users and groups settings select, for the test.
-func testScope(s wizard.Settings) ldap.TestScope {
-	return ldap.TestScope{
-		UserBase:             s.Users.SearchBase,
-		UserObjectClass:      s.Users.ObjectClass,
-		UserFilter:           s.Users.Filter,
-		UsernameAttribute:    s.Users.UsernameAttribute,
-		UserMemberAttribute:  s.Users.MemberAttribute,
-		GroupBase:            s.Groups.SearchBase,
-		GroupObjectClass:     s.Groups.ObjectClass,
-		GroupNameAttribute:   s.Groups.NameAttribute,
-		GroupMemberAttribute: s.Groups.MemberAttribute,
-		UserAttributes: map[string]string{
-			"users.attributes.email":      s.Users.Attributes.Email,
-			"users.attributes.first_name": s.Users.Attributes.FirstName,
-			"users.attributes.last_name":  s.Users.Attributes.LastName,
-			"users.attributes.phone":      s.Users.Attributes.Phone,
-		},
 	}
 }
 

@@ -12,6 +12,7 @@ type GuardError struct {
 	Message string
 }
 
+// Error returns the guard's message: what it refused and the numbers.
 func (e *GuardError) Error() string { return e.Message }
 
 // CheckGuards applies the safety guards to a plan: the empty-result guard
