@@ -4,12 +4,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 
 	"ldapwiz/demodir"
+	"ldapwiz/wizard"
 )
 
 // runDemoServer is "ldapwiz demo-server [--listen ADDR] [--ad]": the demo
@@ -79,6 +81,38 @@ func writeDemoCA(srv *demodir.Server) (string, error) {
 	return abs, nil
 }
 
+// demoSettings is the preset of the demo's flavour pointed at it, as
+// "ldapwiz --demo" opens the wizard with: one source, so the settings
+// demo-server prints cannot drift from the ones the wizard starts with.
+func demoSettings(srv *demodir.Server, caFile string) wizard.Settings {
+	preset := wizard.PresetOpenLDAP
+	if srv.ActiveDirectory() {
+		preset = wizard.PresetAD
+	}
+	s, _ := wizard.Preset(preset)
+	return demoAdjust(srv, caFile)(s)
+}
+
+// printDemoSettings prints the connection, users and groups settings of s
+// as TOML: what a config file needs, beyond the defaults, to reach the demo
+// directory and to create entries in it (the AD flavour's rdn_attribute
+// "cn" and its filter included).
+func printDemoSettings(w io.Writer, s wizard.Settings) {
+	c, u, g := s.Connection, s.Users, s.Groups
+	fmt.Fprintf(w, "[connection]\nurl = %q\nstart_tls = %v\nactive_directory = %v\nverify_tls = %v\nca_file = %q\nbind_dn = %q\nbind_password = %q\n\n",
+		c.URL, c.StartTLS, c.ActiveDirectory, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPassword)
+	fmt.Fprintf(w, "[users]\nsearch_base = %q\nobject_class = %q\nusername_attribute = %q\n", u.SearchBase, u.ObjectClass, u.UsernameAttribute)
+	if u.RDNAttribute != "" {
+		fmt.Fprintf(w, "rdn_attribute = %q\n", u.RDNAttribute)
+	}
+	fmt.Fprintf(w, "member_attribute = %q\n", u.MemberAttribute)
+	if u.Filter != "" {
+		fmt.Fprintf(w, "filter = %q\n", u.Filter)
+	}
+	fmt.Fprintf(w, "\n[groups]\nsearch_base = %q\nobject_class = %q\nname_attribute = %q\nmember_attribute = %q\n\n",
+		g.SearchBase, g.ObjectClass, g.NameAttribute, g.MemberAttribute)
+}
+
 // printDemoInfo prints the URL, the credentials (public demo data) and the
 // settings that point ldapwiz at the demo directory.
 func printDemoInfo(env *cliEnv, srv *demodir.Server, caFile string) {
@@ -98,15 +132,6 @@ func printDemoInfo(env *cliEnv, srv *demodir.Server, caFile string) {
 		srv.URL(), srv.AdminDN(), srv.AdminPassword(), srv.BaseDN())
 	fmt.Fprintln(w, "Settings for ldapwiz.toml:")
 	fmt.Fprintln(w)
-	users, groups := "ou=people,"+srv.BaseDN(), "ou=groups,"+srv.BaseDN()
-	userClass, username, groupClass := "inetOrgPerson", "uid", "groupOfNames"
-	if srv.ActiveDirectory() {
-		users, groups = "OU=People,"+srv.BaseDN(), "OU=Groups,"+srv.BaseDN()
-		userClass, username, groupClass = "user", "sAMAccountName", "group"
-	}
-	fmt.Fprintf(w, "[connection]\nurl = %q\nstart_tls = true\nactive_directory = %v\nverify_tls = true\nca_file = %q\nbind_dn = %q\nbind_password = %q\n\n",
-		srv.URL(), srv.ActiveDirectory(), caFile, srv.AdminDN(), srv.AdminPassword())
-	fmt.Fprintf(w, "[users]\nsearch_base = %q\nobject_class = %q\nusername_attribute = %q\nmember_attribute = \"memberOf\"\n\n", users, userClass, username)
-	fmt.Fprintf(w, "[groups]\nsearch_base = %q\nobject_class = %q\nname_attribute = \"cn\"\nmember_attribute = \"member\"\n\n", groups, groupClass)
+	printDemoSettings(w, demoSettings(srv, caFile))
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }

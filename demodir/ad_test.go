@@ -105,3 +105,48 @@ func TestADWrites(t *testing.T) {
 	_, err := c.PasswordModify(goldap.NewPasswordModifyRequest(dn, "", "x"))
 	wantCode(t, "password modify on AD", err, goldap.LDAPResultProtocolError)
 }
+
+// TestADSizeLimits checks AD's limits in the AD flavour, once the domain
+// holds more than 1,000 entries: an unpaged search stops at 1,000 with
+// sizeLimitExceeded even for the administrator (AD has no rootdn), and a
+// paged search asking for pages of 5,000 gets pages of at most 1,000
+// (MaxPageSize) yet reaches every entry.
+func TestADSizeLimits(t *testing.T) {
+	s := start(t, true)
+	c := admin(t, s)
+	for i := range 600 {
+		a := goldap.NewAddRequest("OU=bulk"+strconv.Itoa(i)+","+ADBaseDN, nil)
+		a.Attribute("objectClass", []string{"top", "organizationalUnit"})
+		if err := c.Add(a); err != nil {
+			t.Fatalf("add OU %d: %v", i, err)
+		}
+	}
+	res, err := c.Search(goldap.NewSearchRequest(ADBaseDN, goldap.ScopeWholeSubtree, 0, 0, 0, false, "(objectClass=*)", []string{"1.1"}, nil))
+	wantCode(t, "unpaged search over more than 1,000 entries", err, goldap.LDAPResultSizeLimitExceeded)
+	if res == nil || len(res.Entries) != adMaxPageSize {
+		t.Errorf("the unpaged search returned %v entries, want %d", res, adMaxPageSize)
+	}
+
+	paging := goldap.NewControlPaging(5000)
+	req := goldap.NewSearchRequest(ADBaseDN, goldap.ScopeWholeSubtree, 0, 0, 0, false, "(objectClass=*)", []string{"1.1"}, []goldap.Control{paging})
+	total, pages := 0, 0
+	for {
+		res, err := c.Search(req)
+		if err != nil {
+			t.Fatalf("page %d: %v", pages+1, err)
+		}
+		pages++
+		total += len(res.Entries)
+		if len(res.Entries) > adMaxPageSize {
+			t.Errorf("page %d holds %d entries, more than MaxPageSize %d", pages, len(res.Entries), adMaxPageSize)
+		}
+		ctrl, _ := goldap.FindControl(res.Controls, goldap.ControlTypePaging).(*goldap.ControlPaging)
+		if ctrl == nil || len(ctrl.Cookie) == 0 {
+			break
+		}
+		paging.SetCookie(ctrl.Cookie)
+	}
+	if pages < 2 || total < 1100 {
+		t.Errorf("paged search: %d entries in %d pages, want all of more than 1,100 in at least two pages", total, pages)
+	}
+}
