@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
+
 	"ldapwiz/ldap"
 )
 
@@ -59,17 +61,14 @@ func runTestConn(env *cliEnv, args []string) int {
 }
 
 // plainMarks reports whether output must stay plain ASCII without colour:
-// stdout is not a terminal, or NO_COLOR is set (https://no-color.org).
+// stdout is not a terminal (a file, a pipe, /dev/null), or NO_COLOR is set
+// (https://no-color.org).
 func plainMarks(env *cliEnv) bool {
 	if env.getenv("NO_COLOR") != "" {
 		return true
 	}
 	f, ok := env.stdout.(*os.File)
-	if !ok {
-		return true
-	}
-	fi, err := f.Stat()
-	return err != nil || fi.Mode()&os.ModeCharDevice == 0
+	return !ok || !term.IsTerminal(f.Fd())
 }
 
 // stepPrinter writes one step per line, with its hint below it.

@@ -160,3 +160,32 @@ func TestRunTestCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTestAccessStepFailsWhenACLsHideWhatSyncNeeds runs the access step
+// against a slapd whose ACLs hide entryUUID and mail from the bind account:
+// the stable id failure names connection.bind_dn, and the hidden mapped
+// attribute is reported too.
+func TestRunTestAccessStepFailsWhenACLsHideWhatSyncNeeds(t *testing.T) {
+	s := slapdtest.StartWith(t, slapdtest.Options{ExtraACL: []string{
+		`to attrs=entryUUID,mail by dn.exact="@READER@" none by users read by * none`,
+	}})
+	res := runTest(t, readerConfig(s, s.LDAPSURL), fixtureScope())
+	wantStep(t, res, StepAccess, StepFailed, "connection.bind_dn",
+		"no stable id (entryUUID", "on the 20 sampled users", "no sampled user shows mail (users.attributes.email)", "read access to entryUUID")
+	wantStatuses(t, res, map[string]StepStatus{StepBind: StepOK, StepUsers: StepOK, StepUserSample: StepOK})
+}
+
+// TestRunTestZeroGroups covers the groups step's warning form: a group
+// object class no entry has is reported with what the base does hold, and
+// the group sample does not run.
+func TestRunTestZeroGroups(t *testing.T) {
+	s := slapdtest.Start(t)
+	scope := fixtureScope()
+	scope.GroupObjectClass = "groupOfUniqueNames"
+	res := runTest(t, readerConfig(s, s.LDAPSURL), scope)
+	wantStep(t, res, StepGroups, StepWarning, "groups.object_class", "no groups match", "groupOfUniqueNames", "groupOfNames (")
+	wantStatuses(t, res, map[string]StepStatus{StepGroupSample: StepNotRun, StepUsers: StepOK, StepAccess: StepOK})
+	if res.Failed() {
+		t.Errorf("zero groups is a warning, not a failure:\n%s", dumpSteps(res))
+	}
+}

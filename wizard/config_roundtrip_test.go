@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"ldapwiz/store"
@@ -128,4 +129,49 @@ func TestExampleConfig(t *testing.T) {
 	if ps := Validate(s, opts); len(ps) != 0 {
 		t.Fatalf("example has problems:\n%s", renderProblems(ps))
 	}
+}
+
+// TestSavedFileCommentsEverySetting checks that the file ldapwiz writes has
+// a comment line directly above every key and every table header, for the
+// defaults and each preset, so a person can edit it by hand.
+func TestSavedFileCommentsEverySetting(t *testing.T) {
+	all := map[string]Settings{"default": Default()}
+	for _, p := range Presets() {
+		s, _ := Preset(p.Name)
+		all[p.Name] = s
+	}
+	for name, s := range all {
+		data, err := store.EncodeCommented(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(data), "\n")
+		keys := 0
+		for i, line := range lines {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			keys++
+			if i == 0 || !strings.HasPrefix(lines[i-1], "# ") || len(strings.TrimSpace(strings.TrimPrefix(lines[i-1], "#"))) < 10 {
+				t.Errorf("%s: line %d %q has no comment above it", name, i+1, line)
+			}
+		}
+		// 7 tables + [users.attributes], and every leaf setting.
+		if want := 8 + countLeaves(reflect.TypeOf(Settings{})); keys != want {
+			t.Errorf("%s: %d keys and headers written, want %d:\n%s", name, keys, want, data)
+		}
+	}
+}
+
+// countLeaves counts the non-struct fields of t, recursively.
+func countLeaves(t reflect.Type) int {
+	n := 0
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i).Type; f.Kind() == reflect.Struct {
+			n += countLeaves(f)
+		} else {
+			n++
+		}
+	}
+	return n
 }

@@ -5,9 +5,18 @@ import (
 	"strings"
 )
 
-// configLDIF renders the cn=config of a private slapd rooted at dir.
-func configLDIF(dir string, certs CertFiles) string {
-	r := strings.NewReplacer("@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
+// configLDIF renders the cn=config of a private slapd rooted at dir; extraACL
+// are olcAccess rules placed before the standard ones of the data.
+func configLDIF(dir string, certs CertFiles, extraACL []string) string {
+	var acl strings.Builder
+	names := strings.NewReplacer("@READER@", ReaderDN, "@BASE@", BaseDN)
+	for i, rule := range extraACL {
+		fmt.Fprintf(&acl, "olcAccess: {%d}%s\n", i, names.Replace(rule))
+	}
+	n := len(extraACL)
+	standard := fmt.Sprintf("olcAccess: {%d}to attrs=userPassword by self write by anonymous auth by * none\n"+
+		"olcAccess: {%d}to * by users read by * none\n", n, n+1)
+	r := strings.NewReplacer("@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
 		"@BASE@", BaseDN, "@ADMIN@", AdminDN, "@ADMINPW@", AdminPassword, "@READER@", ReaderDN,
 		"@SIZELIMIT@", fmt.Sprint(SizeLimit))
 	return r.Replace(configTemplate)
@@ -75,9 +84,7 @@ olcDbIndex: member eq
 olcDbIndex: memberOf eq
 olcSizeLimit: @SIZELIMIT@
 olcLimits: {0}* size.soft=@SIZELIMIT@ size.hard=@SIZELIMIT@ size.prtotal=unlimited
-olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
-olcAccess: {1}to * by users read by * none
-
+@DATAACL@
 dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
 objectClass: olcMemberOf

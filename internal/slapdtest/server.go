@@ -22,6 +22,11 @@ type Options struct {
 	NoFixture bool     // load only the base entry and OUs' parent, no users
 	BulkUsers int      // extra users under ou=bulk (benchmarks, large results)
 	ExtraLDIF string   // more entries, loaded after the fixture
+	// ExtraACL are olcAccess rules for the data, placed before the standard
+	// ones ("to attrs=userPassword ...", "to * by users read"), e.g.
+	// `to attrs=entryUUID by dn.exact="cn=reader,ou=service,dc=example,dc=com" none by * read`.
+	// @READER@ and @BASE@ are replaced by ReaderDN and BaseDN.
+	ExtraACL []string
 }
 
 // Server is a running private slapd.
@@ -93,7 +98,7 @@ func setup(dir string, opts Options) (*Server, error) {
 		}
 	}
 	cfg := filepath.Join(dir, "config.ldif")
-	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL)), 0o600); err != nil {
 		return nil, err
 	}
 	if out, err := exec.Command(SlapaddPath, "-n0", "-F", s.cfgDir, "-l", cfg).CombinedOutput(); err != nil {

@@ -123,3 +123,162 @@ func TestBadCertificateKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestExtraACLHidesAttributes checks Options.ExtraACL: the rule comes before
+// the standard ones, so the reader loses entryUUID while the rest stays
+// readable.
+func TestExtraACLHidesAttributes(t *testing.T) {
+	s := StartWith(t, Options{ExtraACL: []string{`to attrs=entryUUID by dn.exact="@READER@" none by users read by * none`}})
+	conn, err := goldap.DialURL(s.LDAPSURL, goldap.DialWithTLSConfig(tlsConfig(t, s.CAFile)))
+	if err != nil {
+		t.Fatalf("dial ldaps: %v", err)
+	}
+	defer conn.Close()
+	if err := conn.Bind(ReaderDN, ReaderPassword); err != nil {
+		t.Fatalf("bind: %v", err)
+	}
+	res, err := conn.Search(goldap.NewSearchRequest(JohnDoeDN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 0, 0, false,
+		"(objectClass=*)", []string{"uid", "entryUUID"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("search: %v", err)
+	}
+	if e := res.Entries[0]; e.GetAttributeValue("uid") != "jdoe" || e.GetAttributeValue("entryUUID") != "" {
+		t.Errorf("reader sees uid=%q entryUUID=%q; want jdoe and nothing", e.GetAttributeValue("uid"), e.GetAttributeValue("entryUUID"))
+	}
+}
+
+// TestFixtureIsRealistic reads the loaded fixture back from slapd, as the
+// reader over ldaps, and checks each untidy trait issue #2 asks for: OUs
+// nested three deep, the same RDN in two OUs, an escaped comma, non-ASCII
+// names, users without mail, a group nested in a group, a few hundred users.
+func TestFixtureIsRealistic(t *testing.T) {
+	s := Start(t)
+	conn, err := goldap.DialURL(s.LDAPSURL, goldap.DialWithTLSConfig(tlsConfig(t, s.CAFile)))
+	if err != nil {
+		t.Fatalf("dial ldaps: %v", err)
+	}
+	defer conn.Close()
+	if err := conn.Bind(ReaderDN, ReaderPassword); err != nil {
+		t.Fatalf("bind: %v", err)
+	}
+	search := func(base, filter string, attrs ...string) []*goldap.Entry {
+		t.Helper()
+		res, err := conn.SearchWithPaging(goldap.NewSearchRequest(base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
+			filter, attrs, nil), 100)
+		if err != nil {
+			t.Fatalf("search %s %s: %v", base, filter, err)
+		}
+		return res.Entries
+	}
+
+	deepest := 0
+	for _, e := range search(PeopleDN, "(objectClass=organizationalUnit)", "ou") {
+		dn, err := goldap.ParseDN(e.DN)
+		if err != nil {
+			t.Fatalf("%s: %v", e.DN, err)
+		}
+		ous := 0
+		for _, rdn := range dn.RDNs {
+			if strings.EqualFold(rdn.Attributes[0].Type, "ou") {
+				ous++
+			}
+		}
+		deepest = max(deepest, ous)
+	}
+	if deepest < 3 {
+		t.Errorf("deepest OU has %d ou= levels, want 3 or more", deepest)
+	}
+
+	if got := search(PeopleDN, "(cn=user1)", "cn"); len(got) != 2 || got[0].DN == got[1].DN {
+		t.Errorf("want cn=user1 in two OUs, got %d entries", len(got))
+	}
+	if got := search(PeopleDN, `(cn=Doe\2C John)`, "cn"); len(got) != 1 || !sameDN(t, got[0].DN, JohnDoeDN) || got[0].GetAttributeValue("cn") != "Doe, John" {
+		t.Errorf("escaped-comma entry: want %s with cn \"Doe, John\", got %d entries %v", JohnDoeDN, len(got), entryDNs(got))
+	}
+
+	users := search(PeopleDN, "(objectClass=inetOrgPerson)", "cn", "sn", "givenName", "mail")
+	if len(users) < 200 || len(users) > 1000 {
+		t.Errorf("want a few hundred users, got %d", len(users))
+	}
+	nonASCII, noMail := 0, 0
+	for _, u := range users {
+		for _, a := range []string{"cn", "sn", "givenName"} {
+			if strings.IndexFunc(u.GetAttributeValue(a), func(r rune) bool { return r > 127 }) >= 0 {
+				nonASCII++
+				break
+			}
+		}
+		if u.GetAttributeValue("mail") == "" {
+			noMail++
+		}
+	}
+	if nonASCII == 0 || noMail == 0 {
+		t.Errorf("users with non-ASCII names: %d, without mail: %d; want some of each", nonASCII, noMail)
+	}
+
+	groups := search(GroupsDN, "(objectClass=groupOfNames)", "member")
+	isGroup := map[string]bool{}
+	for _, g := range groups {
+		isGroup[strings.ToLower(g.DN)] = true
+	}
+	nested := 0
+	for _, g := range groups {
+		for _, m := range g.GetAttributeValues("member") {
+			if isGroup[strings.ToLower(m)] {
+				nested++
+			}
+		}
+	}
+	if nested == 0 {
+		t.Error("no group has another group as a member")
+	}
+}
+
+// sameDN compares two DNs per RFC 4514.
+func sameDN(t *testing.T, a, b string) bool {
+	t.Helper()
+	da, err := goldap.ParseDN(a)
+	if err != nil {
+		t.Fatalf("%s: %v", a, err)
+	}
+	db, err := goldap.ParseDN(b)
+	if err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return da.EqualFold(db)
+}
+
+// entryDNs lists the DNs of entries, for messages.
+func entryDNs(es []*goldap.Entry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.DN)
+	}
+	return out
+}
+
+// TestAptInstallFailureSaysWhatToInstall runs AptInstall with an apt-get
+// that always fails (a stand-in first on PATH): the error names the
+// packages and the command to install them by hand, which EnsureInstalled
+// passes to t.Fatalf (the harness never skips).
+func TestAptInstallFailureSaysWhatToInstall(t *testing.T) {
+	bin := t.TempDir()
+	for name, script := range map[string]string{
+		"apt-get":                "#!/bin/sh\necho 'E: Unable to locate package' >&2\nexit 100\n",
+		"debconf-set-selections": "#!/bin/sh\ncat >/dev/null\n",
+	} {
+		if err := os.WriteFile(bin+"/"+name, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin+":"+os.Getenv("PATH"))
+	err := AptInstall("slapd", "ldap-utils")
+	if err == nil {
+		t.Fatal("AptInstall succeeded with a failing apt-get")
+	}
+	for _, want := range []string{"could not install slapd ldap-utils", "install them by hand: apt-get update && apt-get install slapd ldap-utils", "Unable to locate package"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}
