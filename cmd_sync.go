@@ -17,9 +17,10 @@ import (
 )
 
 // runSync implements "ldapwiz sync [-c FILE] [--dry-run] [--force]
-// [--report FILE] [--watch]". Exit codes: 0 the run succeeded, 1 it failed
-// or was refused (a safety guard, another sync running), 2 bad usage or
-// config. With --watch, the code is that of the last run.
+// [--report FILE] [--watch]" and "ldapwiz sync --break-lock". Exit codes: 0
+// the run succeeded (or the lock was broken), 1 it failed or was refused (a
+// safety guard, another sync running), 2 bad usage or config. With --watch,
+// the code is that of the last run.
 func runSync(env *cliEnv, args []string) int {
 	return runSyncContext(context.Background(), env, args)
 }
@@ -37,8 +38,10 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	force := fset.Bool("force", false, "run even when max_delete or the empty-result guard would refuse")
 	report := fset.String("report", "", "save the run's report (JSON) to this file")
 	watch := fset.Bool("watch", false, "run a sync every sync.interval until interrupted (SIGINT or SIGTERM), one summary line per run")
+	breakLock := fset.Bool("break-lock", false, "remove the sync lock left by a sync that no longer runs (e.g. on another host), then exit without syncing")
 	fset.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE] [--watch]")
+		fmt.Fprintln(env.stderr, "       ldapwiz sync [-c FILE] --break-lock")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(rest); err != nil {
@@ -49,6 +52,10 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	}
 	if fset.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: unexpected argument %q\n", fset.Arg(0))
+		return 2
+	}
+	if *breakLock && (*dryRun || *force || *watch || *report != "") {
+		fmt.Fprintln(env.stderr, "ldapwiz sync: --break-lock only removes the lock; run the sync again without it")
 		return 2
 	}
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
@@ -74,6 +81,9 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	}
 	defer closeDB()
 
+	if *breakLock {
+		return breakSyncLock(ctx, env, db)
+	}
 	if *watch {
 		return watchSync(ctx, env, s, db, wizard.SyncOptions{
 			Getenv: env.getenv, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync --watch",
@@ -213,4 +223,19 @@ func progressLine(e wizard.Event) string {
 		fmt.Fprintf(&b, " %s", e.Message)
 	}
 	return b.String()
+}
+
+// breakSyncLock removes the sync lock and says whose it was.
+func breakSyncLock(ctx context.Context, env *cliEnv, db *store.DB) int {
+	prev, err := db.BreakSyncLock(ctx)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+		return 1
+	}
+	if prev == nil {
+		fmt.Fprintln(env.stdout, "The sync lock was free; nothing to do.")
+		return 0
+	}
+	fmt.Fprintf(env.stdout, "Removed the sync lock held by %s.\n", prev)
+	return 0
 }

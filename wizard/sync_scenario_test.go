@@ -359,6 +359,24 @@ func scenarios() []scenario {
 					t.Errorf("store team: %v", e.groupMembers("team"))
 				}
 			}},
+		{"membership removed in store", func(e *syncEnv) {
+			g, _ := e.db.GetGroupByName(e.ctx, "team")
+			if ok, err := e.db.RemoveMember(e.ctx, e.mustUser("bob").ID, g.ID); err != nil || !ok {
+				e.t.Fatalf("remove bob from team: %v %v", ok, err)
+			}
+		}, func(t *testing.T, e *syncEnv, mode, _ string) {
+			// import copies the directory's membership back; the other modes
+			// write the removal to the directory.
+			if e.dirHasMember(teamDN, bobDN) == writesDir(mode) {
+				t.Errorf("directory membership of bob wrong for %s", mode)
+			}
+			if e.inGroup("team", "bob") == writesDir(mode) {
+				t.Errorf("store team: %v", e.groupMembers("team"))
+			}
+			if !e.dirHasMember(teamDN, aliceDN) || !e.inGroup("team", "alice") {
+				t.Error("alice lost her membership")
+			}
+		}},
 		{"escaped comma and duplicate RDN updated in store", func(e *syncEnv) {
 			for _, n := range []string{"jdoe", "user1.ou2"} {
 				v := n + "@store.example.com"
