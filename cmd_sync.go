@@ -89,7 +89,7 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 			Getenv: env.getenv, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync --watch",
 		}, *report)
 	}
-	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminalWriter(env.stderr))
+	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := wizard.RunSync(ctx, s, db, wizard.SyncOptions{
 		Getenv: env.getenv, Progress: pr.event, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync",
 	})
@@ -112,16 +112,6 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// isTerminalWriter reports whether w is a terminal.
-func isTerminalWriter(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // printSyncSummary writes the outcome of a run.

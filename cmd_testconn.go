@@ -9,8 +9,6 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
-
 	"ldapwiz/ldap"
 )
 
@@ -67,8 +65,7 @@ func plainMarks(env *cliEnv) bool {
 	if env.getenv("NO_COLOR") != "" {
 		return true
 	}
-	f, ok := env.stdout.(*os.File)
-	return !ok || !term.IsTerminal(f.Fd())
+	return !isTerminal(env.stdout)
 }
 
 // stepPrinter writes one step per line, with its hint below it.

@@ -95,6 +95,11 @@ func (t *tracker) step(done int, a *Action) {
 	t.emit(a, a != nil)
 }
 
+// minRateWindow is how long a phase must have run before its rate means
+// anything: a phase that handles thousands of items in a millisecond would
+// otherwise report billions per second.
+const minRateWindow = 250 * time.Millisecond
+
 func (t *tracker) emit(a *Action, force bool) {
 	if t.fn == nil {
 		return
@@ -105,8 +110,8 @@ func (t *tracker) emit(a *Action, force bool) {
 	}
 	t.last = now
 	el := now.Sub(t.start)
-	rate := 0.0
-	if el > 0 {
+	rate := 0.0 // unknown until the phase has run long enough to say
+	if el >= minRateWindow {
 		rate = float64(t.done) / el.Seconds()
 	}
 	t.fn(Event{Phase: t.phase, Done: t.done, Total: t.total, Estimated: t.estimated, Rate: rate, Elapsed: el, Message: t.msg, Action: a})
