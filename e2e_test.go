@@ -3,8 +3,9 @@ package main
 // e2e_test.go: the wizard end to end, as a new user walks it: the built
 // binary in a tmux session at 80x24, driven by keys, read from the screen.
 // One walk runs against the embedded demo directory (ldapwiz --demo), one
-// against a real slapd (ldapwiz -c FILE on an existing file), which also
-// types a wrong password and picks a base with no users on the way.
+// against a real slapd (ldapwiz -c FILE, starting from the OpenLDAP preset
+// over an older file), which also types a wrong password and picks a base
+// with no users on the way.
 
 import (
 	"os"
@@ -102,25 +103,40 @@ func TestE2ESlapdWalk(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ldapwiz.toml")
 	const pwVar = "LDAPWIZ_E2E_BIND_PASSWORD"
-	// A starting file with the connection only, and a poor username
-	// attribute (cn repeats) that the walk replaces from the picker.
-	start := "[connection]\n" +
-		"url = " + quote(srv.URL) + "\nstart_tls = true\nca_file = " + quote(srv.CAFile) + "\n" +
-		"bind_dn = " + quote(srv.AdminDN) + "\nbind_password_env = " + quote(pwVar) + "\n\n" +
-		"[users]\nusername_attribute = \"cn\"\n"
+	// A file already on disk (an earlier attempt with a poor username
+	// attribute): the walk starts afresh from the OpenLDAP preset, as a new
+	// user would, fills in the connection, and Review shows the diff.
+	start := "[connection]\nurl = \"ldap://old.example.com\"\n\n[users]\nusername_attribute = \"cn\"\n"
 	if err := os.WriteFile(cfg, []byte(start), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{pwVar + "=" + srv.AdminPassword}
 	s := startTmux(t, dir, 80, 24, append([]string{"TERM=xterm-256color", "NO_COLOR=1"}, env...), []string{"LDAPWIZ_CONFIG"}, bin, "-c", cfg)
 
-	// Welcome: open the existing file.
-	s.waitFor("the Welcome screen offering the file", "▸ Open "+cfg)
+	// Welcome: the existing file is offered; the OpenLDAP preset is chosen.
+	s.waitFor("the Welcome screen offering the file", "▸ Open "+cfg, "New: OpenLDAP")
 	if sc := s.styledScreen(); hasColour(sc) {
 		t.Errorf("NO_COLOR=1 but the screen has colour:\n%q", sc)
 	}
+	s.keys("Down")
+	s.waitFor("the OpenLDAP preset selected", "▸ New: OpenLDAP")
 	s.keys("Enter")
-	s.waitFor("the Connection screen", "Step 2 of 9: Connection", srv.URL)
+	s.waitFor("the Connection screen with the preset", "Step 2 of 9: Connection", "ldap://ldap.example.com")
+
+	// Connection: the address, CA, account and password variable of slapd.
+	s.keys("C-u")
+	s.typeText(srv.URL)
+	s.focusField("CA certificate file", "Tab")
+	s.typeText(srv.CAFile)
+	s.focusField("Service account", "Tab")
+	s.keys("C-u")
+	s.typeText(srv.AdminDN)
+	s.focusField("Password comes from", "Tab")
+	s.keys("Right")
+	s.waitFor("the variable field", "Environment variable")
+	s.focusField("Environment variable", "Tab")
+	s.typeText(pwVar)
+	s.waitMatch("the variable named", regexp.MustCompile(`Environment variable\s+`+pwVar))
 
 	// A wrong password typed for the test: the bind fails, with its hint.
 	s.focusField("Password for the test", "Tab")
@@ -166,7 +182,7 @@ func TestE2ESlapdWalk(t *testing.T) {
 	pickTwoGroups(s, "admins", "staff")
 
 	s.keys("C-n", "C-n", "C-n")
-	s.waitFor("the Review screen", "Step 7 of 9: Review")
+	s.waitMatch("the Review screen with the diff against the file on disk", regexp.MustCompile(`(?s)Step 7 of 9: Review.*— \+\d+ −\d+ against the.*- url = "ldap://old\.example\.com"`))
 	s.keys("C-s")
 	s.waitFor("the save", "Saved "+cfg)
 	if code, out := runBinary(t, bin, dir, env, "validate", "-c", cfg); code != 0 {
@@ -188,7 +204,8 @@ func TestE2ESlapdWalk(t *testing.T) {
 }
 
 // TestE2EDemoADQuitAsks runs the Active Directory demo on a 16-colour
-// terminal: the AD preset is preselected, the test passes, users are counted;
+// terminal: the AD preset is preselected, the test passes (drawn in the 16
+// ANSI colours, never 256 or true colour), users are counted;
 // quitting with unsaved changes asks, and "d" discards without writing.
 func TestE2EDemoADQuitAsks(t *testing.T) {
 	t.Parallel()
@@ -201,6 +218,9 @@ func TestE2EDemoADQuitAsks(t *testing.T) {
 	s.waitFor("the Connection screen", "Step 2 of 9: Connection")
 	s.keys("C-t")
 	s.waitMatch("the connection test to pass", testPassed)
+	if sc := s.styledScreen(); !hasColour(sc) || !only16Colours(sc) {
+		t.Errorf("TERM=xterm should draw in the 16 ANSI colours only:\n%q", sc)
+	}
 	s.keys("C-n")
 	s.waitFor("the AD users counted", "✓ matches 520 users", "OU=People,DC=example,DC=test")
 	s.keys("C-c")
@@ -287,9 +307,4 @@ func wantWalk(t *testing.T, s wizard.Settings, userBase string, groups ...string
 	if !reflect.DeepEqual(s.Groups.SyncOnly, groups) {
 		t.Errorf("groups.sync_only = %q, want %q", s.Groups.SyncOnly, groups)
 	}
-}
-
-// quote renders a TOML basic string.
-func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

@@ -198,13 +198,25 @@ func (s *tmuxSession) waitUntil(what string, ok func(string) bool) string {
 func (s *tmuxSession) focusField(label, key string) {
 	s.t.Helper()
 	for range 20 {
-		if strings.Contains(s.screen(), "▸ "+label) {
+		before := s.screen()
+		if strings.Contains(before, "▸ "+label) {
 			return
 		}
 		s.keys(key)
-		time.Sleep(60 * time.Millisecond)
+		s.waitChange(before)
 	}
 	s.t.Fatalf("could not move the focus to %q with %s; the screen is:\n%s", label, key, frame(s.last))
+}
+
+// waitChange waits (up to 2s) for the screen to differ from before, so a
+// key is not pressed again before the program has drawn the last one: on a
+// loaded machine a fixed pause let focusField overshoot its field.
+func (s *tmuxSession) waitChange(before string) {
+	s.t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for s.screen() == before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // browseTo moves the browser's cursor down until the entry pane shows dn
@@ -217,8 +229,9 @@ func (s *tmuxSession) browseTo(dn string) {
 				return
 			}
 		}
+		before := s.last
 		s.keys("Down")
-		time.Sleep(60 * time.Millisecond)
+		s.waitChange(before)
 	}
 	s.t.Fatalf("the browser's cursor never reached %s; the screen is:\n%s", dn, frame(s.last))
 }
@@ -268,4 +281,18 @@ func runBinary(t *testing.T, bin, dir string, env []string, args ...string) (int
 		t.Fatalf("cannot run %s: %v", bin, err)
 	}
 	return 0, string(out)
+}
+
+// only16Colours reports whether styled text sets colours only from the 16
+// ANSI colours: no 256-colour (38;5;N) or true-colour (38;2;R;G;B) sequences.
+func only16Colours(styled string) bool {
+	for _, m := range sgrColour.FindAllStringSubmatch(styled, -1) {
+		ps := strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' })
+		for i := 0; i+1 < len(ps); i++ {
+			if (ps[i] == "38" || ps[i] == "48" || ps[i] == "58") && (ps[i+1] == "5" || ps[i+1] == "2") {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -160,8 +160,8 @@ func (m *Model) onCount(msg countMsg) tea.Cmd {
 }
 
 // countAndDiagnose counts the entries a query matches; when none match it
-// retries without the filter, without the object class, and at the naming
-// context, to say which setting removed everyone.
+// retries without the filter, at the naming contexts, and without the object
+// class, to say which setting removed everyone.
 func countAndDiagnose(ctx context.Context, dial func(context.Context) (*ldap.Conn, error), q countQuery) (int, string, string, error) {
 	if strings.TrimSpace(q.base) == "" {
 		return 0, "The search base is empty: pick one with ctrl+b.", q.baseKey(), nil
@@ -180,10 +180,8 @@ func countAndDiagnose(ctx context.Context, dial func(context.Context) (*ldap.Con
 			return 0, fmt.Sprintf("The extra filter %s removes all %d %s of class %s under the base: loosen %s.", q.filter, k, q.what, q.class, q.filterKey()), q.filterKey(), nil
 		}
 	}
-	all, err := conn.Count(ctx, q.base, "(objectClass=*)")
-	if err == nil && all > 1 {
-		return 0, fmt.Sprintf("No entry under the base has object class %q (%d entries are there): change %s (ctrl+o lists the classes).", q.class, all, q.classKey()), q.classKey(), nil
-	}
+	// The naming contexts before the class: a base full of other entries
+	// (the groups branch picked for users) is a wrong base, not a wrong class.
 	root, err := conn.RootDSE(ctx)
 	if err == nil {
 		for _, nc := range root.NamingContexts {
@@ -191,6 +189,10 @@ func countAndDiagnose(ctx context.Context, dial func(context.Context) (*ldap.Con
 				return 0, fmt.Sprintf("The base holds no %s, but %d match under %s: pick another base for %s (ctrl+b).", q.what, k, nc, q.baseKey()), q.baseKey(), nil
 			}
 		}
+	}
+	all, err := conn.Count(ctx, q.base, "(objectClass=*)")
+	if err == nil && all > 1 {
+		return 0, fmt.Sprintf("No entry under the base has object class %q (%d entries are there): change %s (ctrl+o lists the classes).", q.class, all, q.classKey()), q.classKey(), nil
 	}
 	return 0, fmt.Sprintf("Nothing in the directory matches class %q%s: check %s.", q.class, map[bool]string{true: " with the filter", false: ""}[q.filter != ""], q.classKey()), q.classKey(), nil
 }

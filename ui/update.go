@@ -47,6 +47,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirmQuit {
 		return m.onQuitDialogKey(msg)
 	}
+	// ctrl+s saves from anywhere: the help, a component, a line being typed.
+	if key.Matches(msg, m.keys.Save) {
+		return m.saveCmd()
+	}
 	if m.showHelp {
 		if key.Matches(msg, m.keys.Help, m.keys.Back, m.keys.Enter) || msg.String() == "q" {
 			m.showHelp = false
