@@ -17,7 +17,7 @@ func runBrowse(env *cliEnv, args []string) int {
 	s, err := loadSettings(path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz browse: %v\n", err)
-		return 1
+		return 2 // a config that cannot be loaded, as for the other commands
 	}
 	return runUI(env, ui.NewBrowse(path, s, env.getenv, colourWanted(env)))
 }

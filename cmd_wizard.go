@@ -36,7 +36,7 @@ func runWizard(env *cliEnv, args []string) int {
 	opts, err := wizardOptions(env, path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz: %v\n", err)
-		return 1
+		return 2 // a config that cannot be loaded, as for the other commands
 	}
 	return runUI(env, ui.New(opts))
 }

@@ -50,10 +50,25 @@ func TestWizardOptionsNewAndExisting(t *testing.T) {
 func TestBrowseNeedsConfig(t *testing.T) {
 	var stderr strings.Builder
 	env := &cliEnv{stderr: &stderr, getenv: func(string) string { return "" }}
-	if code := run(env, []string{"browse", "-c", filepath.Join(t.TempDir(), "missing.toml")}); code != 1 {
-		t.Fatalf("exit %d, want 1", code)
+	if code := run(env, []string{"browse", "-c", filepath.Join(t.TempDir(), "missing.toml")}); code != 2 {
+		t.Fatalf("exit %d, want 2 (a config that cannot be loaded)", code)
 	}
 	if !strings.Contains(stderr.String(), "no config file") {
+		t.Fatalf("stderr = %q", stderr.String())
+	}
+}
+
+func TestWizardRefusesAFileThatIsNotTOML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ldapwiz.toml")
+	if err := os.WriteFile(path, []byte("[connection\nurl = "), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: &strings.Builder{}, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(env, []string{"-c", path}); code != 2 {
+		t.Fatalf("exit %d, want 2 (a config that cannot be loaded)", code)
+	}
+	if !strings.Contains(stderr.String(), "line 2, column") || !strings.Contains(stderr.String(), "Fix the file by hand") {
 		t.Fatalf("stderr = %q", stderr.String())
 	}
 }
