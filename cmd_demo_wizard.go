@@ -93,10 +93,9 @@ func demoWizardOptions(env *cliEnv, srv *demodir.Server, caFile, path string) (u
 		preset, flavour = wizard.PresetAD, "Active Directory"
 	}
 	adjust := demoAdjust(srv, caFile)
-	s, _ := wizard.Preset(preset)
 	opts := ui.Options{
 		Path:     path,
-		Settings: adjust(s),
+		Settings: demoSettings(srv, caFile), // what demo-server prints, too
 		Getenv:   env.getenv,
 		Color:    colourWanted(env),
 		Demo: &ui.Demo{
