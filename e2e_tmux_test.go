@@ -38,7 +38,24 @@ func buildBinary(t *testing.T) string {
 // skips) when tmux cannot be had.
 func ensureTmux(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err == nil {
+	ensureApt(t, "the end-to-end tests", []string{"tmux"}, "tmux")
+}
+
+// ensureApt makes sure every program in progs (a name looked up on PATH, or
+// an absolute path) is there, installing pkgs with apt-get under the
+// cross-process apt lock when one is missing. It fails the test (never
+// skips), naming who needs them, when they cannot be had.
+func ensureApt(t *testing.T, who string, progs []string, pkgs ...string) {
+	t.Helper()
+	missing := func() string {
+		for _, p := range progs {
+			if _, err := exec.LookPath(p); err != nil {
+				return p
+			}
+		}
+		return ""
+	}
+	if missing() == "" {
 		return
 	}
 	lock, err := os.OpenFile(aptLock, os.O_CREATE|os.O_RDWR, 0o600)
@@ -50,14 +67,14 @@ func ensureTmux(t *testing.T) {
 		t.Fatalf("cannot lock %s: %v", aptLock, err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := exec.LookPath("tmux"); err == nil {
-		return // another process installed it while we waited
+	if missing() == "" {
+		return // another process installed them while we waited
 	}
-	if err := slapdtest.AptInstall("tmux"); err != nil {
-		t.Fatalf("tmux is needed by the end-to-end tests: %v", err)
+	if err := slapdtest.AptInstall(pkgs...); err != nil {
+		t.Fatalf("%s need %s: %v", who, strings.Join(pkgs, " "), err)
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatalf("apt-get installed tmux but it is not on PATH: %v", err)
+	if p := missing(); p != "" {
+		t.Fatalf("apt-get installed %s but %s is still not found", strings.Join(pkgs, " "), p)
 	}
 }
 
