@@ -79,6 +79,7 @@ type Model struct {
 	notes      map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)
 	userCount  liveCount
 	groupCount liveCount
+	checks     attrChecks // the directory's verdict on the username, naming and group name attributes
 
 	undo    *rebaseUndo  // bases an automatic rebase replaced (ctrl+z)
 	preview previewState // the Preview screen
@@ -165,7 +166,7 @@ func cloneSettings(s wizard.Settings) wizard.Settings {
 func (m *Model) changed() tea.Cmd {
 	m.reencode()
 	m.status = ""
-	return tea.Batch(m.validateCmd(), m.liveCountCmd())
+	return tea.Batch(m.validateCmd(), m.liveCountCmd(), m.attrCheckCmd())
 }
 
 // setProblems stores a validation answer.
@@ -175,23 +176,31 @@ func (m *Model) setProblems(ps []wizard.Problem) {
 	for _, p := range ps {
 		m.byKey[p.Setting] = append(m.byKey[p.Setting], p)
 	}
-	if m.review.sel >= len(ps) {
-		m.review.sel = max(len(ps)-1, 0)
+	if n := len(m.reviewItems()); m.review.sel >= n {
+		m.review.sel = max(n-1, 0)
 	}
 }
 
 // shownProblems is what forms show beside fields: the validation problems
-// and the directory's warnings about picked values.
+// and the directory's warnings (a check's answer replaces the picker's note
+// on the same setting).
 func (m *Model) shownProblems() map[string][]wizard.Problem {
-	if len(m.notes) == 0 {
+	checked := m.checkProblems()
+	if len(m.notes) == 0 && len(checked) == 0 {
 		return m.byKey
 	}
-	out := make(map[string][]wizard.Problem, len(m.byKey)+len(m.notes))
+	out := make(map[string][]wizard.Problem, len(m.byKey)+len(m.notes)+len(checked))
 	for k, v := range m.byKey {
 		out[k] = v
 	}
 	for k, n := range m.notes {
+		if _, ok := m.checks.results[k]; ok {
+			continue
+		}
 		out[k] = append(append([]wizard.Problem(nil), out[k]...), wizard.Problem{Severity: wizard.Warning, Setting: k, Message: n})
+	}
+	for _, p := range checked {
+		out[p.Setting] = append(append([]wizard.Problem(nil), out[p.Setting]...), p)
 	}
 	return out
 }
@@ -219,9 +228,9 @@ func (m *Model) goTo(i int) tea.Cmd {
 		f.setFocus(f.focus)
 	}
 	if flow[i] == wizard.ScreenPreview {
-		return tea.Batch(m.liveCountCmd(), m.previewOnEnter())
+		return tea.Batch(m.liveCountCmd(), m.attrCheckCmd(), m.previewOnEnter())
 	}
-	return m.liveCountCmd()
+	return tea.Batch(m.liveCountCmd(), m.attrCheckCmd())
 }
 
 // jumpTo shows the screen and field editing a setting.

@@ -14,18 +14,19 @@ import (
 // reviewState is the Review screen's cursor: the selected problem and how
 // far the file is scrolled.
 type reviewState struct {
-	sel    int // selected problem
+	sel    int // selected problem, an index into reviewItems
 	scroll int // first file line shown
 }
 
 // reviewKey selects problems, jumps to their fields and scrolls the file.
 func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	r := &m.review
+	items := m.reviewItems()
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		return m.goTo(m.screen - 1)
 	case key.Matches(msg, m.keys.Down, m.keys.ListDown, m.keys.Next):
-		r.sel = min(r.sel+1, max(len(m.problems)-1, 0))
+		r.sel = min(r.sel+1, max(len(items)-1, 0))
 	case key.Matches(msg, m.keys.Up, m.keys.ListUp, m.keys.Prev):
 		r.sel = max(r.sel-1, 0)
 	case key.Matches(msg, m.keys.PageDown):
@@ -33,52 +34,78 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.PageUp):
 		r.scroll = max(r.scroll-10, 0)
 	case key.Matches(msg, m.keys.FixIt):
-		if len(m.problems) == 0 {
+		if len(items) == 0 {
 			return m.goTo(m.screen + 1)
 		}
-		return m.jumpTo(m.problems[r.sel])
+		return m.jumpTo(items[min(r.sel, len(items)-1)])
 	}
 	return nil
 }
 
-// reviewView shows the problems, then the file with its diff against disk.
+// problemLine renders one problem of Review's lists.
+func (m *Model) problemLine(p wizard.Problem, selected bool, w int) string {
+	where := screenTitle(p.Screen)
+	if where == "" {
+		where = "?"
+	}
+	text := fmt.Sprintf("%s › %s: %s", where, p.Setting, p.Message)
+	mark := "! "
+	if p.Severity == wizard.Error {
+		mark = "✗ "
+	}
+	line := ansi.Truncate(mark+text, w-2, "…")
+	switch {
+	case selected:
+		return m.st.Selected.Render("▸ " + line)
+	case p.Severity == wizard.Error:
+		return "  " + m.st.Error.Render(line)
+	}
+	return "  " + m.st.Warning.Render(line)
+}
+
+// problemDetail renders item sel's message in full (up to 3 lines).
+func (m *Model) problemDetail(items []wizard.Problem, sel, w int) []string {
+	if sel >= len(items) {
+		return nil
+	}
+	var lines []string
+	for i, l := range strings.Split(wrap(items[sel].Message, w-4), "\n") {
+		if i == 3 {
+			break
+		}
+		lines = append(lines, "    "+m.st.Muted.Render(l))
+	}
+	return lines
+}
+
+// reviewView shows the problems and the directory's warnings, then the file
+// with its diff against disk.
 func (m *Model) reviewView(w, h int) string {
 	var lines []string
-	if len(m.problems) == 0 {
+	items := m.reviewItems()
+	switch {
+	case len(items) == 0:
 		lines = append(lines, m.st.OK.Render("✓ No problems found."))
-	} else {
+	case len(m.problems) == 0:
+		lines = append(lines, m.st.OK.Render("✓ No problems in the settings."))
+	default:
 		lines = append(lines, m.st.Heading.Render(fmt.Sprintf("Problems (%d): enter goes to the field", len(m.problems))))
 		maxP := min(len(m.problems), max(h/3, 3))
-		start := min(max(m.review.sel-maxP+1, 0), max(len(m.problems)-maxP, 0))
+		sel := min(m.review.sel, len(m.problems)-1)
+		start := min(max(sel-maxP+1, 0), max(len(m.problems)-maxP, 0))
 		for i := start; i < start+maxP && i < len(m.problems); i++ {
-			p := m.problems[i]
-			where := screenTitle(p.Screen)
-			if where == "" {
-				where = "?"
-			}
-			text := fmt.Sprintf("%s › %s: %s", where, p.Setting, p.Message)
-			mark := "! "
-			if p.Severity == wizard.Error {
-				mark = "✗ "
-			}
-			line := ansi.Truncate(mark+text, w-2, "…")
-			if i == m.review.sel {
-				line = m.st.Selected.Render("▸ " + line)
-			} else if p.Severity == wizard.Error {
-				line = "  " + m.st.Error.Render(line)
-			} else {
-				line = "  " + m.st.Warning.Render(line)
-			}
-			lines = append(lines, line)
+			lines = append(lines, m.problemLine(m.problems[i], i == m.review.sel, w))
 		}
-		// The selected problem in full: what is wrong and how to fix it.
-		sel := m.problems[min(m.review.sel, len(m.problems)-1)]
-		for i, l := range strings.Split(wrap(sel.Message, w-4), "\n") {
-			if i == 3 {
-				break
-			}
-			lines = append(lines, "    "+m.st.Muted.Render(l))
-		}
+	}
+	// The selected problem in full, below its own section: what is wrong
+	// and how to fix it.
+	sel := min(m.review.sel, max(len(items)-1, 0))
+	if sel < len(m.problems) {
+		lines = append(lines, m.problemDetail(items, sel, w)...)
+	}
+	lines = append(lines, m.dirReviewLines(w, len(m.problems))...)
+	if sel >= len(m.problems) {
+		lines = append(lines, m.problemDetail(items, sel, w)...)
 	}
 	lines = append(lines, "")
 	if m.encErr != nil {

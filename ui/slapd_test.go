@@ -243,7 +243,7 @@ func TestAttributePickerShowsStatsAndWarns(t *testing.T) {
 	d.keys("type:cn")
 	d.contains("values repeat: not unique") // cn=user1 sits in two OUs
 	d.keys("enter")                         // picks cn: the field warns that it is not unique
-	d.contains("in the directory: values repeat: not unique")
+	d.contains("! cn: values repeat on")    // the directory check's answer (attrcheck.go)
 	d.keys("ctrl+o", "type:uid")
 	d.keys("enter")
 	d.lacks("in the directory: values repeat")

@@ -38,6 +38,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onRunDone(msg)
 	case testMailMsg:
 		return m, m.onTestMail(msg)
+	case attrCheckTick:
+		return m, m.onAttrCheckTick(msg)
+	case attrCheckMsg:
+		return m, m.onAttrCheck(msg)
 	}
 	return m, m.routeAsync(msg)
 }

@@ -98,7 +98,7 @@ func (m *Model) statusLine() string {
 		return m.st.Error.Render(m.status)
 	}
 	errs, warns := 0, 0
-	for _, p := range m.problems {
+	for _, p := range m.reviewItems() {
 		if p.Severity == wizard.Error {
 			errs++
 		} else {

@@ -1,0 +1,329 @@
+package ui
+
+// attrcheck.go: the directory's verdict on the attributes that name users and
+// groups. Whenever users.username_attribute, the effective
+// users.rdn_attribute or groups.name_attribute changes (typed, picked or
+// loaded) and a directory is known, a debounced command samples the entries
+// and says whether the attribute's values repeat, are missing or are binary.
+// The verdicts show beside the fields and on the Review screen.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ldapwiz/ldap"
+	"ldapwiz/wizard"
+)
+
+// attrCheckSample is how many entries an attribute check looks at. Only the
+// one attribute is read, so the sample is larger than the pickers'.
+const attrCheckSample = 1000
+
+// attrQuery is one check: the attribute a setting names, over the entries
+// the users' or groups' base, class and filter select.
+type attrQuery struct {
+	key   string // the setting checked
+	attr  string
+	where countQuery
+}
+
+// attrResult is a check's answer for one setting.
+type attrResult struct {
+	q    attrQuery
+	warn string // what is wrong with the values; "" when they are fine
+	err  string // the check could not run
+}
+
+// attrChecks is the state of the attribute checks: the newest batch asked
+// and the answers for the values on screen.
+type attrChecks struct {
+	seq     int // newest batch; older answers are dropped
+	asked   []attrQuery
+	running bool
+	results map[string]attrResult // by setting key
+}
+
+// Attribute check messages.
+type (
+	attrCheckTick struct{ seq int }
+	attrCheckMsg  struct {
+		seq     int
+		results []attrResult
+	}
+)
+
+// identityKeys are the settings checked, in the order Review lists them.
+var identityKeys = [...]string{"users.username_attribute", "users.rdn_attribute", "groups.name_attribute"}
+
+// attrQueries lists the checks the settings call for. The naming attribute
+// is checked only when it differs from the username attribute (empty means
+// the username attribute, already checked).
+func attrQueries(s wizard.Settings) []attrQuery {
+	users, groups := queryFor("users", s), queryFor("groups", s)
+	user := strings.TrimSpace(s.Users.UsernameAttribute)
+	rdn := s.EffectiveRDNAttribute()
+	var qs []attrQuery
+	add := func(key, attr string, where countQuery) {
+		if attr != "" && strings.TrimSpace(where.base) != "" {
+			qs = append(qs, attrQuery{key: key, attr: attr, where: where})
+		}
+	}
+	add(identityKeys[0], user, users)
+	if !strings.EqualFold(rdn, user) {
+		add(identityKeys[1], rdn, users)
+	}
+	add(identityKeys[2], strings.TrimSpace(s.Groups.NameAttribute), groups)
+	return qs
+}
+
+// attrCheckCmd schedules the checks whose attribute or entries changed,
+// after a pause in typing, when a directory is known (as for live counts).
+// Answers about values no longer on screen are dropped at once. On the
+// Welcome and Connection screens nothing is checked: the connection is being
+// edited there, and arriving on a later screen starts the checks.
+func (m *Model) attrCheckCmd() tea.Cmd {
+	c := &m.checks
+	want := attrQueries(m.settings)
+	for k, r := range c.results {
+		if !slices.Contains(want, r.q) {
+			delete(c.results, k)
+		}
+	}
+	if slices.Equal(want, c.asked) {
+		return nil
+	}
+	c.seq++ // an answer on its way is about older settings
+	sc := flow[m.screen]
+	if sc == wizard.ScreenWelcome || sc == wizard.ScreenConnection || (!m.connOK && !m.opts.Exists) {
+		c.asked, c.running = nil, false
+		return nil
+	}
+	c.asked, c.running = want, false
+	for _, q := range want {
+		if _, ok := c.results[q.key]; !ok {
+			c.running = true
+		}
+	}
+	if !c.running {
+		return nil
+	}
+	seq := c.seq
+	return tea.Tick(countDebounce, func(time.Time) tea.Msg { return attrCheckTick{seq: seq} })
+}
+
+// onAttrCheckTick runs the pending checks when no newer change came in meanwhile.
+func (m *Model) onAttrCheckTick(msg attrCheckTick) tea.Cmd {
+	c := &m.checks
+	if msg.seq != c.seq {
+		return nil
+	}
+	var pending []attrQuery
+	for _, q := range c.asked {
+		if _, ok := c.results[q.key]; !ok {
+			pending = append(pending, q)
+		}
+	}
+	dial, seq := m.dialer(), c.seq
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		return attrCheckMsg{seq: seq, results: runAttrChecks(ctx, dial, pending)}
+	}
+}
+
+// onAttrCheck records the answers, unless a newer batch was asked.
+func (m *Model) onAttrCheck(msg attrCheckMsg) tea.Cmd {
+	c := &m.checks
+	if msg.seq != c.seq {
+		return nil // stale: the settings changed since
+	}
+	if c.results == nil {
+		c.results = map[string]attrResult{}
+	}
+	for _, r := range msg.results {
+		c.results[r.q.key] = r
+	}
+	c.running = false
+	m.review.sel = min(m.review.sel, max(len(m.reviewItems())-1, 0))
+	return nil
+}
+
+// runAttrChecks connects once and checks each query.
+func runAttrChecks(ctx context.Context, dial func(context.Context) (*ldap.Conn, error), qs []attrQuery) []attrResult {
+	out := make([]attrResult, 0, len(qs))
+	conn, err := dial(ctx)
+	if err != nil {
+		for _, q := range qs {
+			out = append(out, attrResult{q: q, err: ldapErrText(err)})
+		}
+		return out
+	}
+	defer conn.Close()
+	for _, q := range qs {
+		warn, err := checkAttribute(ctx, conn, q)
+		r := attrResult{q: q, warn: warn}
+		if err != nil {
+			r.err = ldapErrText(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// checkAttribute samples the entries of q and describes what makes q.attr a
+// poor name for them: values shared by several entries, entries without a
+// value, several values on one entry, binary values. "" means none of these.
+func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, error) {
+	var (
+		sampled, missing, multi int
+		binary                  bool
+		perEntry                [][]string         // each entry's distinct values, folded
+		holders                 = map[string]int{} // folded value -> entries carrying it
+		spelling                = map[string]string{}
+	)
+	req := ldap.SearchRequest{Base: q.where.base, Filter: q.where.full(), Attributes: []string{q.attr}, PageSize: min(conn.PageSize(), attrCheckSample)}
+	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+		sampled++
+		a := e.Attr(q.attr)
+		if a == nil && len(e.Attributes) == 1 {
+			a = &e.Attributes[0] // asked by an alias (userid), answered by its name (uid)
+		}
+		if a == nil || len(a.Values) == 0 {
+			missing++
+			perEntry = append(perEntry, nil)
+		} else {
+			binary = binary || a.Binary
+			if len(a.Values) > 1 {
+				multi++
+			}
+			var mine []string
+			for i, v := range a.Values {
+				k := strings.ToLower(v)
+				if a.Binary {
+					k = string(a.Raw()[i])
+				}
+				if slices.Contains(mine, k) {
+					continue
+				}
+				mine = append(mine, k)
+				holders[k]++
+				if _, ok := spelling[k]; !ok {
+					spelling[k] = v
+				}
+			}
+			perEntry = append(perEntry, mine)
+		}
+		if sampled >= attrCheckSample {
+			return ldap.ErrStopSearch
+		}
+		return nil
+	})
+	if err != nil || sampled == 0 {
+		return "", err // no entries: the live count says why
+	}
+	repeats := 0
+	var repeated []string
+	for _, vs := range perEntry {
+		shared := false
+		for _, k := range vs {
+			if holders[k] > 1 {
+				shared = true
+				if !slices.Contains(repeated, spelling[k]) {
+					repeated = append(repeated, spelling[k])
+				}
+			}
+		}
+		if shared {
+			repeats++
+		}
+	}
+	of := fmt.Sprintf("of %s sampled %s", thousands(sampled), q.where.what)
+	var parts []string
+	if binary {
+		parts = append(parts, "binary values, not a usable name")
+	}
+	if repeats > 0 {
+		sort.Strings(repeated)
+		ex := repeated[:min(len(repeated), 3)]
+		more := ""
+		if len(repeated) > 3 {
+			more = ", …"
+		}
+		parts = append(parts, fmt.Sprintf("values repeat on %s %s (%s%s)", thousands(repeats), of, strings.Join(ex, ", "), more))
+	}
+	switch {
+	case missing == sampled:
+		parts = append(parts, fmt.Sprintf("on none %s", of))
+	case missing > 0:
+		parts = append(parts, fmt.Sprintf("missing on %s %s", thousands(missing), of))
+	}
+	if multi > 0 {
+		parts = append(parts, fmt.Sprintf("several values on %s %s", thousands(multi), of))
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return q.attr + ": " + strings.Join(parts, "; "), nil
+}
+
+// checkProblems are the checks' answers as problems beside their fields:
+// the warnings, and the checks that could not run.
+func (m *Model) checkProblems() []wizard.Problem {
+	var ps []wizard.Problem
+	for _, k := range identityKeys {
+		r, ok := m.checks.results[k]
+		switch {
+		case !ok:
+		case r.err != "":
+			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: screenForKey(k), Message: "could not check " + r.q.attr + " in the directory: " + r.err})
+		case r.warn != "":
+			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: screenForKey(k), Message: r.warn})
+		}
+	}
+	return ps
+}
+
+// dirWarnings are the checks' warnings Review lists under "From the
+// directory" (a check that could not run shows beside its field only).
+func (m *Model) dirWarnings() []wizard.Problem {
+	var ps []wizard.Problem
+	for _, p := range m.checkProblems() {
+		if r := m.checks.results[p.Setting]; r.err == "" {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// reviewItems is what Review's cursor walks: the validation problems, then
+// the directory's warnings.
+func (m *Model) reviewItems() []wizard.Problem {
+	dir := m.dirWarnings()
+	if len(dir) == 0 {
+		return m.problems
+	}
+	return append(append([]wizard.Problem(nil), m.problems...), dir...)
+}
+
+// dirReviewLines renders Review's "From the directory" section; first is
+// the index of its first item among reviewItems.
+func (m *Model) dirReviewLines(w, first int) []string {
+	dir := m.dirWarnings()
+	var lines []string
+	if len(dir) > 0 {
+		lines = append(lines, "", m.st.Heading.Render(fmt.Sprintf("From the directory (%d): enter goes to the field", len(dir))))
+		for i, p := range dir {
+			lines = append(lines, m.problemLine(p, first+i == m.review.sel, w))
+		}
+	}
+	if m.checks.running {
+		lines = append(lines, m.st.Muted.Render("… checking the username and group name attributes in the directory"))
+	}
+	return lines
+}
