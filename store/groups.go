@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,13 +93,7 @@ func (q Queries) ListGroups(ctx context.Context, includeDeleted bool) ([]Group, 
 // liveGroup returns the group with that id, refusing a tombstone.
 func (q Queries) liveGroup(ctx context.Context, id int64) (*Group, error) {
 	g, err := q.GetGroup(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if g.Deleted() {
-		return nil, errorf(ErrDeleted, "group %q is deleted (waiting for the next sync to delete it from the directory)", g.Name)
-	}
-	return g, nil
+	return refuseTombstone(KindGroup, g, err)
 }
 
 // UpdateGroup renames a group and/or changes its description (nil leaves a
@@ -141,39 +134,12 @@ func (q Queries) UpdateGroup(ctx context.Context, id int64, name, description *s
 // dropped) for the next sync to delete in the directory; one never linked is
 // purged at once, and purged reports so.
 func (q Queries) DeleteGroup(ctx context.Context, id int64) (purged bool, err error) {
-	err = q.atomic(ctx, func(q Queries) error {
-		g, err := q.liveGroup(ctx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := q.LinkByLocalID(ctx, KindGroup, id); errors.Is(err, ErrNotFound) {
-			purged = true
-			return q.PurgeGroup(ctx, id)
-		} else if err != nil {
-			return err
-		}
-		t := fmtTime(now())
-		if _, err := q.exec(ctx, `UPDATE groups SET deleted_at = ?, updated_at = ? WHERE id = ?`, t, t, id); err != nil {
-			return fmt.Errorf("store: delete group %q: %w", g.Name, err)
-		}
-		if _, err := q.exec(ctx, `DELETE FROM memberships WHERE group_id = ?`, id); err != nil {
-			return fmt.Errorf("store: delete group %q: drop memberships: %w", g.Name, err)
-		}
-		return nil
-	})
-	return purged, err
+	return deleteRecord(ctx, q, KindGroup, id, Queries.GetGroup, "")
 }
 
 // PurgeGroup removes a group for good, with its memberships and link.
 func (q Queries) PurgeGroup(ctx context.Context, id int64) error {
-	res, err := q.exec(ctx, `DELETE FROM groups WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("store: purge group %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errorf(ErrNotFound, "no group with id %d", id)
-	}
-	return nil
+	return q.purgeRecord(ctx, KindGroup, id)
 }
 
 // AddMember makes a user a member of a group and reports whether it was not

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -162,13 +161,7 @@ func (q Queries) GetUserByName(ctx context.Context, name string) (*User, error) 
 // liveUser returns the user with that id, refusing a tombstone.
 func (q Queries) liveUser(ctx context.Context, id int64) (*User, error) {
 	u, err := q.GetUser(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if u.Deleted() {
-		return nil, errorf(ErrDeleted, "user %q is deleted (waiting for the next sync to delete it from the directory)", u.Username)
-	}
-	return u, nil
+	return refuseTombstone(KindUser, u, err)
 }
 
 // ListUsers returns the users the filter selects, ordered by username.
@@ -302,27 +295,7 @@ func (q Queries) setUserFlag(ctx context.Context, id int64, col string, v bool) 
 // the next sync can delete the entry, then PurgeUser; a user never linked is
 // purged at once, and purged reports so.
 func (q Queries) DeleteUser(ctx context.Context, id int64) (purged bool, err error) {
-	err = q.atomic(ctx, func(q Queries) error {
-		u, err := q.liveUser(ctx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := q.LinkByLocalID(ctx, KindUser, id); errors.Is(err, ErrNotFound) {
-			purged = true
-			return q.PurgeUser(ctx, id)
-		} else if err != nil {
-			return err
-		}
-		t := fmtTime(now())
-		if _, err := q.exec(ctx, `UPDATE users SET deleted_at = ?, updated_at = ?, password_pending = NULL WHERE id = ?`, t, t, id); err != nil {
-			return fmt.Errorf("store: delete user %q: %w", u.Username, err)
-		}
-		if _, err := q.exec(ctx, `DELETE FROM memberships WHERE user_id = ?`, id); err != nil {
-			return fmt.Errorf("store: delete user %q: drop memberships: %w", u.Username, err)
-		}
-		return nil
-	})
-	return purged, err
+	return deleteRecord(ctx, q, KindUser, id, Queries.GetUser, `, password_pending = NULL`)
 }
 
 // RestoreUser turns a tombstone back into a live user (its group
@@ -344,12 +317,5 @@ func (q Queries) RestoreUser(ctx context.Context, id int64) error {
 // memberships, link and invites: for when its directory deletion has been
 // applied, or it never reached the directory.
 func (q Queries) PurgeUser(ctx context.Context, id int64) error {
-	res, err := q.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("store: purge user %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errorf(ErrNotFound, "no user with id %d", id)
-	}
-	return nil
+	return q.purgeRecord(ctx, KindUser, id)
 }

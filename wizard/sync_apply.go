@@ -204,18 +204,29 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	return err
 }
 
-// upsertUserLink writes a user's link: its stable id and DN, with baseSet
-// laid over the base it has now.
-func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet store.Values) error {
+// linkBase is the base a link write starts from: the current link's base
+// of that kind and local id (empty when it has none yet) with baseSet laid
+// over it.
+func linkBase(ctx context.Context, tx *store.Tx, kind store.Kind, localID int64, baseSet store.Values) (store.Values, error) {
 	base := store.Values{}
-	cur, err := tx.LinkByLocalID(ctx, store.KindUser, p.localID)
+	cur, err := tx.LinkByLocalID(ctx, kind, localID)
 	if err == nil {
 		base = cur.Base
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+		return nil, err
 	}
 	for k, v := range baseSet {
 		base[k] = v
+	}
+	return base, nil
+}
+
+// upsertUserLink writes a user's link: its stable id and DN, with baseSet
+// laid over the base it has now.
+func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet store.Values) error {
+	base, err := linkBase(ctx, tx, store.KindUser, p.localID, baseSet)
+	if err != nil {
+		return err
 	}
 	_, err = tx.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
 	return err
@@ -224,15 +235,9 @@ func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet stor
 // upsertGroupLink writes a group's link, laying baseSet and the member
 // changes over its current base.
 func upsertGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, baseSet store.Values, members map[*userPair]bool) error {
-	base := store.Values{}
-	cur, err := tx.LinkByLocalID(ctx, store.KindGroup, p.localID)
-	if err == nil {
-		base = cur.Base
-	} else if !errors.Is(err, store.ErrNotFound) {
+	base, err := linkBase(ctx, tx, store.KindGroup, p.localID, baseSet)
+	if err != nil {
 		return err
-	}
-	for k, v := range baseSet {
-		base[k] = v
 	}
 	if members != nil {
 		set := map[string]bool{}

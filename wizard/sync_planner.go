@@ -333,18 +333,7 @@ func (pl *planner) planTombstone(p *userPair) {
 			apply:  &applyData{user: p, purgeOnly: true}})
 		return
 	}
-	restore := false
-	switch pl.cfg.mode {
-	case ModeImport:
-		restore = true
-	case ModeTwoWay:
-		if pl.cfg.authority == AuthorityLDAP && dirChangedSinceBase(pl.cfg, p) {
-			restore = true
-			pl.plan.Conflicts = append(pl.plan.Conflicts, Conflict{Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
-				Field: "(deleted)", StoreValue: "deleted", LDAPValue: "changed", Winner: SideLDAP})
-		}
-	}
-	if restore {
+	if pl.deletionOverruled(p, SideStore, p.dir.DN) {
 		p.bothAfter, p.name = true, u.Username
 		pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRestore, Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
 			Reason: restoreReason(pl.cfg.mode), apply: &applyData{user: p, baseSet: store.Values{}}})
@@ -372,24 +361,40 @@ func (pl *planner) planEntryGone(p *userPair) {
 	if pl.dir.Kept[p.link.StableID] {
 		return // still there, skipped for a reason of its own (listed in Skipped)
 	}
-	recreate := false
-	switch pl.cfg.mode {
-	case ModeOneWay:
-		recreate = true
-	case ModeTwoWay:
-		if pl.cfg.authority == AuthorityStore && storeChangedSinceBase(pl.cfg, p) {
-			recreate = true
-			pl.plan.Conflicts = append(pl.plan.Conflicts, Conflict{Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
-				Field: "(deleted)", StoreValue: "changed", LDAPValue: "deleted", Winner: SideStore})
-		}
-	}
-	if recreate {
+	if pl.deletionOverruled(p, SideLDAP, p.link.DN) {
 		pl.createUserInDir(p, pl.cfg.storeValues(u), p.link.DN, "missing from the directory; the store's user is written back")
 		return
 	}
 	pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
 		Reason: "no longer in the directory (deleted, moved out of users.search_base, or no longer matching the filter or sync_only)",
 		apply:  &applyData{user: p}})
+}
+
+// deletionOverruled decides whether a linked user deleted on one side
+// (deletedOn, SideStore or SideLDAP) is written back from the other side
+// instead of the deletion being carried over. It is when the mode copies
+// only from the other side (import for a store deletion, one-way for a
+// directory one), and in two-way mode when the other side has authority and
+// changed the user since the link's base: a conflict, recorded at dn as won
+// by that side.
+func (pl *planner) deletionOverruled(p *userPair, deletedOn, dn string) bool {
+	keepMode, authority, winner, changed := ModeImport, AuthorityLDAP, SideLDAP, dirChangedSinceBase
+	storeValue, ldapValue := "deleted", "changed"
+	if deletedOn == SideLDAP {
+		keepMode, authority, winner, changed = ModeOneWay, AuthorityStore, SideStore, storeChangedSinceBase
+		storeValue, ldapValue = "changed", "deleted"
+	}
+	switch pl.cfg.mode {
+	case keepMode:
+		return true
+	case ModeTwoWay:
+		if pl.cfg.authority == authority && changed(pl.cfg, p) {
+			pl.plan.Conflicts = append(pl.plan.Conflicts, Conflict{Kind: store.KindUser, Name: p.st.Username, DN: dn,
+				Field: "(deleted)", StoreValue: storeValue, LDAPValue: ldapValue, Winner: winner})
+			return true
+		}
+	}
+	return false
 }
 
 // dirChangedSinceBase reports whether any synced field of the entry differs

@@ -1,18 +1,12 @@
 package slapdtest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
-	"fmt"
-	"math/big"
 	"net"
-	"os"
 	"path/filepath"
 	"time"
+
+	"ldapwiz/internal/certgen"
 )
 
 // CertKind selects the server certificate a test server presents.
@@ -36,58 +30,28 @@ type CertFiles struct {
 // GenerateCerts writes a fresh CA and a server certificate of the given kind
 // into dir.
 func GenerateCerts(dir string, kind CertKind) (CertFiles, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return CertFiles{}, err
-	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "ldapwiz test CA", Organization: []string{"ldapwiz tests"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return CertFiles{}, err
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return CertFiles{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	o := certgen.Options{
+		CA:          pkix.Name{CommonName: "ldapwiz test CA", Organization: []string{"ldapwiz tests"}},
+		Subject:     pkix.Name{CommonName: "localhost"},
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		Validity:    24 * time.Hour,
 	}
 	switch kind {
 	case CertExpired:
-		tmpl.NotBefore = now.Add(-48 * time.Hour)
-		tmpl.NotAfter = now.Add(-24 * time.Hour)
+		o.NotBefore = now.Add(-48 * time.Hour)
+		o.NotAfter = now.Add(-24 * time.Hour)
 	case CertWrongHost:
-		tmpl.Subject.CommonName = "ldap.other.test"
-		tmpl.DNSNames = []string{"ldap.other.test"}
-		tmpl.IPAddresses = nil
+		o.Subject.CommonName = "ldap.other.test"
+		o.DNSNames = []string{"ldap.other.test"}
+		o.IPAddresses = nil
 	case CertCNOnly:
-		tmpl.Subject.CommonName = "127.0.0.1"
-		tmpl.DNSNames = nil
-		tmpl.IPAddresses = nil
+		o.Subject.CommonName = "127.0.0.1"
+		o.DNSNames = nil
+		o.IPAddresses = nil
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		return CertFiles{}, err
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	pki, err := certgen.Generate(o)
 	if err != nil {
 		return CertFiles{}, err
 	}
@@ -96,14 +60,8 @@ func GenerateCerts(dir string, kind CertKind) (CertFiles, error) {
 		CertFile: filepath.Join(dir, "server.crt"),
 		KeyFile:  filepath.Join(dir, "server.key"),
 	}
-	for _, f := range []struct {
-		path, typ string
-		der       []byte
-	}{{files.CAFile, "CERTIFICATE", caDER}, {files.CertFile, "CERTIFICATE", der}, {files.KeyFile, "PRIVATE KEY", keyDER}} {
-		data := pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der})
-		if err := os.WriteFile(f.path, data, 0o600); err != nil {
-			return CertFiles{}, fmt.Errorf("write %s: %v", f.path, err)
-		}
+	if err := pki.WriteFiles(files.CAFile, files.CertFile, files.KeyFile); err != nil {
+		return CertFiles{}, err
 	}
 	return files, nil
 }
