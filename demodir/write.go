@@ -250,7 +250,7 @@ func applyChange(e *entry, t *attrType, c change) result {
 	return success
 }
 
-// remove deletes a leaf entry and, like OpenLDAP's refint overlay, the
+// delete removes a leaf entry and, like OpenLDAP's refint overlay, the
 // member values that named it (a group's last member is left dangling,
 // since groupOfNames requires one).
 func (d *directory) delete(dnStr string, who *session) result {
