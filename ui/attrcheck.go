@@ -95,7 +95,15 @@ func (m *Model) attrCheckCmd() tea.Cmd {
 			delete(c.results, k)
 		}
 	}
-	if slices.Equal(want, c.asked) {
+	failed := false
+	for k, r := range c.results {
+		if r.err != "" {
+			failed = true
+			// Asked again: what failed (a password, the server) may be fixed.
+			delete(c.results, k)
+		}
+	}
+	if slices.Equal(want, c.asked) && !failed {
 		return nil
 	}
 	c.seq++ // an answer on its way is about older settings

@@ -121,7 +121,9 @@ func (m *Model) liveCountCmd() tea.Cmd {
 	}
 	c := m.countFor(what)
 	q := queryFor(what, m.settings)
-	if q == c.query && (c.running || c.done) {
+	// A failed count is asked again: what failed (a password file, the
+	// password typed for the test, the server) may have been fixed since.
+	if q == c.query && (c.running || (c.done && c.err == "")) {
 		return nil
 	}
 	c.seq++

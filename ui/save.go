@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -45,6 +46,14 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	m.onDisk = msg.data
 	m.status, m.statusOK = "Saved "+m.opts.Path, true
 	if m.quitAfterSave {
+		// Edits made while this save was writing are saved before quitting.
+		if !bytes.Equal(msg.data, m.encoded) {
+			cmd := m.saveCmd()
+			if cmd == nil {
+				m.quitAfterSave = false
+			}
+			return cmd
+		}
 		return tea.Quit
 	}
 	return nil
