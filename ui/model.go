@@ -238,9 +238,9 @@ func (m *Model) jumpTo(p wizard.Problem) tea.Cmd {
 	for i, sc := range flow {
 		f := m.forms[sc]
 		if f != nil && f.has(p.Setting) {
-			m.goTo(i)
+			cmd := m.goTo(i) // the screen's live counts and checks start as on any arrival
 			f.focusKey(p.Setting, m.settings)
-			return nil
+			return cmd
 		}
 	}
 	for i, sc := range flow {
