@@ -41,6 +41,10 @@ type userPair struct {
 	dn       string
 	created  bool // created on either side by this run (for failures of dependents)
 	failed   bool // an action creating it failed
+	// restored: a store tombstone this run brings back because the
+	// directory overruled the deletion; the memberships the deletion
+	// dropped in the store are not removals to carry to the directory.
+	restored bool
 }
 
 // groupPair is one group as both sides know it.
@@ -334,7 +338,7 @@ func (pl *planner) planTombstone(p *userPair) {
 		return
 	}
 	if pl.deletionOverruled(p, SideStore, p.dir.DN) {
-		p.bothAfter, p.name = true, u.Username
+		p.bothAfter, p.name, p.restored = true, u.Username, true
 		pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRestore, Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
 			Reason: restoreReason(pl.cfg.mode), apply: &applyData{user: p, baseSet: store.Values{}}})
 		tmp := *u

@@ -97,6 +97,9 @@ func (pl *planner) planGroups() {
 					Reason: "deleted in the store", apply: &applyData{group: p}})
 			}
 		case p.link != nil && p.dir == nil:
+			if pl.dir.Kept[p.link.StableID] {
+				continue // still there, skipped for a reason of its own (listed in Skipped)
+			}
 			if cfg.mode == ModeOneWay {
 				pl.createGroupInDir(p, "missing from the directory; the store's group is written back")
 			} else {
@@ -366,7 +369,7 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 					dest = SideStore
 				}
 			default: // a removal on one side
-				if s {
+				if s || u.restored { // a restored user's memberships come back from the directory
 					dest = SideStore
 				} else {
 					dest = SideLDAP

@@ -105,7 +105,9 @@ func (t *tracker) emit(a *Action, force bool) {
 		return
 	}
 	now := time.Now()
-	if !force && now.Sub(t.last) < minEventGap && t.done != t.total {
+	// The last item of a known total always shows; an estimated total
+	// follows the count once passed, so reaching it means nothing.
+	if !force && now.Sub(t.last) < minEventGap && (t.done != t.total || t.estimated) {
 		return
 	}
 	t.last = now

@@ -210,11 +210,13 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 				Detail: "the entry has no entryUUID, objectGUID or nsUniqueId the bind account may read"})
 			return nil
 		case g.Name == "":
+			snap.Kept[g.StableID] = true
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, DN: e.DN, Reason: SkipMissingUsername,
 				Detail: "the group has no " + c.groupNameAttr + " (groups.name_attribute)"})
 			return nil
 		}
 		if err := store.ValidateGroupName(g.Name); err != nil {
+			snap.Kept[g.StableID] = true
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
@@ -231,6 +233,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 	out := groups[:0]
 	for _, g := range groups {
 		if byName[strings.ToLower(g.Name)] > 1 {
+			snap.Kept[g.StableID] = true
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: g.DN, Reason: SkipDuplicate,
 				Detail: "several groups carry this name; make it unique in the directory"})
 			continue

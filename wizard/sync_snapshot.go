@@ -30,9 +30,9 @@ type DirSnapshot struct {
 	Users   []DirUser
 	Groups  []DirGroup
 	Skipped []Skip
-	// Kept holds the stable ids of user entries read but skipped for a
-	// reason of their own (invalid or duplicate username, ...): a store user
-	// linked to one of them is left alone rather than deleted.
+	// Kept holds the stable ids of user and group entries read but skipped
+	// for a reason of their own (invalid or duplicate name, ...): a store
+	// user or group linked to one of them is left alone rather than deleted.
 	Kept map[string]bool
 	// MembersFromUsers: group memberships come from DirUser.MemberOf, since
 	// groups.member_attribute is empty.
