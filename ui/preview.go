@@ -25,6 +25,7 @@ type previewState struct {
 	ev      wizard.Event // newest progress event of the running request
 
 	enc     []byte           // the settings' encoding the answer is for
+	testPW  string           // the password typed for the test that the answer used (memory only)
 	plan    *wizard.Plan     // nil until a preview succeeded
 	err     error            // why the last preview failed
 	blocked []wizard.Problem // validation errors that kept it from running
@@ -50,7 +51,7 @@ type previewDoneMsg struct {
 // settings changed since the last one (or there was none).
 func (m *Model) previewOnEnter() tea.Cmd {
 	p := &m.preview
-	if p.running || (p.enc != nil && bytes.Equal(p.enc, m.encoded)) {
+	if p.running || (p.enc != nil && bytes.Equal(p.enc, m.encoded) && p.testPW == m.testPassword) {
 		return nil
 	}
 	return m.startPreview()
@@ -66,7 +67,7 @@ func (m *Model) startPreview() tea.Cmd {
 	p.seq++
 	p.running, p.err, p.blocked = true, nil, nil
 	p.ev = wizard.Event{Phase: wizard.PhaseConnect, Message: "checking the settings"}
-	p.enc = m.encoded
+	p.enc, p.testPW = m.encoded, m.testPassword
 	p.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
