@@ -220,9 +220,31 @@ func (s *tmuxSession) focusField(label, key string) {
 			return
 		}
 		s.keys(key)
-		s.waitChange(before)
+		s.waitFocusMoved(focusedLine(before))
 	}
 	s.t.Fatalf("could not move the focus to %q with %s; the screen is:\n%s", label, key, frame(s.last))
+}
+
+// focusedLine is the screen line that carries the focus mark "▸ ".
+func focusedLine(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, "▸ ") {
+			return l
+		}
+	}
+	return ""
+}
+
+// waitFocusMoved waits (up to 2s) until the focus mark is on another line
+// than before. Waiting for any change was not enough: an answer arriving
+// (validation, a count) redraws the screen before the key is handled, and
+// the next key then overshot the field.
+func (s *tmuxSession) waitFocusMoved(before string) {
+	s.t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for focusedLine(s.screen()) == before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // waitChange waits (up to 2s) for the screen to differ from before, so a
