@@ -247,17 +247,6 @@ func (s *tmuxSession) waitFocusMoved(before string) {
 	}
 }
 
-// waitChange waits (up to 2s) for the screen to differ from before, so a
-// key is not pressed again before the program has drawn the last one: on a
-// loaded machine a fixed pause let focusField overshoot its field.
-func (s *tmuxSession) waitChange(before string) {
-	s.t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for s.screen() == before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // browseTo moves the browser's cursor down until the entry pane shows dn
 // (the pane's first line is the DN under the cursor).
 func (s *tmuxSession) browseTo(dn string) {
@@ -268,11 +257,28 @@ func (s *tmuxSession) browseTo(dn string) {
 				return
 			}
 		}
-		before := s.last
+		before := paneDN(s.last)
 		s.keys("Down")
-		s.waitChange(before)
+		// Wait for the pane to name another entry: a page of children
+		// arriving redraws the screen before the key is handled.
+		deadline := time.Now().Add(2 * time.Second)
+		for paneDN(s.screen()) == before && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 	s.t.Fatalf("the browser's cursor never reached %s; the screen is:\n%s", dn, frame(s.last))
+}
+
+// paneDN is the first line of the browser's entry pane, below the rule: the
+// DN under the cursor.
+func paneDN(screen string) string {
+	lines := strings.Split(screen, "\n")
+	for i, l := range lines {
+		if t := strings.TrimSpace(l); t != "" && strings.Trim(t, "─") == "" && i+1 < len(lines) {
+			return strings.TrimSpace(lines[i+1])
+		}
+	}
+	return ""
 }
 
 // frame draws a screen inside a box, so trailing blanks and empty lines show.
