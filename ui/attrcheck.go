@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -188,76 +187,18 @@ func runAttrChecks(ctx context.Context, dial func(context.Context) (*ldap.Conn, 
 // poor name for them: values shared by several entries, entries without a
 // value, several values on one entry, binary values. "" means none of these.
 func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, error) {
-	var (
-		sampled, missing, multi int
-		binary                  bool
-		perEntry                [][]string         // each entry's distinct values, folded
-		holders                 = map[string]int{} // folded value -> entries carrying it
-		spelling                = map[string]string{}
-	)
-	req := ldap.SearchRequest{Base: q.where.base, Filter: q.where.full(), Attributes: []string{q.attr}, PageSize: min(conn.PageSize(), attrCheckSample)}
-	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
-		sampled++
-		a := e.Attr(q.attr)
-		if a == nil && len(e.Attributes) == 1 {
-			a = &e.Attributes[0] // asked by an alias (userid), answered by its name (uid)
-		}
-		if a == nil || len(a.Values) == 0 {
-			missing++
-			perEntry = append(perEntry, nil)
-		} else {
-			binary = binary || a.Binary
-			if len(a.Values) > 1 {
-				multi++
-			}
-			var mine []string
-			for i, v := range a.Values {
-				k := strings.ToLower(v)
-				if a.Binary {
-					k = string(a.Raw()[i])
-				}
-				if slices.Contains(mine, k) {
-					continue
-				}
-				mine = append(mine, k)
-				holders[k]++
-				if _, ok := spelling[k]; !ok {
-					spelling[k] = v
-				}
-			}
-			perEntry = append(perEntry, mine)
-		}
-		if sampled >= attrCheckSample {
-			return ldap.ErrStopSearch
-		}
-		return nil
-	})
-	if err != nil || sampled == 0 {
+	sp, err := conn.AttributeSpread(ctx, q.where.base, q.where.full(), q.attr, attrCheckSample)
+	if err != nil || sp.Sampled == 0 {
 		return "", err // no entries: the live count says why
 	}
-	repeats := 0
-	var repeated []string
-	for _, vs := range perEntry {
-		shared := false
-		for _, k := range vs {
-			if holders[k] > 1 {
-				shared = true
-				if !slices.Contains(repeated, spelling[k]) {
-					repeated = append(repeated, spelling[k])
-				}
-			}
-		}
-		if shared {
-			repeats++
-		}
-	}
+	sampled, missing, multi, binary := sp.Sampled, sp.Missing, sp.MultiValued, sp.Binary
+	repeats, repeated := sp.Repeats, sp.Repeated
 	of := fmt.Sprintf("of %s sampled %s", thousands(sampled), q.where.what)
 	var parts []string
 	if binary {
 		parts = append(parts, "binary values, not a usable name")
 	}
 	if repeats > 0 {
-		sort.Strings(repeated)
 		ex := repeated[:min(len(repeated), 3)]
 		more := ""
 		if len(repeated) > 3 {
