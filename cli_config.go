@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"ldapwiz/store"
+	"ldapwiz/config"
 	"ldapwiz/wizard"
 )
 
@@ -80,8 +80,8 @@ func configFromArgs(env *cliEnv, args []string) (path string, rest []string, err
 // (errors.Is fs.ErrNotExist).
 func loadSettings(path string) (wizard.Settings, error) {
 	s := wizard.Default()
-	err := store.LoadTOML(path, &s)
-	var ce *store.ConfigError
+	err := config.LoadTOML(path, &s)
+	var ce *config.ConfigError
 	if err != nil && (!errors.As(err, &ce) || ce.Syntax) {
 		return wizard.Settings{}, err
 	}
@@ -139,7 +139,7 @@ func settingErrors(path string, errs []string) error {
 // ("ldapwiz enroll send") and ok is false: exit with code 2.
 func loadTolerantSettings(env *cliEnv, prefix, path, missingHint string, sections ...string) (s wizard.Settings, ok bool) {
 	s, err := loadSettings(path)
-	var ce *store.ConfigError
+	var ce *config.ConfigError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(env.stderr, "%s: config file %s not found: create it with \"ldapwiz\", %s\n", prefix, path, missingHint)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"ldapwiz/config"
 	"ldapwiz/internal/smtptest"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
@@ -95,7 +96,7 @@ func (f *enrollFixture) syncUsers(port int, users ...store.NewUser) wizard.Invit
 			ids = append(ids, u.ID)
 		}
 		s := wizard.Default()
-		if err := store.LoadTOML(f.config, &s); err != nil {
+		if err := config.LoadTOML(f.config, &s); err != nil {
 			f.t.Fatal(err)
 		}
 		s.SMTP.Port = port

@@ -7,7 +7,7 @@ import (
 	"os"
 	"sort"
 
-	"ldapwiz/store"
+	"ldapwiz/config"
 	"ldapwiz/wizard"
 )
 
@@ -23,7 +23,7 @@ func runValidate(env *cliEnv, args []string) int {
 	var lines []string
 	errCount, warnCount := 0, 0
 	s, err := loadSettings(path)
-	var ce *store.ConfigError
+	var ce *config.ConfigError
 	switch {
 	case err == nil:
 	case errors.As(err, &ce):
@@ -42,7 +42,7 @@ func runValidate(env *cliEnv, args []string) int {
 
 	keyLines := map[string]int{}
 	if data, err := os.ReadFile(path); err == nil {
-		keyLines = store.KeyLines(data)
+		keyLines = config.KeyLines(data)
 	}
 	problems := wizard.Validate(s, wizard.ValidateOptions{Getenv: env.getenv})
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Severity > problems[j].Severity })

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"ldapwiz/store"
+	"ldapwiz/config"
 	"ldapwiz/ui"
 	"ldapwiz/wizard"
 )
@@ -52,7 +52,7 @@ func wizardOptions(env *cliEnv, path string) (ui.Options, error) {
 		return opts, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	s, err := loadSettings(path)
-	var ce *store.ConfigError
+	var ce *config.ConfigError
 	if err != nil && (!errors.As(err, &ce) || ce.Syntax) {
 		return opts, fmt.Errorf("%v\nFix the file by hand (or move it away to start afresh), then run ldapwiz again", err)
 	}

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"ldapwiz/config"
 	"ldapwiz/internal/slapdtest"
-	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
 
@@ -289,7 +289,7 @@ func loadSaved(t *testing.T, path string) wizard.Settings {
 		t.Errorf("%s has mode %v, want 0600", path, fi.Mode().Perm())
 	}
 	s := wizard.Default()
-	if err := store.LoadTOML(path, &s); err != nil {
+	if err := config.LoadTOML(path, &s); err != nil {
 		t.Fatalf("the saved config does not load: %v", err)
 	}
 	return s

@@ -1,7 +1,6 @@
-// Package store is ldapwiz's persistence: the TOML configuration file and the
-// SQLite database that is the application's user database (users, groups,
+// Package store is the application's user database in SQLite: users, groups,
 // memberships, the links to directory entries, sync runs and their changes,
-// enrollment invites and the sync lock).
+// enrollment invites and the sync lock.
 //
 // The database API is shared by *DB (each call on its own) and *Tx (calls
 // inside one transaction, see DB.WithTx): both embed Queries.

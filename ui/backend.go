@@ -4,7 +4,7 @@ package ui
 // from commands.
 
 import (
-	"ldapwiz/store"
+	"ldapwiz/config"
 	"ldapwiz/wizard"
 )
 
@@ -16,10 +16,10 @@ func validateSettings(s wizard.Settings, getenv func(string) string) []wizard.Pr
 
 // encodeSettings renders the settings exactly as the file will be written.
 func encodeSettings(s wizard.Settings) ([]byte, error) {
-	return store.EncodeCommented(s)
+	return config.EncodeCommented(s)
 }
 
 // saveFile writes the config file atomically, mode 0600, keeping a backup.
 func saveFile(path string, data []byte) error {
-	return store.SaveAtomic(path, data)
+	return config.SaveAtomic(path, data)
 }

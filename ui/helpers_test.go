@@ -13,7 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"ldapwiz/store"
+	"ldapwiz/config"
 	"ldapwiz/wizard"
 )
 
@@ -235,5 +235,5 @@ func (d *driver) gotoScreen(sc wizard.Screen) {
 
 // decodeForTest reads a saved config back.
 func decodeForTest(data []byte, s *wizard.Settings) error {
-	return store.DecodeTOML("saved.toml", data, s)
+	return config.DecodeTOML("saved.toml", data, s)
 }

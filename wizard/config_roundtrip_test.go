@@ -2,13 +2,12 @@ package wizard
 
 import (
 	"bytes"
+	"ldapwiz/config"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-
-	"ldapwiz/store"
 )
 
 // handWritten is a config as a person might write it: keys out of order,
@@ -47,28 +46,28 @@ func TestConfigRoundTripHandWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := Default()
-	if err := store.LoadTOML(path, &first); err != nil {
+	if err := config.LoadTOML(path, &first); err != nil {
 		t.Fatal(err)
 	}
 	if first.Users.Filter != `(&(mail=*)(cn=Doe\, *))` || first.Connection.PageSize != 1000 ||
 		first.Connection.Timeout != "10s" || first.Groups.SyncOnly[1] != "Développeurs" || first.Users.Attributes.Phone != "" {
 		t.Fatalf("loaded %+v", first)
 	}
-	data, err := store.EncodeCommented(first)
+	data, err := config.EncodeCommented(first)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SaveAtomic(path, data); err != nil {
+	if err := config.SaveAtomic(path, data); err != nil {
 		t.Fatal(err)
 	}
 	second := Default()
-	if err := store.LoadTOML(path, &second); err != nil {
+	if err := config.LoadTOML(path, &second); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(first, second) {
 		t.Fatalf("load, save, load changed settings:\n%+v\n%+v", first, second)
 	}
-	again, err := store.EncodeCommented(second)
+	again, err := config.EncodeCommented(second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,12 +86,12 @@ func TestConfigRoundTripDefaultsAndPresets(t *testing.T) {
 		all = append(all, s)
 	}
 	for i, s := range all {
-		data, err := store.EncodeCommented(s)
+		data, err := config.EncodeCommented(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		back := Settings{}
-		if err := store.DecodeTOML("mem", data, &back); err != nil {
+		if err := config.DecodeTOML("mem", data, &back); err != nil {
 			t.Fatalf("%d: %v\n%s", i, err, data)
 		}
 		if !reflect.DeepEqual(s, back) {
@@ -110,10 +109,10 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := Default()
-	if err := store.DecodeTOML(path, data, &s); err != nil {
+	if err := config.DecodeTOML(path, data, &s); err != nil {
 		t.Fatal(err)
 	}
-	out, err := store.EncodeCommented(s)
+	out, err := config.EncodeCommented(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +140,7 @@ func TestSavedFileCommentsEverySetting(t *testing.T) {
 		all[p.Name] = s
 	}
 	for name, s := range all {
-		data, err := store.EncodeCommented(s)
+		data, err := config.EncodeCommented(s)
 		if err != nil {
 			t.Fatal(err)
 		}
