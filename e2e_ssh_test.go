@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -59,8 +60,29 @@ func startSSHD(t *testing.T) *sshServer {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatalf("cannot create /run/sshd for sshd's privilege separation: %v", err)
 	}
-	port := freePort(t)
-	conf := filepath.Join(dir, "sshd_config")
+	// The port is one that was free a moment ago; another process can take
+	// it before sshd binds it. sshd then exits saying so, and it is started
+	// again on another port (a state seen in its log, not a guess).
+	for attempt := 1; ; attempt++ {
+		s, err := runSSHD(t, dir, hostKey, clientKey, authKeys, freePort(t))
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 5 {
+			t.Fatal(err)
+		}
+		t.Logf("sshd attempt %d: %v; trying another port", attempt, err)
+	}
+}
+
+// errPortTaken is runSSHD's error when sshd could not bind its port.
+var errPortTaken = errors.New("the port was taken before sshd could bind it")
+
+// runSSHD runs sshd on port with the keys in dir until the test ends, and
+// waits until it answers with its version banner.
+func runSSHD(t *testing.T, dir, hostKey, clientKey, authKeys string, port int) (*sshServer, error) {
+	t.Helper()
+	conf := filepath.Join(dir, fmt.Sprintf("sshd_config.%d", port))
 	// StrictModes no: the keys live under /tmp, which is world-writable.
 	config := fmt.Sprintf(`ListenAddress 127.0.0.1
 Port %d
@@ -81,7 +103,7 @@ PrintLastLog no
 	if err := os.WriteFile(conf, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := &sshServer{port: port, key: clientKey, logFile: filepath.Join(dir, "sshd.log")}
+	s := &sshServer{port: port, key: clientKey, logFile: filepath.Join(dir, fmt.Sprintf("sshd.%d.log", port))}
 	logf, err := os.Create(s.logFile)
 	if err != nil {
 		t.Fatal(err)
@@ -98,32 +120,35 @@ PrintLastLog no
 		_ = cmd.Process.Kill()
 		<-exited
 	})
-	s.waitReady(t, exited)
-	return s
+	return s, s.waitReady(exited)
 }
 
-// waitReady waits (up to 10s) until sshd answers with its version banner,
-// failing with sshd's log when it exits or never answers.
-func (s *sshServer) waitReady(t *testing.T, exited <-chan struct{}) {
-	t.Helper()
+// waitReady waits until sshd answers with its version banner. It returns
+// an error with sshd's log when sshd exits first (errPortTaken when its
+// log says the port was in use) or does not answer within waitTimeout.
+func (s *sshServer) waitReady(exited <-chan struct{}) error {
 	addr := fmt.Sprintf("127.0.0.1:%d", s.port)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		select {
 		case <-exited:
-			t.Fatalf("sshd exited before accepting connections on %s; its log:\n%s", addr, s.log())
+			log := s.log()
+			if strings.Contains(log, "Address already in use") {
+				return fmt.Errorf("%w (%s); its log:\n%s", errPortTaken, addr, log)
+			}
+			return fmt.Errorf("sshd exited before accepting connections on %s; its log:\n%s", addr, log)
 		default:
 		}
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			line, _ := bufio.NewReader(c).ReadString('\n')
 			c.Close()
 			if strings.HasPrefix(line, "SSH-2.0-") {
-				return
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("sshd did not answer on %s within 10s; its log:\n%s", addr, s.log())
+			return fmt.Errorf("sshd did not answer on %s within %s; its log:\n%s", addr, waitTimeout, s.log())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

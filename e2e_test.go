@@ -73,7 +73,7 @@ func TestE2EDemoWalk(t *testing.T) {
 	pickTwoGroups(s, "engineering", "vpn-users")
 
 	// Review, save, and the file validates while the demo runs.
-	s.keys("C-n", "C-n", "C-n")
+	s.nextScreens("Step 5 of 9: Sync", "Step 6 of 9: Enrollment", "Step 7 of 9: Review")
 	s.waitFor("the Review screen", "Step 7 of 9: Review", "(new file, ")
 	s.keys("C-s")
 	s.waitFor("the save", "Saved "+cfg)
@@ -145,7 +145,11 @@ func TestE2ESlapdWalk(t *testing.T) {
 	s.waitFor("the bind failure and its hint", "1 failed", "✗ Bind — bind as "+srv.AdminDN+" refused", "check the DN in connection.bind_dn",
 		"ctrl+g goes to Password for the test")
 	// Cleared, the configured variable's password is used and the test passes.
-	s.keys("C-u", "C-t")
+	s.keys("C-u")
+	s.waitUntil("the password for the test cleared", func(sc string) bool {
+		return focusedLabel(sc) == "Password for the test" && !strings.Contains(focusedLine(sc), "•")
+	})
+	s.keys("C-t")
 	s.waitMatch("the connection test to pass", testPassed)
 	if sc := s.styledScreen(); hasColour(sc) {
 		t.Errorf("NO_COLOR=1 but the test result has colour:\n%q", sc)
@@ -181,7 +185,7 @@ func TestE2ESlapdWalk(t *testing.T) {
 	s.waitFor("the Groups screen with a live count", "Step 4 of 9: Groups", "✓ matches")
 	pickTwoGroups(s, "admins", "staff")
 
-	s.keys("C-n", "C-n", "C-n")
+	s.nextScreens("Step 5 of 9: Sync", "Step 6 of 9: Enrollment", "Step 7 of 9: Review")
 	s.waitMatch("the Review screen with the diff against the file on disk", regexp.MustCompile(`(?s)Step 7 of 9: Review.*— \+\d+ −\d+ against the.*- url = "ldap://old\.example\.com"`))
 	s.keys("C-s")
 	s.waitFor("the save", "Saved "+cfg)
@@ -246,15 +250,26 @@ func TestE2EDemoHangUp(t *testing.T) {
 		t.Fatalf("the CA file on screen does not exist: %v", err)
 	}
 	s.tmux("kill-server") // the pane's processes get SIGHUP
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		if _, err := os.Stat(ca); os.IsNotExist(err) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the demo CA file %s is still there 5s after the hang-up", ca)
+			t.Fatalf("the demo CA file %s is still there %s after the hang-up", ca, waitTimeout)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// nextScreens presses ctrl+n once per title, each time waiting for that
+// screen's title before the next press, so a key never lands on a screen
+// it was not meant for.
+func (s *tmuxSession) nextScreens(titles ...string) {
+	s.t.Helper()
+	for _, title := range titles {
+		s.keys("C-n")
+		s.waitFor("the screen "+title, title)
 	}
 }
 

@@ -26,7 +26,9 @@ const aptLock = "/tmp/ldapwiz-apt.lock"
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ldapwiz")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	// By import path: the main package is the module's root, wherever the
+	// tests live.
+	cmd := exec.Command("go", "build", "-o", bin, "ldapwiz")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build failed: %v\n%s", err, out)
 	}
@@ -138,12 +140,14 @@ func (s *tmuxSession) tmux(args ...string) string {
 	return string(out)
 }
 
-// keys sends key names as tmux knows them: Enter, Tab, Down, C-t, Space, BSpace.
+// keys sends key names as tmux knows them: Enter, Tab, Down, C-t, Space,
+// BSpace, each once and in order. The terminal keeps them in order, so no
+// pause is needed between them; a caller that needs a key's effect before
+// the next key waits for that effect on the screen.
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
 	for _, k := range keys {
 		s.tmux("send-keys", "-t", "e2e", k)
-		time.Sleep(40 * time.Millisecond) // a person's pace: each key its own read
 	}
 }
 
@@ -166,8 +170,10 @@ func (s *tmuxSession) styledScreen() string {
 	return s.tmux("capture-pane", "-p", "-e", "-t", "e2e")
 }
 
-// waitTimeout bounds every wait for the screen.
-const waitTimeout = 15 * time.Second
+// waitTimeout bounds every wait for the screen. It is long (a loaded
+// machine can take seconds to answer a key) because no wait ever retries:
+// a wait that runs out fails the test with the screen.
+const waitTimeout = 60 * time.Second
 
 // waitFor polls the screen until every text appears on it at once, and
 // returns that screen; after waitTimeout it fails with the last screen.
@@ -210,19 +216,55 @@ func (s *tmuxSession) waitUntil(what string, ok func(string) bool) string {
 	}
 }
 
-// focusField presses key until the focused line ("▸ LABEL") is the field
-// labelled label, as a person tabs through a form.
+// focusField presses key until the focused field (the line marked "▸ ")
+// is the one labelled label, as a person tabs through a form. It presses
+// the key once, then waits for the mark to name another field before it
+// looks again: a key is never sent twice for one move, and a move that
+// never shows fails the test with the screen. The field is told by its
+// label, not by its whole line: the value part changes on its own (the
+// cursor blinks, text typed before the key is still being drawn, a count
+// or a check arrives), and such a change is not the focus moving.
 func (s *tmuxSession) focusField(label, key string) {
 	s.t.Helper()
-	for range 20 {
-		before := s.screen()
-		if strings.Contains(before, "▸ "+label) {
-			return
+	seen := map[string]bool{}
+	now := s.waitSettled("the focus mark on a field", focusedLabel, func(l string) bool { return l != "" })
+	for !labelIs(now, label) {
+		if seen[now] {
+			s.t.Fatalf("%s went round the form without reaching %q; the screen is:\n%s", key, label, frame(s.last))
 		}
+		seen[now] = true
 		s.keys(key)
-		s.waitFocusMoved(focusedLine(before))
+		before := now
+		now = s.waitSettled(fmt.Sprintf("%s to move the focus off %q (on the way to %q)", key, before, label), focusedLabel,
+			func(l string) bool { return l != "" && l != before })
 	}
-	s.t.Fatalf("could not move the focus to %q with %s; the screen is:\n%s", label, key, frame(s.last))
+}
+
+// waitSettled polls the screen until part (a piece of the screen: the
+// focused label, the DN under the browser's cursor) reads the same twice in
+// a row and ok accepts it, and returns it. A read that lands in the middle
+// of a redraw thus never decides whether a key took effect or whether
+// another key is needed.
+func (s *tmuxSession) waitSettled(what string, part func(string) string, ok func(string) bool) string {
+	s.t.Helper()
+	prev, first := "", true
+	s.waitUntil(what, func(sc string) bool {
+		p := part(sc)
+		settled := !first && p == prev && ok(p)
+		prev, first = p, false
+		return settled
+	})
+	return prev
+}
+
+// labelIs reports whether a focused label is label, also when the form
+// truncated a long label to its column ("Password for th…").
+func labelIs(focused, label string) bool {
+	if focused == label {
+		return true
+	}
+	cut, ok := strings.CutSuffix(focused, "…")
+	return ok && cut != "" && strings.HasPrefix(label, cut)
 }
 
 // focusedLine is the screen line that carries the focus mark "▸ ".
@@ -235,38 +277,55 @@ func focusedLine(screen string) string {
 	return ""
 }
 
-// waitFocusMoved waits (up to 2s) until the focus mark is on another line
-// than before. Waiting for any change was not enough: an answer arriving
-// (validation, a count) redraws the screen before the key is handled, and
-// the next key then overshot the field.
-func (s *tmuxSession) waitFocusMoved(before string) {
-	s.t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for focusedLine(s.screen()) == before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+// focusedLabel is the label of the focused field: the text after the focus
+// mark up to the gap before the value (labels are padded to their column,
+// so at least two blanks follow them), or a button's caption.
+func focusedLabel(screen string) string {
+	l := focusedLine(screen)
+	_, after, ok := strings.Cut(l, "▸ ")
+	if !ok {
+		return ""
 	}
+	after = strings.TrimRight(after, " ")
+	if b, ok := strings.CutPrefix(after, "[ "); ok {
+		if caption, ok := strings.CutSuffix(b, " ]"); ok {
+			return caption
+		}
+	}
+	label, _, _ := strings.Cut(after, "  ")
+	return strings.TrimSpace(label)
 }
 
 // browseTo moves the browser's cursor down until the entry pane shows dn
-// (the pane's first line is the DN under the cursor).
+// (the pane's first line is the DN under the cursor). Each Down is sent
+// once and followed by a wait for the pane to name another entry (a page
+// of children arriving redraws the screen before the key is handled, so
+// any redraw is not enough); a Down that never shows fails the test.
 func (s *tmuxSession) browseTo(dn string) {
 	s.t.Helper()
-	for range 30 {
-		for _, l := range strings.Split(s.screen(), "\n") {
-			if strings.TrimSpace(l) == dn {
-				return
-			}
+	seen := map[string]bool{}
+	now := s.waitSettled("the browser's entry pane", paneDN, func(string) bool { return true })
+	for !onScreen(s.last, dn) {
+		if seen[now] {
+			s.t.Fatalf("the browser's cursor came back to %s without reaching %s; the screen is:\n%s", now, dn, frame(s.last))
 		}
-		before := paneDN(s.last)
+		seen[now] = true
 		s.keys("Down")
-		// Wait for the pane to name another entry: a page of children
-		// arriving redraws the screen before the key is handled.
-		deadline := time.Now().Add(2 * time.Second)
-		for paneDN(s.screen()) == before && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		before := now
+		now = s.waitSettled(fmt.Sprintf("Down to move the browser's cursor off %s (on the way to %s)", before, dn), paneDN,
+			func(p string) bool { return p != before })
+	}
+}
+
+// onScreen reports whether some line of the screen is exactly text (blanks
+// around it aside).
+func onScreen(sc, text string) bool {
+	for _, l := range strings.Split(sc, "\n") {
+		if strings.TrimSpace(l) == text {
+			return true
 		}
 	}
-	s.t.Fatalf("the browser's cursor never reached %s; the screen is:\n%s", dn, frame(s.last))
+	return false
 }
 
 // paneDN is the first line of the browser's entry pane, below the rule: the
