@@ -2,6 +2,8 @@ package slapdtest
 
 import (
 	"bytes"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 )
 
 // Options change what Start sets up. The zero value is the standard server:
@@ -73,15 +77,28 @@ func StartWith(t testing.TB, opts Options) *Server {
 		t.Fatalf("slapdtest: %v", err)
 	}
 	t.Cleanup(s.Stop)
-	var startErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		if startErr = s.pickPortsAndStart(); startErr == nil {
+	// The ports were free a moment ago; another process can take one before
+	// slapd binds it. slapd then exits saying so, and is started again on
+	// other ports. Any other failure, a timeout included, fails at once.
+	for attempt := 1; ; attempt++ {
+		err := s.pickPortsAndStart()
+		if err == nil {
 			return s
 		}
+		if !errors.Is(err, errPortTaken) || attempt == 5 {
+			t.Fatalf("slapdtest: slapd did not start: %v", err)
+		}
+		t.Logf("slapdtest: attempt %d: %v; trying other ports", attempt, err)
 	}
-	t.Fatalf("slapdtest: slapd did not start: %v", startErr)
-	return nil
 }
+
+// errPortTaken is Restart's error when slapd could not bind its ports.
+var errPortTaken = errors.New("a port was taken before slapd could bind it")
+
+// startTimeout bounds how long slapd may take to answer a bind after it
+// starts. It is long because a loaded machine is slow, and nothing waits
+// for it unless slapd is really not answering.
+const startTimeout = 60 * time.Second
 
 func setup(dir string, opts Options) (*Server, error) {
 	certs, err := GenerateCerts(dir, opts.Cert)
@@ -162,26 +179,56 @@ func (s *Server) Restart() error {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(startTimeout)
+	var notYet error
 	for {
 		select {
 		case <-done:
-			return fmt.Errorf("slapd exited at start: %s", tail(s.stderr.Bytes()))
+			out := tail(s.stderr.Bytes())
+			if strings.Contains(out, "Address already in use") {
+				return fmt.Errorf("%w: ports %d/%d: %s", errPortTaken, s.Port, s.TLSPort, out)
+			}
+			return fmt.Errorf("slapd exited at start: %s", out)
 		default:
 		}
 		// slapd writes its pid file only once its listeners are bound, so a
-		// port another process took in the meantime cannot pass for ours.
-		if ownsPIDFile(pidFile, cmd.Process.Pid) && dialOK(s.Port) && dialOK(s.TLSPort) {
-			s.cmd, s.done = cmd, done
-			return nil
+		// port another process took in the meantime cannot pass for ours;
+		// then a bind as the admin on both ports says the database answers.
+		if ownsPIDFile(pidFile, cmd.Process.Pid) {
+			if notYet = s.answers(); notYet == nil {
+				s.cmd, s.done = cmd, done
+				return nil
+			}
+		} else {
+			notYet = fmt.Errorf("no pid file %s with pid %d yet", pidFile, cmd.Process.Pid)
 		}
 		if time.Now().After(deadline) {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-done
-			return fmt.Errorf("slapd did not answer on ports %d/%d within 15s: %s", s.Port, s.TLSPort, tail(s.stderr.Bytes()))
+			return fmt.Errorf("slapd did not answer on ports %d/%d within %s (%v): %s", s.Port, s.TLSPort, startTimeout, notYet, tail(s.stderr.Bytes()))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// answers binds as the admin over plain LDAP and over LDAPS, and reports
+// the first failure. The LDAPS probe does not verify the certificate: some
+// servers present a broken one on purpose.
+func (s *Server) answers() error {
+	for _, url := range []string{s.URL, s.LDAPSURL} {
+		c, err := ldap.DialURL(url, ldap.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}),
+			ldap.DialWithTLSConfig(&tls.Config{InsecureSkipVerify: true}))
+		if err != nil {
+			return err
+		}
+		c.SetTimeout(10 * time.Second)
+		err = c.Bind(s.AdminDN, s.AdminPassword)
+		c.Close()
+		if err != nil {
+			return fmt.Errorf("bind as %s at %s: %w", s.AdminDN, url, err)
+		}
+	}
+	return nil
 }
 
 // Stop kills slapd (by PID, its whole process group) and waits for it to
@@ -221,15 +268,6 @@ func ownsPIDFile(path string, pid int) bool {
 	}
 	got, err := strconv.Atoi(strings.TrimSpace(string(data)))
 	return err == nil && got == pid
-}
-
-func dialOK(port int) bool {
-	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 200*time.Millisecond)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
 }
 
 func freePort() (int, error) {

@@ -3,10 +3,13 @@ package slapdtest
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -281,4 +284,14 @@ func TestAptInstallFailureSaysWhatToInstall(t *testing.T) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
+}
+
+// dialOK reports whether something accepts TCP connections on port.
+func dialOK(port int) bool {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 5*time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }

@@ -4,15 +4,20 @@
 package smtptest
 
 import (
+	"bufio"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -115,19 +120,61 @@ func Start(t testing.TB, opts Options) *Server {
 		l.Close() // Close misses a listener Serve has not registered yet
 		<-done
 	})
+	if err := s.waitBanner(); err != nil {
+		t.Fatalf("smtptest: %v", err)
+	}
 	return s
 }
 
-// ClosedPort returns a port on 127.0.0.1 where nothing listens.
+// bannerTimeout bounds the wait for the server's first greeting.
+const bannerTimeout = 30 * time.Second
+
+// waitBanner connects once (over TLS in Implicit mode) and reads the
+// server's "220" greeting, so Start returns a server that answers.
+func (s *Server) waitBanner() error {
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+	d := &net.Dialer{Timeout: bannerTimeout}
+	var c net.Conn
+	var err error
+	if s.opts.Mode == Implicit {
+		// The probe does not verify: some servers present a broken
+		// certificate on purpose.
+		c, err = tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true})
+	} else {
+		c, err = d.Dial("tcp", addr)
+	}
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %v", addr, err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(bannerTimeout))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "220") {
+		return fmt.Errorf("no 220 greeting from %s within %s: %q %v", addr, bannerTimeout, line, err)
+	}
+	_, _ = io.WriteString(c, "QUIT\r\n")
+	return nil
+}
+
+// ClosedPort returns a port on 127.0.0.1 where nothing listens, and keeps
+// it that way until the test ends: a socket stays bound to the port without
+// listening, so a connection is refused and no other process (another test
+// server picking a free port) can take the port meanwhile.
 func ClosedPort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("smtptest: socket: %v", err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatalf("smtptest: bind 127.0.0.1:0: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatalf("smtptest: getsockname: %v", err)
+	}
+	return sa.(*syscall.SockaddrInet4).Port
 }
 
 // Messages returns a copy of the messages received so far.
