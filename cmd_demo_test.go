@@ -21,7 +21,7 @@ import (
 
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/store"
-	"ldapwiz/wizard"
+	"ldapwiz/syncer"
 )
 
 // lockedBuffer is a bytes.Buffer safe to read while a command writes it.
@@ -344,7 +344,7 @@ func TestDemoServerSettingsSyncTwoWay(t *testing.T) {
 				t.Errorf("preview after the sync:\n%s", tail(o))
 			}
 			var pj struct {
-				Plan wizard.Plan `json:"plan"`
+				Plan syncer.Plan `json:"plan"`
 			}
 			if o := cmd(0, "preview", "--json"); json.Unmarshal([]byte(o), &pj) != nil || !pj.Plan.Empty() {
 				t.Errorf("preview --json after the sync plans %d actions: %.1000s", len(pj.Plan.Actions), o)

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"ldapwiz/enroll"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
@@ -124,8 +125,8 @@ func (c *enrollCmd) fail(err error) int {
 	return 1
 }
 
-func (c *enrollCmd) enroller() *wizard.Enroller {
-	return wizard.NewEnroller(c.s, c.db, c.env.getenv)
+func (c *enrollCmd) enroller() *enroll.Enroller {
+	return enroll.NewEnroller(c.s, c.db, c.env.getenv)
 }
 
 // inviteJSON is one queued invitation in "enroll invites --json".
@@ -145,7 +146,7 @@ func (c *enrollCmd) invites(args []string) int {
 	if code := c.flags(fset, args); code >= 0 {
 		return code
 	}
-	q, err := wizard.InviteQueue(c.ctx, c.db)
+	q, err := enroll.InviteQueue(c.ctx, c.db)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -207,7 +208,7 @@ func (c *enrollCmd) send(args []string) int {
 }
 
 // printReport prints one line per invitation that was not sent.
-func (c *enrollCmd) printReport(rep wizard.InviteReport) {
+func (c *enrollCmd) printReport(rep enroll.InviteReport) {
 	for _, f := range rep.Failures {
 		email := f.Email
 		if email == "" {
@@ -220,7 +221,7 @@ func (c *enrollCmd) printReport(rep wizard.InviteReport) {
 // retrigger forces enrollment again for the chosen users.
 func (c *enrollCmd) retrigger(args []string) int {
 	fset := flag.NewFlagSet("ldapwiz enroll retrigger", flag.ContinueOnError)
-	var sel wizard.RetriggerSelection
+	var sel enroll.RetriggerSelection
 	fset.StringVar(&sel.Username, "user", "", "the user with this username")
 	fset.StringVar(&sel.Email, "email", "", "every user with this e-mail address")
 	fset.BoolVar(&sel.AllLDAP, "all-ldap", false, "every enabled user created from the directory")

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"ldapwiz/config"
+	"ldapwiz/enroll"
 	"ldapwiz/internal/smtptest"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
@@ -82,9 +83,9 @@ func (f *enrollFixture) withDB(fn func(ctx context.Context, db *store.DB)) {
 
 // syncUsers creates users as a sync does and runs the enrollment hook with
 // the SMTP port given.
-func (f *enrollFixture) syncUsers(port int, users ...store.NewUser) wizard.InviteReport {
+func (f *enrollFixture) syncUsers(port int, users ...store.NewUser) enroll.InviteReport {
 	f.t.Helper()
-	var rep wizard.InviteReport
+	var rep enroll.InviteReport
 	f.withDB(func(ctx context.Context, db *store.DB) {
 		var ids []int64
 		for _, nu := range users {
@@ -101,7 +102,7 @@ func (f *enrollFixture) syncUsers(port int, users ...store.NewUser) wizard.Invit
 		}
 		s.SMTP.Port = port
 		var err error
-		rep, err = wizard.NewEnroller(s, db, nil).OnUsersCreated(ctx, ids)
+		rep, err = enroll.NewEnroller(s, db, nil).OnUsersCreated(ctx, ids)
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -133,7 +134,7 @@ func (f *enrollFixture) verify(addr string) (*store.User, error) {
 	}
 	var u *store.User
 	var err error
-	f.withDB(func(ctx context.Context, db *store.DB) { u, err = wizard.VerifyToken(ctx, db, token) })
+	f.withDB(func(ctx context.Context, db *store.DB) { u, err = enroll.VerifyToken(ctx, db, token) })
 	return u, err
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -49,20 +50,20 @@ func runPreview(env *cliEnv, args []string) int {
 		return 1
 	}
 	defer closeDB()
-	plan, err := wizard.Preview(ctx, s, db, wizard.SyncOptions{Getenv: env.getenv})
+	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 		return 1
 	}
 	guard := ""
-	if gerr := wizard.CheckGuards(s, plan, false); gerr != nil {
+	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
 		guard = gerr.Error()
 	}
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		out := struct {
-			Plan        *wizard.Plan `json:"plan"`
+			Plan        *syncer.Plan `json:"plan"`
 			WouldRefuse string       `json:"would_refuse,omitempty"`
 		}{plan, guard}
 		if err := enc.Encode(out); err != nil {
@@ -81,12 +82,12 @@ func runPreview(env *cliEnv, args []string) int {
 // openStoreReadOnly opens the store for reading a plan; a missing database
 // is replaced by an empty temporary one (see wizard.OpenStoreForPreview).
 func openStoreReadOnly(ctx context.Context, path string) (*store.DB, func(), error) {
-	return wizard.OpenStoreForPreview(ctx, path)
+	return syncer.OpenStoreForPreview(ctx, path)
 }
 
 // printPlan writes a plan for a person: changes on each side, skipped
 // entries with reasons, conflicts with their winner.
-func printPlan(w io.Writer, p *wizard.Plan) {
+func printPlan(w io.Writer, p *syncer.Plan) {
 	mode := p.Mode + " sync"
 	if p.Mode == wizard.ModeTwoWay {
 		mode += ", authority " + p.Authority
@@ -94,7 +95,7 @@ func printPlan(w io.Writer, p *wizard.Plan) {
 	fmt.Fprintf(w, "Plan: %s\n", mode)
 	fmt.Fprintf(w, "Read: %d users and %d groups in the directory; %d users and %d groups in the store (%d users, %d groups linked)\n",
 		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
-	for _, side := range []struct{ side, title string }{{wizard.SideLDAP, "Directory"}, {wizard.SideStore, "Store"}} {
+	for _, side := range []struct{ side, title string }{{syncer.SideLDAP, "Directory"}, {syncer.SideStore, "Store"}} {
 		acts := p.Select(side.side, "")
 		if len(acts) == 0 {
 			continue
@@ -127,7 +128,7 @@ func printPlan(w io.Writer, p *wizard.Plan) {
 		fmt.Fprintf(w, "\nConflicts: %d\n", len(p.Conflicts))
 		for _, c := range p.Conflicts {
 			winner := "the directory's value is kept"
-			if c.Winner == wizard.SideStore {
+			if c.Winner == syncer.SideStore {
 				winner = "the store's value is kept"
 			}
 			fmt.Fprintf(w, "  %-5s %-24s %s: store %q, directory %q: %s\n", c.Kind, c.Name, c.Field, c.StoreValue, c.LDAPValue, winner)
@@ -141,7 +142,7 @@ func printPlan(w io.Writer, p *wizard.Plan) {
 }
 
 // printAction writes one planned change with its per-attribute diff.
-func printAction(w io.Writer, a wizard.Action) {
+func printAction(w io.Writer, a syncer.Action) {
 	what := a.Op + " " + string(a.Kind)
 	name := a.Name
 	if a.Member != "" {
@@ -158,7 +159,7 @@ func printAction(w io.Writer, a wizard.Action) {
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"
 		}
-		if a.Op == wizard.OpCreate {
+		if a.Op == syncer.OpCreate {
 			fmt.Fprintf(w, "      %s: %q\n", label, d.New)
 		} else {
 			fmt.Fprintf(w, "      %s: %q -> %q\n", label, d.Old, d.New)

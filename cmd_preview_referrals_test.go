@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
 // The referrals a read skipped are listed by the preview.
 func TestPrintPlanReferrals(t *testing.T) {
 	var b bytes.Buffer
-	printPlan(&b, &wizard.Plan{Mode: wizard.ModeImport, Referrals: []wizard.Referral{
+	printPlan(&b, &syncer.Plan{Mode: wizard.ModeImport, Referrals: []syncer.Referral{
 		{Setting: "users.search_base", Base: "DC=example,DC=test", URL: "ldap://example.test/CN=Configuration,DC=example,DC=test"},
 	}})
 	out := b.String()

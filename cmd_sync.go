@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -85,12 +86,12 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 		return breakSyncLock(ctx, env, db)
 	}
 	if *watch {
-		return watchSync(ctx, env, s, db, wizard.SyncOptions{
+		return watchSync(ctx, env, s, db, syncer.Options{
 			Getenv: env.getenv, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync --watch",
 		}, *report)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
-	rep, err := wizard.RunSync(ctx, s, db, wizard.SyncOptions{
+	rep, err := syncer.Run(ctx, s, db, syncer.Options{
 		Getenv: env.getenv, Progress: pr.event, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync",
 	})
 	pr.finish()
@@ -115,7 +116,7 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 }
 
 // printSyncSummary writes the outcome of a run.
-func printSyncSummary(w io.Writer, rep *wizard.Report) {
+func printSyncSummary(w io.Writer, rep *syncer.Report) {
 	what := "Sync"
 	if rep.DryRun {
 		what = "Dry run (nothing changed)"
@@ -146,7 +147,7 @@ func printSyncSummary(w io.Writer, rep *wizard.Report) {
 type progressPrinter struct {
 	w        io.Writer
 	terminal bool
-	phase    wizard.Phase
+	phase    syncer.Phase
 	lastLine time.Time
 	drawn    bool
 }
@@ -158,12 +159,12 @@ func newProgressPrinter(w io.Writer, terminal bool) *progressPrinter {
 // plainEvery is how often plain output repeats a phase's progress.
 const plainEvery = 5 * time.Second
 
-func (p *progressPrinter) event(e wizard.Event) {
+func (p *progressPrinter) event(e syncer.Event) {
 	if p.terminal {
 		line := progressLine(e)
 		fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
 		p.drawn = true
-		if e.Phase != p.phase && e.Phase == wizard.PhaseDone {
+		if e.Phase != p.phase && e.Phase == syncer.PhaseDone {
 			fmt.Fprintln(p.w)
 			p.drawn = false
 		}
@@ -185,7 +186,7 @@ func (p *progressPrinter) finish() {
 }
 
 // progressLine renders one event: phase, bar, counts, rate and ETA.
-func progressLine(e wizard.Event) string {
+func progressLine(e syncer.Event) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-18s", e.Phase)
 	if f := e.Fraction(); f >= 0 {
@@ -209,7 +210,7 @@ func progressLine(e wizard.Event) string {
 	if eta, ok := e.ETA(); ok && e.Done > 0 {
 		fmt.Fprintf(&b, " ETA %s", eta.Round(time.Second))
 	}
-	if e.Phase == wizard.PhaseConnect || e.Phase == wizard.PhaseDone {
+	if e.Phase == syncer.PhaseConnect || e.Phase == syncer.PhaseDone {
 		fmt.Fprintf(&b, " %s", e.Message)
 	}
 	return b.String()

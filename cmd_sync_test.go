@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ldapwiz/internal/slapdtest"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -60,7 +61,7 @@ func TestPreviewAndSyncCommands(t *testing.T) {
 	}
 	code, out, _ = runCLI(t, vars, "preview", "-c", cfg, "--json")
 	var pj struct {
-		Plan wizard.Plan `json:"plan"`
+		Plan syncer.Plan `json:"plan"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &pj) != nil || pj.Plan.DirectoryUsers != len(s.Fixture.Users) {
 		t.Fatalf("preview --json exit %d: %.500s", code, out)
@@ -82,7 +83,7 @@ func TestPreviewAndSyncCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep wizard.Report
+	var rep syncer.Report
 	if err := json.Unmarshal(data, &rep); err != nil || rep.Outcome != "success" || rep.Applied < len(s.Fixture.Users) {
 		t.Errorf("report: %v %+v", err, rep.Outcome)
 	}

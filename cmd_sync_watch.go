@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -15,12 +16,12 @@ import (
 // why on stderr, and the loop goes on. The exit code is that of the last
 // run that finished: 0 when it succeeded, 1 when it failed or was refused.
 // A run interrupted by the signal does not count.
-func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts wizard.SyncOptions, report string) int {
+func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string) int {
 	interval := s.IntervalDuration()
 	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
 	code := 0
 	for run := 1; ; run++ {
-		rep, err := wizard.RunSync(ctx, s, db, opts)
+		rep, err := syncer.Run(ctx, s, db, opts)
 		if ctx.Err() != nil {
 			fmt.Fprintf(env.stdout, "%s run %d: interrupted\n", stamp(), run)
 			return code
@@ -46,7 +47,7 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 }
 
 // watchSummary is the one-line outcome of a run.
-func watchSummary(rep *wizard.Report) string {
+func watchSummary(rep *syncer.Report) string {
 	if rep == nil {
 		return "failed"
 	}

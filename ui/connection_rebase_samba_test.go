@@ -6,6 +6,7 @@ import (
 
 	"ldapwiz/internal/sambatest"
 	"ldapwiz/ldap"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -54,7 +55,7 @@ func TestADPresetAgainstSambaInTheWizard(t *testing.T) {
 		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
 	}
 	found := false
-	for _, a := range p.plan.Select(wizard.SideStore, wizard.OpCreate) {
+	for _, a := range p.plan.Select(syncer.SideStore, syncer.OpCreate) {
 		found = found || a.Name == "wizard.user"
 	}
 	if !found {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ldapwiz/enroll"
 	"ldapwiz/wizard"
 )
 
@@ -104,7 +105,7 @@ func (m *Model) sendTestMail(to string) tea.Cmd {
 	send := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		answer, err := wizard.SendTestEmail(ctx, cfg, to, getenv)
+		answer, err := enroll.SendTestEmail(ctx, cfg, to, getenv)
 		return testMailMsg{seq: seq, answer: answer, err: err}
 	}
 	return tea.Batch(send, t.spin.Tick)

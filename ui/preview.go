@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -22,11 +23,11 @@ type previewState struct {
 	running bool
 	cancel  context.CancelFunc
 	spin    spinner.Model
-	ev      wizard.Event // newest progress event of the running request
+	ev      syncer.Event // newest progress event of the running request
 
 	enc     []byte           // the settings' encoding the answer is for
 	testPW  string           // the password typed for the test that the answer used (memory only)
-	plan    *wizard.Plan     // nil until a preview succeeded
+	plan    *syncer.Plan     // nil until a preview succeeded
 	err     error            // why the last preview failed
 	blocked []wizard.Problem // validation errors that kept it from running
 	guard   string           // a sync with this plan would be refused: why
@@ -41,7 +42,7 @@ type previewState struct {
 // previewDoneMsg is the answer of request seq.
 type previewDoneMsg struct {
 	seq     int
-	plan    *wizard.Plan
+	plan    *syncer.Plan
 	err     error
 	blocked []wizard.Problem
 	guard   string
@@ -66,7 +67,7 @@ func (m *Model) startPreview() tea.Cmd {
 	}
 	p.seq++
 	p.running, p.err, p.blocked = true, nil, nil
-	p.ev = wizard.Event{Phase: wizard.PhaseConnect, Message: "checking the settings"}
+	p.ev = syncer.Event{Phase: syncer.PhaseConnect, Message: "checking the settings"}
 	p.enc, p.testPW = m.encoded, m.testPassword
 	p.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -76,7 +77,7 @@ func (m *Model) startPreview() tea.Cmd {
 		ch := make(chan pipeItem, pipeBuffer)
 		go func() {
 			defer close(ch)
-			done := computePreview(ctx, s, getenv, func(ev wizard.Event) { sendEvent(ctx, ch, ev) })
+			done := computePreview(ctx, s, getenv, func(ev syncer.Event) { sendEvent(ctx, ch, ev) })
 			done.seq = seq
 			ch <- pipeItem{end: done}
 		}()
@@ -99,7 +100,7 @@ func previewSettings(s wizard.Settings, typed string) wizard.Settings {
 // computePreview validates the settings, opens the store (an empty
 // temporary one when store.path does not exist yet) and plans. It runs off
 // the update loop.
-func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) string, progress func(wizard.Event)) previewDoneMsg {
+func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) string, progress func(syncer.Event)) previewDoneMsg {
 	if probs := validateSettings(s, getenv); wizard.HasErrors(probs) {
 		var errs []wizard.Problem
 		for _, p := range probs {
@@ -109,17 +110,17 @@ func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) 
 		}
 		return previewDoneMsg{blocked: errs}
 	}
-	db, closeDB, err := wizard.OpenStoreForPreview(ctx, s.Store.Path)
+	db, closeDB, err := syncer.OpenStoreForPreview(ctx, s.Store.Path)
 	if err != nil {
 		return previewDoneMsg{err: err}
 	}
 	defer closeDB()
-	plan, err := wizard.Preview(ctx, s, db, wizard.SyncOptions{Getenv: getenv, Progress: progress})
+	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: getenv, Progress: progress})
 	if err != nil {
 		return previewDoneMsg{err: err}
 	}
 	out := previewDoneMsg{plan: plan}
-	if gerr := wizard.CheckGuards(s, plan, false); gerr != nil {
+	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
 		out.guard = strings.TrimPrefix(gerr.Error(), "refused: ")
 	}
 	return out

@@ -6,7 +6,7 @@ import (
 
 	"ldapwiz/ldap"
 	"ldapwiz/store"
-	"ldapwiz/wizard"
+	"ldapwiz/syncer"
 )
 
 // planTab is one tab of the Preview: a kind of change (or the skipped
@@ -36,16 +36,16 @@ type planRow struct {
 // sideName words an action's side.
 func sideName(side string) string {
 	switch side {
-	case wizard.SideLDAP:
+	case syncer.SideLDAP:
 		return "directory"
-	case wizard.SideStore:
+	case syncer.SideStore:
 		return "store"
 	}
 	return side
 }
 
 // planTabs sorts a plan's visible actions, skips and conflicts into tabs.
-func planTabs(p *wizard.Plan) []planTab {
+func planTabs(p *syncer.Plan) []planTab {
 	tabs := []planTab{
 		{title: "Creates", medium: "Create", short: "Cre"}, {title: "Updates", medium: "Update", short: "Upd"},
 		{title: "Disables", medium: "Disable", short: "Dis"}, {title: "Deletes", medium: "Delete", short: "Del"},
@@ -55,13 +55,13 @@ func planTabs(p *wizard.Plan) []planTab {
 	for _, a := range p.Visible() {
 		i := 1
 		switch a.Op {
-		case wizard.OpCreate, wizard.OpRestore:
+		case syncer.OpCreate, syncer.OpRestore:
 			i = 0
-		case wizard.OpDisable, wizard.OpEnable:
+		case syncer.OpDisable, syncer.OpEnable:
 			i = 2
-		case wizard.OpDelete:
+		case syncer.OpDelete:
 			i = 3
-		case wizard.OpAddMember, wizard.OpRemoveMember:
+		case syncer.OpAddMember, syncer.OpRemoveMember:
 			i = 4
 		}
 		tabs[i].rows = append(tabs[i].rows, actionRow(a))
@@ -86,12 +86,12 @@ func firstNonEmptyTab(tabs []planTab) int {
 }
 
 // actionRow renders a planned change.
-func actionRow(a wizard.Action) planRow {
+func actionRow(a syncer.Action) planRow {
 	what := strings.ReplaceAll(a.Op, "_", " ") + " " + string(a.Kind)
 	switch a.Op {
-	case wizard.OpAddMember:
+	case syncer.OpAddMember:
 		what = "add member"
-	case wizard.OpRemoveMember:
+	case syncer.OpRemoveMember:
 		what = "remove member"
 	}
 	r := planRow{side: sideName(a.Side), what: what, name: a.Name, note: a.Reason}
@@ -109,7 +109,7 @@ func actionRow(a wizard.Action) planRow {
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"
 		}
-		if a.Op == wizard.OpCreate || a.Op == wizard.OpRestore {
+		if a.Op == syncer.OpCreate || a.Op == syncer.OpRestore {
 			r.lines = append(r.lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
 		} else {
 			r.lines = append(r.lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
@@ -120,7 +120,7 @@ func actionRow(a wizard.Action) planRow {
 }
 
 // skipRow renders an entry the plan leaves alone.
-func skipRow(s wizard.Skip) planRow {
+func skipRow(s syncer.Skip) planRow {
 	name := s.Name
 	if name == "" {
 		name = "(no name)"
@@ -137,9 +137,9 @@ func skipRow(s wizard.Skip) planRow {
 }
 
 // conflictRow renders a field changed on both sides and which value is kept.
-func conflictRow(c wizard.Conflict) planRow {
+func conflictRow(c syncer.Conflict) planRow {
 	winner := "the directory's value is kept"
-	if c.Winner == wizard.SideStore {
+	if c.Winner == syncer.SideStore {
 		winner = "the store's value is kept"
 	}
 	r := planRow{what: string(c.Kind) + " " + c.Field, name: c.Name, note: winner}
@@ -199,17 +199,17 @@ func (t planTab) filtered(filter string) []planRow {
 }
 
 // sideCounts words one side's changes: "312 creates, 2,040 memberships".
-func sideCounts(p *wizard.Plan, side string) string {
+func sideCounts(p *syncer.Plan, side string) string {
 	var creates, updates, disables, deletes, members int
 	for _, a := range p.Select(side, "") {
 		switch a.Op {
-		case wizard.OpCreate, wizard.OpRestore:
+		case syncer.OpCreate, syncer.OpRestore:
 			creates++
-		case wizard.OpDisable, wizard.OpEnable:
+		case syncer.OpDisable, syncer.OpEnable:
 			disables++
-		case wizard.OpDelete:
+		case syncer.OpDelete:
 			deletes++
-		case wizard.OpAddMember, wizard.OpRemoveMember:
+		case syncer.OpAddMember, syncer.OpRemoveMember:
 			members++
 		default:
 			updates++

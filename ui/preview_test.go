@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/internal/slapdtest"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -90,13 +91,13 @@ func TestPreviewShowsValidationErrorsAndCancels(t *testing.T) {
 	// A running preview is cancelled by esc; its late answer is dropped.
 	p := &d.m.preview
 	p.running, p.seq = true, 41
-	d.m.Update(progressMsg{owner: ownerPreview, seq: 41, ev: wizard.Event{Phase: wizard.PhaseReadDirectory, Done: 1234, Total: 2000, Estimated: true, Message: "reading users and groups"}})
+	d.m.Update(progressMsg{owner: ownerPreview, seq: 41, ev: syncer.Event{Phase: syncer.PhaseReadDirectory, Done: 1234, Total: 2000, Estimated: true, Message: "reading users and groups"}})
 	d.contains("reading directory — reading users and groups", "1,234 of about 2,000 entries read", "esc cancels")
 	d.keys("esc")
 	if d.m.Screen() != wizard.ScreenPreview {
 		t.Fatal("esc left the screen instead of cancelling")
 	}
-	d.send(previewDoneMsg{seq: 40, plan: &wizard.Plan{}})
+	d.send(previewDoneMsg{seq: 40, plan: &syncer.Plan{}})
 	if p.plan != nil {
 		t.Fatal("a stale answer was taken")
 	}

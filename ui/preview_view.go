@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -76,7 +77,7 @@ func (m *Model) planView(w, h int) string {
 		" · read %s, %s from the directory; %s, %s in the store",
 		kindCount(pl.DirectoryUsers, store.KindUser), kindCount(pl.DirectoryGroups, store.KindGroup),
 		kindCount(pl.StoreUsers, store.KindUser), kindCount(pl.StoreGroups, store.KindGroup))), w, "…"))
-	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, wizard.SideLDAP)+m.st.Muted.Render(" · ")+"Store: "+sideCounts(pl, wizard.SideStore), w, "…"))
+	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP)+m.st.Muted.Render(" · ")+"Store: "+sideCounts(pl, syncer.SideStore), w, "…"))
 	switch {
 	case p.guard != "":
 		g, _, _ := strings.Cut(p.guard, ". Nothing was changed")

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -34,12 +35,12 @@ type runState struct {
 	cancelling bool
 	spin       spinner.Model
 	bar        progress.Model
-	ev         wizard.Event
-	phases     map[wizard.Phase]bool // the phases seen in this run
+	ev         syncer.Event
+	phases     map[syncer.Phase]bool // the phases seen in this run
 
-	rep        *wizard.Report
+	rep        *syncer.Report
 	err        error
-	guard      *wizard.GuardError // the run was refused by a safety guard
+	guard      *syncer.GuardError // the run was refused by a safety guard
 	reportPath string             // where the report was saved
 	reportErr  error
 }
@@ -47,7 +48,7 @@ type runState struct {
 // runDoneMsg is the end of run seq.
 type runDoneMsg struct {
 	seq        int
-	rep        *wizard.Report
+	rep        *syncer.Report
 	err        error
 	reportPath string
 	reportErr  error
@@ -128,8 +129,8 @@ func (m *Model) startRun(force bool) tea.Cmd {
 	r.seq++
 	r.stage, r.force, r.cancelling = runRunning, force, false
 	r.rep, r.err, r.guard, r.reportPath, r.reportErr = nil, nil, nil, "", nil
-	r.ev = wizard.Event{Phase: wizard.PhaseConnect, Message: "opening the store"}
-	r.phases = map[wizard.Phase]bool{}
+	r.ev = syncer.Event{Phase: syncer.PhaseConnect, Message: "opening the store"}
+	r.phases = map[syncer.Phase]bool{}
 	r.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	r.bar = newRunBar()
 	m.status = ""
@@ -140,7 +141,7 @@ func (m *Model) startRun(force bool) tea.Cmd {
 		ch := make(chan pipeItem, pipeBuffer)
 		go func() {
 			defer close(ch)
-			done := runSync(ctx, s, getenv, force, func(ev wizard.Event) { sendEvent(ctx, ch, ev) })
+			done := runSync(ctx, s, getenv, force, func(ev syncer.Event) { sendEvent(ctx, ch, ev) })
 			done.seq = seq
 			ch <- pipeItem{end: done}
 		}()
@@ -156,18 +157,18 @@ func newRunBar() progress.Model {
 
 // runSync opens the store, runs the sync and saves its report beside the
 // store. It runs off the update loop.
-func runSync(ctx context.Context, s wizard.Settings, getenv func(string) string, force bool, progress func(wizard.Event)) runDoneMsg {
+func runSync(ctx context.Context, s wizard.Settings, getenv func(string) string, force bool, progress func(syncer.Event)) runDoneMsg {
 	db, err := store.Open(ctx, s.Store.Path)
 	if err != nil {
 		return runDoneMsg{err: err}
 	}
 	defer db.Close()
-	rep, err := wizard.RunSync(ctx, s, db, wizard.SyncOptions{
+	rep, err := syncer.Run(ctx, s, db, syncer.Options{
 		Getenv: getenv, Progress: progress, Force: force, Owner: "ldapwiz wizard",
 	})
 	out := runDoneMsg{rep: rep, err: err}
 	if rep != nil && rep.Plan != nil {
-		out.reportPath, out.reportErr = wizard.SaveReportBesideStore(rep, s.Store.Path)
+		out.reportPath, out.reportErr = syncer.SaveReportBesideStore(rep, s.Store.Path)
 	}
 	return out
 }
@@ -184,7 +185,7 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 	}
 	r.stage, r.cancelling = runFinished, false
 	r.rep, r.err, r.reportPath, r.reportErr = msg.rep, msg.err, msg.reportPath, msg.reportErr
-	var gerr *wizard.GuardError
+	var gerr *syncer.GuardError
 	if errors.As(msg.err, &gerr) {
 		r.guard = gerr
 	}

@@ -2,11 +2,10 @@ package ui
 
 import (
 	"context"
+	"ldapwiz/syncer"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-
-	"ldapwiz/wizard"
 )
 
 // run_pipe.go: how the sync engine's progress reaches the update loop. The
@@ -20,7 +19,7 @@ import (
 // pipeItem is what the engine's goroutine sends: an event, or the final
 // message (the preview's plan, the run's report) just before it closes.
 type pipeItem struct {
-	ev  *wizard.Event
+	ev  *syncer.Event
 	end tea.Msg
 }
 
@@ -37,7 +36,7 @@ const (
 type progressMsg struct {
 	owner pipeOwner
 	seq   int
-	ev    wizard.Event
+	ev    syncer.Event
 	ch    <-chan pipeItem
 }
 
@@ -46,7 +45,7 @@ const pipeBuffer = 64
 
 // sendEvent is the engine's Progress callback body: it waits for room in
 // the buffer, unless the run is cancelled.
-func sendEvent(ctx context.Context, ch chan<- pipeItem, ev wizard.Event) {
+func sendEvent(ctx context.Context, ch chan<- pipeItem, ev syncer.Event) {
 	select {
 	case ch <- pipeItem{ev: &ev}:
 	case <-ctx.Done():

@@ -12,6 +12,7 @@ import (
 
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
@@ -104,7 +105,7 @@ func TestRunCancelMidway(t *testing.T) {
 	cancelled := false
 	var deliver func(tea.Msg)
 	deliver = func(msg tea.Msg) {
-		if pm, ok := msg.(progressMsg); ok && !cancelled && pm.ev.Phase == wizard.PhaseApply && pm.ev.Done > 0 {
+		if pm, ok := msg.(progressMsg); ok && !cancelled && pm.ev.Phase == syncer.PhaseApply && pm.ev.Done > 0 {
 			cancelled = true
 			d.contains("applying", "changes", "esc or ctrl+c cancels")
 			d.keys("ctrl+c")
@@ -146,15 +147,15 @@ func TestRunProgressGolden(t *testing.T) {
 		d.gotoScreen(wizard.ScreenRun)
 		r := &d.m.run
 		r.seq, r.stage = 7, runRunning
-		r.phases = map[wizard.Phase]bool{wizard.PhaseConnect: true, wizard.PhaseReadDirectory: true, wizard.PhaseReadStore: true, wizard.PhasePlan: true}
+		r.phases = map[syncer.Phase]bool{syncer.PhaseConnect: true, syncer.PhaseReadDirectory: true, syncer.PhaseReadStore: true, syncer.PhasePlan: true}
 		r.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 		r.bar = newRunBar()
-		ev := wizard.Event{Phase: wizard.PhaseApply, Done: 1234, Total: 2940, Rate: 812.4, Elapsed: 1520 * time.Millisecond, Message: "applying 2,940 changes",
-			Action: &wizard.Action{Side: wizard.SideStore, Op: wizard.OpCreate, Kind: store.KindUser, Name: "jdoe"}}
+		ev := syncer.Event{Phase: syncer.PhaseApply, Done: 1234, Total: 2940, Rate: 812.4, Elapsed: 1520 * time.Millisecond, Message: "applying 2,940 changes",
+			Action: &syncer.Action{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: store.KindUser, Name: "jdoe"}}
 		d.m.Update(progressMsg{owner: ownerRun, seq: 7, ev: ev}) // the next read is not run: there is no engine
 		d.contains("1,234 of 2,940 changes", "812/s", "about 2s left", "last: store create user jdoe")
 		d.golden("run_progress_" + map[int]string{80: "80x24", 120: "120x40"}[size[0]])
-		d.m.Update(progressMsg{owner: ownerRun, seq: 6, ev: wizard.Event{Phase: wizard.PhaseApply, Done: 5}})
+		d.m.Update(progressMsg{owner: ownerRun, seq: 6, ev: syncer.Event{Phase: syncer.PhaseApply, Done: 5}})
 		if r.ev.Done != 1234 {
 			t.Fatal("an event of an older run was taken")
 		}

@@ -12,11 +12,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ldapwiz/store"
+	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
 
 // runPhases are the phases of a run in order, as the Run screen lists them.
-var runPhases = []wizard.Phase{wizard.PhaseConnect, wizard.PhaseReadDirectory, wizard.PhaseReadStore, wizard.PhasePlan, wizard.PhaseApply}
+var runPhases = []syncer.Phase{syncer.PhaseConnect, syncer.PhaseReadDirectory, syncer.PhaseReadStore, syncer.PhasePlan, syncer.PhaseApply}
 
 // runView draws the Run screen for its stage.
 func (m *Model) runView(w, h int) string {
@@ -96,7 +97,7 @@ func (m *Model) runProgressView(w int) string {
 	}
 	lines := []string{ansi.Truncate(strings.Join(marks, "  "), w, "…"), ""}
 	unit := "entries"
-	if ev.Phase == wizard.PhaseApply {
+	if ev.Phase == syncer.PhaseApply {
 		unit = "changes"
 	}
 	count := thousands(ev.Done) + " " + unit
@@ -182,8 +183,8 @@ func (m *Model) runSummaryView(w, h int) string {
 	if rep != nil && rep.Plan != nil && r.guard == nil {
 		pl := rep.Plan
 		lines = append(lines, "")
-		lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, wizard.SideLDAP), w, "…"))
-		lines = append(lines, ansi.Truncate("Store:     "+sideCounts(pl, wizard.SideStore), w, "…"))
+		lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP), w, "…"))
+		lines = append(lines, ansi.Truncate("Store:     "+sideCounts(pl, syncer.SideStore), w, "…"))
 		skipped := fmt.Sprintf("Skipped: %s", thousands(len(pl.Skipped)))
 		if reasons := skipReasonsLine(pl); reasons != "" {
 			skipped += " (" + reasons + ")"
@@ -224,7 +225,7 @@ func (m *Model) runSummaryView(w, h int) string {
 }
 
 // skipReasonsLine words the skip reasons with their counts.
-func skipReasonsLine(p *wizard.Plan) string {
+func skipReasonsLine(p *syncer.Plan) string {
 	rs := p.SkipReasons()
 	keys := make([]string, 0, len(rs))
 	for k := range rs {

@@ -1,5 +1,8 @@
-// Package wizard holds the ldapwiz settings model, its presets and validation,
-// and the synchronization planner and applier. It knows nothing about the UI.
+// Package wizard holds the ldapwiz settings model: defaults, presets,
+// validation, the wizard's step list and the map from each setting to the
+// screen that edits it. The settings file itself is read and written by
+// package config; the engine that uses the settings is package syncer. It
+// knows nothing about the UI.
 package wizard
 
 // Settings is the whole ldapwiz configuration, as stored in ldapwiz.toml.

@@ -1,0 +1,341 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+)
+
+// LDAP result codes the applier tolerates when a rerun finds its change
+// already made by an interrupted run.
+const (
+	codeNoSuchAttribute = 16
+	codeNoSuchObject    = 32
+	codeValueExists     = 20
+)
+
+func resultCode(err error) int { return ldap.Explain(err).Code }
+
+// ldapSide writes a directory-side action and updates the pair's DN and
+// stable id. The store is not touched here (see recordLDAP).
+func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
+	if ap.conn == nil {
+		return errors.New("internal error: a directory change was planned in import mode")
+	}
+	if a.Kind == store.KindGroup {
+		return ap.ldapGroup(ctx, a)
+	}
+	d := a.apply
+	p := d.user
+	switch a.Op {
+	case OpCreate:
+		return ap.createUserEntry(ctx, a)
+	case OpUpdate:
+		return ap.modifyEntry(ctx, a, &p.dn)
+	case OpDisable, OpEnable:
+		uac := 512
+		if p.dir != nil && p.dir.UAC >= 0 {
+			uac = p.dir.UAC
+		}
+		if a.Op == OpDisable {
+			uac |= uacDisabled
+		} else {
+			uac &^= uacDisabled
+		}
+		return ap.conn.Modify(ctx, p.dn, []ldap.Change{{Op: ldap.ModReplace, Attr: "userAccountControl", Values: []string{strconv.Itoa(uac)}}})
+	case OpPassword:
+		pw, version, ok, err := ap.db.PendingPassword(ctx, p.localID)
+		if err != nil || !ok {
+			return err // nothing pending any more: done
+		}
+		if ap.cfg.ad && !ap.conn.Encrypted() {
+			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
+				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent; the password stays pending)"}
+		}
+		d.pwVersion = version
+		return ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad)
+	case OpDelete:
+		err := ap.conn.Delete(ctx, p.dn)
+		if resultCode(err) == codeNoSuchObject {
+			return nil // an interrupted run deleted it already
+		}
+		return err
+	}
+	return fmt.Errorf("internal error: no directory action %q for users", a.Op)
+}
+
+// recordLDAP records an applied directory-side action in the store.
+func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) error {
+	d := a.apply
+	if a.Kind == store.KindGroup {
+		p := d.group
+		if a.Op == OpDelete {
+			if err := tx.PurgeGroup(ctx, p.localID); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			return ap.addChange(ctx, tx, a)
+		}
+		if err := upsertGroupLink(ctx, tx, p, d.baseSet, d.memberBase); err != nil {
+			return err
+		}
+		return ap.addChange(ctx, tx, a)
+	}
+	p := d.user
+	if a.Op == OpDelete {
+		if err := tx.PurgeUser(ctx, p.localID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return ap.addChange(ctx, tx, a)
+	}
+	if d.pwVersion > 0 {
+		if _, err := tx.ClearPendingPassword(ctx, p.localID, d.pwVersion); err != nil {
+			return err
+		}
+	}
+	base := d.baseSet
+	if a.Op == OpCreate {
+		base = d.createBase()
+	}
+	if err := upsertUserLink(ctx, tx, p, base); err != nil {
+		return err
+	}
+	return ap.addChange(ctx, tx, a)
+}
+
+// createUserEntry adds the directory entry of a store user, reads back its
+// stable id and sets its password when one waits.
+func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
+	cfg := ap.cfg
+	d := a.apply
+	p := d.user
+	attrs := newAttrSet()
+	attrs.set("objectClass", append([]string{cfg.userClass}, cfg.extraClasses...)...)
+	for _, f := range cfg.fields {
+		if f != FieldDisabled && d.values[f] != "" {
+			attrs.set(cfg.attrOf[f], d.values[f])
+		}
+	}
+	dn, err := ldap.ParseDN(a.DN)
+	if err != nil {
+		return err
+	}
+	for _, ava := range dn.RDNs[0] {
+		attrs.set(ava.Type, ava.Value)
+	}
+	full := strings.TrimSpace(d.values[FieldFirstName] + " " + d.values[FieldLastName])
+	if cfg.ad {
+		sam := d.values[FieldUsername]
+		if err := ldap.ValidateSAMAccountName(sam); err != nil {
+			return &refusedError{msg: err.Error()}
+		}
+		attrs.setDefault("sAMAccountName", sam)
+		if domain := ldap.DomainOfDN(a.DN); domain != "" {
+			attrs.setDefault("userPrincipalName", sam+"@"+domain)
+		}
+	} else {
+		// person and inetOrgPerson need cn and sn.
+		attrs.setDefault("cn", firstNonEmpty(full, d.values[FieldUsername]))
+		attrs.setDefault("sn", firstNonEmpty(d.values[FieldLastName], d.values[FieldUsername]))
+	}
+	var pw string
+	if d.password {
+		var ok bool
+		pw, d.pwVersion, ok, err = ap.db.PendingPassword(ctx, p.localID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			d.pwVersion = 0
+		}
+	}
+	if cfg.ad {
+		uac := 512
+		if d.values[FieldDisabled] == "true" {
+			uac |= uacDisabled
+		}
+		if pw != "" && !ap.conn.Encrypted() {
+			d.pwVersion = 0
+			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
+				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent)"}
+		}
+		if pw != "" {
+			// One add with the password: the account is never enabled without one.
+			attrs.set("unicodePwd", string(ldap.EncodeADPassword(pw)))
+		} else {
+			uac |= uacDisabled | 0x20 // no password yet: disabled, password not required
+		}
+		attrs.set("userAccountControl", strconv.Itoa(uac))
+	}
+	if err := ap.conn.Add(ctx, a.DN, attrs.m); err != nil {
+		return err
+	}
+	e, err := ap.conn.Entry(ctx, a.DN)
+	if err != nil {
+		return err
+	}
+	p.stableID, p.dn, p.created = stableID(e), e.DN, true
+	if p.stableID == "" {
+		return fmt.Errorf("created %s, but cannot read its entryUUID/objectGUID/nsUniqueId to link it", a.DN)
+	}
+	if pw != "" && !cfg.ad {
+		if err := ap.conn.SetPassword(ctx, a.DN, pw, false); err != nil {
+			d.pwVersion = 0
+			return err
+		}
+	}
+	return nil
+}
+
+// modifyEntry writes an update's values to the entry at *dn, renaming it
+// first when a changed value is its RDN, and updates *dn.
+func (ap *applier) modifyEntry(ctx context.Context, a *Action, dn *string) error {
+	cfg := ap.cfg
+	parsed, err := ldap.ParseDN(*dn)
+	if err != nil {
+		return err
+	}
+	rdnType := ""
+	if len(parsed.RDNs) > 0 && len(parsed.RDNs[0]) == 1 {
+		rdnType = parsed.RDNs[0][0].Type
+	}
+	var changes []ldap.Change
+	for _, diff := range a.Diffs {
+		attr := diff.Attr
+		if a.Kind == store.KindGroup {
+			attr = cfg.groupNameAttr
+		}
+		if rdnType != "" && strings.EqualFold(attr, rdnType) && diff.New != "" {
+			newDN, err := ap.conn.Rename(ctx, *dn, ldap.BuildDN(rdnType, diff.New, ""), "")
+			if err != nil {
+				return err
+			}
+			*dn = newDN
+			continue
+		}
+		var vals []string
+		if diff.New != "" {
+			vals = []string{diff.New}
+		}
+		changes = append(changes, ldap.Change{Op: ldap.ModReplace, Attr: attr, Values: vals})
+	}
+	return ap.conn.Modify(ctx, *dn, changes)
+}
+
+// ldapGroup writes a directory-side group action.
+func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
+	cfg := ap.cfg
+	d := a.apply
+	p := d.group
+	if cfg.groupMemberAttr == "" && (a.Op == OpCreate || a.Op == OpAddMember || a.Op == OpRemoveMember) {
+		return &prereqError{msg: "groups.member_attribute is empty, so memberships cannot be written to the directory; set it (e.g. member)"}
+	}
+	switch a.Op {
+	case OpCreate:
+		attrs := newAttrSet()
+		attrs.set("objectClass", cfg.groupClass)
+		attrs.set(cfg.groupNameAttr, p.name)
+		if cfg.ad {
+			if err := ldap.ValidateGroupSAMAccountName(p.name); err != nil {
+				return &refusedError{msg: err.Error()}
+			}
+			attrs.setDefault("sAMAccountName", p.name)
+			attrs.set("groupType", ldap.FormatGroupType(ldap.GroupTypeGlobalSecurity))
+		}
+		members := map[*userPair]bool{}
+		var dns []string
+		for _, u := range d.members {
+			if u.failed || u.dn == "" || u.stableID == "" {
+				continue
+			}
+			dns = append(dns, u.dn)
+			members[u] = true
+		}
+		if len(dns) == 0 && cfg.membersRequired() {
+			return &prereqError{msg: fmt.Sprintf("group %q has no member the directory knows yet, and a %s needs one", p.name, cfg.groupClass)}
+		}
+		if len(dns) > 0 {
+			attrs.set(cfg.groupMemberAttr, dns...)
+		}
+		dn, err := ldap.ParseDN(a.DN)
+		if err != nil {
+			return err
+		}
+		for _, ava := range dn.RDNs[0] {
+			attrs.set(ava.Type, ava.Value)
+		}
+		if err := ap.conn.Add(ctx, a.DN, attrs.m); err != nil {
+			return err
+		}
+		e, err := ap.conn.Entry(ctx, a.DN)
+		if err != nil {
+			return err
+		}
+		p.stableID, p.dn = stableID(e), e.DN
+		d.baseSet = store.Values{FieldName: {p.name}, baseMembers: {}}
+		d.memberBase = members
+		return nil
+	case OpUpdate:
+		return ap.modifyEntry(ctx, a, &p.dn)
+	case OpAddMember, OpRemoveMember:
+		u := d.member
+		if u.failed || u.dn == "" {
+			return &prereqError{msg: fmt.Sprintf("user %q has no directory entry, so it cannot join group %q", u.name, p.name)}
+		}
+		op := ldap.ModAdd
+		if a.Op == OpRemoveMember {
+			op = ldap.ModDelete
+		}
+		err := ap.conn.Modify(ctx, p.dn, []ldap.Change{{Op: op, Attr: cfg.groupMemberAttr, Values: []string{u.dn}}})
+		switch resultCode(err) {
+		case codeValueExists, codeNoSuchAttribute:
+			return nil // already so: an interrupted run got this far
+		}
+		return err
+	case OpDelete:
+		err := ap.conn.Delete(ctx, p.dn)
+		if resultCode(err) == codeNoSuchObject {
+			return nil
+		}
+		return err
+	}
+	return fmt.Errorf("internal error: no directory action %q for groups", a.Op)
+}
+
+// attrSet builds an entry's attributes with case-insensitive names.
+type attrSet struct {
+	m     map[string][]string
+	names map[string]string // lower-case -> name used in m
+}
+
+func newAttrSet() *attrSet { return &attrSet{m: map[string][]string{}, names: map[string]string{}} }
+
+// set replaces the values of attribute name.
+func (s *attrSet) set(name string, values ...string) {
+	key := strings.ToLower(name)
+	if prev, ok := s.names[key]; ok {
+		name = prev
+	}
+	s.names[key] = name
+	s.m[name] = values
+}
+
+// setDefault sets name when the entry does not have it yet.
+func (s *attrSet) setDefault(name, value string) {
+	if _, ok := s.names[strings.ToLower(name)]; !ok && value != "" {
+		s.set(name, value)
+	}
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

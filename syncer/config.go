@@ -1,0 +1,120 @@
+package syncer
+
+import (
+	"strconv"
+	"strings"
+
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// syncConfig is the part of the settings the planner and applier use,
+// trimmed and with defaults applied.
+type syncConfig struct {
+	mode, authority string
+	ad              bool
+	enrollment      bool
+
+	userBase, userClass, userFilter string
+	extraClasses                    []string
+	rdnAttr                         string
+	userMemberAttr                  string
+	fields                          []string          // synced store fields, FieldUsername first
+	attrOf                          map[string]string // store field -> directory attribute
+
+	groupBase, groupClass, groupNameAttr, groupMemberAttr string
+	syncOnly                                              []string
+}
+
+// newSyncConfig derives the sync configuration from s.
+func newSyncConfig(s wizard.Settings) syncConfig {
+	t := strings.TrimSpace
+	c := syncConfig{
+		mode:            t(s.Sync.Mode),
+		authority:       t(s.Sync.Authority),
+		ad:              s.Connection.ActiveDirectory,
+		enrollment:      s.Enrollment.Enabled,
+		userBase:        t(s.Users.SearchBase),
+		userClass:       t(s.Users.ObjectClass),
+		userFilter:      s.EffectiveUserFilter(),
+		rdnAttr:         s.EffectiveRDNAttribute(),
+		userMemberAttr:  t(s.Users.MemberAttribute),
+		groupBase:       t(s.Groups.SearchBase),
+		groupClass:      t(s.Groups.ObjectClass),
+		groupNameAttr:   t(s.Groups.NameAttribute),
+		groupMemberAttr: t(s.Groups.MemberAttribute),
+		attrOf:          map[string]string{FieldUsername: t(s.Users.UsernameAttribute)},
+	}
+	if c.mode == "" {
+		c.mode = wizard.ModeTwoWay
+	}
+	if c.authority == "" {
+		c.authority = wizard.AuthorityLDAP
+	}
+	for _, oc := range s.Users.AdditionalObjectClasses {
+		if oc = t(oc); oc != "" {
+			c.extraClasses = append(c.extraClasses, oc)
+		}
+	}
+	for _, g := range s.Groups.SyncOnly {
+		if g = t(g); g != "" {
+			c.syncOnly = append(c.syncOnly, g)
+		}
+	}
+	c.fields = []string{FieldUsername}
+	for _, m := range []struct{ field, attr string }{
+		{FieldEmail, s.Users.Attributes.Email},
+		{FieldFirstName, s.Users.Attributes.FirstName},
+		{FieldLastName, s.Users.Attributes.LastName},
+		{FieldPhone, s.Users.Attributes.Phone},
+	} {
+		if a := t(m.attr); a != "" {
+			c.fields = append(c.fields, m.field)
+			c.attrOf[m.field] = a
+		}
+	}
+	if c.ad {
+		c.fields = append(c.fields, FieldDisabled)
+		c.attrOf[FieldDisabled] = "userAccountControl"
+	}
+	return c
+}
+
+// writesStore reports whether the mode changes the store from the directory.
+func (c syncConfig) writesStore() bool { return c.mode != wizard.ModeOneWay }
+
+// writesDir reports whether the mode writes to the directory.
+func (c syncConfig) writesDir() bool { return c.mode != wizard.ModeImport }
+
+// storeValues returns the synced fields of a store user.
+func (c syncConfig) storeValues(u *store.User) map[string]string {
+	v := map[string]string{FieldUsername: u.Username}
+	for _, f := range c.fields {
+		switch f {
+		case FieldEmail:
+			v[f] = u.Email
+		case FieldFirstName:
+			v[f] = u.FirstName
+		case FieldLastName:
+			v[f] = u.LastName
+		case FieldPhone:
+			v[f] = u.Phone
+		case FieldDisabled:
+			v[f] = strconv.FormatBool(u.Disabled)
+		}
+	}
+	return v
+}
+
+// uacDisabled is Active Directory's ACCOUNTDISABLE bit of userAccountControl.
+const uacDisabled = 0x2
+
+// membersRequired reports whether the group object class needs at least one
+// member value (groupOfNames and groupOfUniqueNames: MUST member).
+func (c syncConfig) membersRequired() bool {
+	switch strings.ToLower(c.groupClass) {
+	case "groupofnames", "groupofuniquenames":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,122 @@
+package syncer
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// childSyncEnv names the environment variable that turns the test binary
+// into a sync process for TestSyncProcessKilledConverges: it holds the
+// settings as JSON.
+const childSyncEnv = "LDAPWIZ_TEST_CHILD_SYNC"
+
+// TestMain runs the tests, or, in a child started by
+// TestSyncProcessKilledConverges, one two-way sync that prints
+// "apply N" after each applied change until it is killed.
+func TestMain(m *testing.M) {
+	if js := os.Getenv(childSyncEnv); js != "" {
+		os.Exit(childSync(js))
+	}
+	os.Exit(m.Run())
+}
+
+func childSync(js string) int {
+	var s wizard.Settings
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, s.Store.Path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	_, err = Run(ctx, s, db, Options{Owner: "killed child", Progress: func(ev Event) {
+		if ev.Phase == PhaseApply && ev.Action != nil {
+			fmt.Printf("apply %d\n", ev.Done)
+			time.Sleep(3 * time.Millisecond) // leave the parent time to kill mid-run
+		}
+	}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// A sync process killed (SIGKILL) at arbitrary points while applying
+// leaves a store that passes the integrity check; the next run takes over
+// the dead process's lock, records the killed run as interrupted, and
+// converges to the state of an uninterrupted run.
+func TestSyncProcessKilledConverges(t *testing.T) {
+	ref := newSmallEnv(t)
+	seedMany(ref)
+	total := len(ref.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP).Plan.Actions)
+	want := ref.state()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, killAt := range []int{1, total / 3, total - 3} {
+		t.Run(fmt.Sprintf("kill_after_%d_of_%d", killAt, total), func(t *testing.T) {
+			e := newSmallEnv(t)
+			seedMany(e)
+			s := e.s
+			s.Sync.Mode, s.Sync.Authority = wizard.ModeTwoWay, wizard.AuthorityLDAP
+			js, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(self)
+			cmd.Env = append(os.Environ(), childSyncEnv+"="+string(js))
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			killed := false
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				n, _ := strconv.Atoi(strings.TrimPrefix(sc.Text(), "apply "))
+				if n >= killAt && !killed {
+					killed = cmd.Process.Kill() == nil
+				}
+			}
+			err = cmd.Wait()
+			if !killed || err == nil || !strings.Contains(err.Error(), "killed") {
+				t.Fatalf("the child was not killed mid-run (killed %v): %v\n%s", killed, err, stderr.String())
+			}
+			if err := e.db.IntegrityCheck(e.ctx); err != nil {
+				t.Fatalf("store after the kill: %v", err)
+			}
+			rep := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
+			if rep.Failed != 0 {
+				t.Fatalf("rerun: %s", rep.Error)
+			}
+			runs, err := e.db.ListRuns(e.ctx, 2)
+			if err != nil || len(runs) != 2 || runs[1].Outcome != store.OutcomeInterrupted || runs[0].Outcome != store.OutcomeSuccess {
+				t.Errorf("runs after the rerun: %+v %v", runs, err)
+			}
+			if got := e.state(); got != want {
+				t.Errorf("state after a kill and rerun differs from an uninterrupted run:\n%s", diffLines(want, got))
+			}
+			e.checkIdle(wizard.ModeTwoWay, wizard.AuthorityLDAP)
+		})
+	}
+}

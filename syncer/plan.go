@@ -1,0 +1,226 @@
+package syncer
+
+import (
+	"sort"
+
+	"ldapwiz/store"
+)
+
+// Sides of an action: where it is written (the same strings as the store's
+// changes table).
+const (
+	SideLDAP  = store.SideLDAP
+	SideStore = store.SideStore
+)
+
+// Operations of an action. Most are the store's change operations; OpRestore
+// and OpLink are the engine's own.
+const (
+	OpCreate       = store.OpCreate
+	OpUpdate       = store.OpUpdate
+	OpDelete       = store.OpDelete
+	OpDisable      = store.OpDisable
+	OpEnable       = store.OpEnable
+	OpRename       = store.OpRename // renamed or moved: the link follows the DN
+	OpPassword     = store.OpPassword
+	OpAddMember    = store.OpAddMember
+	OpRemoveMember = store.OpRemoveMember
+	// OpRestore brings back a user deleted in the store (a tombstone) because
+	// the directory still has it and wins.
+	OpRestore = "restore"
+	// OpLink only records bookkeeping in the store: a new link between a
+	// store user and a directory entry that already agree, or the link's base
+	// values when both sides made the same change. It changes no user data,
+	// is not shown as a change, and is applied silently.
+	OpLink = "link"
+)
+
+// Store fields a user's directory attributes are mapped to. They are also
+// the keys of a user link's base values.
+const (
+	FieldUsername  = "username"
+	FieldEmail     = "email"
+	FieldFirstName = "first_name"
+	FieldLastName  = "last_name"
+	FieldPhone     = "phone"
+	FieldDisabled  = "disabled" // "true"/"false"; Active Directory only
+	FieldName      = "name"     // a group's name
+	baseMembers    = "members"  // a group link's base: member users' stable ids
+)
+
+// AttrDiff is one field of an action: its value before and after.
+type AttrDiff struct {
+	Field string `json:"field"`          // store field (FieldEmail ...)
+	Attr  string `json:"attr,omitempty"` // directory attribute it maps to
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// Action is one planned change. Plans list them in the order they are
+// applied.
+type Action struct {
+	Side   string     `json:"side"`              // SideLDAP or SideStore: where it is written
+	Op     string     `json:"op"`                // OpCreate ...
+	Kind   store.Kind `json:"kind"`              // store.KindUser or store.KindGroup
+	Name   string     `json:"name"`              // username or group name (the new one on renames)
+	DN     string     `json:"dn,omitempty"`      // the entry's DN (new DN on renames; planned DN on creates)
+	OldDN  string     `json:"old_dn,omitempty"`  // renames and moves
+	Member string     `json:"member,omitempty"`  // membership actions: the username
+	Diffs  []AttrDiff `json:"diffs,omitempty"`   // creates: the values; updates: old -> new
+	Reason string     `json:"reason,omitempty"`  // why, in words
+	Hidden bool       `json:"hidden,omitempty"`  // bookkeeping (OpLink): not shown, not counted
+	Error  string     `json:"error,omitempty"`   // set in a report when applying it failed
+	Failed bool       `json:"failed,omitempty"`  // applying it failed
+	Done   bool       `json:"applied,omitempty"` // applied (reports)
+
+	apply *applyData // what the applier needs; nil on decoded reports
+}
+
+// Skip is a directory entry (or store object) the plan leaves alone, and why.
+type Skip struct {
+	Kind   store.Kind `json:"kind"`
+	Name   string     `json:"name,omitempty"` // username or group name, when known
+	DN     string     `json:"dn,omitempty"`
+	Reason string     `json:"reason"`           // one of the Skip* reasons
+	Detail string     `json:"detail,omitempty"` // the specifics, in words
+}
+
+// Skip reasons, for filtering.
+const (
+	SkipMissingUsername = "missing username attribute"
+	SkipInvalidUsername = "invalid username"
+	SkipDuplicate       = "duplicate username"
+	SkipOutsideScope    = "outside the sync_only groups"
+	SkipNoStableID      = "no stable id"
+	SkipNameTaken       = "name already used"
+	SkipInvalidValue    = "invalid value"
+	SkipEmptyGroup      = "empty group"
+)
+
+// Referral is a search result reference (a continuation reference) the
+// directory returned instead of entries it does not hold itself, such as
+// Active Directory's references to CN=Configuration or the DNS zones when
+// a search starts at the domain root. It was skipped, not chased.
+type Referral struct {
+	Setting string `json:"setting"` // the setting whose search returned it: users.search_base, groups.search_base
+	Base    string `json:"base"`    // the search base
+	URL     string `json:"url"`     // where the server points
+}
+
+// Conflict is a field changed on both sides (or, on a first sync, holding
+// different values on each side), and the side whose value was kept.
+type Conflict struct {
+	Kind       store.Kind `json:"kind"`
+	Name       string     `json:"name"`
+	DN         string     `json:"dn,omitempty"`
+	Field      string     `json:"field"`
+	StoreValue string     `json:"store_value"`
+	LDAPValue  string     `json:"ldap_value"`
+	Winner     string     `json:"winner"` // SideLDAP or SideStore
+}
+
+// Plan is what a sync would do: the actions in application order, the
+// entries skipped and the conflicts resolved. Build one with Preview (or
+// PlanSnapshots on snapshots already read).
+type Plan struct {
+	Mode      string `json:"mode"`
+	Authority string `json:"authority"`
+
+	Actions   []Action   `json:"actions"`
+	Skipped   []Skip     `json:"skipped"`
+	Conflicts []Conflict `json:"conflicts"`
+	// Referrals are the search result references the directory returned
+	// while the users and groups were read. ldapwiz does not chase them, so
+	// whatever they point to is not synchronized.
+	Referrals []Referral `json:"referrals,omitempty"`
+
+	// What was read.
+	DirectoryUsers  int `json:"directory_users"`  // user entries in scope and usable
+	DirectoryGroups int `json:"directory_groups"` // group entries in scope
+	StoreUsers      int `json:"store_users"`      // live store users
+	StoreGroups     int `json:"store_groups"`     // live store groups
+	LinkedUsers     int `json:"linked_users"`     // store users linked before the run
+	LinkedGroups    int `json:"linked_groups"`    // store groups linked before the run
+
+	entriesRead int // directory entries read, for the next run's progress estimate
+}
+
+// Visible returns the actions a person should see: all but bookkeeping.
+func (p *Plan) Visible() []Action {
+	var out []Action
+	for _, a := range p.Actions {
+		if !a.Hidden {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Changes counts the visible actions.
+func (p *Plan) Changes() int { return len(p.Visible()) }
+
+// Empty reports whether the plan has nothing at all to apply (bookkeeping
+// included): a sync right after a successful one plans nothing.
+func (p *Plan) Empty() bool { return len(p.Actions) == 0 }
+
+// Select returns the visible actions on side with operation op; an empty
+// side or op matches any.
+func (p *Plan) Select(side, op string) []Action {
+	var out []Action
+	for _, a := range p.Actions {
+		if a.Hidden || (side != "" && a.Side != side) || (op != "" && a.Op != op) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Deletes returns how many users and groups the plan deletes (on either side).
+func (p *Plan) Deletes() (users, groups int) {
+	for _, a := range p.Actions {
+		if a.Op != OpDelete || a.apply != nil && a.apply.purgeOnly {
+			continue
+		}
+		if a.Kind == store.KindUser {
+			users++
+		} else {
+			groups++
+		}
+	}
+	return users, groups
+}
+
+// Summary counts visible actions by "side op kind" ("ldap create user": 3).
+func (p *Plan) Summary() map[string]int {
+	out := map[string]int{}
+	for _, a := range p.Visible() {
+		out[a.Side+" "+a.Op+" "+string(a.Kind)]++
+	}
+	return out
+}
+
+// SkipReasons counts skipped entries by reason.
+func (p *Plan) SkipReasons() map[string]int {
+	out := map[string]int{}
+	for _, s := range p.Skipped {
+		out[s.Reason]++
+	}
+	return out
+}
+
+// sortSkips orders skips by kind, reason and name, for stable output.
+func sortSkips(s []Skip) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Kind != s[j].Kind {
+			return s[i].Kind > s[j].Kind // users first
+		}
+		if s[i].Reason != s[j].Reason {
+			return s[i].Reason < s[j].Reason
+		}
+		if s[i].Name != s[j].Name {
+			return s[i].Name < s[j].Name
+		}
+		return s[i].DN < s[j].DN
+	})
+}

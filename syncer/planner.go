@@ -1,0 +1,504 @@
+package syncer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// Buckets order a plan's actions: users exist before groups name them,
+// memberships are added before any are removed, deletions come last.
+const (
+	bucketUserCreate = iota
+	bucketUserChange
+	bucketGroupCreate
+	bucketGroupChange
+	bucketMemberAdd
+	bucketMemberRemove
+	bucketGroupDelete
+	bucketUserDelete
+	bucketCount
+)
+
+// userPair is one user as both sides know it: the store user, the directory
+// entry and their link, any of them missing.
+type userPair struct {
+	st   *store.User
+	dir  *DirUser
+	link *store.Link
+
+	// After the plan is applied, the user exists on both sides and is linked.
+	bothAfter bool
+	// name is the username after the plan.
+	name string
+
+	// Filled as the plan is applied.
+	localID  int64
+	stableID string
+	dn       string
+	created  bool // created on either side by this run (for failures of dependents)
+	failed   bool // an action creating it failed
+	// restored: a store tombstone this run brings back because the
+	// directory overruled the deletion; the memberships the deletion
+	// dropped in the store are not removals to carry to the directory.
+	restored bool
+}
+
+// groupPair is one group as both sides know it.
+type groupPair struct {
+	st   *store.Group
+	dir  *DirGroup
+	link *store.Link
+
+	bothAfter bool
+	name      string
+
+	localID  int64
+	stableID string
+	dn       string
+	failed   bool
+}
+
+// applyData is what the applier needs beyond an Action's public fields.
+type applyData struct {
+	user   *userPair
+	group  *groupPair
+	member *userPair // membership actions
+
+	// baseSet: values set in the link's base when the action is applied
+	// (fields it wrote, and fields both sides already agree on).
+	baseSet store.Values
+	// memberBase: group base membership of users after the action.
+	memberBase map[*userPair]bool
+	// members: for group creates, the users to add.
+	members []*userPair
+	// values: for updates, field -> new value; for creates, all values
+	// (a user create's base values are these, see createBase).
+	values map[string]string
+	// purgeOnly: deleting a store tombstone whose entry is gone too (not a
+	// deletion decided by this run; not counted by max_delete).
+	purgeOnly bool
+	// password: a store password waits to be written to the directory.
+	password bool
+	// pwVersion: the store password version written (set while applying),
+	// cleared from the store's pending passwords with the change.
+	pwVersion int64
+}
+
+// planner builds a Plan from two snapshots.
+type planner struct {
+	cfg  syncConfig
+	dir  *DirSnapshot
+	st   *StoreSnapshot
+	plan *Plan
+
+	buckets [bucketCount][]Action
+
+	users       []*userPair
+	userByLocal map[int64]*userPair
+	userByID    map[string]*userPair // stable id -> pair (linked or with a directory entry)
+	userByDN    map[string]*userPair // normalized directory DN -> pair
+	groups      []*groupPair
+	memberships map[int64][]int64 // store group id -> user ids
+	dirNames    map[string]*userPair
+	storeNames  map[string]*userPair
+	// syncedMembers: with sync_only, the store users in synchronized store
+	// groups (computed when first needed).
+	syncedMembers map[int64]bool
+}
+
+// PlanSnapshots computes the plan for settings s from two snapshots. It
+// reads nothing and writes nothing.
+func PlanSnapshots(s wizard.Settings, dir *DirSnapshot, st *StoreSnapshot) *Plan {
+	cfg := newSyncConfig(s)
+	pl := &planner{
+		cfg: cfg, dir: dir, st: st,
+		plan: &Plan{
+			Mode: cfg.mode, Authority: cfg.authority,
+			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
+			DirectoryUsers: len(dir.Users), DirectoryGroups: len(dir.Groups),
+			LinkedUsers: len(st.UserLinks), LinkedGroups: len(st.GroupLinks),
+		},
+		userByLocal: map[int64]*userPair{}, userByID: map[string]*userPair{}, userByDN: map[string]*userPair{},
+		memberships: map[int64][]int64{}, dirNames: map[string]*userPair{}, storeNames: map[string]*userPair{},
+	}
+	for _, u := range st.Users {
+		if !u.Deleted() {
+			pl.plan.StoreUsers++
+		}
+	}
+	for _, g := range st.Groups {
+		if !g.Deleted() {
+			pl.plan.StoreGroups++
+		}
+	}
+	pl.pairUsers()
+	for _, p := range pl.users {
+		pl.planUser(p)
+	}
+	pl.planGroups()
+	for _, b := range pl.buckets {
+		pl.plan.Actions = append(pl.plan.Actions, b...)
+	}
+	sortSkips(pl.plan.Skipped)
+	return pl.plan
+}
+
+func (pl *planner) add(bucket int, a Action) { pl.buckets[bucket] = append(pl.buckets[bucket], a) }
+
+func (pl *planner) skip(kind store.Kind, name, dn, reason, detail string) {
+	pl.plan.Skipped = append(pl.plan.Skipped, Skip{Kind: kind, Name: name, DN: dn, Reason: reason, Detail: detail})
+}
+
+// pairUsers matches store users and directory entries: by link (stable id)
+// first, then unlinked ones by username (ignoring case).
+func (pl *planner) pairUsers() {
+	linkByLocal := map[int64]*store.Link{}
+	for i := range pl.st.UserLinks {
+		l := &pl.st.UserLinks[i]
+		linkByLocal[l.LocalID] = l
+	}
+	dirByID := map[string]*DirUser{}
+	for i := range pl.dir.Users {
+		dirByID[pl.dir.Users[i].StableID] = &pl.dir.Users[i]
+	}
+	used := map[string]bool{}
+	unlinkedStore := map[string]*userPair{}
+	for i := range pl.st.Users {
+		u := &pl.st.Users[i]
+		p := &userPair{st: u, link: linkByLocal[u.ID], localID: u.ID}
+		if p.link != nil {
+			p.stableID, p.dn = p.link.StableID, p.link.DN
+			if d := dirByID[p.link.StableID]; d != nil {
+				p.dir, p.dn = d, d.DN
+				used[d.StableID] = true
+			}
+			pl.userByID[p.link.StableID] = p
+		} else if !u.Deleted() {
+			unlinkedStore[strings.ToLower(u.Username)] = p
+		}
+		pl.users = append(pl.users, p)
+		pl.userByLocal[u.ID] = p
+	}
+	for i := range pl.dir.Users {
+		d := &pl.dir.Users[i]
+		if used[d.StableID] {
+			continue
+		}
+		key := strings.ToLower(d.Values[FieldUsername])
+		if p := unlinkedStore[key]; p != nil && p.dir == nil {
+			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
+			pl.userByID[d.StableID] = p
+			continue
+		}
+		p := &userPair{dir: d, stableID: d.StableID, dn: d.DN}
+		pl.users = append(pl.users, p)
+		pl.userByID[d.StableID] = p
+	}
+	for _, p := range pl.users {
+		if p.dir != nil {
+			if n, err := ldap.NormalizeDN(p.dir.DN); err == nil {
+				pl.userByDN[n] = p
+			}
+			pl.dirNames[strings.ToLower(p.dir.Values[FieldUsername])] = p
+		}
+		if p.st != nil {
+			pl.storeNames[strings.ToLower(p.st.Username)] = p
+		}
+	}
+	// A group may still name a renamed or moved user by its old DN for a
+	// while (OpenLDAP's refint overlay rewrites member values in the
+	// background, and servers without it never do): the link's DN still
+	// identifies the user, unless another entry now has that DN.
+	for _, p := range pl.users {
+		if p.link == nil || p.dir == nil {
+			continue
+		}
+		if n, err := ldap.NormalizeDN(p.link.DN); err == nil && pl.userByDN[n] == nil {
+			pl.userByDN[n] = p
+		}
+	}
+	for _, m := range pl.st.Memberships {
+		pl.memberships[m.GroupID] = append(pl.memberships[m.GroupID], m.UserID)
+	}
+}
+
+// planUser decides what happens to one user.
+func (pl *planner) planUser(p *userPair) {
+	cfg := pl.cfg
+	switch {
+	case p.link != nil && p.st.Deleted():
+		pl.planTombstone(p)
+	case p.link != nil && p.dir == nil:
+		pl.planEntryGone(p)
+	case p.st != nil && p.dir != nil:
+		p.bothAfter, p.name = true, p.st.Username
+		if p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN) {
+			pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindUser, Name: p.st.Username,
+				DN: p.dir.DN, OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it",
+				apply: &applyData{user: p, baseSet: store.Values{}}})
+		}
+		pl.mergeUser(p)
+	case p.dir != nil: // only in the directory
+		name := p.dir.Values[FieldUsername]
+		if !cfg.writesStore() {
+			return
+		}
+		if other := pl.storeNames[strings.ToLower(name)]; other != nil {
+			pl.skip(store.KindUser, name, p.dir.DN, SkipNameTaken,
+				"the store already has a user named "+other.st.Username+" linked to another entry; rename one of them")
+			return
+		}
+		if err := validStoreValues(p.dir.Values); err != nil {
+			pl.skip(store.KindUser, name, p.dir.DN, SkipInvalidValue, err.Error())
+			return
+		}
+		p.bothAfter, p.name = true, name
+		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
+			Diffs: pl.createDiffs(p.dir.Values), Reason: "new in the directory",
+			apply: &applyData{user: p, values: p.dir.Values}}) // base: createBase
+	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
+		if !cfg.writesDir() || !pl.storeOnlyInScope(p) {
+			return
+		}
+		vals := cfg.storeValues(p.st)
+		if other := pl.dirNames[strings.ToLower(p.st.Username)]; other != nil {
+			pl.skip(store.KindUser, p.st.Username, other.dir.DN, SkipNameTaken,
+				"the directory already has an entry with this username, linked to another store user; rename one of them")
+			return
+		}
+		pl.createUserInDir(p, vals, "", "new in the store")
+	}
+}
+
+// createUserInDir plans creating the store user p in the directory with
+// values vals (oldDN: the entry it replaces, when written back). On Active
+// Directory a username that cannot be a sAMAccountName is skipped with the
+// reason, and a user without a password waiting is created disabled, which
+// the store follows.
+func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, reason string) {
+	cfg := pl.cfg
+	u := p.st
+	dn := ldap.BuildDN(cfg.rdnAttr, pl.rdnValue(vals), cfg.userBase)
+	if cfg.ad {
+		if err := ldap.ValidateSAMAccountName(u.Username); err != nil {
+			pl.skip(store.KindUser, u.Username, dn, SkipInvalidUsername,
+				err.Error()+"; the user is not created in Active Directory (its username becomes the sAMAccountName)")
+			return
+		}
+	}
+	p.bothAfter, p.name = true, u.Username
+	var disable *Action
+	// One-way mode reads nothing back: there the base keeps the store's value.
+	if cfg.ad && !u.PasswordPending && vals[FieldDisabled] != "true" && cfg.writesStore() {
+		vals[FieldDisabled] = "true"
+		disable = &Action{Side: SideStore, Op: OpDisable, Kind: store.KindUser, Name: u.Username, DN: dn,
+			Reason: "created in Active Directory without a password, which leaves the account disabled there; " +
+				"set a password (ldapwiz users passwd) and enable the user, and the next sync enables it in the directory",
+			apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {"true"}}}}
+	}
+	pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
+		OldDN: oldDN, Diffs: pl.createDiffs(vals), Reason: reason,
+		apply: &applyData{user: p, values: vals, password: u.PasswordPending}}) // base: createBase
+	if disable != nil {
+		pl.add(bucketUserChange, *disable)
+	}
+}
+
+// storeOnlyInScope: with sync_only, a store user never linked is created in
+// the directory only when it belongs to a synchronized store group.
+func (pl *planner) storeOnlyInScope(p *userPair) bool {
+	if len(pl.cfg.syncOnly) == 0 {
+		return true
+	}
+	if pl.syncedMembers == nil {
+		pl.syncedMembers = map[int64]bool{}
+		for _, g := range pl.st.Groups {
+			if !pl.groupInScopeByName(g.Name) {
+				continue
+			}
+			for _, uid := range pl.memberships[g.ID] {
+				pl.syncedMembers[uid] = true
+			}
+		}
+	}
+	return pl.syncedMembers[p.st.ID]
+}
+
+// planTombstone: the store user was deleted, its deletion not yet applied.
+func (pl *planner) planTombstone(p *userPair) {
+	u := p.st
+	if p.dir == nil {
+		pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
+			Reason: "deleted in the store and gone from the directory: the store record is purged",
+			apply:  &applyData{user: p, purgeOnly: true}})
+		return
+	}
+	if pl.deletionOverruled(p, SideStore, p.dir.DN) {
+		p.bothAfter, p.name, p.restored = true, u.Username, true
+		pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRestore, Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
+			Reason: restoreReason(pl.cfg.mode), apply: &applyData{user: p, baseSet: store.Values{}}})
+		tmp := *u
+		tmp.DeletedAt = time.Time{}
+		p.st = &tmp
+		pl.mergeUser(p)
+		return
+	}
+	pl.add(bucketUserDelete, Action{Side: SideLDAP, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
+		Reason: "deleted in the store", apply: &applyData{user: p}})
+}
+
+func restoreReason(mode string) string {
+	if mode == wizard.ModeImport {
+		return "deleted in the store, but import copies the directory, which still has it"
+	}
+	return "deleted in the store, but changed in the directory, which has authority"
+}
+
+// planEntryGone: a linked store user whose entry left the directory (or
+// the scope).
+func (pl *planner) planEntryGone(p *userPair) {
+	u := p.st
+	if pl.dir.Kept[p.link.StableID] {
+		return // still there, skipped for a reason of its own (listed in Skipped)
+	}
+	if pl.deletionOverruled(p, SideLDAP, p.link.DN) {
+		pl.createUserInDir(p, pl.cfg.storeValues(u), p.link.DN, "missing from the directory; the store's user is written back")
+		return
+	}
+	pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
+		Reason: "no longer in the directory (deleted, moved out of users.search_base, or no longer matching the filter or sync_only)",
+		apply:  &applyData{user: p}})
+}
+
+// deletionOverruled decides whether a linked user deleted on one side
+// (deletedOn, SideStore or SideLDAP) is written back from the other side
+// instead of the deletion being carried over. It is when the mode copies
+// only from the other side (import for a store deletion, one-way for a
+// directory one), and in two-way mode when the other side has authority and
+// changed the user since the link's base: a conflict, recorded at dn as won
+// by that side.
+func (pl *planner) deletionOverruled(p *userPair, deletedOn, dn string) bool {
+	keepMode, authority, winner, changed := wizard.ModeImport, wizard.AuthorityLDAP, SideLDAP, dirChangedSinceBase
+	storeValue, ldapValue := "deleted", "changed"
+	if deletedOn == SideLDAP {
+		keepMode, authority, winner, changed = wizard.ModeOneWay, wizard.AuthorityStore, SideStore, storeChangedSinceBase
+		storeValue, ldapValue = "changed", "deleted"
+	}
+	switch pl.cfg.mode {
+	case keepMode:
+		return true
+	case wizard.ModeTwoWay:
+		if pl.cfg.authority == authority && changed(pl.cfg, p) {
+			pl.plan.Conflicts = append(pl.plan.Conflicts, Conflict{Kind: store.KindUser, Name: p.st.Username, DN: dn,
+				Field: "(deleted)", StoreValue: storeValue, LDAPValue: ldapValue, Winner: winner})
+			return true
+		}
+	}
+	return false
+}
+
+// dirChangedSinceBase reports whether any synced field of the entry differs
+// from the link's base.
+func dirChangedSinceBase(cfg syncConfig, p *userPair) bool {
+	for _, f := range cfg.fields {
+		if b, ok := baseValue(p.link.Base, f); ok && b != p.dir.Values[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// storeChangedSinceBase reports whether any synced field of the store user
+// differs from the link's base.
+func storeChangedSinceBase(cfg syncConfig, p *userPair) bool {
+	s := cfg.storeValues(p.st)
+	for _, f := range cfg.fields {
+		if b, ok := baseValue(p.link.Base, f); ok && b != s[f] {
+			return true
+		}
+	}
+	return p.st.PasswordPending
+}
+
+// baseValue returns a field's base value and whether the base has it.
+func baseValue(base store.Values, f string) (string, bool) {
+	v, ok := base[f]
+	if !ok {
+		return "", false
+	}
+	if len(v) == 0 {
+		return "", true
+	}
+	return v[0], true
+}
+
+// createBase is the link base of a user create: all its values. It is
+// built when the create is applied, not kept for every planned create (a
+// first import plans one per directory user).
+func (d *applyData) createBase() store.Values {
+	return overlay(toBase(d.values), d.baseSet)
+}
+
+// toBase turns field values into base values.
+func toBase(vals map[string]string) store.Values {
+	b := store.Values{}
+	for f, v := range vals {
+		b[f] = []string{v}
+	}
+	return b
+}
+
+// rdnValue is the value of the RDN attribute of an entry created for vals.
+func (pl *planner) rdnValue(vals map[string]string) string {
+	for f, a := range pl.cfg.attrOf {
+		if strings.EqualFold(a, pl.cfg.rdnAttr) && vals[f] != "" {
+			return vals[f]
+		}
+	}
+	if strings.EqualFold(pl.cfg.rdnAttr, "cn") {
+		if n := strings.TrimSpace(vals[FieldFirstName] + " " + vals[FieldLastName]); n != "" {
+			return n
+		}
+	}
+	return vals[FieldUsername]
+}
+
+// createDiffs lists the values of an entry or user to create.
+func (pl *planner) createDiffs(vals map[string]string) []AttrDiff {
+	n := 0
+	for _, f := range pl.cfg.fields {
+		if vals[f] != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]AttrDiff, 0, n) // one per planned create: no spare capacity
+	for _, f := range pl.cfg.fields {
+		if vals[f] != "" {
+			out = append(out, AttrDiff{Field: f, Attr: pl.cfg.attrOf[f], New: vals[f]})
+		}
+	}
+	return out
+}
+
+// validStoreValues checks directory values the store must accept.
+func validStoreValues(vals map[string]string) error {
+	if err := store.ValidateEmail(vals[FieldEmail]); err != nil {
+		return err
+	}
+	for _, f := range []string{FieldFirstName, FieldLastName, FieldPhone} {
+		if strings.IndexFunc(vals[f], isControl) >= 0 {
+			return fmt.Errorf("the %s %q contains a control character the store does not accept", f, vals[f])
+		}
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -1,0 +1,451 @@
+package syncer
+
+import (
+	"sort"
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// groupInScopeByName reports whether a group of that name is synchronized:
+// always without sync_only; with it, the named groups and the groups nested
+// in them (the directory groups read).
+func (pl *planner) groupInScopeByName(name string) bool {
+	if len(pl.cfg.syncOnly) == 0 {
+		return true
+	}
+	for _, n := range pl.cfg.syncOnly {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	for _, g := range pl.dir.Groups {
+		if strings.EqualFold(g.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// pairGroups matches store groups and directory groups: by link, then by name.
+func (pl *planner) pairGroups() {
+	linkByLocal := map[int64]*store.Link{}
+	for i := range pl.st.GroupLinks {
+		l := &pl.st.GroupLinks[i]
+		linkByLocal[l.LocalID] = l
+	}
+	dirByID := map[string]*DirGroup{}
+	for i := range pl.dir.Groups {
+		dirByID[pl.dir.Groups[i].StableID] = &pl.dir.Groups[i]
+	}
+	used := map[string]bool{}
+	unlinked := map[string]*groupPair{}
+	for i := range pl.st.Groups {
+		g := &pl.st.Groups[i]
+		p := &groupPair{st: g, link: linkByLocal[g.ID], localID: g.ID}
+		if p.link != nil {
+			p.stableID, p.dn = p.link.StableID, p.link.DN
+			if d := dirByID[p.link.StableID]; d != nil {
+				p.dir, p.dn = d, d.DN
+				used[d.StableID] = true
+			}
+		} else if !g.Deleted() {
+			unlinked[strings.ToLower(g.Name)] = p
+		}
+		pl.groups = append(pl.groups, p)
+	}
+	for i := range pl.dir.Groups {
+		d := &pl.dir.Groups[i]
+		if used[d.StableID] {
+			continue
+		}
+		if p := unlinked[strings.ToLower(d.Name)]; p != nil && p.dir == nil {
+			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
+			continue
+		}
+		pl.groups = append(pl.groups, &groupPair{dir: d, stableID: d.StableID, dn: d.DN})
+	}
+}
+
+// planGroups plans groups and memberships; users are planned already.
+func (pl *planner) planGroups() {
+	pl.pairGroups()
+	storeNames, dirNames := map[string]*groupPair{}, map[string]*groupPair{}
+	for _, p := range pl.groups {
+		if p.st != nil {
+			storeNames[strings.ToLower(p.st.Name)] = p
+		}
+		if p.dir != nil {
+			dirNames[strings.ToLower(p.dir.Name)] = p
+		}
+	}
+	for _, p := range pl.groups {
+		cfg := pl.cfg
+		switch {
+		case p.link != nil && p.st.Deleted():
+			if p.dir == nil {
+				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
+					Reason: "deleted in the store and gone from the directory: the store record is purged",
+					apply:  &applyData{group: p, purgeOnly: true}})
+			} else if cfg.mode == wizard.ModeImport {
+				p.bothAfter, p.name = true, p.dir.Name
+				pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpRestore, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
+					Reason: restoreReason(cfg.mode), apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
+			} else {
+				pl.add(bucketGroupDelete, Action{Side: SideLDAP, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
+					Reason: "deleted in the store", apply: &applyData{group: p}})
+			}
+		case p.link != nil && p.dir == nil:
+			if pl.dir.Kept[p.link.StableID] {
+				continue // still there, skipped for a reason of its own (listed in Skipped)
+			}
+			if cfg.mode == wizard.ModeOneWay {
+				pl.createGroupInDir(p, "missing from the directory; the store's group is written back")
+			} else {
+				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
+					Reason: "no longer in the directory (deleted, moved out of groups.search_base, or no longer in sync_only)",
+					apply:  &applyData{group: p}})
+			}
+		case p.st != nil && p.dir != nil:
+			p.bothAfter, p.name = true, p.st.Name
+			pl.mergeGroup(p, storeNames, dirNames)
+		case p.dir != nil:
+			if !cfg.writesStore() {
+				continue
+			}
+			if other := storeNames[strings.ToLower(p.dir.Name)]; other != nil {
+				pl.skip(store.KindGroup, p.dir.Name, p.dir.DN, SkipNameTaken, "the store has a group of this name linked to another entry")
+				continue
+			}
+			p.bothAfter, p.name = true, p.dir.Name
+			pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
+				Reason: "new in the directory", apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
+		case p.st != nil && !p.st.Deleted():
+			if !cfg.writesDir() || !pl.groupInScopeByName(p.st.Name) {
+				continue
+			}
+			if other := dirNames[strings.ToLower(p.st.Name)]; other != nil {
+				pl.skip(store.KindGroup, p.st.Name, other.dir.DN, SkipNameTaken, "the directory has a group of this name linked to another store group")
+				continue
+			}
+			pl.createGroupInDir(p, "new in the store")
+		}
+	}
+}
+
+// createGroupInDir plans creating the store group p in the directory.
+func (pl *planner) createGroupInDir(p *groupPair, reason string) {
+	members := pl.storeMembers(p.st)
+	if len(members) == 0 && pl.cfg.membersRequired() {
+		pl.skip(store.KindGroup, p.st.Name, "", SkipEmptyGroup,
+			"a "+pl.cfg.groupClass+" needs at least one member; add a member in the store and sync again")
+		return
+	}
+	dn := ldap.BuildDN(pl.cfg.groupNameAttr, p.st.Name, pl.cfg.groupBase)
+	if pl.cfg.ad {
+		if err := ldap.ValidateGroupSAMAccountName(p.st.Name); err != nil {
+			pl.skip(store.KindGroup, p.st.Name, dn, SkipInvalidUsername,
+				err.Error()+"; the group is not created in Active Directory (its name becomes the sAMAccountName)")
+			return
+		}
+	}
+	p.bothAfter, p.name = true, p.st.Name
+	diffs := []AttrDiff{{Field: FieldName, Attr: pl.cfg.groupNameAttr, New: p.st.Name}}
+	for _, m := range members {
+		diffs = append(diffs, AttrDiff{Field: baseMembers, Attr: pl.cfg.groupMemberAttr, New: m.name})
+	}
+	pl.add(bucketGroupCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindGroup, Name: p.st.Name, DN: dn,
+		OldDN: linkDN(p.link), Diffs: diffs, Reason: reason, apply: &applyData{group: p, members: members}})
+}
+
+func linkDN(l *store.Link) string {
+	if l == nil {
+		return ""
+	}
+	return l.DN
+}
+
+// storeMembers returns the users of store group g that exist on both sides
+// after the plan, by username.
+func (pl *planner) storeMembers(g *store.Group) []*userPair {
+	var out []*userPair
+	for _, uid := range pl.memberships[g.ID] {
+		if u := pl.userByLocal[uid]; u != nil && u.bothAfter {
+			out = append(out, u)
+		}
+	}
+	sortPairs(out)
+	return out
+}
+
+// dirMembers returns the users of directory group g that exist on both
+// sides after the plan.
+func (pl *planner) dirMembers(g *DirGroup) []*userPair {
+	seen := map[*userPair]bool{}
+	var out []*userPair
+	for _, u := range pl.dirMemberPairs(g) {
+		if u.bothAfter && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	sortPairs(out)
+	return out
+}
+
+// dirMemberPairs resolves a directory group's direct member users.
+func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
+	var out []*userPair
+	if pl.dir.MembersFromUsers {
+		for _, u := range pl.users {
+			if u.dir == nil {
+				continue
+			}
+			for _, m := range u.dir.MemberOf {
+				if ldap.DNEqual(m, g.DN) {
+					out = append(out, u)
+					break
+				}
+			}
+		}
+		return out
+	}
+	for _, m := range g.Members {
+		n, err := ldap.NormalizeDN(m)
+		if err != nil {
+			continue
+		}
+		if u := pl.userByDN[n]; u != nil {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func sortPairs(ps []*userPair) {
+	sort.Slice(ps, func(i, j int) bool { return strings.ToLower(ps[i].name) < strings.ToLower(ps[j].name) })
+}
+
+// mergeGroup plans the name and membership changes of a group on both sides.
+func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*groupPair) {
+	cfg := pl.cfg
+	actions := 0
+	settled := store.Values{}
+	var base store.Values
+	if p.link != nil {
+		base = p.link.Base
+	}
+	if p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN) {
+		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
+			OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{group: p}})
+		actions++
+	}
+	sv, dv := p.st.Name, p.dir.Name
+	if sv == dv {
+		settled[FieldName] = []string{sv}
+	} else {
+		bv, hasBase := baseValue(base, FieldName)
+		dest, conflict := cfg.decide(sv, dv, bv, hasBase)
+		switch {
+		case dest == SideStore && storeNames[strings.ToLower(dv)] != nil && storeNames[strings.ToLower(dv)] != p:
+			pl.skip(store.KindGroup, sv, p.dir.DN, SkipNameTaken, "the directory renamed this group to "+dv+", which another store group has")
+			dest = ""
+		case dest == SideLDAP && dirNames[strings.ToLower(sv)] != nil && dirNames[strings.ToLower(sv)] != p:
+			pl.skip(store.KindGroup, sv, p.dir.DN, SkipNameTaken, "the store renamed this group to "+sv+", which another directory group has")
+			dest = ""
+		}
+		if conflict && dest != "" {
+			pl.plan.Conflicts = append(pl.plan.Conflicts, Conflict{Kind: store.KindGroup, Name: sv, DN: p.dir.DN,
+				Field: FieldName, StoreValue: sv, LDAPValue: dv, Winner: otherSide(dest)})
+		}
+		diff := []AttrDiff{{Field: FieldName, Attr: cfg.groupNameAttr}}
+		switch dest {
+		case SideStore:
+			p.name = dv
+			diff[0].Old, diff[0].New = sv, dv
+			pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpUpdate, Kind: store.KindGroup, Name: dv, DN: p.dir.DN, Diffs: diff,
+				Reason: pl.updateReason(SideStore, nil2(p)), apply: &applyData{group: p, values: map[string]string{FieldName: dv},
+					baseSet: store.Values{FieldName: {dv}}}})
+			actions++
+		case SideLDAP:
+			diff[0].Old, diff[0].New = dv, sv
+			pl.add(bucketGroupChange, Action{Side: SideLDAP, Op: OpUpdate, Kind: store.KindGroup, Name: sv, DN: p.dir.DN, Diffs: diff,
+				Reason: pl.updateReason(SideLDAP, nil2(p)), apply: &applyData{group: p, values: map[string]string{FieldName: sv},
+					baseSet: store.Values{FieldName: {sv}}}})
+			actions++
+		default:
+			if bv, ok := baseValue(base, FieldName); ok {
+				settled[FieldName] = []string{bv}
+			}
+		}
+	}
+	settledMembers, n := pl.mergeMembers(p)
+	actions += n
+	if actions == 0 && (p.link == nil || !sameBase([]string{FieldName}, base, settled) || !sameMembers(pl, base, settledMembers)) {
+		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpLink, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN,
+			Reason: "link bookkeeping", Hidden: true, apply: &applyData{group: p, baseSet: settled, memberBase: settledMembers}})
+		return
+	}
+	// Give the settled values to the group's first action.
+	for b := bucketGroupChange; b <= bucketMemberRemove; b++ {
+		for i := range pl.buckets[b] {
+			if a := &pl.buckets[b][i]; a.apply != nil && a.apply.group == p {
+				a.apply.baseSet = overlay(settled, a.apply.baseSet)
+				if a.apply.memberBase == nil {
+					a.apply.memberBase = map[*userPair]bool{}
+				}
+				for u, in := range settledMembers {
+					if _, ok := a.apply.memberBase[u]; !ok {
+						a.apply.memberBase[u] = in
+					}
+				}
+				return
+			}
+		}
+	}
+}
+
+// nil2 adapts a group pair to updateReason, which looks at the link only.
+func nil2(p *groupPair) *userPair { return &userPair{link: p.link} }
+
+// mergeMembers plans membership changes of a group present on both sides.
+// It returns the memberships both sides agree on (for the link's base) and
+// how many actions it planned.
+func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
+	cfg := pl.cfg
+	inS, inD, inB := map[*userPair]bool{}, map[*userPair]bool{}, map[*userPair]bool{}
+	for _, u := range pl.storeMembers(p.st) {
+		inS[u] = true
+	}
+	for _, u := range pl.dirMembers(p.dir) {
+		inD[u] = true
+	}
+	hasBase := false
+	if p.link != nil {
+		ids, ok := p.link.Base[baseMembers]
+		hasBase = ok
+		for _, id := range ids {
+			// A user whose entry is (re)created by this run has a new
+			// identity: the base's references are to the old entry.
+			if u := pl.userByID[id]; u != nil && u.bothAfter && u.dir != nil {
+				inB[u] = true
+			}
+		}
+	}
+	all := map[*userPair]bool{}
+	for _, m := range []map[*userPair]bool{inS, inD, inB} {
+		for u := range m {
+			all[u] = true
+		}
+	}
+	users := make([]*userPair, 0, len(all))
+	for u := range all {
+		users = append(users, u)
+	}
+	sortPairs(users)
+	settled := map[*userPair]bool{}
+	var adds, removes []Action
+	for _, u := range users {
+		s, d := inS[u], inD[u]
+		if s == d {
+			settled[u] = s
+			continue
+		}
+		var dest string
+		switch cfg.mode {
+		case wizard.ModeImport:
+			dest = SideStore
+		case wizard.ModeOneWay:
+			if !hasBase || s != inB[u] {
+				dest = SideLDAP
+			}
+		default:
+			switch {
+			case !hasBase, !inB[u]: // an addition on one side
+				if s {
+					dest = SideLDAP
+				} else {
+					dest = SideStore
+				}
+			default: // a removal on one side
+				if s || u.restored { // a restored user's memberships come back from the directory
+					dest = SideStore
+				} else {
+					dest = SideLDAP
+				}
+			}
+		}
+		if dest == "" {
+			settled[u] = s
+			continue
+		}
+		member := s
+		if dest == SideStore {
+			member = d
+		}
+		a := Action{Side: dest, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN, Member: u.name,
+			apply: &applyData{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}
+		if member {
+			a.Op, a.Reason = OpAddMember, "added on the other side"
+			adds = append(adds, a)
+		} else {
+			a.Op, a.Reason = OpRemoveMember, "removed on the other side"
+			removes = append(removes, a)
+		}
+	}
+	// A groupOfNames cannot lose its last member.
+	dirRemoves := 0
+	for _, a := range removes {
+		if a.Side == SideLDAP {
+			dirRemoves++
+		}
+	}
+	dirAdds := 0
+	for _, a := range adds {
+		if a.Side == SideLDAP {
+			dirAdds++
+		}
+	}
+	if cfg.membersRequired() && dirRemoves > 0 && len(p.dir.Members)+dirAdds-dirRemoves <= 0 {
+		kept := removes[:0]
+		for _, a := range removes {
+			if a.Side == SideLDAP {
+				pl.skip(store.KindGroup, p.name, p.dir.DN, SkipEmptyGroup,
+					"removing "+a.Member+" would leave the "+cfg.groupClass+" without members, which the directory refuses; it stays a member there")
+				continue
+			}
+			kept = append(kept, a)
+		}
+		removes = kept
+	}
+	for _, a := range adds {
+		pl.add(bucketMemberAdd, a)
+	}
+	for _, a := range removes {
+		pl.add(bucketMemberRemove, a)
+	}
+	return settled, len(adds) + len(removes)
+}
+
+// sameMembers reports whether the link's base membership agrees with the
+// settled memberships.
+func sameMembers(pl *planner, base store.Values, settled map[*userPair]bool) bool {
+	ids, ok := base[baseMembers]
+	if !ok {
+		return len(settled) == 0
+	}
+	inB := map[*userPair]bool{}
+	for _, id := range ids {
+		if u := pl.userByID[id]; u != nil && u.bothAfter {
+			inB[u] = true
+		}
+	}
+	for u, in := range settled {
+		if inB[u] != in {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,418 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// stableIDAttrs are the attributes that identify an entry across renames
+// and moves, in the order they are preferred: OpenLDAP (and most servers),
+// Active Directory, 389 Directory Server. All three are asked for; the
+// server returns what it has.
+var stableIDAttrs = []string{"entryUUID", "objectGUID", "nsUniqueId"}
+
+// stableID returns the entry's stable identifier, or "".
+func stableID(e *ldap.Entry) string {
+	for _, a := range stableIDAttrs {
+		if v := e.First(a); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// dirReader reads the directory side of a sync.
+type dirReader struct {
+	conn     *ldap.Conn
+	cfg      syncConfig
+	progress func(n int) // entries read so far
+	read     int
+	// memberRange, when positive, asks for group members in ranges of that
+	// many values (member;range=0-N), as Active Directory answers large
+	// groups anyway; Search reassembles them. Tests set it to prove that.
+	memberRange int
+	refSeen     map[string]bool
+}
+
+// onReferral returns the callback that records the search result
+// references of a search of base (made for setting) in snap, once each.
+func (r *dirReader) onReferral(snap *DirSnapshot, setting, base string) func(string) {
+	return func(url string) {
+		if r.refSeen == nil {
+			r.refSeen = map[string]bool{}
+		}
+		if r.refSeen[url] {
+			return
+		}
+		r.refSeen[url] = true
+		snap.Referrals = append(snap.Referrals, Referral{Setting: setting, Base: base, URL: url})
+	}
+}
+
+// userSearchFilter is the filter selecting users: the object class, and the
+// extra filter when set.
+func (c syncConfig) userSearchFilter() string {
+	filter := "(objectClass=" + ldap.EscapeFilter(c.userClass) + ")"
+	if c.userFilter != "" {
+		filter = "(&" + filter + c.userFilter + ")"
+	}
+	return filter
+}
+
+// ReadDirectory reads the users and groups in scope for settings s over
+// conn. progress, when not nil, is called with the number of entries read
+// so far as they arrive.
+func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, progress func(n int)) (*DirSnapshot, error) {
+	r := &dirReader{conn: conn, cfg: newSyncConfig(s), progress: progress}
+	return r.readAll(ctx)
+}
+
+func (r *dirReader) tick() {
+	r.read++
+	if r.progress != nil {
+		r.progress(r.read)
+	}
+}
+
+func (r *dirReader) readAll(ctx context.Context) (*DirSnapshot, error) {
+	snap := &DirSnapshot{Kept: map[string]bool{}, MembersFromUsers: r.cfg.groupMemberAttr == ""}
+	groups, err := r.readGroups(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.readUsers(ctx, snap); err != nil {
+		return nil, err
+	}
+	if len(r.cfg.syncOnly) > 0 {
+		if err := r.applySyncOnly(ctx, snap, groups); err != nil {
+			return nil, err
+		}
+	} else {
+		snap.Groups = groups
+	}
+	return snap, nil
+}
+
+// readUsers reads every user entry under users.search_base matching the
+// object class and filter, skipping unusable ones with a reason.
+func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
+	c := r.cfg
+	attrs := append([]string{}, stableIDAttrs...)
+	for _, f := range c.fields {
+		attrs = append(attrs, c.attrOf[f])
+	}
+	if snap.MembersFromUsers && c.userMemberAttr != "" {
+		attrs = append(attrs, c.userMemberAttr)
+	}
+	var users []DirUser
+	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
+		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
+	err := r.conn.Search(ctx, req, func(e *ldap.Entry) error {
+		r.tick()
+		id := stableID(e)
+		name := e.First(c.attrOf[FieldUsername])
+		switch {
+		case id == "":
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipNoStableID,
+				Detail: "the entry has no entryUUID, objectGUID or nsUniqueId the bind account may read; ldapwiz cannot follow it"})
+			return nil
+		case !e.Has(c.attrOf[FieldUsername]):
+			snap.Kept[id] = true
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, DN: e.DN, Reason: SkipMissingUsername,
+				Detail: "the entry has no " + c.attrOf[FieldUsername] + " (users.username_attribute)"})
+			return nil
+		}
+		if err := store.ValidateUsername(name); err != nil {
+			snap.Kept[id] = true
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
+			return nil
+		}
+		u := DirUser{StableID: id, DN: e.DN, Values: make(map[string]string, len(c.fields)), UAC: -1}
+		for _, f := range c.fields {
+			if f == FieldDisabled {
+				continue
+			}
+			u.Values[f] = e.First(c.attrOf[f])
+		}
+		if c.ad {
+			if n, err := strconv.Atoi(e.First("userAccountControl")); err == nil {
+				u.UAC = n
+				u.Values[FieldDisabled] = boolString(n&uacDisabled != 0)
+			} else {
+				u.Values[FieldDisabled] = "false"
+			}
+		}
+		if snap.MembersFromUsers && c.userMemberAttr != "" {
+			u.MemberOf = e.Get(c.userMemberAttr)
+		}
+		users = append(users, u)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read users under %s (users.search_base): %w", c.userBase, err)
+	}
+	// Duplicate usernames: none of them can be told apart, so all are skipped.
+	count := map[string][]int{}
+	for i, u := range users {
+		k := strings.ToLower(u.Values[FieldUsername])
+		count[k] = append(count[k], i)
+	}
+	for _, u := range users {
+		idx := count[strings.ToLower(u.Values[FieldUsername])]
+		if len(idx) == 1 {
+			snap.Users = append(snap.Users, u)
+			continue
+		}
+		var others []string
+		for _, j := range idx {
+			if users[j].DN != u.DN {
+				others = append(others, users[j].DN)
+			}
+		}
+		snap.Kept[u.StableID] = true
+		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipDuplicate,
+			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
+	}
+	return nil
+}
+
+// readGroups reads every group entry under groups.search_base.
+func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGroup, error) {
+	c := r.cfg
+	if c.groupBase == "" || c.groupClass == "" || c.groupNameAttr == "" {
+		return nil, nil
+	}
+	attrs := append([]string{c.groupNameAttr}, stableIDAttrs...)
+	if c.groupMemberAttr != "" {
+		if r.memberRange > 0 {
+			attrs = append(attrs, fmt.Sprintf("%s;range=0-%d", c.groupMemberAttr, r.memberRange-1))
+		} else {
+			attrs = append(attrs, c.groupMemberAttr)
+		}
+	}
+	var groups []DirGroup
+	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: "(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")",
+		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
+		r.tick()
+		g := DirGroup{StableID: stableID(e), DN: e.DN, Name: e.First(c.groupNameAttr)}
+		if c.groupMemberAttr != "" {
+			g.Members = e.Get(c.groupMemberAttr)
+		}
+		switch {
+		case g.StableID == "":
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: e.DN, Reason: SkipNoStableID,
+				Detail: "the entry has no entryUUID, objectGUID or nsUniqueId the bind account may read"})
+			return nil
+		case g.Name == "":
+			snap.Kept[g.StableID] = true
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, DN: e.DN, Reason: SkipMissingUsername,
+				Detail: "the group has no " + c.groupNameAttr + " (groups.name_attribute)"})
+			return nil
+		}
+		if err := store.ValidateGroupName(g.Name); err != nil {
+			snap.Kept[g.StableID] = true
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
+			return nil
+		}
+		groups = append(groups, g)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read groups under %s (groups.search_base): %w", c.groupBase, err)
+	}
+	byName := map[string]int{}
+	for _, g := range groups {
+		byName[strings.ToLower(g.Name)]++
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		if byName[strings.ToLower(g.Name)] > 1 {
+			snap.Kept[g.StableID] = true
+			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: g.DN, Reason: SkipDuplicate,
+				Detail: "several groups carry this name; make it unique in the directory"})
+			continue
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// applySyncOnly keeps the groups named in groups.sync_only, found by a
+// search under the group base (never by building a DN), with the groups
+// nested in them, and the users that are members at any depth. On Active
+// Directory the server expands the nesting (see inChainScope); elsewhere
+// the member values are followed group by group.
+func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []DirGroup) error {
+	c := r.cfg
+	byDN := map[string]*DirGroup{}
+	for i := range all {
+		if n, err := ldap.NormalizeDN(all[i].DN); err == nil {
+			byDN[n] = &all[i]
+		}
+	}
+	named, err := r.findSyncOnly(ctx, snap)
+	if err != nil {
+		return err
+	}
+	var keep []DirGroup
+	var inScope map[int]bool
+	if c.ad {
+		keep, inScope, err = r.inChainScope(ctx, snap, named, byDN)
+		if err != nil {
+			return err
+		}
+	} else {
+		keep, inScope = r.expandScope(snap, named, byDN)
+	}
+	users := snap.Users[:0:0]
+	for i, u := range snap.Users {
+		if inScope[i] {
+			users = append(users, u)
+			continue
+		}
+		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipOutsideScope,
+			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
+	}
+	snap.Users = users
+	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
+	snap.Groups = keep
+	return nil
+}
+
+// findSyncOnly finds the DNs of the groups named in groups.sync_only, each
+// with a search under the group base.
+func (r *dirReader) findSyncOnly(ctx context.Context, snap *DirSnapshot) ([]string, error) {
+	c := r.cfg
+	var dns []string
+	for _, name := range c.syncOnly {
+		var found []string
+		filter := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")(" + c.groupNameAttr + "=" + ldap.EscapeFilter(name) + "))"
+		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"},
+			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
+			found = append(found, e.DN)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("find the sync_only group %q under %s: %w", name, c.groupBase, err)
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("groups.sync_only names %q, but no %s with %s=%s exists under %s (groups.search_base); "+
+				"fix the name in groups.sync_only or the group base", name, c.groupClass, c.groupNameAttr, name, c.groupBase)
+		}
+		dns = append(dns, found...)
+	}
+	return dns, nil
+}
+
+// expandScope follows member values from the named groups: the groups
+// reached (nested ones included, cycles handled) and the indexes of the
+// users that are members at any depth.
+func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[string]*DirGroup) ([]DirGroup, map[int]bool) {
+	var queue []*DirGroup
+	for _, dn := range named {
+		n, _ := ldap.NormalizeDN(dn)
+		if g := byDN[n]; g != nil {
+			queue = append(queue, g)
+		}
+	}
+	userByDN := map[string]int{}
+	for i, u := range snap.Users {
+		if n, err := ldap.NormalizeDN(u.DN); err == nil {
+			userByDN[n] = i
+		}
+	}
+	inScope := map[int]bool{}
+	seen := map[*DirGroup]bool{}
+	var keep []DirGroup
+	for len(queue) > 0 {
+		g := queue[0]
+		queue = queue[1:]
+		if seen[g] {
+			continue // cycles and diamonds
+		}
+		seen[g] = true
+		keep = append(keep, *g)
+		for _, m := range g.Members {
+			n, err := ldap.NormalizeDN(m)
+			if err != nil {
+				continue
+			}
+			if sub := byDN[n]; sub != nil {
+				queue = append(queue, sub)
+			} else if i, ok := userByDN[n]; ok {
+				inScope[i] = true
+			}
+		}
+		if snap.MembersFromUsers {
+			for i, u := range snap.Users {
+				for _, dn := range u.MemberOf {
+					if ldap.DNEqual(dn, g.DN) {
+						inScope[i] = true
+					}
+				}
+			}
+		}
+	}
+	return keep, inScope
+}
+
+// inChainScope asks Active Directory for the scope of the named groups
+// with the in-chain matching rule (LDAP_MATCHING_RULE_IN_CHAIN,
+// 1.2.840.113556.1.4.1941): per group, one search for the users that are
+// members at any depth and one for the groups nested in it at any depth.
+// The server follows the nesting (cycles included), so no member value is
+// walked here.
+func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named []string, byDN map[string]*DirGroup) ([]DirGroup, map[int]bool, error) {
+	c := r.cfg
+	kept := map[*DirGroup]bool{}
+	var keep []DirGroup
+	keepGroup := func(dn string) {
+		n, err := ldap.NormalizeDN(dn)
+		if err != nil {
+			return
+		}
+		if g := byDN[n]; g != nil && !kept[g] {
+			kept[g] = true
+			keep = append(keep, *g)
+		}
+	}
+	ids := map[string]bool{}
+	for _, dn := range named {
+		keepGroup(dn)
+		chain := ldap.NestedMembersFilter(dn)
+		users := "(&" + c.userSearchFilter() + chain + ")"
+		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: stableIDAttrs,
+			OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}, func(e *ldap.Entry) error {
+			if id := stableID(e); id != "" {
+				ids[id] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the members of the sync_only group %s (nested groups expanded by the server): %w", dn, err)
+		}
+		groups := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")" + chain + ")"
+		err = r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: groups, Attributes: []string{"1.1"},
+			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
+			keepGroup(e.DN)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the groups nested in the sync_only group %s: %w", dn, err)
+		}
+	}
+	inScope := map[int]bool{}
+	for i, u := range snap.Users {
+		if ids[u.StableID] {
+			inScope[i] = true
+		}
+	}
+	return keep, inScope, nil
+}

@@ -1,0 +1,61 @@
+package syncer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"ldapwiz/enroll"
+	"os"
+	"time"
+)
+
+// Report is the result of a sync run: its outcome, the plan with every
+// action marked applied or failed, and the counts. It is what
+// "ldapwiz sync --report FILE" saves as JSON.
+type Report struct {
+	RunID      int64     `json:"run_id,omitempty"` // the store's sync_runs id; 0 for dry runs
+	Mode       string    `json:"mode"`
+	Authority  string    `json:"authority"`
+	DryRun     bool      `json:"dry_run"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Outcome    string    `json:"outcome"` // store.OutcomeSuccess, OutcomeFailed, OutcomeRefused, OutcomeCancelled
+	Error      string    `json:"error,omitempty"`
+	Applied    int       `json:"applied"` // visible changes applied
+	Failed     int       `json:"failed"`  // changes the server or store refused
+	Plan       *Plan     `json:"plan,omitempty"`
+	// Invites: enrollment invitations made after the run (enrollment.enabled).
+	Invites *enroll.InviteReport `json:"invites,omitempty"`
+}
+
+// end stamps the outcome and returns the report.
+func (r *Report) end(outcome string, err error) *Report {
+	r.Outcome, r.FinishedAt = outcome, time.Now().UTC()
+	if err != nil {
+		r.Error = err.Error()
+	}
+	return r
+}
+
+// Duration is how long the run took.
+func (r *Report) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt) }
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// SaveJSON writes the report to path (mode 0600: it names users).
+func (r *Report) SaveJSON(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("save the report: %w", err)
+	}
+	if err := r.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("save the report to %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,195 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"ldapwiz/enroll"
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// Options tune Preview and RunSync.
+type Options struct {
+	// Getenv resolves bind_password_env; nil means os.Getenv.
+	Getenv func(string) string
+	// Progress receives events; nil for none.
+	Progress func(Event)
+	// DryRun plans without changing anything (RunSync only).
+	DryRun bool
+	// Force overrides the safety guards (RunSync only).
+	Force bool
+	// Owner describes the process in the sync lock ("ldapwiz sync").
+	Owner string
+	// Enroller invites the users a run created, when enrollment.enabled;
+	// nil means NewEnroller(settings, db, Getenv).
+	Enroller *enroll.Enroller
+}
+
+// Preview reads both sides and returns the plan for settings s, changing
+// nothing (the settings need not be saved).
+func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Plan, error) {
+	tr := newTracker(opts.Progress)
+	plan, conn, err := readAndPlan(ctx, s, db, opts, tr)
+	if conn != nil {
+		conn.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	tr.end(PhaseDone, plan.Changes(), "preview ready")
+	return plan, nil
+}
+
+// readAndPlan connects, reads the directory and the store, and plans. The
+// connection is returned open (for applying) when there was no error.
+func readAndPlan(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr *tracker) (*Plan, *ldap.Conn, error) {
+	lcfg, err := s.LDAPConfig(opts.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr.begin(PhaseConnect, 0, false, "connecting to "+lcfg.URL)
+	conn, err := ldap.Dial(ctx, lcfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
+	}
+	total, estimated := 0, false
+	if counts, err := db.LastRunCounts(ctx); err == nil && counts["directory_entries"] > 0 {
+		total, estimated = counts["directory_entries"], true
+	}
+	tr.begin(PhaseReadDirectory, total, estimated, "reading users and groups")
+	dir, err := ReadDirectory(ctx, conn, s, func(n int) { tr.step(n, nil) })
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	read := tr.done
+	tr.begin(PhaseReadStore, 0, false, "reading the store")
+	st, err := ReadStore(ctx, db)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	tr.begin(PhasePlan, 0, false, "planning")
+	plan := PlanSnapshots(s, dir, st)
+	plan.entriesRead = read
+	return plan, conn, nil
+}
+
+// Run runs a synchronization: it takes the sync lock (unless DryRun),
+// reads both sides, plans, checks the safety guards (unless Force) and
+// applies the plan, recording the run and every change in the store. The
+// report is returned even with an error, when there is one to tell.
+// A *GuardError means the run was refused before any change; an error
+// wrapping store.ErrSyncRunning means another sync holds the lock.
+func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Report, error) {
+	cfg := newSyncConfig(s)
+	rep := &Report{Mode: cfg.mode, Authority: cfg.authority, DryRun: opts.DryRun, StartedAt: time.Now().UTC(), Outcome: store.OutcomeRunning}
+	owner := opts.Owner
+	if owner == "" {
+		owner = "ldapwiz sync"
+	}
+	if !opts.DryRun {
+		lock, err := db.LockSync(ctx, owner)
+		if err != nil {
+			return rep.end(store.OutcomeRefused, err), err
+		}
+		defer lock.Release()
+	}
+	tr := newTracker(opts.Progress)
+	plan, conn, err := readAndPlan(ctx, s, db, opts, tr)
+	if err != nil {
+		return rep.end(outcomeOf(ctx), err), err
+	}
+	defer conn.Close()
+	rep.Plan = plan
+	if opts.DryRun {
+		tr.end(PhaseDone, plan.Changes(), "dry run: nothing changed")
+		return rep.end(store.OutcomeSuccess, nil), nil
+	}
+	if gerr := CheckGuards(s, plan, opts.Force); gerr != nil {
+		if run, err := db.BeginRun(ctx, cfg.mode, false, owner); err == nil {
+			rep.RunID = run.ID
+			_ = db.FinishRun(ctx, run.ID, store.OutcomeRefused, plan.counts(), gerr.Error())
+		}
+		return rep.end(store.OutcomeRefused, gerr), gerr
+	}
+	run, err := db.BeginRun(ctx, cfg.mode, false, owner)
+	if err != nil {
+		return rep.end(store.OutcomeFailed, err), err
+	}
+	rep.RunID = run.ID
+	ap := &applier{cfg: cfg, db: db, runID: run.ID, tr: tr}
+	if cfg.writesDir() {
+		ap.conn = conn
+	}
+	err = ap.apply(ctx, plan)
+	rep.Applied, rep.Failed = ap.applied, ap.failed
+	outcome := store.OutcomeSuccess
+	switch {
+	case err != nil:
+		outcome = outcomeOf(ctx)
+		err = fmt.Errorf("the sync stopped after %d of %d changes: %w; the store is consistent, run the sync again to finish", ap.applied, plan.Changes(), explainApplyError(err))
+	case ap.failed > 0:
+		outcome = store.OutcomeFailed
+		err = fmt.Errorf("%d of %d changes failed (the others were applied); first: %s", ap.failed, plan.Changes(), ap.firstFailure)
+	}
+	counts := plan.counts()
+	counts["applied"], counts["failed"] = ap.applied, ap.failed
+	errText := ""
+	if err != nil {
+		errText = err.Error()
+	}
+	// Record the end even when ctx was cancelled.
+	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if ferr := db.FinishRun(endCtx, run.ID, outcome, counts, errText); ferr != nil && err == nil {
+		err = ferr
+	}
+	// Invitations for the users this run (or an interrupted earlier one)
+	// created: after the commits, never inside a transaction.
+	if s.Enrollment.Enabled {
+		en := opts.Enroller
+		if en == nil {
+			en = enroll.NewEnroller(s, db, opts.Getenv)
+		}
+		inv, ierr := en.InvitePending(endCtx)
+		rep.Invites = &inv
+		if ierr != nil && err == nil {
+			err = fmt.Errorf("the sync succeeded, but recording enrollment invitations failed: %w; run the sync again to retry", ierr)
+		}
+	}
+	tr.end(PhaseDone, plan.Changes(), "finished: "+outcome)
+	return rep.end(outcome, err), err
+}
+
+// explainApplyError words an error that stopped applying.
+func explainApplyError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return errors.New("cancelled")
+	}
+	return err
+}
+
+func outcomeOf(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return store.OutcomeCancelled
+	}
+	return store.OutcomeFailed
+}
+
+// counts are the plan's tallies kept with the run.
+func (p *Plan) counts() store.Counts {
+	c := store.Counts{
+		"directory_users": p.DirectoryUsers, "directory_groups": p.DirectoryGroups, "directory_entries": p.entriesRead,
+		"store_users": p.StoreUsers, "store_groups": p.StoreGroups, "skipped": len(p.Skipped), "conflicts": len(p.Conflicts),
+		"planned": p.Changes(),
+	}
+	for k, v := range p.Summary() {
+		c[k] = v
+	}
+	return c
+}

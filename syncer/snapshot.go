@@ -1,0 +1,74 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+
+	"ldapwiz/store"
+)
+
+// DirUser is one user entry of the directory, in scope and usable, as the
+// planner sees it.
+type DirUser struct {
+	StableID string            // entryUUID, objectGUID (as a GUID string) or nsUniqueId
+	DN       string            // as the server returned it
+	Values   map[string]string // store field -> value (first value); FieldUsername always set
+	UAC      int               // Active Directory userAccountControl; -1 when not read
+	MemberOf []string          // group DNs from users.member_attribute, when memberships come from it
+}
+
+// DirGroup is one group entry of the directory, in scope.
+type DirGroup struct {
+	StableID string
+	DN       string
+	Name     string
+	Members  []string // member DNs as read (users, nested groups, dangling references)
+}
+
+// DirSnapshot is what the directory holds for a sync.
+type DirSnapshot struct {
+	Users   []DirUser
+	Groups  []DirGroup
+	Skipped []Skip
+	// Kept holds the stable ids of user and group entries read but skipped
+	// for a reason of their own (invalid or duplicate name, ...): a store
+	// user or group linked to one of them is left alone rather than deleted.
+	Kept map[string]bool
+	// MembersFromUsers: group memberships come from DirUser.MemberOf, since
+	// groups.member_attribute is empty.
+	MembersFromUsers bool
+	// Referrals are the search result references met while reading,
+	// skipped (never chased).
+	Referrals []Referral
+}
+
+// StoreSnapshot is what the store holds for a sync.
+type StoreSnapshot struct {
+	Users       []store.User // tombstones included
+	Groups      []store.Group
+	Memberships []store.Membership
+	UserLinks   []store.Link
+	GroupLinks  []store.Link
+}
+
+// ReadStore reads everything the planner needs from the store.
+func ReadStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
+	var s StoreSnapshot
+	var err error
+	if s.Users, err = db.ListUsers(ctx, store.UserFilter{IncludeDeleted: true}); err != nil {
+		return nil, fmt.Errorf("read the store's users: %w", err)
+	}
+	if s.Groups, err = db.ListGroups(ctx, true); err != nil {
+		return nil, fmt.Errorf("read the store's groups: %w", err)
+	}
+	if s.Memberships, err = db.Memberships(ctx); err != nil {
+		return nil, fmt.Errorf("read the store's memberships: %w", err)
+	}
+	if s.UserLinks, err = db.ListLinks(ctx, store.KindUser); err != nil {
+		return nil, fmt.Errorf("read the store's links: %w", err)
+	}
+	if s.GroupLinks, err = db.ListLinks(ctx, store.KindGroup); err != nil {
+		return nil, fmt.Errorf("read the store's links: %w", err)
+	}
+	return &s, nil
+}
