@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ldapwiz/demodir"
+	"ldapwiz/ui"
+	"ldapwiz/wizard"
+)
+
+// runDemo is "ldapwiz --demo [--ad] [-c FILE]": it starts the embedded demo
+// directory on a free 127.0.0.1 port, writes its CA certificate to a
+// temporary file, and opens the wizard with the connection already pointing
+// at it. The demo stops, and the CA file goes, when the wizard exits; a
+// file saved meanwhile works while the demo runs (its port changes each run).
+func runDemo(env *cliEnv, args []string) int {
+	path, rest, err := configFromArgs(env, args)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+		return 2
+	}
+	fs := flag.NewFlagSet("ldapwiz --demo", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	ad := fs.Bool("ad", false, "serve the Active Directory flavour (DC=example,DC=test) instead of OpenLDAP")
+	listen := fs.String("listen", "127.0.0.1:0", "loopback `ADDR`ess for the demo directory (port 0 picks a free port)")
+	if err := fs.Parse(rest); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: unexpected argument %q (flags are --ad, --listen ADDR and -c FILE)\n", fs.Arg(0))
+		return 2
+	}
+
+	// A hang-up (the SSH session dropped) ends the wizard and the demo
+	// cleanly, so the CA file does not outlive them.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP)
+	defer stop()
+	srv, err := demodir.New(demodir.Options{AD: *ad})
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+		return 1
+	}
+	if err := srv.Start(ctx, *listen); err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+		return 2
+	}
+	defer srv.Close()
+	caFile, err := writeDemoCA(srv)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+		return 1
+	}
+	defer os.Remove(caFile)
+
+	opts, err := demoWizardOptions(env, srv, caFile, path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+		return 1
+	}
+	code := 0
+	p := tea.NewProgram(ui.New(opts), tea.WithInput(env.stdin), tea.WithOutput(env.stdout), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil {
+		if ctx.Err() == nil {
+			fmt.Fprintf(env.stderr, "ldapwiz --demo: the terminal UI stopped: %v\n", err)
+		}
+		code = 1
+	}
+	_ = srv.Close()
+	fmt.Fprintf(env.stdout, "Demo directory stopped (it served %s). A file saved from the demo points at it and works only while a demo runs on that port.\n", srv.URL())
+	return code
+}
+
+// demoWizardOptions builds the wizard's options for the demo directory: the
+// preset of the demo's flavour adjusted to it, saved to path. An existing
+// file at path is not loaded (it points elsewhere) but is kept for the
+// Review diff; saving replaces it, keeping a backup.
+func demoWizardOptions(env *cliEnv, srv *demodir.Server, caFile, path string) (ui.Options, error) {
+	preset := wizard.PresetOpenLDAP
+	flavour := "OpenLDAP"
+	if srv.ActiveDirectory() {
+		preset, flavour = wizard.PresetAD, "Active Directory"
+	}
+	adjust := demoAdjust(srv, caFile)
+	opts := ui.Options{
+		Path:     path,
+		Settings: demoSettings(srv, caFile), // what demo-server prints, too
+		Getenv:   env.getenv,
+		Color:    colourWanted(env),
+		Demo: &ui.Demo{
+			Preset: preset,
+			Adjust: adjust,
+			Banner: fmt.Sprintf("Demo directory (%s flavour) running at %s until you quit; its port changes each run. The connection settings point at it.",
+				flavour, srv.URL()),
+		},
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		opts.OnDisk = data
+		opts.Demo.Banner += " Saving replaces " + path + " (a .bak copy is kept); Review shows the difference."
+	case !errors.Is(err, fs.ErrNotExist):
+		return opts, fmt.Errorf("cannot read %s: %w (choose another file with -c FILE)", path, err)
+	}
+	return opts, nil
+}
+
+// demoAdjust returns the function that points a preset at the demo
+// directory: its URL with StartTLS, the CA file, the administrator and its
+// (public demo) password written inline, and the search bases of the demo's
+// layout.
+func demoAdjust(srv *demodir.Server, caFile string) func(wizard.Settings) wizard.Settings {
+	users, groups := "ou=people,"+srv.BaseDN(), "ou=groups,"+srv.BaseDN()
+	if srv.ActiveDirectory() {
+		users, groups = "OU=People,"+srv.BaseDN(), "OU=Groups,"+srv.BaseDN()
+	}
+	return func(s wizard.Settings) wizard.Settings {
+		c := &s.Connection
+		c.URL, c.StartTLS, c.VerifyTLS, c.CAFile = srv.URL(), true, true, caFile
+		c.BindDN = srv.AdminDN()
+		c.BindPasswordFile, c.BindPasswordEnv, c.BindPassword = "", "", srv.AdminPassword()
+		s.Users.SearchBase, s.Groups.SearchBase = users, groups
+		return s
+	}
+}

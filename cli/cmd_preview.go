@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+
+	"ldapwiz/store"
+	"ldapwiz/syncer"
+	"ldapwiz/wizard"
+)
+
+// runPreview implements "ldapwiz preview [-c FILE] [--json]": what a sync
+// would change, changing nothing. Exit codes: 0 the plan was printed, 1 the
+// directory or store could not be read, 2 bad usage or config.
+func runPreview(env *cliEnv, args []string) int {
+	path, rest, err := configFromArgs(env, args)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+		return 2
+	}
+	asJSON := false
+	for _, a := range rest {
+		switch a {
+		case "--json", "-json":
+			asJSON = true
+		case "-h", "--help":
+			fmt.Fprintln(env.stdout, "Usage: ldapwiz preview [-c FILE] [--json]\n\nShows what \"ldapwiz sync\" would change on each side, and changes nothing.")
+			return 0
+		default:
+			fmt.Fprintf(env.stderr, "ldapwiz preview: unexpected argument %q; usage: ldapwiz preview [-c FILE] [--json]\n", a)
+			return 2
+		}
+	}
+	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	db, closeDB, err := openStoreReadOnly(ctx, s.Store.Path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+		return 1
+	}
+	defer closeDB()
+	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv})
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+		return 1
+	}
+	guard := ""
+	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
+		guard = gerr.Error()
+	}
+	if asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		out := struct {
+			Plan        *syncer.Plan `json:"plan"`
+			WouldRefuse string       `json:"would_refuse,omitempty"`
+		}{plan, guard}
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	printPlan(env.stdout, plan)
+	if guard != "" {
+		fmt.Fprintf(env.stdout, "\nA sync with these settings would be %s\n", strings.TrimPrefix(guard, "refused: "))
+	}
+	return 0
+}
+
+// openStoreReadOnly opens the store for reading a plan; a missing database
+// is replaced by an empty temporary one (see wizard.OpenStoreForPreview).
+func openStoreReadOnly(ctx context.Context, path string) (*store.DB, func(), error) {
+	return syncer.OpenStoreForPreview(ctx, path)
+}
+
+// printPlan writes a plan for a person: changes on each side, skipped
+// entries with reasons, conflicts with their winner.
+func printPlan(w io.Writer, p *syncer.Plan) {
+	mode := p.Mode + " sync"
+	if p.Mode == wizard.ModeTwoWay {
+		mode += ", authority " + p.Authority
+	}
+	fmt.Fprintf(w, "Plan: %s\n", mode)
+	fmt.Fprintf(w, "Read: %d users and %d groups in the directory; %d users and %d groups in the store (%d users, %d groups linked)\n",
+		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
+	for _, side := range []struct{ side, title string }{{syncer.SideLDAP, "Directory"}, {syncer.SideStore, "Store"}} {
+		acts := p.Select(side.side, "")
+		if len(acts) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: %d changes\n", side.title, len(acts))
+		for _, a := range acts {
+			printAction(w, a)
+		}
+	}
+	if len(p.Skipped) > 0 {
+		fmt.Fprintf(w, "\nSkipped: %d\n", len(p.Skipped))
+		for _, s := range p.Skipped {
+			name := s.Name
+			if name == "" {
+				name = "-"
+			}
+			fmt.Fprintf(w, "  %-5s %-24s %s: %s\n", s.Kind, name, s.Reason, s.Detail)
+			if s.DN != "" {
+				fmt.Fprintf(w, "        %s\n", s.DN)
+			}
+		}
+	}
+	if len(p.Referrals) > 0 {
+		fmt.Fprintf(w, "\nReferrals skipped (not followed, so not synchronized): %d\n", len(p.Referrals))
+		for _, r := range p.Referrals {
+			fmt.Fprintf(w, "  %s (searching %s, %s)\n", r.URL, r.Base, r.Setting)
+		}
+	}
+	if len(p.Conflicts) > 0 {
+		fmt.Fprintf(w, "\nConflicts: %d\n", len(p.Conflicts))
+		for _, c := range p.Conflicts {
+			winner := "the directory's value is kept"
+			if c.Winner == syncer.SideStore {
+				winner = "the store's value is kept"
+			}
+			fmt.Fprintf(w, "  %-5s %-24s %s: store %q, directory %q: %s\n", c.Kind, c.Name, c.Field, c.StoreValue, c.LDAPValue, winner)
+		}
+	}
+	if p.Changes() == 0 {
+		fmt.Fprintln(w, "\nNothing to change: both sides are in sync.")
+		return
+	}
+	fmt.Fprintf(w, "\nTotal: %s\n", summaryLine(p.Summary()))
+}
+
+// printAction writes one planned change with its per-attribute diff.
+func printAction(w io.Writer, a syncer.Action) {
+	what := a.Op + " " + string(a.Kind)
+	name := a.Name
+	if a.Member != "" {
+		name = a.Member + " in " + a.Name
+	}
+	fmt.Fprintf(w, "  %-20s %-28s %s\n", what, name, a.Reason)
+	if a.OldDN != "" {
+		fmt.Fprintf(w, "      dn: %s -> %s\n", a.OldDN, a.DN)
+	} else if a.DN != "" && a.Member == "" {
+		fmt.Fprintf(w, "      dn: %s\n", a.DN)
+	}
+	for _, d := range a.Diffs {
+		label := d.Field
+		if d.Attr != "" {
+			label += " (" + d.Attr + ")"
+		}
+		if a.Op == syncer.OpCreate {
+			fmt.Fprintf(w, "      %s: %q\n", label, d.New)
+		} else {
+			fmt.Fprintf(w, "      %s: %q -> %q\n", label, d.Old, d.New)
+		}
+	}
+}
+
+// summaryLine renders counts like "ldap create: 2, store update: 5".
+func summaryLine(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s: %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ldapwiz/store"
+	"ldapwiz/syncer"
+	"ldapwiz/wizard"
+)
+
+// watchSync runs a sync every sync.interval (counted from the end of the
+// previous run, so runs never overlap) until ctx is cancelled. Each run
+// prints one summary line on stdout; a run that fails or is refused prints
+// why on stderr, and the loop goes on. The exit code is that of the last
+// run that finished: 0 when it succeeded, 1 when it failed or was refused.
+// A run interrupted by the signal does not count.
+func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string) int {
+	interval := s.IntervalDuration()
+	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
+	code := 0
+	for run := 1; ; run++ {
+		rep, err := syncer.Run(ctx, s, db, opts)
+		if ctx.Err() != nil {
+			fmt.Fprintf(env.stdout, "%s run %d: interrupted\n", stamp(), run)
+			return code
+		}
+		fmt.Fprintf(env.stdout, "%s run %d: %s\n", stamp(), run, watchSummary(rep))
+		code = 0
+		if err != nil {
+			code = 1
+			fmt.Fprintf(env.stderr, "ldapwiz sync: run %d: %v\n", run, err)
+		}
+		if report != "" && rep != nil {
+			if err := rep.SaveJSON(report); err != nil {
+				fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+				code = 1
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return code
+		case <-time.After(interval):
+		}
+	}
+}
+
+// watchSummary is the one-line outcome of a run.
+func watchSummary(rep *syncer.Report) string {
+	if rep == nil {
+		return "failed"
+	}
+	line := fmt.Sprintf("%s in %s", rep.Outcome, rep.Duration().Round(time.Millisecond))
+	if rep.DryRun {
+		line = "dry run, " + line
+	}
+	if p := rep.Plan; p != nil {
+		line += fmt.Sprintf("; %d changes planned, %d applied, %d failed; %d skipped, %d conflicts",
+			p.Changes(), rep.Applied, rep.Failed, len(p.Skipped), len(p.Conflicts))
+	}
+	return line
+}
+
+// stamp is the time at the start of a watch line.
+func stamp() string { return time.Now().UTC().Format(time.RFC3339) }

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"ldapwiz/ldap"
+)
+
+// runTestConn implements "ldapwiz test [-c FILE] [--json]": the staged
+// connection test, printed step by step as each completes. Exit codes: 0
+// nothing failed, 1 a step failed, 2 bad usage or a config that cannot be
+// loaded. (The file is not cmd_test.go: Go would take that for a test file.)
+func runTestConn(env *cliEnv, args []string) int {
+	asJSON := false
+	path, code := commandArgs(env, "ldapwiz test", args, printTestConnUsage, map[string]*bool{"json": &asJSON})
+	if code >= 0 {
+		return code
+	}
+	s, err := loadSettings(path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz test: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", err, path)
+		return 2
+	}
+	cfg, err := s.LDAPConfig(env.getenv)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz test: %s: %v\n", path, err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var report func(ldap.Step)
+	if !asJSON {
+		p := newStepPrinter(env.stdout, plainMarks(env))
+		fmt.Fprintf(env.stdout, "Testing %s (config %s)\n", cfg.URL, path)
+		report = p.print
+	}
+	res := ldap.RunTest(ctx, cfg, s.TestScope(), report)
+	if asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz test: %v\n", err)
+			return 1
+		}
+	} else {
+		fmt.Fprintln(env.stdout, summarizeSteps(res.Steps))
+	}
+	if res.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// plainMarks reports whether output must stay plain ASCII without colour:
+// stdout is not a terminal (a file, a pipe, /dev/null), or NO_COLOR is set
+// (https://no-color.org).
+func plainMarks(env *cliEnv) bool {
+	if env.getenv("NO_COLOR") != "" {
+		return true
+	}
+	return !isTerminal(env.stdout)
+}
+
+// stepPrinter writes one step per line, with its hint below it.
+type stepPrinter struct {
+	w     io.Writer
+	plain bool
+}
+
+func newStepPrinter(w io.Writer, plain bool) *stepPrinter { return &stepPrinter{w: w, plain: plain} }
+
+// stepMarks are the marks for each status: terminal symbol, ANSI colour,
+// ASCII fallback.
+var stepMarks = map[ldap.StepStatus]struct{ symbol, color, ascii string }{
+	ldap.StepOK:      {"✓", "32", "[ok]  "},
+	ldap.StepWarning: {"!", "33", "[warn]"},
+	ldap.StepFailed:  {"✗", "31", "[FAIL]"},
+	ldap.StepNotRun:  {"-", "2", "[skip]"},
+}
+
+func (p *stepPrinter) print(s ldap.Step) {
+	m := stepMarks[s.Status]
+	line := s.Title
+	if s.Detail != "" {
+		line += ": " + s.Detail
+	}
+	if p.plain {
+		fmt.Fprintf(p.w, "%s %s\n", m.ascii, line)
+	} else {
+		fmt.Fprintf(p.w, "\x1b[%sm%s\x1b[0m %s\n", m.color, m.symbol, line)
+	}
+	if s.Hint != "" {
+		indent := "  "
+		if p.plain {
+			indent = "       "
+		}
+		hint := "fix: " + s.Hint
+		if s.Setting != "" && !strings.Contains(s.Hint, s.Setting) {
+			hint += " [" + s.Setting + "]"
+		}
+		fmt.Fprintf(p.w, "%s%s\n", indent, hint)
+	}
+}
+
+// summarizeSteps counts the steps by status: "9 ok, 1 warning, 0 failed, 2 not run".
+func summarizeSteps(steps []ldap.Step) string {
+	n := map[ldap.StepStatus]int{}
+	for _, s := range steps {
+		n[s.Status]++
+	}
+	verdict := "the connection works"
+	switch {
+	case n[ldap.StepFailed] > 0:
+		verdict = "the connection test FAILED"
+	case n[ldap.StepWarning] > 0:
+		verdict = "the connection works, with warnings"
+	}
+	return fmt.Sprintf("%s: %d ok, %d warning(s), %d failed, %d not run", verdict, n[ldap.StepOK], n[ldap.StepWarning], n[ldap.StepFailed], n[ldap.StepNotRun])
+}
+
+func printTestConnUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: ldapwiz test [-c FILE] [--json]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Runs the staged connection test against the directory in the config file: DNS, TCP,")
+	fmt.Fprintln(w, "TLS or StartTLS, RootDSE, bind, search bases, matching users and groups, sample")
+	fmt.Fprintln(w, "entries and read access. Each step is printed as it completes.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "  --json   print the whole result as JSON instead")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Exit codes: 0 nothing failed (warnings allowed), 1 a step failed, 2 bad usage or a config that cannot be loaded.")
+}

@@ -1,0 +1,8 @@
+package cli
+
+import "fmt"
+
+func runVersion(env *cliEnv, args []string) int {
+	fmt.Fprintf(env.stdout, "ldapwiz %s\n", version)
+	return 0
+}

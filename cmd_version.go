@@ -1,8 +1,0 @@
-package main
-
-import "fmt"
-
-func runVersion(env *cliEnv, args []string) int {
-	fmt.Fprintf(env.stdout, "ldapwiz %s\n", version)
-	return 0
-}
