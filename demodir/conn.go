@@ -170,6 +170,11 @@ func (c *conn) search(id int64, op *ber.Packet, paging []byte) bool {
 	if err != nil {
 		return c.send(envelope(id, resultOp(appSearchDone, fail(goldap.LDAPResultProtocolError, "decoding error: %v", err)))) == nil
 	}
+	if c.srv.onSearch != nil {
+		if f, err := goldap.DecompileFilter(op.Children[6]); err == nil {
+			c.srv.onSearch(req.base, int(req.scope), f)
+		}
+	}
 	if paging != nil && !req.usePaging(paging) {
 		return c.send(envelope(id, resultOp(appSearchDone, fail(goldap.LDAPResultProtocolError, "paged results control value is malformed")))) == nil
 	}

@@ -15,12 +15,18 @@ type Options struct {
 	// AD serves the Active Directory flavour (base DC=example,DC=test, user
 	// and group classes, objectGUID, userAccountControl) instead of OpenLDAP.
 	AD bool
+	// OnSearch, when set, is called with the base, the scope (0 base, 1 one
+	// level, 2 subtree) and the filter (in its string form) of every search
+	// request received, from the connection's goroutine: tests use it to
+	// see exactly what a client asked.
+	OnSearch func(base string, scope int, filter string)
 }
 
 // Server is one demo directory: its data, its TLS certificate and, once
 // started, its listener. The zero value is not usable; call New.
 type Server struct {
 	dir       *directory
+	onSearch  func(base string, scope int, filter string)
 	tlsConfig *tls.Config
 	caPEM     []byte
 
@@ -42,7 +48,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{dir: dir, tlsConfig: cfg, caPEM: caPEM, conns: map[net.Conn]struct{}{}, closed: make(chan struct{})}, nil
+	return &Server{dir: dir, onSearch: opts.OnSearch, tlsConfig: cfg, caPEM: caPEM, conns: map[net.Conn]struct{}{}, closed: make(chan struct{})}, nil
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port when addr is

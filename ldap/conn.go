@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -29,47 +27,6 @@ type Conn struct {
 	cfg       Config
 	target    Target
 	encrypted bool
-}
-
-// Target is a parsed directory URL.
-type Target struct {
-	Scheme string // "ldap" or "ldaps"
-	Host   string // host name or IP, without brackets
-	Port   string // explicit or the scheme's default
-}
-
-// Addr returns host:port, with brackets around IPv6 literals.
-func (t Target) Addr() string { return net.JoinHostPort(t.Host, t.Port) }
-
-// ParseURL parses an ldap:// or ldaps:// URL, filling in the default port
-// (389 or 636). IPv6 literals are written in brackets: ldap://[::1]:389.
-func ParseURL(raw string) (Target, error) {
-	if strings.TrimSpace(raw) == "" {
-		return Target{}, errors.New("the URL is empty; write ldap://host or ldaps://host")
-	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return Target{}, fmt.Errorf("%q is not a URL: %v", raw, err)
-	}
-	t := Target{Scheme: strings.ToLower(u.Scheme), Host: u.Hostname(), Port: u.Port()}
-	switch t.Scheme {
-	case "ldap":
-		if t.Port == "" {
-			t.Port = "389"
-		}
-	case "ldaps":
-		if t.Port == "" {
-			t.Port = "636"
-		}
-	case "":
-		return Target{}, fmt.Errorf("%q has no scheme; write ldap://%s or ldaps://%s", raw, raw, raw)
-	default:
-		return Target{}, fmt.Errorf("scheme %q is not supported; use ldap:// (port 389, StartTLS optional) or ldaps:// (port 636)", u.Scheme)
-	}
-	if t.Host == "" {
-		return Target{}, fmt.Errorf("%q names no host; write e.g. ldaps://ldap.example.com", raw)
-	}
-	return t, nil
 }
 
 func (cfg Config) timeout() time.Duration {

@@ -31,17 +31,22 @@ func TestParseURL(t *testing.T) {
 		t.Errorf("Addr of an IPv6 target = %q, want [::1]:389", got)
 	}
 	bad := map[string]string{
-		"":                     "empty",
-		"ldap.example.com":     "no scheme",
-		"http://example.com":   `scheme "http" is not supported`,
-		"ldapi:///run/ldapi":   `scheme "ldapi" is not supported`,
-		"ldaps://":             "names no host",
-		"ldap://[::1":          "not a URL",
-		"ldap://example.com:x": "not a URL",
+		"":                                "empty",
+		"ldap.example.com":                "no scheme",
+		"http://example.com":              `scheme "http" is not supported`,
+		"ldapi:///run/ldapi":              `scheme "ldapi" is not supported`,
+		"ldaps://":                        "no host",
+		"ldap://[::1":                     "not a valid URL",
+		"ldap://example.com:x":            "65535",
+		"ldap://admin:s3cret@example.com": "user name",
 	}
 	for in, want := range bad {
-		if _, err := ParseURL(in); err == nil || !strings.Contains(err.Error(), want) {
+		_, err := ParseURL(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseURL(%q): %v, want an error containing %q", in, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("ParseURL(%q): the error quotes the URL's password: %v", in, err)
 		}
 	}
 }

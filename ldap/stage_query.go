@@ -8,31 +8,6 @@ import (
 	goldap "github.com/go-ldap/ldap/v3"
 )
 
-// scopeFilter combines an object class and an optional extra filter
-// (written with or without its outer parentheses) into one LDAP filter.
-func scopeFilter(objectClass, extra string) (string, error) {
-	var parts []string
-	if oc := strings.TrimSpace(objectClass); oc != "" {
-		parts = append(parts, "(objectClass="+goldap.EscapeFilter(oc)+")")
-	}
-	if x := strings.TrimSpace(extra); x != "" {
-		if !strings.HasPrefix(x, "(") {
-			x = "(" + x + ")"
-		}
-		if _, err := goldap.CompileFilter(x); err != nil {
-			return "", fmt.Errorf("%s is not a valid LDAP filter: %v", x, err)
-		}
-		parts = append(parts, x)
-	}
-	switch len(parts) {
-	case 0:
-		return "(objectClass=*)", nil
-	case 1:
-		return parts[0], nil
-	}
-	return "(&" + strings.Join(parts, "") + ")", nil
-}
-
 // countMatches counts the entries matching filter in the subtree at base,
 // with a paged search that fetches no attributes.
 func (r *testRun) countMatches(base, filter string) (int, error) {

@@ -10,10 +10,6 @@ import (
 // sampleSize is how many users and groups the sample steps look at.
 const sampleSize = 20
 
-// stableIDAttributes are the attributes sync links entries by, one per
-// server family.
-var stableIDAttributes = []string{"entryUUID", "objectGUID", "nsUniqueId"}
-
 // queryFailed turns a failed search into a failed step; setting names what
 // to change when the server blamed the request rather than the connection.
 func (r *testRun) queryFailed(prefix string, err error, setting string) Step {
@@ -30,7 +26,7 @@ func (r *testRun) queryFailed(prefix string, err error, setting string) Step {
 }
 
 func (r *testRun) stepUsers() Step {
-	filter, err := scopeFilter(r.scope.UserObjectClass, r.scope.UserFilter)
+	filter, err := ScopeFilter(r.scope.UserObjectClass, r.scope.UserFilter)
 	if err != nil {
 		return Step{Status: StepFailed, Detail: err.Error(),
 			Hint: "fix users.filter, e.g. (mail=*) or (&(department=IT)(!(title=intern)))", Setting: "users.filter"}
@@ -47,7 +43,7 @@ func (r *testRun) stepUsers() Step {
 }
 
 func (r *testRun) stepGroups() Step {
-	filter, _ := scopeFilter(r.scope.GroupObjectClass, "")
+	filter, _ := ScopeFilter(r.scope.GroupObjectClass, "")
 	n, err := r.countMatches(r.scope.GroupBase, filter)
 	if err != nil {
 		return r.queryFailed("cannot count groups", err, "groups.object_class")
@@ -68,10 +64,10 @@ func (r *testRun) zeroMatches(kind, base, objectClass, extra string) Step {
 		}
 		return Step{Status: StepWarning, Detail: detail, Hint: hint, Setting: setting}
 	}
-	ocFilter, _ := scopeFilter(objectClass, "")
+	ocFilter, _ := ScopeFilter(objectClass, "")
 	if strings.TrimSpace(extra) != "" {
 		if n, err := r.countMatches(base, ocFilter); err == nil && n > 0 {
-			extraFilter, _ := scopeFilter("", extra)
+			extraFilter, _ := ScopeFilter("", extra)
 			return warn(fmt.Sprintf("no %s match: the filter %s removes all %s entries of %s under %s", kind, extraFilter, withCommas(n), ocFilter, base),
 				"loosen or clear "+kind+".filter", kind+".filter")
 		}
@@ -114,9 +110,9 @@ func (r *testRun) stepUserSample() Step {
 	if r.userCount == 0 {
 		return Step{Status: StepNotRun, Detail: "not run: the settings match no users"}
 	}
-	filter, _ := scopeFilter(r.scope.UserObjectClass, r.scope.UserFilter)
+	filter, _ := ScopeFilter(r.scope.UserObjectClass, r.scope.UserFilter)
 	r.userAttrs = uniqueFold(append([]string{"objectClass", r.scope.UsernameAttribute, r.scope.UserMemberAttribute},
-		append(stableIDAttributes, mapValues(r.scope.UserAttributes)...)...))
+		append(StableIDAttributes(), mapValues(r.scope.UserAttributes)...)...))
 	users, err := r.sampleEntries(r.scope.UserBase, filter, r.userAttrs, sampleSize)
 	if err != nil {
 		return r.queryFailed("cannot read sample users", err, "users.search_base")
@@ -202,7 +198,7 @@ func (r *testRun) groupListing(member string) string {
 	if r.scope.GroupBase == "" || r.scope.GroupMemberAttribute == "" {
 		return ""
 	}
-	filter, _ := scopeFilter(r.scope.GroupObjectClass, "("+r.scope.GroupMemberAttribute+"="+goldap.EscapeFilter(member)+")")
+	filter, _ := ScopeFilter(r.scope.GroupObjectClass, "("+r.scope.GroupMemberAttribute+"="+goldap.EscapeFilter(member)+")")
 	groups, err := r.sampleEntries(r.scope.GroupBase, filter, []string{"1.1"}, 1)
 	if err != nil || len(groups) == 0 {
 		return ""
@@ -235,7 +231,7 @@ func (r *testRun) stepGroupSample() Step {
 	if r.groupCount == 0 {
 		return Step{Status: StepNotRun, Detail: "not run: the settings match no groups"}
 	}
-	filter, _ := scopeFilter(r.scope.GroupObjectClass, "")
+	filter, _ := ScopeFilter(r.scope.GroupObjectClass, "")
 	name := r.scope.GroupNameAttribute
 	groups, err := r.sampleEntries(r.scope.GroupBase, filter, uniqueFold([]string{name}), sampleSize)
 	if err != nil {
@@ -294,14 +290,14 @@ func (r *testRun) stepAccess() Step {
 	}
 	f := &findings{status: StepOK}
 	id := ""
-	for _, a := range stableIDAttributes {
+	for _, a := range StableIDAttributes() {
 		if entriesWith(users, a) > 0 {
 			id = a
 			break
 		}
 	}
 	if id == "" {
-		f.flag(StepFailed, fmt.Sprintf("no stable id (%s) is readable on the %d sampled users; sync links users by it", strings.Join(stableIDAttributes, ", "), len(users)),
+		f.flag(StepFailed, fmt.Sprintf("no stable id (%s) is readable on the %d sampled users; sync links users by it", strings.Join(StableIDAttributes(), ", "), len(users)),
 			"grant the account in connection.bind_dn read access to entryUUID (OpenLDAP), objectGUID (Active Directory) or nsUniqueId (389 Directory Server)", "connection.bind_dn")
 	} else {
 		f.note(fmt.Sprintf("stable id %s readable on %d of %d", id, entriesWith(users, id), len(users)))

@@ -178,7 +178,7 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	if err != nil {
 		return err
 	}
-	p.stableID, p.dn, p.created = stableID(e), e.DN, true
+	p.stableID, p.dn, p.created = e.StableID(), e.DN, true
 	if p.stableID == "" {
 		return fmt.Errorf("created %s, but cannot read its entryUUID/objectGUID/nsUniqueId to link it", a.DN)
 	}
@@ -275,7 +275,7 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		if err != nil {
 			return err
 		}
-		p.stableID, p.dn = stableID(e), e.DN
+		p.stableID, p.dn = e.StableID(), e.DN
 		d.baseSet = store.Values{FieldName: {p.name}, baseMembers: {}}
 		d.memberBase = members
 		return nil

@@ -9,13 +9,15 @@ import (
 )
 
 // syncConfig is the part of the settings the planner and applier use,
-// trimmed and with defaults applied.
+// trimmed and with defaults applied. A run derives it once (newSyncConfig)
+// and hands it to every phase.
 type syncConfig struct {
 	mode, authority string
 	ad              bool
 	enrollment      bool
 
-	userBase, userClass, userFilter string
+	scope                           wizard.Scope
+	userBase, userClass, userFilter string // userFilter: the extra filter, "" for none
 	extraClasses                    []string
 	rdnAttr                         string
 	userMemberAttr                  string
@@ -29,21 +31,25 @@ type syncConfig struct {
 // newSyncConfig derives the sync configuration from s.
 func newSyncConfig(s wizard.Settings) syncConfig {
 	t := strings.TrimSpace
+	sc := s.Scope()
 	c := syncConfig{
 		mode:            t(s.Sync.Mode),
 		authority:       t(s.Sync.Authority),
 		ad:              s.Connection.ActiveDirectory,
 		enrollment:      s.Enrollment.Enabled,
-		userBase:        t(s.Users.SearchBase),
-		userClass:       t(s.Users.ObjectClass),
-		userFilter:      s.EffectiveUserFilter(),
-		rdnAttr:         s.EffectiveRDNAttribute(),
-		userMemberAttr:  t(s.Users.MemberAttribute),
-		groupBase:       t(s.Groups.SearchBase),
-		groupClass:      t(s.Groups.ObjectClass),
-		groupNameAttr:   t(s.Groups.NameAttribute),
-		groupMemberAttr: t(s.Groups.MemberAttribute),
-		attrOf:          map[string]string{FieldUsername: t(s.Users.UsernameAttribute)},
+		scope:           sc,
+		userBase:        sc.UserBase,
+		userClass:       sc.UserObjectClass,
+		userFilter:      sc.UserExtraFilter,
+		extraClasses:    sc.AdditionalObjectClasses,
+		rdnAttr:         sc.RDNAttribute,
+		userMemberAttr:  sc.UserMemberAttribute,
+		groupBase:       sc.GroupBase,
+		groupClass:      sc.GroupObjectClass,
+		groupNameAttr:   sc.GroupNameAttribute,
+		groupMemberAttr: sc.GroupMemberAttribute,
+		syncOnly:        sc.SyncOnly,
+		attrOf:          map[string]string{FieldUsername: sc.UsernameAttribute},
 	}
 	if c.mode == "" {
 		c.mode = wizard.ModeTwoWay
@@ -51,24 +57,14 @@ func newSyncConfig(s wizard.Settings) syncConfig {
 	if c.authority == "" {
 		c.authority = wizard.AuthorityLDAP
 	}
-	for _, oc := range s.Users.AdditionalObjectClasses {
-		if oc = t(oc); oc != "" {
-			c.extraClasses = append(c.extraClasses, oc)
-		}
-	}
-	for _, g := range s.Groups.SyncOnly {
-		if g = t(g); g != "" {
-			c.syncOnly = append(c.syncOnly, g)
-		}
-	}
 	c.fields = []string{FieldUsername}
-	for _, m := range []struct{ field, attr string }{
-		{FieldEmail, s.Users.Attributes.Email},
-		{FieldFirstName, s.Users.Attributes.FirstName},
-		{FieldLastName, s.Users.Attributes.LastName},
-		{FieldPhone, s.Users.Attributes.Phone},
+	for _, m := range []struct{ field, key string }{
+		{FieldEmail, "users.attributes.email"},
+		{FieldFirstName, "users.attributes.first_name"},
+		{FieldLastName, "users.attributes.last_name"},
+		{FieldPhone, "users.attributes.phone"},
 	} {
-		if a := t(m.attr); a != "" {
+		if a := sc.UserAttributes[m.key]; a != "" {
 			c.fields = append(c.fields, m.field)
 			c.attrOf[m.field] = a
 		}

@@ -114,7 +114,11 @@ type planner struct {
 // PlanSnapshots computes the plan for settings s from two snapshots. It
 // reads nothing and writes nothing.
 func PlanSnapshots(s wizard.Settings, dir *DirSnapshot, st *StoreSnapshot) *Plan {
-	cfg := newSyncConfig(s)
+	return planSnapshots(newSyncConfig(s), dir, st)
+}
+
+// planSnapshots is PlanSnapshots on a run's derived configuration.
+func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 	pl := &planner{
 		cfg: cfg, dir: dir, st: st,
 		plan: &Plan{

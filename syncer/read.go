@@ -12,22 +12,6 @@ import (
 	"ldapwiz/wizard"
 )
 
-// stableIDAttrs are the attributes that identify an entry across renames
-// and moves, in the order they are preferred: OpenLDAP (and most servers),
-// Active Directory, 389 Directory Server. All three are asked for; the
-// server returns what it has.
-var stableIDAttrs = []string{"entryUUID", "objectGUID", "nsUniqueId"}
-
-// stableID returns the entry's stable identifier, or "".
-func stableID(e *ldap.Entry) string {
-	for _, a := range stableIDAttrs {
-		if v := e.First(a); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // dirReader reads the directory side of a sync.
 type dirReader struct {
 	conn     *ldap.Conn
@@ -58,19 +42,18 @@ func (r *dirReader) onReferral(snap *DirSnapshot, setting, base string) func(str
 
 // userSearchFilter is the filter selecting users: the object class, and the
 // extra filter when set.
-func (c syncConfig) userSearchFilter() string {
-	filter := "(objectClass=" + ldap.EscapeFilter(c.userClass) + ")"
-	if c.userFilter != "" {
-		filter = "(&" + filter + c.userFilter + ")"
-	}
-	return filter
-}
+func (c syncConfig) userSearchFilter() string { return c.scope.UserFilter }
 
 // ReadDirectory reads the users and groups in scope for settings s over
 // conn. progress, when not nil, is called with the number of entries read
 // so far as they arrive.
 func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, progress func(n int)) (*DirSnapshot, error) {
-	r := &dirReader{conn: conn, cfg: newSyncConfig(s), progress: progress}
+	return readDirectory(ctx, conn, newSyncConfig(s), progress)
+}
+
+// readDirectory is ReadDirectory on a run's derived configuration.
+func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) (*DirSnapshot, error) {
+	r := &dirReader{conn: conn, cfg: cfg, progress: progress}
 	return r.readAll(ctx)
 }
 
@@ -104,7 +87,7 @@ func (r *dirReader) readAll(ctx context.Context) (*DirSnapshot, error) {
 // object class and filter, skipping unusable ones with a reason.
 func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	c := r.cfg
-	attrs := append([]string{}, stableIDAttrs...)
+	attrs := ldap.StableIDAttributes()
 	for _, f := range c.fields {
 		attrs = append(attrs, c.attrOf[f])
 	}
@@ -116,7 +99,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
 	err := r.conn.Search(ctx, req, func(e *ldap.Entry) error {
 		r.tick()
-		id := stableID(e)
+		id := e.StableID()
 		name := e.First(c.attrOf[FieldUsername])
 		switch {
 		case id == "":
@@ -189,7 +172,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 	if c.groupBase == "" || c.groupClass == "" || c.groupNameAttr == "" {
 		return nil, nil
 	}
-	attrs := append([]string{c.groupNameAttr}, stableIDAttrs...)
+	attrs := append([]string{c.groupNameAttr}, ldap.StableIDAttributes()...)
 	if c.groupMemberAttr != "" {
 		if r.memberRange > 0 {
 			attrs = append(attrs, fmt.Sprintf("%s;range=0-%d", c.groupMemberAttr, r.memberRange-1))
@@ -198,10 +181,10 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 		}
 	}
 	var groups []DirGroup
-	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: "(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")",
+	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
 		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 		r.tick()
-		g := DirGroup{StableID: stableID(e), DN: e.DN, Name: e.First(c.groupNameAttr)}
+		g := DirGroup{StableID: e.StableID(), DN: e.DN, Name: e.First(c.groupNameAttr)}
 		if c.groupMemberAttr != "" {
 			g.Members = e.Get(c.groupMemberAttr)
 		}
@@ -293,7 +276,7 @@ func (r *dirReader) findSyncOnly(ctx context.Context, snap *DirSnapshot) ([]stri
 	var dns []string
 	for _, name := range c.syncOnly {
 		var found []string
-		filter := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")(" + c.groupNameAttr + "=" + ldap.EscapeFilter(name) + "))"
+		filter := "(&" + c.scope.GroupFilter + "(" + c.groupNameAttr + "=" + ldap.EscapeFilter(name) + "))"
 		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"},
 			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 			found = append(found, e.DN)
@@ -388,9 +371,9 @@ func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named [
 		keepGroup(dn)
 		chain := ldap.NestedMembersFilter(dn)
 		users := "(&" + c.userSearchFilter() + chain + ")"
-		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: stableIDAttrs,
+		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: ldap.StableIDAttributes(),
 			OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}, func(e *ldap.Entry) error {
-			if id := stableID(e); id != "" {
+			if id := e.StableID(); id != "" {
 				ids[id] = true
 			}
 			return nil
@@ -398,7 +381,7 @@ func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named [
 		if err != nil {
 			return nil, nil, fmt.Errorf("read the members of the sync_only group %s (nested groups expanded by the server): %w", dn, err)
 		}
-		groups := "(&(objectClass=" + ldap.EscapeFilter(c.groupClass) + ")" + chain + ")"
+		groups := "(&" + c.scope.GroupFilter + chain + ")"
 		err = r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: groups, Attributes: []string{"1.1"},
 			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 			keepGroup(e.DN)

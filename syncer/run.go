@@ -33,7 +33,7 @@ type Options struct {
 // nothing (the settings need not be saved).
 func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Plan, error) {
 	tr := newTracker(opts.Progress)
-	plan, conn, err := readAndPlan(ctx, s, db, opts, tr)
+	plan, conn, err := readAndPlan(ctx, s, newSyncConfig(s), db, opts, tr)
 	if conn != nil {
 		conn.Close()
 	}
@@ -46,7 +46,7 @@ func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options)
 
 // readAndPlan connects, reads the directory and the store, and plans. The
 // connection is returned open (for applying) when there was no error.
-func readAndPlan(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr *tracker) (*Plan, *ldap.Conn, error) {
+func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, opts Options, tr *tracker) (*Plan, *ldap.Conn, error) {
 	lcfg, err := s.LDAPConfig(opts.Getenv)
 	if err != nil {
 		return nil, nil, err
@@ -61,7 +61,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, db *store.DB, opts Opti
 		total, estimated = counts["directory_entries"], true
 	}
 	tr.begin(PhaseReadDirectory, total, estimated, "reading users and groups")
-	dir, err := ReadDirectory(ctx, conn, s, func(n int) { tr.step(n, nil) })
+	dir, err := readDirectory(ctx, conn, cfg, func(n int) { tr.step(n, nil) })
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
@@ -74,7 +74,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, db *store.DB, opts Opti
 		return nil, nil, err
 	}
 	tr.begin(PhasePlan, 0, false, "planning")
-	plan := PlanSnapshots(s, dir, st)
+	plan := planSnapshots(cfg, dir, st)
 	plan.entriesRead = read
 	return plan, conn, nil
 }
@@ -100,7 +100,7 @@ func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*R
 		defer lock.Release()
 	}
 	tr := newTracker(opts.Progress)
-	plan, conn, err := readAndPlan(ctx, s, db, opts, tr)
+	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr)
 	if err != nil {
 		return rep.end(outcomeOf(ctx), err), err
 	}
@@ -110,7 +110,7 @@ func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*R
 		tr.end(PhaseDone, plan.Changes(), "dry run: nothing changed")
 		return rep.end(store.OutcomeSuccess, nil), nil
 	}
-	if gerr := CheckGuards(s, plan, opts.Force); gerr != nil {
+	if gerr := checkGuards(s, cfg, plan, opts.Force); gerr != nil {
 		if run, err := db.BeginRun(ctx, cfg.mode, false, owner); err == nil {
 			rep.RunID = run.ID
 			_ = db.FinishRun(ctx, run.ID, store.OutcomeRefused, plan.counts(), gerr.Error())

@@ -21,10 +21,14 @@ func (e *GuardError) Error() string { return e.Message }
 // entries) and sync.max_delete. It returns a *GuardError, or nil when the
 // plan may run (always nil with force).
 func CheckGuards(s wizard.Settings, plan *Plan, force bool) error {
+	return checkGuards(s, newSyncConfig(s), plan, force)
+}
+
+// checkGuards is CheckGuards on a run's derived configuration.
+func checkGuards(s wizard.Settings, cfg syncConfig, plan *Plan, force bool) error {
 	if force {
 		return nil
 	}
-	cfg := newSyncConfig(s)
 	if plan.DirectoryUsers == 0 && plan.LinkedUsers > 0 {
 		where := fmt.Sprintf("users.search_base %q, object class %q", cfg.userBase, cfg.userClass)
 		if cfg.userFilter != "" {

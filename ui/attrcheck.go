@@ -230,9 +230,9 @@ func (m *Model) checkProblems() []wizard.Problem {
 		switch {
 		case !ok:
 		case r.err != "":
-			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: screenForKey(k), Message: "could not check " + r.q.attr + " in the directory: " + r.err})
+			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: wizard.ScreenFor(k), Message: "could not check " + r.q.attr + " in the directory: " + r.err})
 		case r.warn != "":
-			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: screenForKey(k), Message: r.warn})
+			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: wizard.ScreenFor(k), Message: r.warn})
 		}
 	}
 	return ps

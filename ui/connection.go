@@ -88,7 +88,7 @@ func runConnectionTest(ctx context.Context, s wizard.Settings, typed string, get
 		report(st)
 		return ldap.TestResult{Steps: []ldap.Step{st}}
 	}
-	return ldap.RunTest(ctx, cfg, s.TestScope(), report)
+	return ldap.RunTest(ctx, cfg, s.Scope().Test(), report)
 }
 
 // ldapConfig builds the connection config from the settings; a password
@@ -343,21 +343,4 @@ func (m *Model) settingName(k string) string {
 		}
 	}
 	return k
-}
-
-// screenForKey is the screen that edits a dotted setting key.
-func screenForKey(k string) wizard.Screen {
-	switch strings.SplitN(k, ".", 2)[0] {
-	case "connection":
-		return wizard.ScreenConnection
-	case "users":
-		return wizard.ScreenUsers
-	case "groups":
-		return wizard.ScreenGroups
-	case "sync", "store":
-		return wizard.ScreenSync
-	case "enrollment", "smtp":
-		return wizard.ScreenEnrollment
-	}
-	return wizard.ScreenReview
 }

@@ -30,33 +30,12 @@ func (q countQuery) classKey() string  { return q.what + ".object_class" }
 func (q countQuery) baseKey() string   { return q.what + ".search_base" }
 func (q countQuery) filterKey() string { return q.what + ".filter" }
 
-// full is the query's LDAP filter.
-func (q countQuery) full() string { return andFilter(classFilter(q.class), q.filter) }
+// full is the query's LDAP filter: the same one the connection test and the
+// sync send (ldap.ScopeFilter).
+func (q countQuery) full() string { f, _ := ldap.ScopeFilter(q.class, q.filter); return f }
 
-// classFilter is (objectClass=X), or "" for no class.
-func classFilter(class string) string {
-	if strings.TrimSpace(class) == "" {
-		return ""
-	}
-	return "(objectClass=" + ldap.EscapeFilter(strings.TrimSpace(class)) + ")"
-}
-
-// andFilter combines filters; "" parts are left out; none gives (objectClass=*).
-func andFilter(parts ...string) string {
-	var ps []string
-	for _, p := range parts {
-		if p != "" {
-			ps = append(ps, p)
-		}
-	}
-	switch len(ps) {
-	case 0:
-		return "(objectClass=*)"
-	case 1:
-		return ps[0]
-	}
-	return "(&" + strings.Join(ps, "") + ")"
-}
+// classOnly is the query's filter without the extra filter.
+func (q countQuery) classOnly() string { f, _ := ldap.ScopeFilter(q.class, ""); return f }
 
 // liveCount is the state of one screen's live count.
 type liveCount struct {
@@ -90,10 +69,11 @@ type (
 func queryFor(what string, s wizard.Settings) countQuery {
 	c := s.Connection
 	target := fmt.Sprint(c.URL, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword))
+	sc := s.Scope()
 	if what == "groups" {
-		return countQuery{target: target, what: what, base: s.Groups.SearchBase, class: s.Groups.ObjectClass}
+		return countQuery{target: target, what: what, base: sc.GroupBase, class: sc.GroupObjectClass}
 	}
-	return countQuery{target: target, what: what, base: s.Users.SearchBase, class: s.Users.ObjectClass, filter: s.EffectiveUserFilter()}
+	return countQuery{target: target, what: what, base: sc.UserBase, class: sc.UserObjectClass, filter: sc.UserExtraFilter}
 }
 
 // countFor returns the live count of "users" or "groups".
@@ -178,7 +158,7 @@ func countAndDiagnose(ctx context.Context, dial func(context.Context) (*ldap.Con
 		return n, "", "", err
 	}
 	if q.filter != "" {
-		if k, err := conn.Count(ctx, q.base, andFilter(classFilter(q.class))); err == nil && k > 0 {
+		if k, err := conn.Count(ctx, q.base, q.classOnly()); err == nil && k > 0 {
 			return 0, fmt.Sprintf("The extra filter %s removes all %d %s of class %s under the base: loosen %s.", q.filter, k, q.what, q.class, q.filterKey()), q.filterKey(), nil
 		}
 	}

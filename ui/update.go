@@ -158,7 +158,7 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.GoTo) && sc == wizard.ScreenConnection:
 		if st := m.blamedStep(); st != nil {
 			k := m.blamedSetting(st)
-			return m.jumpTo(wizard.Problem{Setting: k, Screen: screenForKey(k)})
+			return m.jumpTo(wizard.Problem{Setting: k, Screen: wizard.ScreenFor(k)})
 		}
 		return nil
 	case key.Matches(msg, m.keys.Browse) && fl != nil && (fl.Pick == pickUserBase || fl.Pick == pickGroupBase):

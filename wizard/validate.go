@@ -62,7 +62,7 @@ func ScreenFor(setting string) Screen {
 		return ScreenUsers
 	case "groups":
 		return ScreenGroups
-	case "sync":
+	case "sync", "store":
 		return ScreenSync
 	case "enrollment", "smtp":
 		return ScreenEnrollment

@@ -10,28 +10,28 @@ import (
 // connection checks the [connection] settings.
 func (c *checker) connection() {
 	conn := c.s.Connection
-	u, msg := parseLDAPURL(conn.URL)
+	u, msg := parseConnectionURL(conn.URL)
 	if msg != "" {
 		c.errorf("connection.url", "The URL %s", msg)
 	}
-	tls := u.scheme == "ldaps" || conn.StartTLS
-	if u.scheme != "" {
+	tls := u.Scheme == "ldaps" || conn.StartTLS
+	if u.Scheme != "" {
 		switch {
-		case u.scheme == "ldaps" && conn.StartTLS:
+		case u.Scheme == "ldaps" && conn.StartTLS:
 			c.errorf("connection.start_tls", "StartTLS cannot be used with ldaps://, which is already encrypted; turn start_tls off, or use ldap:// with start_tls.")
-		case u.scheme == "ldap" && u.port == 636:
-			c.warnf("connection.url", "Port 636 is the LDAPS port but the URL says ldap://; did you mean ldaps://%s?", u.host)
-		case u.scheme == "ldaps" && u.port == 389:
+		case u.Scheme == "ldap" && u.Port == "636":
+			c.warnf("connection.url", "Port 636 is the LDAPS port but the URL says ldap://; did you mean ldaps://%s?", u.Host)
+		case u.Scheme == "ldaps" && u.Port == "389":
 			c.warnf("connection.url", "Port 389 is the plain LDAP port but the URL says ldaps://; use ldaps:// on 636, or ldap:// on 389 with start_tls.")
 		}
-		if !tls && strings.TrimSpace(conn.BindDN) != "" && !isLoopback(u.host) {
+		if !tls && strings.TrimSpace(conn.BindDN) != "" && !isLoopback(u.Host) {
 			c.warnf("connection.start_tls", "The bind password and all data go over the network unencrypted; turn on start_tls or use ldaps://.")
 		}
 	}
 	if !conn.VerifyTLS {
 		c.warnf("connection.verify_tls", "TLS certificates are not verified, so anyone on the network path can impersonate the directory; set verify_tls = true and give the CA in ca_file if needed.")
 	}
-	c.caFile(conn.CAFile, u.scheme != "" && !tls)
+	c.caFile(conn.CAFile, u.Scheme != "" && !tls)
 	c.bindDN(conn)
 	c.bindPassword(conn)
 	if msg := durationProblem(conn.Timeout, "10s"); msg != "" {

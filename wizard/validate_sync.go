@@ -30,9 +30,9 @@ func (c *checker) sync() {
 		c.errorf("sync.interval", "The interval %s", msg)
 	}
 	conn := c.s.Connection
-	u, bad := parseLDAPURL(conn.URL)
+	u, bad := parseConnectionURL(conn.URL)
 	writesPasswords := s.Mode == ModeOneWay || s.Mode == ModeTwoWay
-	if conn.ActiveDirectory && writesPasswords && bad == "" && u.scheme == "ldap" && !conn.StartTLS {
+	if conn.ActiveDirectory && writesPasswords && bad == "" && u.Scheme == "ldap" && !conn.StartTLS {
 		c.errorf("connection.start_tls", "Active Directory refuses password changes over an unencrypted connection, and sync.mode %q writes passwords; use ldaps:// or turn on start_tls (or set sync.mode = \"import\").", s.Mode)
 	}
 }

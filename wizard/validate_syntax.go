@@ -1,9 +1,10 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
+	"ldapwiz/ldap"
 	"net"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,7 +19,6 @@ import (
 var (
 	descriptorRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 	numericOIDRE = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$`)
-	hostnameRE   = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$`)
 )
 
 // validName reports whether n is an RFC 4512 descriptor or numeric OID.
@@ -137,80 +137,26 @@ func durationProblem(v, example string) string {
 	return ""
 }
 
-// ldapURL is a parsed connection.url.
-type ldapURL struct {
-	scheme string // "ldap" or "ldaps"
-	host   string // without brackets
-	port   int    // explicit port, or the scheme's default
-}
-
-// parseLDAPURL checks connection.url. The URL itself is never quoted back,
-// since a user might have put a password into it.
-func parseLDAPURL(raw string) (ldapURL, string) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return ldapURL{}, "is empty; enter the directory's address, e.g. ldaps://ldap.example.com or ldap://ldap.example.com."
+// parseConnectionURL checks connection.url with the one directory URL parser
+// (ldap.ParseURL) and words its problem for the settings: the sentence that
+// follows "The URL", naming the setting that fixes it. The URL itself is
+// never quoted back, since a user might have put a password into it.
+func parseConnectionURL(raw string) (ldap.Target, string) {
+	t, err := ldap.ParseURL(raw)
+	if err == nil {
+		return t, ""
 	}
-	if strings.ContainsAny(raw, " \t") {
-		return ldapURL{}, "contains spaces; write only the address, e.g. ldaps://ldap.example.com:636."
+	var ue *ldap.URLError
+	if !errors.As(err, &ue) {
+		return ldap.Target{}, "cannot be used."
 	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return ldapURL{}, "has no scheme; write ldap://HOST (port 389) or ldaps://HOST (port 636)."
+	switch ue.Kind {
+	case ldap.URLUserInfo:
+		return ldap.Target{}, ue.Problem + " Set connection.bind_dn instead."
+	case ldap.URLPath:
+		return ldap.Target{}, ue.Problem + " (Search bases go in users.search_base and groups.search_base.)"
 	}
-	scheme = strings.ToLower(scheme)
-	switch scheme {
-	case "ldap", "ldaps":
-	case "ldapi":
-		return ldapURL{}, "uses ldapi:// (a Unix socket), which is not supported; use ldap://HOST or ldaps://HOST."
-	default:
-		return ldapURL{}, fmt.Sprintf("scheme %q is not supported; use ldap:// (port 389, optionally with StartTLS) or ldaps:// (port 636).", scheme)
-	}
-	hostport, _, _ := strings.Cut(rest, "/")
-	hostport, _, _ = strings.Cut(hostport, "?")
-	if strings.Contains(hostport, "@") {
-		return ldapURL{}, "holds a user name (before @); remove it and set connection.bind_dn instead."
-	}
-	if !strings.HasPrefix(hostport, "[") && strings.Count(hostport, ":") > 1 {
-		return ldapURL{}, "looks like it holds an IPv6 address without brackets; write it as ldap://[2001:db8::1]:389."
-	}
-	u, err := url.Parse(scheme + "://" + rest)
-	if err != nil && strings.Contains(err.Error(), "invalid port") {
-		return ldapURL{}, "has a port that is not a number from 1 to 65535; write e.g. ldaps://ldap.example.com:636."
-	}
-	if err != nil {
-		return ldapURL{}, "is not a valid URL; write ldap://HOST[:PORT] or ldaps://HOST[:PORT], with IPv6 addresses in brackets."
-	}
-	if u.Path != "" && u.Path != "/" {
-		return ldapURL{}, "has a path after the host; remove it (search bases go in users.search_base and groups.search_base)."
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return ldapURL{}, "has a query (?...) or fragment (#...); remove it: write only ldap://HOST[:PORT] or ldaps://HOST[:PORT]."
-	}
-	out := ldapURL{scheme: scheme, host: u.Hostname(), port: 389}
-	if scheme == "ldaps" {
-		out.port = 636
-	}
-	if out.host == "" {
-		return ldapURL{}, "has no host name; write e.g. ldaps://ldap.example.com."
-	}
-	if strings.HasPrefix(u.Host, "[") {
-		if ip := net.ParseIP(out.host); ip == nil || ip.To4() != nil && !strings.Contains(out.host, ":") {
-			return ldapURL{}, fmt.Sprintf("%q in brackets is not an IPv6 address.", out.host)
-		}
-	} else if net.ParseIP(out.host) == nil && !hostnameRE.MatchString(out.host) {
-		return ldapURL{}, fmt.Sprintf("host %q is not a valid host name or IP address.", out.host)
-	}
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return ldapURL{}, fmt.Sprintf("port %q is not a number from 1 to 65535.", p)
-		}
-		out.port = n
-	} else if strings.HasSuffix(u.Host, ":") {
-		return ldapURL{}, "ends with a colon but no port; add the port or remove the colon."
-	}
-	return out, ""
+	return ldap.Target{}, ue.Problem
 }
 
 // isLoopback reports whether host is localhost or a loopback address.

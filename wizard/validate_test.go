@@ -471,7 +471,7 @@ func TestScreenFor(t *testing.T) {
 	cases := map[string]Screen{
 		"connection.url": ScreenConnection, "users.attributes.email": ScreenUsers, "groups.sync_only": ScreenGroups,
 		"sync.mode": ScreenSync, "enrollment.enabled": ScreenEnrollment, "smtp.host": ScreenEnrollment,
-		"store.path": ScreenReview, "bogus": ScreenReview,
+		"store.path": ScreenSync, "bogus": ScreenReview,
 	}
 	for in, want := range cases {
 		if got := ScreenFor(in); got != want {

@@ -1,0 +1,60 @@
+package ldap
+
+import (
+	"fmt"
+	"strings"
+
+	goldap "github.com/go-ldap/ldap/v3"
+)
+
+// ScopeFilter combines an object class and an optional extra filter (written
+// with or without its outer parentheses) into the one LDAP filter that
+// selects entries: "(&(objectClass=inetOrgPerson)(mail=*))". An empty class
+// and no extra filter give "(objectClass=*)". The filter is returned even
+// when the extra filter does not compile; the error then says why.
+//
+// Every search for "the users" or "the groups" builds its filter here, so
+// the connection test, the live counts and the sync send the same one.
+func ScopeFilter(objectClass, extra string) (string, error) {
+	var parts []string
+	if oc := strings.TrimSpace(objectClass); oc != "" {
+		parts = append(parts, "(objectClass="+goldap.EscapeFilter(oc)+")")
+	}
+	var err error
+	if x := strings.TrimSpace(extra); x != "" {
+		if !strings.HasPrefix(x, "(") {
+			x = "(" + x + ")"
+		}
+		if _, cerr := goldap.CompileFilter(x); cerr != nil {
+			err = fmt.Errorf("%s is not a valid LDAP filter: %v", x, cerr)
+		}
+		parts = append(parts, x)
+	}
+	switch len(parts) {
+	case 0:
+		return "(objectClass=*)", err
+	case 1:
+		return parts[0], err
+	}
+	return "(&" + strings.Join(parts, "") + ")", err
+}
+
+// StableIDAttributes returns the attributes that identify an entry across
+// renames and moves, in the order they are preferred: entryUUID (OpenLDAP
+// and most servers), objectGUID (Active Directory), nsUniqueId (389
+// Directory Server). Ask for all three; a server returns what it has. The
+// slice is new on every call.
+func StableIDAttributes() []string {
+	return []string{"entryUUID", "objectGUID", "nsUniqueId"}
+}
+
+// StableID returns the entry's stable identifier (the first of
+// StableIDAttributes it carries), or "".
+func (e *Entry) StableID() string {
+	for _, a := range StableIDAttributes() {
+		if v := e.First(a); v != "" {
+			return v
+		}
+	}
+	return ""
+}
