@@ -158,11 +158,11 @@ func newRunBar() progress.Model {
 // runSync opens the store, runs the sync and saves its report beside the
 // store. It runs off the update loop.
 func runSync(ctx context.Context, s wizard.Settings, getenv func(string) string, force bool, progress func(syncer.Event)) runDoneMsg {
-	db, err := store.Open(ctx, s.Store.Path)
+	db, closeDB, err := syncer.OpenStore(ctx, s, false)
 	if err != nil {
 		return runDoneMsg{err: err}
 	}
-	defer db.Close()
+	defer closeDB()
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
 		Getenv: getenv, Progress: progress, Force: force, Owner: "ldapwiz wizard",
 	})
