@@ -1,11 +1,12 @@
 package syncer
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"ldapwiz/config"
 	"ldapwiz/enroll"
-	"os"
 	"time"
 )
 
@@ -47,15 +48,16 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// SaveJSON writes the report to path (mode 0600: it names users).
+// SaveJSON writes the report to path as a new private file (mode 0600: it
+// names users), atomically, never through a symbolic link
+// (config.WritePrivate).
 func (r *Report) SaveJSON(path string) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
 		return fmt.Errorf("save the report: %w", err)
 	}
-	if err := r.WriteJSON(f); err != nil {
-		f.Close()
-		return fmt.Errorf("save the report to %s: %w", path, err)
+	if err := config.WritePrivate(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("save the report: %w", err)
 	}
-	return f.Close()
+	return nil
 }
