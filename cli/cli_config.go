@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -18,39 +17,32 @@ const defaultConfigPath = "ldapwiz.toml"
 // configEnvVar names the environment variable that overrides the default config path.
 const configEnvVar = "LDAPWIZ_CONFIG"
 
-// splitConfigFlag takes -c FILE, -c=FILE, --config FILE or --config=FILE out
-// of args, wherever it appears before a "--", and returns the file (or "")
-// and the remaining args for the command's own flags.
-func splitConfigFlag(args []string) (file string, rest []string, err error) {
-	rest = make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			rest = append(rest, args[i:]...)
-			break
-		}
-		name, value, hasValue := strings.Cut(a, "=")
-		if name != "-c" && name != "--config" && name != "-config" {
-			rest = append(rest, a)
-			continue
-		}
-		if !hasValue {
-			if i+1 >= len(args) || args[i+1] == "" {
-				return "", nil, fmt.Errorf("%s needs a file name, e.g. %s ldapwiz.toml", name, name)
-			}
-			i++
-			value = args[i]
-		}
-		if value == "" {
-			return "", nil, fmt.Errorf("%s needs a file name, e.g. %s=ldapwiz.toml", name, name)
-		}
-		if file != "" && file != value {
-			return "", nil, fmt.Errorf("the config file is given twice (%s and %s); give one -c/--config", file, value)
-		}
-		file = value
+// configFlag is the value of the persistent -c/--config flag: the config
+// file named on the command line, given at most once (the same file twice
+// is fine).
+type configFlag struct{ file string }
+
+// String returns the file given, or "" (pflag.Value).
+func (f *configFlag) String() string { return f.file }
+
+// Type names the flag's value kind for completion and help (pflag.Value).
+func (f *configFlag) Type() string { return "string" }
+
+// Set records the file, refusing an empty name or a second, different file
+// (pflag.Value).
+func (f *configFlag) Set(v string) error {
+	switch {
+	case v == "":
+		return errors.New("needs a file name, e.g. --config=ldapwiz.toml")
+	case f.file != "" && f.file != v:
+		return fmt.Errorf("the config file is given twice (%s and %s); give one -c/--config", f.file, v)
 	}
-	return file, rest, nil
+	f.file = v
+	return nil
 }
+
+// path is the config file a command works on (see resolveConfigPath).
+func (f *configFlag) path(env *cliEnv) string { return resolveConfigPath(env, f.file) }
 
 // resolveConfigPath picks the config file: the -c/--config value, else
 // $LDAPWIZ_CONFIG, else ./ldapwiz.toml.
@@ -62,16 +54,6 @@ func resolveConfigPath(env *cliEnv, flagValue string) string {
 		return v
 	}
 	return defaultConfigPath
-}
-
-// configFromArgs is what most commands start with: it takes the config
-// flag out of args and resolves the path.
-func configFromArgs(env *cliEnv, args []string) (path string, rest []string, err error) {
-	flagValue, rest, err := splitConfigFlag(args)
-	if err != nil {
-		return "", nil, err
-	}
-	return resolveConfigPath(env, flagValue), rest, nil
 }
 
 // loadSettings reads the config file over the defaults. A *store.ConfigError
@@ -158,33 +140,4 @@ func loadTolerantSettings(env *cliEnv, prefix, path, missingHint string, section
 		return s, false
 	}
 	return s, true
-}
-
-// commandArgs takes the config flag out of a command's args and resolves
-// the config path; what is left may only be the command's boolean flags
-// (each written -name or --name) and -h/--help, which prints usage on
-// stdout. It prints what is wrong on stderr after prefix ("ldapwiz test")
-// and returns the exit code when the command must stop now (0 after help,
-// 2 on bad usage), else -1.
-func commandArgs(env *cliEnv, prefix string, args []string, usage func(io.Writer), flags map[string]*bool) (path string, code int) {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
-		return "", 2
-	}
-	for _, a := range rest {
-		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if v, ok := flags[name]; ok && strings.HasPrefix(a, "-") {
-			*v = true
-			continue
-		}
-		if a == "-h" || a == "--help" {
-			usage(env.stdout)
-			return "", 0
-		}
-		fmt.Fprintf(env.stderr, "%s: unexpected argument %q\n", prefix, a)
-		usage(env.stderr)
-		return "", 2
-	}
-	return path, -1
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,41 +9,64 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"ldapwiz/demodir"
 	"ldapwiz/wizard"
 )
 
+// demoFlags are the demo directory's flags, of "ldapwiz --demo" and of
+// "ldapwiz demo-server".
+type demoFlags struct {
+	ad     bool
+	listen string
+}
+
+// register declares --ad and --listen on cmd; prefix starts their help.
+func (d *demoFlags) register(cmd *cobra.Command, prefix string) {
+	cmd.Flags().BoolVar(&d.ad, "ad", false, prefix+"serve the Active Directory flavour (DC=example,DC=test) instead of OpenLDAP")
+	cmd.Flags().StringVar(&d.listen, "listen", "127.0.0.1:0", prefix+"loopback ADDR to listen on (port 0 picks a free port)")
+}
+
+// newDemoServerCmd is "ldapwiz demo-server [--listen ADDR] [--ad]".
+func newDemoServerCmd(env *cliEnv) *cobra.Command {
+	var d demoFlags
+	cmd := &cobra.Command{
+		Use:     "demo-server",
+		GroupID: groupSetup,
+		Short:   "Run the embedded demo directory alone",
+		Long: prose(`Runs the embedded demo directory (OpenLDAP flavour, or Active Directory with --ad)
+on a loopback port until Ctrl-C or SIGTERM. It prints the URL, the bind DN and its
+public demo password, the CA certificate file for StartTLS, and the [connection],
+[users] and [groups] settings that point a config file at it.`),
+		Example: `ldapwiz demo-server
+ldapwiz demo-server --ad --listen 127.0.0.1:3389`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return exitWith(runDemoServer(env, d))
+		},
+	}
+	d.register(cmd, "")
+	return cmd
+}
+
 // runDemoServer is "ldapwiz demo-server [--listen ADDR] [--ad]": the demo
 // directory alone, until Ctrl-C (SIGINT) or SIGTERM.
-func runDemoServer(env *cliEnv, args []string) int {
+func runDemoServer(env *cliEnv, d demoFlags) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serveDemo(ctx, env, "demo-server", args)
+	return serveDemo(ctx, env, "demo-server", d)
 }
 
 // serveDemo starts the demo directory, prints how to reach it and serves it
 // until ctx ends. It returns the exit code.
-func serveDemo(ctx context.Context, env *cliEnv, name string, args []string) int {
-	fs := flag.NewFlagSet("ldapwiz "+name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	listen := fs.String("listen", "127.0.0.1:0", "loopback `ADDR`ess to listen on (port 0 picks a free port)")
-	ad := fs.Bool("ad", false, "serve the Active Directory flavour (DC=example,DC=test) instead of OpenLDAP")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "ldapwiz %s: unexpected argument %q (flags are --listen ADDR and --ad)\n", name, fs.Arg(0))
-		return 2
-	}
-	srv, err := demodir.New(demodir.Options{AD: *ad})
+func serveDemo(ctx context.Context, env *cliEnv, name string, d demoFlags) int {
+	srv, err := demodir.New(demodir.Options{AD: d.ad})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz %s: %v\n", name, err)
 		return 1
 	}
-	if err := srv.Start(ctx, *listen); err != nil {
+	if err := srv.Start(ctx, d.listen); err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz %s: %v\n", name, err)
 		return 2
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -22,37 +21,17 @@ import (
 // temporary file, and opens the wizard with the connection already pointing
 // at it. The demo stops, and the CA file goes, when the wizard exits; a
 // file saved meanwhile works while the demo runs (its port changes each run).
-func runDemo(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
-		return 2
-	}
-	fs := flag.NewFlagSet("ldapwiz --demo", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	ad := fs.Bool("ad", false, "serve the Active Directory flavour (DC=example,DC=test) instead of OpenLDAP")
-	listen := fs.String("listen", "127.0.0.1:0", "loopback `ADDR`ess for the demo directory (port 0 picks a free port)")
-	if err := fs.Parse(rest); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "ldapwiz --demo: unexpected argument %q (flags are --ad, --listen ADDR and -c FILE)\n", fs.Arg(0))
-		return 2
-	}
-
+func runDemo(env *cliEnv, path string, d demoFlags) int {
 	// A hang-up (the SSH session dropped) ends the wizard and the demo
 	// cleanly, so the CA file does not outlive them.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP)
 	defer stop()
-	srv, err := demodir.New(demodir.Options{AD: *ad})
+	srv, err := demodir.New(demodir.Options{AD: d.ad})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
 		return 1
 	}
-	if err := srv.Start(ctx, *listen); err != nil {
+	if err := srv.Start(ctx, d.listen); err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
 		return 2
 	}

@@ -4,14 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"ldapwiz/enroll"
 	"ldapwiz/store"
@@ -27,57 +27,89 @@ type enrollCmd struct {
 	db  *store.DB
 }
 
-// runEnroll implements "ldapwiz enroll invites|send|retrigger".
-func runEnroll(env *cliEnv, args []string) int {
-	cfgPath, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz enroll: %v\n", err)
-		return 2
+// newEnrollCmd is "ldapwiz enroll invites|send|retrigger [-c FILE] ...".
+func newEnrollCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "enroll",
+		GroupID: groupStore,
+		Short:   "Enrollment invitations: the queue (invites), send, retrigger",
+		Long: prose(`Enrollment invitations for users created by a sync ([enrollment] and [smtp]).
+"invites" lists the invitations waiting to be sent, and why; "send" sends them, each
+with a fresh link; "retrigger" forces enrollment again for a user (--user NAME), an
+e-mail address (--email ADDRESS) or every directory user (--all-ldap): it marks them
+pending, replaces their link and, with auto_invite, e-mails it (otherwise it waits
+for "send"); with --dry-run it only says who.
+
+Exit codes: 0 success, 1 an invitation could not be sent (it stays queued) or the
+change failed, 2 bad usage or configuration.`),
+		Example: `ldapwiz enroll invites
+ldapwiz enroll send
+ldapwiz enroll retrigger --user jdoe
+ldapwiz enroll retrigger --all-ldap --dry-run`,
+		Args: subcommandArgs,
+		RunE: needsSubcommand("ldapwiz enroll invites|send|retrigger [-c FILE] ..."),
 	}
-	if len(rest) == 0 {
-		printEnrollUsage(env.stderr)
-		return 2
+	var asJSON bool
+	invites := &cobra.Command{
+		Use:     "invites",
+		Short:   "List the invitations waiting to be sent, and why",
+		Example: "ldapwiz enroll invites\nldapwiz enroll invites --json",
+		Args:    noArgs,
+		RunE: enrollRun(env, cfg, func(c *enrollCmd) int {
+			return c.invites(asJSON)
+		}),
 	}
-	c := &enrollCmd{env: env, ctx: context.Background(), sub: rest[0]}
-	var run func([]string) int
-	switch rest[0] {
-	case "-h", "--help", "help":
-		printEnrollUsage(env.stdout)
-		return 0
-	case "invites":
-		run = c.invites
-	case "send":
-		run = c.send
-	case "retrigger":
-		run = c.retrigger
-	default:
-		fmt.Fprintf(env.stderr, "ldapwiz enroll: unknown subcommand %q\n", rest[0])
-		printEnrollUsage(env.stderr)
-		return 2
+	invites.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+
+	send := &cobra.Command{
+		Use:     "send",
+		Short:   "Send the waiting invitations (each gets a fresh link)",
+		Example: "ldapwiz enroll send",
+		Args:    noArgs,
+		RunE:    enrollRun(env, cfg, (*enrollCmd).send),
 	}
-	if code := c.open(cfgPath); code != 0 {
-		return code
+
+	var sel enroll.RetriggerSelection
+	var dry bool
+	retrigger := &cobra.Command{
+		Use:   "retrigger",
+		Short: "Force enrollment again for one user, an e-mail address or every directory user",
+		Long: prose(`Forces enrollment again for the chosen users: marks them pending, replaces their
+enrollment link, and with enrollment.auto_invite e-mails it (otherwise the invitation
+waits for "ldapwiz enroll send"). Choose the users with exactly one of --user NAME,
+--email ADDRESS or --all-ldap; disabled users are left out.`),
+		Example: `ldapwiz enroll retrigger --user jdoe
+ldapwiz enroll retrigger --email jdoe@example.com
+ldapwiz enroll retrigger --all-ldap --dry-run`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if n := boolCount(sel.Username != "", sel.Email != "", sel.AllLDAP); n != 1 {
+				return usagef(cmd, "give exactly one of --user NAME, --email ADDRESS or --all-ldap")
+			}
+			return enrollRun(env, cfg, func(c *enrollCmd) int { return c.retrigger(sel, dry) })(cmd, args)
+		},
 	}
-	defer c.db.Close()
-	return run(rest[1:])
+	f := retrigger.Flags()
+	f.StringVar(&sel.Username, "user", "", "the user with this username")
+	f.StringVar(&sel.Email, "email", "", "every user with this e-mail address")
+	f.BoolVar(&sel.AllLDAP, "all-ldap", false, "every enabled user created from the directory")
+	f.BoolVar(&dry, "dry-run", false, "only say which users would change")
+
+	cmd.AddCommand(invites, send, retrigger)
+	return cmd
 }
 
-func printEnrollUsage(w io.Writer) {
-	fmt.Fprint(w, `Usage: ldapwiz enroll SUBCOMMAND [-c FILE] ...
-
-Enrollment invitations for users created by a sync ([enrollment] and [smtp]).
-
-  invites    list the invitations waiting to be sent, and why
-             ldapwiz enroll invites [--json]
-  send       send the waiting invitations (each gets a fresh link)
-             ldapwiz enroll send
-  retrigger  force enrollment again: mark users pending, replace their link,
-             and with auto_invite e-mail it (otherwise it waits for "send")
-             ldapwiz enroll retrigger (--user NAME | --email ADDRESS | --all-ldap) [--dry-run]
-
-Exit codes: 0 success, 1 an invitation could not be sent (it stays queued)
-or the change failed, 2 bad usage or configuration.
-`)
+// enrollRun is the RunE of an enroll subcommand: it loads the settings,
+// opens the store and runs do.
+func enrollRun(env *cliEnv, cfg *configFlag, do func(*enrollCmd) int) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		c := &enrollCmd{env: env, ctx: cmd.Context(), sub: cmd.Name()}
+		if code := c.open(cfg.path(env)); code != 0 {
+			return exitWith(code)
+		}
+		defer c.db.Close()
+		return exitWith(do(c))
+	}
 }
 
 // open loads the settings and opens the store database; the enrollment,
@@ -101,25 +133,6 @@ func (c *enrollCmd) open(cfgPath string) int {
 	return 0
 }
 
-// flags parses a subcommand's flags; it returns a non-negative exit code
-// when the command is done (help or bad usage).
-func (c *enrollCmd) flags(fset *flag.FlagSet, args []string) int {
-	fset.SetOutput(io.Discard)
-	err := fset.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printEnrollUsage(c.env.stdout)
-		return 0
-	case err != nil:
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: %v; see \"ldapwiz enroll --help\"\n", c.sub, err)
-		return 2
-	case fset.NArg() > 0:
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: unexpected argument %q; see \"ldapwiz enroll --help\"\n", c.sub, fset.Arg(0))
-		return 2
-	}
-	return -1
-}
-
 func (c *enrollCmd) fail(err error) int {
 	fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: %v\n", c.sub, err)
 	return 1
@@ -140,17 +153,12 @@ type inviteJSON struct {
 }
 
 // invites lists the invitation queue.
-func (c *enrollCmd) invites(args []string) int {
-	fset := flag.NewFlagSet("ldapwiz enroll invites", flag.ContinueOnError)
-	asJSON := fset.Bool("json", false, "print JSON instead of a table")
-	if code := c.flags(fset, args); code >= 0 {
-		return code
-	}
+func (c *enrollCmd) invites(asJSON bool) int {
 	q, err := enroll.InviteQueue(c.ctx, c.db)
 	if err != nil {
 		return c.fail(err)
 	}
-	if *asJSON {
+	if asJSON {
 		out := make([]inviteJSON, 0, len(q))
 		for _, in := range q {
 			out = append(out, inviteJSON{in.Username, in.Email, in.Reason, in.Created, in.Expires, in.Sending})
@@ -186,11 +194,7 @@ func (c *enrollCmd) invites(args []string) int {
 }
 
 // send sends the queued invitations.
-func (c *enrollCmd) send(args []string) int {
-	fset := flag.NewFlagSet("ldapwiz enroll send", flag.ContinueOnError)
-	if code := c.flags(fset, args); code >= 0 {
-		return code
-	}
+func (c *enrollCmd) send() int {
 	rep, err := c.enroller().SendQueued(c.ctx)
 	c.printReport(rep)
 	if err != nil {
@@ -219,26 +223,13 @@ func (c *enrollCmd) printReport(rep enroll.InviteReport) {
 }
 
 // retrigger forces enrollment again for the chosen users.
-func (c *enrollCmd) retrigger(args []string) int {
-	fset := flag.NewFlagSet("ldapwiz enroll retrigger", flag.ContinueOnError)
-	var sel enroll.RetriggerSelection
-	fset.StringVar(&sel.Username, "user", "", "the user with this username")
-	fset.StringVar(&sel.Email, "email", "", "every user with this e-mail address")
-	fset.BoolVar(&sel.AllLDAP, "all-ldap", false, "every enabled user created from the directory")
-	dry := fset.Bool("dry-run", false, "only say which users would change")
-	if code := c.flags(fset, args); code >= 0 {
-		return code
-	}
-	if n := boolCount(sel.Username != "", sel.Email != "", sel.AllLDAP); n != 1 {
-		fmt.Fprintf(c.env.stderr, "ldapwiz enroll retrigger: give exactly one of --user NAME, --email ADDRESS or --all-ldap\n")
-		return 2
-	}
-	res, err := c.enroller().Retrigger(c.ctx, sel, *dry)
+func (c *enrollCmd) retrigger(sel enroll.RetriggerSelection, dry bool) int {
+	res, err := c.enroller().Retrigger(c.ctx, sel, dry)
 	if err != nil && len(res.Users) == 0 {
 		return c.fail(err)
 	}
 	verb := "retriggered"
-	if *dry {
+	if dry {
 		verb = "would retrigger"
 	}
 	fmt.Fprintf(c.env.stdout, "%s enrollment for %d user(s)", verb, len(res.Users))
@@ -251,7 +242,7 @@ func (c *enrollCmd) retrigger(args []string) int {
 	if res.SkippedDisabled > 0 {
 		fmt.Fprintf(c.env.stdout, "left out %d disabled user(s)\n", res.SkippedDisabled)
 	}
-	if *dry || len(res.Users) == 0 {
+	if dry || len(res.Users) == 0 {
 		return 0
 	}
 	c.printReport(res.Invites)

@@ -18,25 +18,7 @@ import (
 // runPreview implements "ldapwiz preview [-c FILE] [--json]": what a sync
 // would change, changing nothing. Exit codes: 0 the plan was printed, 1 the
 // directory or store could not be read, 2 bad usage or config.
-func runPreview(env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
-		return 2
-	}
-	asJSON := false
-	for _, a := range rest {
-		switch a {
-		case "--json", "-json":
-			asJSON = true
-		case "-h", "--help":
-			fmt.Fprintln(env.stdout, "Usage: ldapwiz preview [-c FILE] [--json]\n\nShows what \"ldapwiz sync\" would change on each side, and changes nothing.")
-			return 0
-		default:
-			fmt.Fprintf(env.stderr, "ldapwiz preview: unexpected argument %q; usage: ldapwiz preview [-c FILE] [--json]\n", a)
-			return 2
-		}
-	}
+func runPreview(env *cliEnv, path string, asJSON bool) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)

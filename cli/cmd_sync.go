@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,48 +15,13 @@ import (
 	"ldapwiz/wizard"
 )
 
-// runSync implements "ldapwiz sync [-c FILE] [--dry-run] [--force]
-// [--report FILE] [--watch]" and "ldapwiz sync --break-lock". Exit codes: 0
-// the run succeeded (or the lock was broken), 1 it failed or was refused (a
-// safety guard, another sync running), 2 bad usage or config. With --watch,
-// the code is that of the last run.
-func runSync(env *cliEnv, args []string) int {
-	return runSyncContext(context.Background(), env, args)
-}
-
-// runSyncContext is runSync stopped by ctx as well as by SIGINT or SIGTERM.
-func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
-	path, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
-		return 2
-	}
-	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fset.SetOutput(env.stderr)
-	dryRun := fset.Bool("dry-run", false, "plan and print what would change, change nothing")
-	force := fset.Bool("force", false, "run even when max_delete or the empty-result guard would refuse")
-	report := fset.String("report", "", "save the run's report (JSON) to this file")
-	watch := fset.Bool("watch", false, "run a sync every sync.interval until interrupted (SIGINT or SIGTERM), one summary line per run")
-	breakLock := fset.Bool("break-lock", false, "remove the sync lock left by a sync that no longer runs (e.g. on another host), then exit without syncing")
-	fset.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: ldapwiz sync [-c FILE] [--dry-run] [--force] [--report FILE] [--watch]")
-		fmt.Fprintln(env.stderr, "       ldapwiz sync [-c FILE] --break-lock")
-		fset.PrintDefaults()
-	}
-	if err := fset.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "ldapwiz sync: unexpected argument %q\n", fset.Arg(0))
-		return 2
-	}
-	if *breakLock && (*dryRun || *force || *watch || *report != "") {
-		fmt.Fprintln(env.stderr, "ldapwiz sync: --break-lock only removes the lock; run the sync again without it")
-		return 2
-	}
+// runSyncContext is "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report
+// FILE] [--watch] [--json]" and "ldapwiz sync --break-lock", stopped by ctx
+// as well as by SIGINT or SIGTERM. Exit codes: 0 the run succeeded (or the
+// lock was broken), 1 it failed or was refused (a safety guard, another
+// sync running), 2 bad usage or config. With --watch, the code is that of
+// the last run.
+func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlags) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
@@ -68,7 +31,7 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	defer stop()
 	var db *store.DB
 	closeDB := func() {}
-	if *dryRun {
+	if o.dryRun {
 		db, closeDB, err = openStoreReadOnly(ctx, s.Store.Path)
 	} else {
 		db, err = store.Open(ctx, s.Store.Path)
@@ -82,31 +45,39 @@ func runSyncContext(parent context.Context, env *cliEnv, args []string) int {
 	}
 	defer closeDB()
 
-	if *breakLock {
+	if o.breakLock {
 		return breakSyncLock(ctx, env, db)
 	}
-	if *watch {
+	if o.watch {
 		return watchSync(ctx, env, s, db, syncer.Options{
-			Getenv: env.getenv, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync --watch",
-		}, *report)
+			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch",
+		}, o.report)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
-		Getenv: env.getenv, Progress: pr.event, DryRun: *dryRun, Force: *force, Owner: "ldapwiz sync",
+		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync",
 	})
 	pr.finish()
-	if rep != nil && rep.Plan != nil && *dryRun {
+	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {
 		printPlan(env.stdout, rep.Plan)
 	}
-	if rep != nil {
+	if rep != nil && !o.json {
 		printSyncSummary(env.stdout, rep)
 	}
-	if *report != "" && rep != nil {
-		if err := rep.SaveJSON(*report); err != nil {
+	if o.report != "" && rep != nil {
+		if err := rep.SaveJSON(o.report); err != nil {
 			fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(env.stdout, "Report saved to %s\n", *report)
+		if !o.json {
+			fmt.Fprintf(env.stdout, "Report saved to %s\n", o.report)
+		}
+	}
+	if rep != nil && o.json {
+		if err := printSyncJSON(env.stdout, rep, o.report); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+			return 1
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)

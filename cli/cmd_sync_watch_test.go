@@ -37,7 +37,7 @@ func watch(t *testing.T, vars map[string]string, cfg string, runs int) (int, str
 	out := &cancelAfter{n: runs, cancel: cancel}
 	var errOut bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
-	code := runSyncContext(ctx, env, []string{"sync", "-c", cfg, "--watch"}[1:])
+	code := runContext(ctx, env, []string{"sync", "-c", cfg, "--watch"})
 	if ctx.Err() == context.DeadlineExceeded {
 		t.Fatalf("the watch did not print %d runs in a minute:\n%s\n%s", runs, out.String(), errOut.String())
 	}

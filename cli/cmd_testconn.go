@@ -9,19 +9,41 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"ldapwiz/ldap"
 )
+
+// newTestConnCmd is "ldapwiz test [-c FILE] [--json]".
+func newTestConnCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "test",
+		GroupID: groupSetup,
+		Short:   "Staged connection check of the directory, printed step by step",
+		Long: prose(`Runs the staged connection test against the directory in the config file: DNS,
+TCP, TLS or StartTLS, RootDSE, bind, search bases, matching users and groups, sample
+entries and read access. Each step is printed as it completes, with how to fix a
+failure and the setting to change.
+
+Exit codes: 0 nothing failed (warnings allowed), 1 a step failed, 2 bad usage or a
+config file that cannot be loaded.`),
+		Example: `ldapwiz test
+ldapwiz test -c prod.toml --json`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return exitWith(runTestConn(env, cfg.path(env), asJSON))
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole result as JSON instead")
+	return cmd
+}
 
 // runTestConn implements "ldapwiz test [-c FILE] [--json]": the staged
 // connection test, printed step by step as each completes. Exit codes: 0
 // nothing failed, 1 a step failed, 2 bad usage or a config that cannot be
 // loaded. (The file is not cmd_test.go: Go would take that for a test file.)
-func runTestConn(env *cliEnv, args []string) int {
-	asJSON := false
-	path, code := commandArgs(env, "ldapwiz test", args, printTestConnUsage, map[string]*bool{"json": &asJSON})
-	if code >= 0 {
-		return code
-	}
+func runTestConn(env *cliEnv, path string, asJSON bool) int {
 	s, err := loadSettings(path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz test: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", err, path)
@@ -41,7 +63,7 @@ func runTestConn(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stdout, "Testing %s (config %s)\n", cfg.URL, path)
 		report = p.print
 	}
-	res := ldap.RunTest(ctx, cfg, s.TestScope(), report)
+	res := ldap.RunTest(ctx, cfg, s.Scope().Test(), report)
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
@@ -123,16 +145,4 @@ func summarizeSteps(steps []ldap.Step) string {
 		verdict = "the connection works, with warnings"
 	}
 	return fmt.Sprintf("%s: %d ok, %d warning(s), %d failed, %d not run", verdict, n[ldap.StepOK], n[ldap.StepWarning], n[ldap.StepFailed], n[ldap.StepNotRun])
-}
-
-func printTestConnUsage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: ldapwiz test [-c FILE] [--json]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Runs the staged connection test against the directory in the config file: DNS, TCP,")
-	fmt.Fprintln(w, "TLS or StartTLS, RootDSE, bind, search bases, matching users and groups, sample")
-	fmt.Fprintln(w, "entries and read access. Each step is printed as it completes.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  --json   print the whole result as JSON instead")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit codes: 0 nothing failed (warnings allowed), 1 a step failed, 2 bad usage or a config that cannot be loaded.")
 }

@@ -152,7 +152,7 @@ func TestTestCommandConfigProblems(t *testing.T) {
 	if code, _, _ := runTestConnCLI(t, nil, "--bogus"); code != 2 {
 		t.Errorf("unknown flag: exit %d, want 2", code)
 	}
-	if code, out, _ := runTestConnCLI(t, nil, "--help"); code != 0 || !strings.Contains(out, "Usage: ldapwiz test") {
+	if code, out, _ := runTestConnCLI(t, nil, "--help"); code != 0 || !strings.Contains(out, "USAGE") || !strings.Contains(out, "ldapwiz test [--flags]") {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
 }

@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"ldapwiz/store"
 	"ldapwiz/wizard"
@@ -25,87 +26,93 @@ type usersCmd struct {
 
 // usersSub is one "ldapwiz users" subcommand.
 type usersSub struct {
-	name, args, summary string
+	name    string // as typed: "add"
+	summary string // one line for --help
+	example string // command lines for --help
 	// named: the subcommand takes exactly one user name, else no argument.
 	named bool
 	// creates: the subcommand may create a missing database (only "add").
 	creates bool
 	// flags declares the subcommand's flags; run does the work on the
 	// positional arguments and returns the exit code.
-	flags func(fs *flag.FlagSet) func(c *usersCmd, pos []string) int
+	flags func(fs *pflag.FlagSet) func(c *usersCmd, pos []string) int
 }
 
 func usersSubcommands() []usersSub {
 	return []usersSub{
-		{"list", "[--search TEXT] [--deleted|--all] [--json]", "list users as a table", false, false, usersListFlags},
-		{"show", "NAME [--json]", "show one user, its groups and its directory link", true, false, usersShowFlags},
-		{"add", "NAME [--email E] [--first F] [--last L] [--phone P] [--disabled] [--password-stdin]", "create a user", true, true, usersAddFlags},
-		{"set", "NAME [--username NEW] [--email E] [--first F] [--last L] [--phone P]", "change a user's fields", true, false, usersSetFlags},
-		{"passwd", "NAME [--password-stdin]", "set a user's password (prompted on a terminal, else one line of stdin)", true, false, usersPasswdFlags},
-		{"disable", "NAME", "disable a user", true, false, usersToggleFlags(true)},
-		{"enable", "NAME", "enable a user", true, false, usersToggleFlags(false)},
-		{"delete", "NAME [--purge]", "delete a user (the next sync deletes its directory entry)", true, false, usersDeleteFlags},
+		{"list", "list users as a table", "ldapwiz users list --search doe\nldapwiz users list --deleted\nldapwiz users list --json", false, false, usersListFlags},
+		{"show", "show one user, its groups and its directory link", "ldapwiz users show jdoe\nldapwiz users show jdoe --json", true, false, usersShowFlags},
+		{"add", "create a user", "ldapwiz users add jdoe --email jdoe@example.com --first John --last Doe\nprintf '%s\\n' \"$PASSWORD\" | ldapwiz users add jdoe --password-stdin", true, true, usersAddFlags},
+		{"set", "change a user's fields (--phone \"\" clears one)", "ldapwiz users set jdoe --email john@example.com --phone \"\"\nldapwiz users set jdoe --username john.doe", true, false, usersSetFlags},
+		{"passwd", "set a user's password (prompted on a terminal, else one line of stdin)", "ldapwiz users passwd jdoe\nprintf '%s\\n' \"$PASSWORD\" | ldapwiz users passwd jdoe", true, false, usersPasswdFlags},
+		{"disable", "disable a user", "ldapwiz users disable jdoe", true, false, usersToggleFlags(true)},
+		{"enable", "enable a user", "ldapwiz users enable jdoe", true, false, usersToggleFlags(false)},
+		{"delete", "delete a user (the next sync deletes its directory entry)", "ldapwiz users delete jdoe\nldapwiz users delete jdoe --purge", true, false, usersDeleteFlags},
 	}
 }
 
-// runUsers implements "ldapwiz users SUBCOMMAND ...".
-func runUsers(env *cliEnv, args []string) int {
-	cfgPath, rest, err := configFromArgs(env, args)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz users: %v\n", err)
-		return 2
+// newUsersCmd is "ldapwiz users SUBCOMMAND [-c FILE | --db PATH] ...".
+func newUsersCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	var dbFlag string
+	subs := usersSubcommands()
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
 	}
-	if len(rest) == 0 {
-		printUsersUsage(env.stderr)
-		return 2
+	cmd := &cobra.Command{
+		Use:     "users",
+		GroupID: groupStore,
+		Short:   "List, show, add, change, disable, enable and delete the store's users",
+		Long: prose(`Manages the users of the store: the database at store.path of the config file, or
+--db PATH (then no config file is needed). Changes made here reach the directory at
+the next one-way or two-way sync.
+
+Exit codes: 0 success, 1 the change failed (no such user, an invalid value), 2 bad
+usage or a config file that cannot be loaded.`),
+		Example: `ldapwiz users list
+ldapwiz users add jdoe --email jdoe@example.com
+ldapwiz users disable jdoe --db /var/lib/app/users.db`,
+		Args: subcommandArgs,
+		RunE: needsSubcommand("ldapwiz users " + strings.Join(names, "|") + " [-c FILE | --db PATH] ..."),
 	}
-	if rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help" {
-		printUsersUsage(env.stdout)
-		return 0
+	cmd.PersistentFlags().StringVar(&dbFlag, "db", "", "the user database file (instead of store.path of the config file)")
+	_ = cmd.MarkPersistentFlagFilename("db")
+	for _, sub := range subs {
+		cmd.AddCommand(newUsersSubCmd(env, cfg, &dbFlag, sub))
 	}
-	var sub *usersSub
-	for _, s := range usersSubcommands() {
-		if s.name == rest[0] {
-			sub = &s
-			break
+	return cmd
+}
+
+// newUsersSubCmd is one "ldapwiz users" subcommand; dbFlag is users' --db.
+func newUsersSubCmd(env *cliEnv, cfg *configFlag, dbFlag *string, sub usersSub) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     sub.name,
+		Short:   capitalize(sub.summary),
+		Example: sub.example,
+		Args:    noArgs,
+	}
+	if sub.named {
+		cmd.Use += " NAME"
+		cmd.Args = oneUserName
+	}
+	run := sub.flags(cmd.Flags())
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		c := &usersCmd{env: env, ctx: cmd.Context()}
+		if code := c.open(cfg.path(env), *dbFlag, sub.creates); code != 0 {
+			return exitWith(code)
 		}
+		defer c.db.Close()
+		return exitWith(run(c, pos))
 	}
-	if sub == nil {
-		fmt.Fprintf(env.stderr, "ldapwiz users: unknown subcommand %q\n", rest[0])
-		printUsersUsage(env.stderr)
-		return 2
-	}
+	return cmd
+}
 
-	fset := flag.NewFlagSet("ldapwiz users "+sub.name, flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	dbFlag := fset.String("db", "", "database file (instead of store.path of the config file)")
-	run := sub.flags(fset)
-	pos, err := parseInterleaved(fset, rest[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		printSubUsage(env.stdout, *sub, fset)
-		return 0
+// oneUserName is the Args check of the users subcommands that take a name.
+func oneUserName(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usagef(cmd, "give exactly one user name (got %d arguments)", len(args))
 	}
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz users %s: %v\n", sub.name, err)
-		printSubUsage(env.stderr, *sub, fset)
-		return 2
-	}
-
-	switch {
-	case sub.named && len(pos) != 1:
-		fmt.Fprintf(env.stderr, "ldapwiz users %s: give exactly one user name (got %d arguments); see \"ldapwiz users %s --help\"\n", sub.name, len(pos), sub.name)
-		return 2
-	case !sub.named && len(pos) > 0:
-		fmt.Fprintf(env.stderr, "ldapwiz users %s: unexpected argument %q\n", sub.name, pos[0])
-		return 2
-	}
-
-	c := &usersCmd{env: env, ctx: context.Background()}
-	if code := c.open(cfgPath, *dbFlag, sub.creates); code != 0 {
-		return code
-	}
-	defer c.db.Close()
-	return run(c, pos)
+	return nil
 }
 
 // open resolves the database (--db, else store.path of the config file) and
@@ -139,23 +146,6 @@ func (c *usersCmd) open(cfgPath, dbFlag string, creates bool) int {
 	}
 	c.db = db
 	return 0
-}
-
-// parseInterleaved parses flags that may come before or after positional
-// arguments ("add NAME --email E") and returns the positional ones.
-func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fset.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // user loads a user by name for a command, printing the error.
@@ -211,8 +201,8 @@ func (c *usersCmd) note(s string) {
 	}
 }
 
-func usersToggleFlags(disable bool) func(*flag.FlagSet) func(*usersCmd, []string) int {
-	return func(*flag.FlagSet) func(*usersCmd, []string) int {
+func usersToggleFlags(disable bool) func(*pflag.FlagSet) func(*usersCmd, []string) int {
+	return func(*pflag.FlagSet) func(*usersCmd, []string) int {
 		return func(c *usersCmd, pos []string) int {
 			sub := map[bool]string{true: "disable", false: "enable"}[disable]
 			name := pos[0]
@@ -236,7 +226,7 @@ func usersToggleFlags(disable bool) func(*flag.FlagSet) func(*usersCmd, []string
 	}
 }
 
-func usersDeleteFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersDeleteFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	purge := fset.Bool("purge", false, "remove the user for good now, without deleting its directory entry at the next sync")
 	return func(c *usersCmd, pos []string) int {
 		name := pos[0]
@@ -268,27 +258,6 @@ func usersDeleteFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
 		}
 		return 0
 	}
-}
-
-func printUsersUsage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: ldapwiz users SUBCOMMAND [-c FILE | --db PATH] ...")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Manage the users of the store (store.path of the config file, or --db PATH).")
-	fmt.Fprintln(w, "Changes made here reach the directory at the next one-way or two-way sync.")
-	fmt.Fprintln(w)
-	for _, s := range usersSubcommands() {
-		fmt.Fprintf(w, "  %-8s %s\n", s.name, s.summary)
-		fmt.Fprintf(w, "  %-8s   ldapwiz users %s %s\n", "", s.name, s.args)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit codes: 0 success, 1 the change failed (no such user, invalid value), 2 bad usage.")
-}
-
-func printSubUsage(w io.Writer, s usersSub, fset *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: ldapwiz users %s %s [-c FILE | --db PATH]\n\n%s.\n\nOptions:\n", s.name, s.args, capitalize(s.summary))
-	fset.SetOutput(w)
-	fset.PrintDefaults()
-	fset.SetOutput(io.Discard)
 }
 
 func capitalize(s string) string {

@@ -3,13 +3,13 @@ package cli
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/pflag"
 
 	"ldapwiz/store"
 )
@@ -21,10 +21,13 @@ type optString struct {
 	value string
 }
 
-// String returns the value (flag.Value).
+// String returns the value (pflag.Value).
 func (o *optString) String() string { return o.value }
 
-// Set records the value and that the flag was given (flag.Value).
+// Type names the value kind for help and completion (pflag.Value).
+func (o *optString) Type() string { return "string" }
+
+// Set records the value and that the flag was given (pflag.Value).
 func (o *optString) Set(v string) error {
 	o.set, o.value = true, v
 	return nil
@@ -40,7 +43,7 @@ func (o *optString) ptr() *string {
 }
 
 // userFieldFlags declares the flags of the user's free-text fields.
-func userFieldFlags(fset *flag.FlagSet) (email, first, last, phone *optString) {
+func userFieldFlags(fset *pflag.FlagSet) (email, first, last, phone *optString) {
 	email, first, last, phone = &optString{}, &optString{}, &optString{}, &optString{}
 	fset.Var(email, "email", "e-mail address")
 	fset.Var(first, "first", "first name")
@@ -49,7 +52,7 @@ func userFieldFlags(fset *flag.FlagSet) (email, first, last, phone *optString) {
 	return
 }
 
-func usersAddFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersAddFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	email, first, last, phone := userFieldFlags(fset)
 	disabled := fset.Bool("disabled", false, "create the user disabled")
 	pwStdin := fset.Bool("password-stdin", false, "also set the password, read from stdin (prompted on a terminal)")
@@ -85,7 +88,7 @@ func usersAddFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
 	}
 }
 
-func usersSetFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersSetFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	email, first, last, phone := userFieldFlags(fset)
 	username := &optString{}
 	fset.Var(username, "username", "new username (rename)")
@@ -123,7 +126,7 @@ func usersSetFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
 	}
 }
 
-func usersPasswdFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersPasswdFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	// Accepted for scripts that say so explicitly; stdin is read either way.
 	fset.Bool("password-stdin", false, "read the password from stdin (the default when stdin is not a terminal)")
 	return func(c *usersCmd, pos []string) int {

@@ -2,12 +2,13 @@ package cli
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"ldapwiz/store"
 )
@@ -102,7 +103,7 @@ func status(u *store.User) string {
 	return "active"
 }
 
-func usersListFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersListFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	search := fset.String("search", "", "only users whose username, e-mail or name contains this text")
 	deleted := fset.Bool("deleted", false, "only deleted users waiting for the next sync")
 	all := fset.Bool("all", false, "live and deleted users")
@@ -152,7 +153,7 @@ func usersListFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
 	}
 }
 
-func usersShowFlags(fset *flag.FlagSet) func(*usersCmd, []string) int {
+func usersShowFlags(fset *pflag.FlagSet) func(*usersCmd, []string) int {
 	asJSON := fset.Bool("json", false, "print JSON")
 	return func(c *usersCmd, pos []string) int {
 		name := pos[0]

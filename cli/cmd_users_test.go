@@ -177,7 +177,7 @@ func TestUsersCommandUsageAndConfig(t *testing.T) {
 	expect(t, 0, []string{"passwd", "disable", "delete"}, "", "users", "--help")
 	expect(t, 2, []string{`unknown subcommand "frob"`}, "", "users", "frob", "-c", f.config)
 	expect(t, 0, []string{"--email", "--password-stdin"}, "", "users", "add", "--help")
-	expect(t, 2, []string{"flag provided but not defined: -colour"}, "", "users", "list", "--colour", "-c", f.config)
+	expect(t, 2, []string{"unknown flag: --colour"}, "", "users", "list", "--colour", "-c", f.config)
 	expect(t, 2, []string{"exactly one user name"}, "", "users", "show", "-c", f.config)
 	expect(t, 2, []string{"exactly one user name"}, "", "users", "disable", "a", "b", "-c", f.config)
 	expect(t, 2, []string{"unexpected argument"}, "", "users", "list", "x", "-c", f.config)

@@ -1,8 +1,19 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
 
-func runVersion(env *cliEnv, args []string) int {
-	fmt.Fprintf(env.stdout, "ldapwiz %s\n", version)
-	return 0
+	"github.com/spf13/cobra"
+)
+
+// newVersionCmd is "ldapwiz version" (also "ldapwiz --version").
+func newVersionCmd(env *cliEnv) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the ldapwiz version",
+		Args:  noArgs,
+		Run: func(*cobra.Command, []string) {
+			fmt.Fprintf(env.stdout, "ldapwiz %s\n", version)
+		},
+	}
 }

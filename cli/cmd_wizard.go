@@ -5,34 +5,65 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"ldapwiz/config"
 	"ldapwiz/ui"
 	"ldapwiz/wizard"
 )
 
-// isWizardInvocation reports whether args open the wizard: no command, or
-// only the config flag.
-func isWizardInvocation(args []string) bool {
-	if len(args) == 0 {
-		return true
+// newWizardCmd is the root command: "ldapwiz [-c FILE]" opens the wizard,
+// "ldapwiz --demo [--ad] [--listen ADDR]" opens it on the demo directory.
+func newWizardCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	var demo bool
+	var d demoFlags
+	cmd := &cobra.Command{
+		Use:   "ldapwiz",
+		Short: "Set up and run an LDAP / Active Directory integration",
+		Long: prose(`ldapwiz sets up and runs the synchronization between an LDAP or Active Directory
+directory and an application's user store.
+
+Without a command it opens the terminal wizard on the config file, new or existing;
+with --demo, on the embedded demo directory. The commands run the same engine
+headless, from a shell, cron or CI.
+
+The config file is ./ldapwiz.toml unless -c/--config FILE or $LDAPWIZ_CONFIG names
+another. Exit codes: 0 success, 1 the check or run found errors, 2 bad usage or a
+config file that cannot be loaded.`),
+		Example: `# the wizard on ./ldapwiz.toml, new or existing
+ldapwiz
+ldapwiz -c /etc/ldapwiz/prod.toml
+# the wizard against the embedded demo directory, Active Directory flavour
+ldapwiz --demo --ad
+# what is wrong with the config file, as JSON
+ldapwiz validate --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef(cmd, "unknown command %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !demo && (cmd.Flags().Changed("ad") || cmd.Flags().Changed("listen")) {
+				return usagef(cmd, "--ad and --listen go with --demo: ldapwiz --demo --ad")
+			}
+			if demo {
+				return exitWith(runDemo(env, cfg.path(env), d))
+			}
+			return exitWith(runWizard(env, cfg.path(env)))
+		},
 	}
-	a := args[0]
-	return a == "-c" || a == "--config" || a == "-config" ||
-		strings.HasPrefix(a, "-c=") || strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "-config=")
+	cmd.Flags().BoolVar(&demo, "demo", false, "open the wizard on the embedded demo directory (stops when the wizard exits)")
+	d.register(cmd, "with --demo: ")
+	return cmd
 }
 
 // runWizard is "ldapwiz [-c FILE]": the terminal wizard on the config file,
 // new or existing.
-func runWizard(env *cliEnv, args []string) int {
-	path, code := commandArgs(env, "ldapwiz", args, printUsage, nil)
-	if code >= 0 {
-		return code
-	}
+func runWizard(env *cliEnv, path string) int {
 	opts, err := wizardOptions(env, path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz: %v\n", err)

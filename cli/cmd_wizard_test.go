@@ -7,7 +7,10 @@ import (
 	"testing"
 )
 
+// TestIsWizardInvocation checks which arguments open the wizard: those
+// the root command runs, without --help.
 func TestIsWizardInvocation(t *testing.T) {
+	env := &cliEnv{getenv: func(string) string { return "" }}
 	for _, c := range []struct {
 		args []string
 		want bool
@@ -18,8 +21,18 @@ func TestIsWizardInvocation(t *testing.T) {
 		{[]string{"validate"}, false},
 		{[]string{"--help"}, false},
 	} {
-		if got := isWizardInvocation(c.args); got != c.want {
-			t.Errorf("isWizardInvocation(%q) = %v", c.args, got)
+		root := newRootCmd(env)
+		cmd, rest, err := root.Find(c.args)
+		if err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		cmd.InitDefaultHelpFlag()
+		if err := cmd.ParseFlags(rest); err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		help, _ := cmd.Flags().GetBool("help")
+		if got := cmd == root && !help; got != c.want {
+			t.Errorf("%q opens the wizard: %v", c.args, got)
 		}
 	}
 }

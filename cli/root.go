@@ -3,33 +3,13 @@
 package cli
 
 import (
-	"fmt"
+	"context"
 	"io"
 	"os"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
 )
-
-// command is one ldapwiz subcommand.
-type command struct {
-	name    string // as typed: "validate"
-	summary string // one line for --help
-	run     func(env *cliEnv, args []string) int
-}
-
-// commands lists every subcommand that works, in the order --help shows them.
-// Add a command here and in a cmd_NAME.go file of its own.
-func commands() []command {
-	return []command{
-		{"validate", "check a config file and list every problem", runValidate},
-		{"version", "print the ldapwiz version", runVersion},
-		{"browse", "the directory browser alone, on the config's connection settings", runBrowse},
-		{"test", "staged connection check of the directory, printed step by step (--json)", runTestConn},
-		{"users", "list / show / add / set / passwd / disable / enable / delete store users", runUsers},
-		{"enroll", "enrollment invitations: invites (the queue) / send / retrigger (--user, --email, --all-ldap)", runEnroll},
-		{"preview", "show what a sync would change on each side, changing nothing (--json)", runPreview},
-		{"sync", "synchronize the store and the directory (--dry-run, --force, --report FILE, --watch)", runSync},
-		{"demo-server", "run the embedded demo directory alone (--listen ADDR, --ad)", runDemoServer},
-	}
-}
 
 // version is set at build time with -ldflags "-X ldapwiz/cli.version=...".
 var version = "dev"
@@ -50,40 +30,69 @@ func Main() int {
 	return run(env, os.Args[1:])
 }
 
-// run dispatches args to a subcommand and returns the process exit code.
+// run runs ldapwiz with args and returns the process exit code.
 func run(env *cliEnv, args []string) int {
-	if isWizardInvocation(args) {
-		return runWizard(env, args)
-	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		printUsage(env.stdout)
-		return 0
-	case "--demo":
-		return runDemo(env, args[1:])
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(env, args[1:])
-		}
-	}
-	fmt.Fprintf(env.stderr, "ldapwiz: unknown command %q; run \"ldapwiz --help\" for the list\n", args[0])
-	return 2
+	return runContext(context.Background(), env, args)
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "ldapwiz: set up and run an LDAP / Active Directory integration.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  ldapwiz [-c FILE]          open the wizard on FILE")
-	fmt.Fprintln(w, "  ldapwiz --demo [--ad]      open the wizard on the embedded demo directory")
-	fmt.Fprintln(w, "  ldapwiz COMMAND [-c FILE] [options]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Commands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The config file is ./ldapwiz.toml unless -c/--config FILE or LDAPWIZ_CONFIG says otherwise.")
-	fmt.Fprintln(w, "Exit codes: 0 success, 1 the check or run found errors, 2 bad usage.")
+// runContext is run with a context that ends long-running commands (sync
+// --watch) as a signal would.
+func runContext(ctx context.Context, env *cliEnv, args []string) int {
+	root := newRootCmd(env)
+	// Never nil: cobra would read os.Args instead.
+	root.SetArgs(append([]string{}, args...))
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(version),
+		fang.WithoutManpage(), // "ldapwiz man" is ours: it writes to the command's stdout
+		fang.WithErrorHandler(errorHandler(env)),
+	)
+	return exitCode(err)
 }
+
+// newRootCmd builds the whole command tree on env. Each call makes a fresh
+// tree with its own flag values.
+func newRootCmd(env *cliEnv) *cobra.Command {
+	cfg := &configFlag{}
+	root := newWizardCmd(env, cfg)
+	root.PersistentFlags().VarP(cfg, "config", "c", "the config file (default: $"+configEnvVar+", else ./"+defaultConfigPath+")")
+	_ = root.MarkPersistentFlagFilename("config", "toml")
+	root.SetFlagErrorFunc(flagError)
+	root.SetIn(env.stdin)
+	root.SetOut(env.stdout)
+	root.SetErr(env.stderr)
+	root.AddGroup(
+		&cobra.Group{ID: groupSetup, Title: "set up"},
+		&cobra.Group{ID: groupRun, Title: "synchronize"},
+		&cobra.Group{ID: groupStore, Title: "the store"},
+	)
+	root.AddCommand(
+		newValidateCmd(env, cfg),
+		newTestConnCmd(env, cfg),
+		newBrowseCmd(env, cfg),
+		newDemoServerCmd(env),
+		newPreviewCmd(env, cfg),
+		newSyncCmd(env, cfg),
+		newUsersCmd(env, cfg),
+		newEnrollCmd(env, cfg),
+		newVersionCmd(env),
+		newManCmd(),
+	)
+	// cobra's completion command, added now rather than when the tree runs,
+	// so a shell it does not know is bad usage rather than help.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = subcommandArgs
+			c.RunE = needsSubcommand("ldapwiz completion bash|zsh|fish|powershell")
+		}
+	}
+	return root
+}
+
+// Command groups of "ldapwiz --help"; commands without one (version, man,
+// completion, help) are listed first.
+const (
+	groupSetup = "setup"
+	groupRun   = "run"
+	groupStore = "store"
+)

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -129,7 +131,8 @@ func TestValidateUsage(t *testing.T) {
 	if code, _, errOut := runCLI(t, nil, "validate", "-c"); code != 2 || !strings.Contains(errOut, "-c needs a file name") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if code, out, _ := runCLI(t, nil, "validate", "--help"); code != 0 || !strings.Contains(out, "Usage: ldapwiz validate [-c FILE]") {
+	if code, out, _ := runCLI(t, nil, "validate", "--help"); code != 0 || !strings.Contains(out, "USAGE") ||
+		!strings.Contains(out, "ldapwiz validate [--flags]") || !strings.Contains(out, "-c --config") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
@@ -154,27 +157,51 @@ func TestConfigPathResolution(t *testing.T) {
 	}
 }
 
-func TestSplitConfigFlag(t *testing.T) {
+// TestConfigFlag checks where -c/--config may be written and what it
+// refuses: a missing or empty file name, and two different files.
+func TestConfigFlag(t *testing.T) {
 	cases := []struct {
 		args     []string
 		file     string
 		rest     []string
 		wantsErr bool
 	}{
-		{[]string{"--json"}, "", []string{"--json"}, false},
-		{[]string{"-c", "a.toml", "--json"}, "a.toml", []string{"--json"}, false},
-		{[]string{"--dry-run", "--config", "a.toml"}, "a.toml", []string{"--dry-run"}, false},
+		{[]string{"--json"}, "", []string{}, false},
+		{[]string{"-c", "a.toml", "--json"}, "a.toml", []string{}, false},
+		{[]string{"--json", "--config", "a.toml"}, "a.toml", []string{}, false},
 		{[]string{"-c=a.toml"}, "a.toml", []string{}, false},
 		{[]string{"--config=a.toml", "-c", "a.toml"}, "a.toml", []string{}, false},
-		{[]string{"--", "-c", "x"}, "", []string{"--", "-c", "x"}, false},
+		{[]string{"--", "-c", "x"}, "", []string{"-c", "x"}, false},
 		{[]string{"-c"}, "", nil, true},
 		{[]string{"--config="}, "", nil, true},
 		{[]string{"-c", "a", "-c", "b"}, "", nil, true},
 	}
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	for _, c := range cases {
-		file, rest, err := splitConfigFlag(c.args)
-		if (err != nil) != c.wantsErr || file != c.file || (!c.wantsErr && !reflect.DeepEqual(rest, c.rest)) {
-			t.Errorf("splitConfigFlag(%q) = %q, %q, %v", c.args, file, rest, err)
+		root := newRootCmd(env)
+		cmd, args, err := root.Find(append([]string{"validate"}, c.args...))
+		if err != nil || cmd.Name() != "validate" {
+			t.Fatalf("find validate: %v %v", cmd, err)
+		}
+		err = cmd.ParseFlags(args)
+		file := cmd.Flags().Lookup("config").Value.String()
+		rest := cmd.Flags().Args()
+		if (err != nil) != c.wantsErr || (!c.wantsErr && (file != c.file || !reflect.DeepEqual(rest, c.rest))) {
+			t.Errorf("validate %q: config %q, args %q, error %v", c.args, file, rest, err)
+		}
+	}
+	// Through run, each refusal is bad usage that says what is wrong.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validate", "-c"}, "-c needs a file name"},
+		{[]string{"validate", "--config"}, "--config needs a file name"},
+		{[]string{"validate", "--config="}, "needs a file name"},
+		{[]string{"validate", "-c", "a", "-c", "b"}, "the config file is given twice (a and b)"},
+	} {
+		if code, _, errOut := runCLI(t, nil, c.args...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("ldapwiz %q: exit %d, stderr %q; want 2 and %q", c.args, code, errOut, c.want)
 		}
 	}
 }
@@ -203,26 +230,25 @@ func wizardOptsForTest() wizard.ValidateOptions { return wizard.ValidateOptions{
 
 // TestHelpListsOnlyWorkingCommands checks that every command --help lists
 // runs (answers its own --help with exit 0 and its usage), that --help
-// lists every command of the table, and that DESIGN.md's not-yet-built
+// lists every command of the tree, and that DESIGN.md's not-yet-built
 // "serve" is neither listed nor accepted.
 func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 	code, help, _ := runCLI(t, nil, "--help")
 	if code != 0 {
 		t.Fatalf("--help: exit %d", code)
 	}
-	for _, c := range commands() {
-		if !strings.Contains(help, "\n  "+c.name+" ") {
-			t.Errorf("--help does not list %q:\n%s", c.name, help)
+	env := &cliEnv{getenv: func(string) string { return "" }}
+	for _, c := range newRootCmd(env).Commands() {
+		name := c.Name()
+		if !regexp.MustCompile(`(?m)^\s+` + name + `\b.*\S`).MatchString(help) {
+			t.Errorf("--help does not list %q:\n%s", name, help)
 		}
-		if c.name == "version" {
-			continue
-		}
-		code, out, errOut := runCLI(t, nil, c.name, "--help")
-		if code != 0 || !strings.Contains(out+errOut, "ldapwiz "+c.name) {
-			t.Errorf("%s --help: exit %d, want 0 and its usage:\n%s%s", c.name, code, out, errOut)
+		code, out, errOut := runCLI(t, nil, name, "--help")
+		if code != 0 || !strings.Contains(out+errOut, "ldapwiz "+name) {
+			t.Errorf("%s --help: exit %d, want 0 and its usage:\n%s%s", name, code, out, errOut)
 		}
 	}
-	if strings.Contains(help, "serve ") {
+	if regexp.MustCompile(`(?m)^\s+serve\b`).MatchString(help) {
 		t.Errorf("--help lists serve, which is not built:\n%s", help)
 	}
 	if code, _, errOut := runCLI(t, nil, "serve"); code != 2 || !strings.Contains(errOut, `unknown command "serve"`) {

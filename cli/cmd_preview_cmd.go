@@ -1,0 +1,28 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// newPreviewCmd is "ldapwiz preview [-c FILE] [--json]".
+func newPreviewCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "preview",
+		GroupID: groupRun,
+		Short:   "Show what a sync would change on each side, changing nothing",
+		Long: prose(`Shows what "ldapwiz sync" would change on each side (creates, updates with the old
+and new value of each attribute, disables, deletes, memberships), the entries it
+would skip and why, the conflicts and which side wins, and whether a safety guard
+would refuse the run. It changes nothing.
+
+Exit codes: 0 the plan was printed, 1 the directory or the store could not be read,
+2 bad usage or a config file that cannot be loaded or has errors.`),
+		Example: `ldapwiz preview
+ldapwiz preview --json > plan.json`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return exitWith(runPreview(env, cfg.path(env), asJSON))
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	return cmd
+}

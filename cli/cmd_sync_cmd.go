@@ -1,0 +1,56 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// syncFlags are the flags of "ldapwiz sync".
+type syncFlags struct {
+	dryRun, force, watch, breakLock, json bool
+	report                                string
+}
+
+// newSyncCmd is "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report
+// FILE] [--watch | --json]" and "ldapwiz sync --break-lock".
+func newSyncCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
+	var o syncFlags
+	cmd := &cobra.Command{
+		Use:     "sync",
+		GroupID: groupRun,
+		Short:   "Synchronize the store and the directory",
+		Long: prose(`Synchronizes the store and the directory in the mode of the config file (import,
+one-way or two-way). Progress is drawn on a terminal and printed as plain lines
+otherwise; the summary goes to stdout (as JSON with --json). A run that would delete
+more than sync.max_delete, or finds no users at all, is refused unless --force.
+
+--watch runs a sync every sync.interval until SIGINT or SIGTERM, one line per run.
+--break-lock removes the lock of a sync that no longer runs (e.g. killed on another
+host), then exits without syncing.
+
+Exit codes: 0 the run succeeded (or the lock was removed), 1 it failed or was refused,
+2 bad usage or a config file that cannot be loaded or has errors. With --watch, the
+code of the last run.`),
+		Example: `ldapwiz sync --dry-run
+ldapwiz sync --report /var/log/ldapwiz/last.json
+ldapwiz sync --json | jq .outcome
+ldapwiz sync --watch
+ldapwiz sync --break-lock`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case o.breakLock && (o.dryRun || o.force || o.watch || o.json || o.report != ""):
+				return usagef(cmd, "--break-lock only removes the lock; run the sync again without it")
+			case o.watch && o.json:
+				return usagef(cmd, "--json prints the summary of one run; with --watch, save each run's report with --report FILE")
+			}
+			return exitWith(runSyncContext(cmd.Context(), env, cfg.path(env), o))
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.dryRun, "dry-run", false, "plan and print what would change, change nothing")
+	f.BoolVar(&o.force, "force", false, "run even when max_delete or the empty-result guard would refuse")
+	f.StringVar(&o.report, "report", "", "save the run's full report (JSON) to this FILE")
+	f.BoolVar(&o.watch, "watch", false, "run a sync every sync.interval until interrupted (SIGINT or SIGTERM), one summary line per run")
+	f.BoolVar(&o.breakLock, "break-lock", false, "remove the sync lock left by a sync that no longer runs, then exit without syncing")
+	f.BoolVar(&o.json, "json", false, "print the run's summary as JSON")
+	_ = cmd.MarkFlagFilename("report", "json")
+	return cmd
+}
