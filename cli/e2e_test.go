@@ -47,8 +47,7 @@ func TestE2EDemoWalk(t *testing.T) {
 	// Users: browse two levels down and pick ou=engineering as the base.
 	s.keys("C-n")
 	s.waitFor("the Users screen with a live count", "Step 3 of 9: Users", "✓ matches 520 users")
-	s.keys("C-b")
-	s.waitFor("the browser", "Directory — pick users.search_base", "dc=example,dc=com")
+	s.openBrowser("users.search_base", "dc=example,dc=com")
 	s.keys("Right")
 	s.waitFor("the naming context's children", "ou=people")
 	s.browseTo("ou=people,dc=example,dc=com")
@@ -158,15 +157,13 @@ func TestE2ESlapdWalk(t *testing.T) {
 	// Users: a base with no users is diagnosed; then the right base is picked.
 	s.keys("C-n")
 	s.waitFor("the Users screen with a live count", "Step 3 of 9: Users", "✓ matches")
-	s.keys("C-b")
-	s.waitFor("the browser", "Directory — pick users.search_base", srv.BaseDN)
+	s.openBrowser("users.search_base", srv.BaseDN)
 	s.keys("Right")
 	s.waitFor("the naming context's children", "ou=empty")
 	s.browseTo("ou=empty," + srv.BaseDN)
 	s.keys("Enter")
 	s.waitFor("the zero-match diagnosis", "✗ matches no users.", "The base holds no users, but", "users.search_base")
-	s.keys("C-b")
-	s.waitFor("the browser", "Directory — pick users.search_base", srv.BaseDN)
+	s.openBrowser("users.search_base", srv.BaseDN)
 	s.keys("Right")
 	s.waitFor("the naming context's children", "ou=people")
 	s.browseTo("ou=people," + srv.BaseDN)
@@ -281,16 +278,22 @@ func pickTwoGroups(s *tmuxSession, a, b string) {
 	s.keys("C-o")
 	s.waitFor("the group picker with member counts", "Only members of — groups.sync_only", a, " members · ")
 	s.typeText(a)
-	s.waitFor("group "+a+" highlighted", "▸ [ ] "+a)
+	s.waitMatch("group "+a+" highlighted", highlightedGroup(a))
 	s.keys("Space")
 	s.waitFor("one group marked", "1 marked")
 	s.keys("C-u")
 	s.typeText(b)
-	s.waitFor("group "+b+" highlighted", "▸ [ ] "+b)
+	s.waitMatch("group "+b+" highlighted", highlightedGroup(b))
 	s.keys("Space")
 	s.waitFor("two groups marked", "2 marked")
 	s.keys("Enter")
 	s.waitMatch("the picked groups", regexp.MustCompile(`Only members of\s+`+regexp.QuoteMeta(a+", "+b)))
+}
+
+// highlightedGroup matches the group picker's cursor on group name itself
+// (not on a longer name that starts with it).
+func highlightedGroup(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)▸ \[ \] ` + regexp.QuoteMeta(name) + `(\s|$)`)
 }
 
 // loadSaved checks the saved file's mode and loads it over the defaults.

@@ -305,7 +305,7 @@ func (s *tmuxSession) browseTo(dn string) {
 	s.t.Helper()
 	seen := map[string]bool{}
 	now := s.waitSettled("the browser's entry pane", paneDN, func(string) bool { return true })
-	for !onScreen(s.last, dn) {
+	for now != dn {
 		if seen[now] {
 			s.t.Fatalf("the browser's cursor came back to %s without reaching %s; the screen is:\n%s", now, dn, frame(s.last))
 		}
@@ -317,15 +317,15 @@ func (s *tmuxSession) browseTo(dn string) {
 	}
 }
 
-// onScreen reports whether some line of the screen is exactly text (blanks
-// around it aside).
-func onScreen(sc, text string) bool {
-	for _, l := range strings.Split(sc, "\n") {
-		if strings.TrimSpace(l) == text {
-			return true
-		}
-	}
-	return false
+// openBrowser presses ctrl+b on a search-base field and waits until the
+// browser for setting shows its tree with the cursor on root (the entry
+// pane names it): before it has connected, a key would be lost.
+func (s *tmuxSession) openBrowser(setting, root string) {
+	s.t.Helper()
+	s.keys("C-b")
+	s.waitUntil("the browser for "+setting+" on "+root, func(sc string) bool {
+		return strings.Contains(sc, "Directory — pick "+setting) && paneDN(sc) == root
+	})
 }
 
 // paneDN is the first line of the browser's entry pane, below the rule: the
