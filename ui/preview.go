@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -121,7 +120,11 @@ func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) 
 	}
 	out := previewDoneMsg{plan: plan}
 	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
-		out.guard = strings.TrimPrefix(gerr.Error(), "refused: ")
+		out.guard = gerr.Error()
+		var ge *syncer.GuardError
+		if errors.As(gerr, &ge) {
+			out.guard = ge.Reason
+		}
 	}
 	return out
 }

@@ -80,8 +80,7 @@ func (m *Model) planView(w, h int) string {
 	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP)+m.st.Muted.Render(" · ")+"Store: "+sideCounts(pl, syncer.SideStore), w, "…"))
 	switch {
 	case p.guard != "":
-		g, _, _ := strings.Cut(p.guard, ". Nothing was changed")
-		gl := strings.Split(wrap("! A sync would be refused: "+g+".", w), "\n")
+		gl := strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n")
 		if len(gl) > 3 {
 			gl = append(gl[:2], ansi.Truncate(gl[2], w-1, "")+"…")
 		}

@@ -89,7 +89,7 @@ func (c *checker) bindDN(conn Connection) {
 		c.warnf("connection.bind_dn", "bind_dn is empty, so ldapwiz binds anonymously: most directories then hide users and refuse writes; set the DN of a service account.")
 	case isADBindName(dn) && !strings.Contains(dn, "="):
 		if !conn.ActiveDirectory {
-			c.errorf("connection.bind_dn", "%q is an Active Directory logon name (user@domain or DOMAIN\\user), which only AD accepts; set active_directory = true, or give a DN like cn=admin,dc=example,dc=com.", dn)
+			c.errorf("connection.bind_dn", "%s is an Active Directory logon name (user@domain or DOMAIN\\user), which only AD accepts; set active_directory = true, or give a DN like cn=admin,dc=example,dc=com.", Echo(dn))
 		}
 	default:
 		if msg := dnProblem(dn); msg != "" {

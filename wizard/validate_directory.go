@@ -55,12 +55,12 @@ func (c *checker) groups() {
 		}
 		key := strings.ToLower(n)
 		if seen[key] {
-			c.warnf("groups.sync_only", "Group %q is listed more than once in sync_only (names are compared without case); remove the duplicate.", n)
+			c.warnf("groups.sync_only", "Group %s is listed more than once in sync_only (names are compared without case); remove the duplicate.", Echo(n))
 			continue
 		}
 		seen[key] = true
 		if strings.Contains(n, "=") && strings.Contains(n, ",") {
-			c.warnf("groups.sync_only", "%q looks like a DN; sync_only takes group names (the %s value), e.g. %q.", n, g.NameAttribute, firstRDNValue(n))
+			c.warnf("groups.sync_only", "%s looks like a DN; sync_only takes group names (the %s value), e.g. %s.", Echo(n), g.NameAttribute, Echo(firstRDNValue(n)))
 		}
 	}
 }

@@ -14,17 +14,17 @@ func (c *checker) sync() {
 	switch s.Mode {
 	case ModeImport, ModeOneWay, ModeTwoWay:
 	default:
-		c.errorf("sync.mode", "Mode %q is not one of \"import\" (directory to store), \"one-way\" (store to directory) or \"two-way\".", s.Mode)
+		c.errorf("sync.mode", "Mode %s is not one of \"import\" (directory to store), \"one-way\" (store to directory) or \"two-way\".", Echo(s.Mode))
 	}
 	switch s.Authority {
 	case AuthorityLDAP, AuthorityStore:
 	default:
-		c.errorf("sync.authority", "Authority %q is not \"ldap\" or \"store\"; it says who wins when the same field changed on both sides.", s.Authority)
+		c.errorf("sync.authority", "Authority %s is not \"ldap\" or \"store\"; it says who wins when the same field changed on both sides.", Echo(s.Authority))
 	}
 	if strings.TrimSpace(s.MaxDelete) == "" {
 		c.errorf("sync.max_delete", "max_delete is empty; write a count like \"25\" or a share of linked users like \"10%%\" (\"100%%\" turns the limit off).")
 	} else if _, _, err := parseMaxDelete(s.MaxDelete); err != nil {
-		c.errorf("sync.max_delete", "%q is not a count like \"25\" or a percentage from 0%% to 100%% like \"10%%\".", s.MaxDelete)
+		c.errorf("sync.max_delete", "%s is not a count like \"25\" or a percentage from 0%% to 100%% like \"10%%\".", Echo(s.MaxDelete))
 	}
 	if msg := durationProblem(s.Interval, "5m"); msg != "" {
 		c.errorf("sync.interval", "The interval %s", msg)
@@ -75,7 +75,7 @@ func (c *checker) smtp() {
 	switch m.TLS {
 	case SMTPStartTLS, SMTPTLS, SMTPNone:
 	default:
-		c.errorf("smtp.tls", "%q is not \"starttls\", \"tls\" or \"none\".", m.TLS)
+		c.errorf("smtp.tls", "%s is not \"starttls\", \"tls\" or \"none\".", Echo(m.TLS))
 	}
 	if m.Port < 0 || m.Port > 65535 || (hostSet && m.Port == 0) {
 		c.errorf("smtp.port", "Port %d is not from 1 to 65535; use 587 for starttls, 465 for tls or 25 for none.", m.Port)
@@ -89,7 +89,7 @@ func (c *checker) smtp() {
 	if strings.TrimSpace(m.From) == "" {
 		c.errorf("smtp.from", "The sender address is empty; set from, e.g. \"ldapwiz <noreply@example.com>\".")
 	} else if _, err := mail.ParseAddress(m.From); err != nil {
-		c.errorf("smtp.from", "%q is not an e-mail address; write e.g. noreply@example.com or \"Name <noreply@example.com>\".", m.From)
+		c.errorf("smtp.from", "%s is not an e-mail address; write e.g. noreply@example.com or \"Name <noreply@example.com>\".", Echo(m.From))
 	}
 	if m.TLS == SMTPTLS && m.Port == 587 {
 		c.warnf("smtp.port", "tls = \"tls\" (implicit TLS) normally uses port 465; port 587 expects starttls.")

@@ -44,7 +44,7 @@ func nameProblem(kind, n string) string {
 	case n != "" && n[0] >= '0' && n[0] <= '9':
 		hint = " A name starting with a digit must be a numeric OID like 2.5.4.3."
 	}
-	return fmt.Sprintf("%q is not a valid %s name: it must start with a letter and hold only letters, digits and hyphens (RFC 4512), or be a numeric OID.%s", n, kind, hint)
+	return fmt.Sprintf("%s is not a valid %s name: it must start with a letter and hold only letters, digits and hyphens (RFC 4512), or be a numeric OID.%s", Echo(n), kind, hint)
 }
 
 // dnProblem checks that v parses as a DN per RFC 4514.
@@ -62,15 +62,15 @@ func dnProblem(v string) string {
 		default:
 			hint = ` Escape a comma inside a value as \, (e.g. cn=Doe\, John).`
 		}
-		return fmt.Sprintf("%q is not a valid DN (%s).%s", v, err, hint)
+		return fmt.Sprintf("%s is not a valid DN (%s).%s", Echo(v), err, hint)
 	}
 	for _, rdn := range dn.RDNs {
 		for _, a := range rdn.Attributes {
 			if !validName(a.Type) {
-				return fmt.Sprintf("%q is not a valid DN: %q is not an attribute name.", v, a.Type)
+				return fmt.Sprintf("%s is not a valid DN: %s is not an attribute name.", Echo(v), Echo(a.Type))
 			}
 			if a.Value == "" {
-				return fmt.Sprintf("%q is not a valid DN: %s= has no value.", v, a.Type)
+				return fmt.Sprintf("%s is not a valid DN: %s= has no value.", Echo(v), a.Type)
 			}
 		}
 	}
@@ -106,13 +106,13 @@ func filterProblem(f string) string {
 	}
 	how := ""
 	if wrapped {
-		how = fmt.Sprintf(", checked with parentheses added as %q", checked)
+		how = ", checked with parentheses added as " + Echo(checked)
 	}
 	hint := " Write it like (mail=*) or (&(objectClass=person)(!(uid=guest)))."
 	if strings.HasPrefix(f, "(") && strings.Contains(msg, "extra at end") {
 		hint = " To require several conditions, wrap them in (&...), e.g. (&(a=1)(b=2))."
 	}
-	return fmt.Sprintf("%q is not a valid LDAP filter (%s%s).%s", f, msg, how, hint)
+	return fmt.Sprintf("%s is not a valid LDAP filter (%s%s).%s", Echo(f), msg, how, hint)
 }
 
 // durationProblem checks a positive Go duration such as "10s".
@@ -129,10 +129,10 @@ func durationProblem(v, example string) string {
 		} else if _, numErr := strconv.ParseFloat(v, 64); numErr == nil {
 			hint = " A unit is required."
 		}
-		return fmt.Sprintf("%q is not a duration; write a number with a unit like %q (units: ms, s, m, h).%s", v, example, hint)
+		return fmt.Sprintf("%s is not a duration; write a number with a unit like %q (units: ms, s, m, h).%s", Echo(v), example, hint)
 	}
 	if d <= 0 {
-		return fmt.Sprintf("%q must be longer than zero, e.g. %q.", v, example)
+		return fmt.Sprintf("%s must be longer than zero, e.g. %q.", Echo(v), example)
 	}
 	return ""
 }
