@@ -1,8 +1,6 @@
 package ldap
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,10 +26,6 @@ func InChainFilter(attr, dn string) string {
 // NestedMembersFilter matches the entries that are members of the group
 // groupDN, directly or through nested groups (Active Directory only).
 func NestedMembersFilter(groupDN string) string { return InChainFilter("memberOf", groupDN) }
-
-// NestedGroupsFilter matches the groups that memberDN belongs to, directly or
-// through nested groups (Active Directory only).
-func NestedGroupsFilter(memberDN string) string { return InChainFilter("member", memberDN) }
 
 // MaxSAMAccountNameLength is the longest sAMAccountName Active Directory
 // accepts for a user or group (the pre-Windows 2000 logon name).
@@ -178,51 +172,3 @@ const GroupTypeGlobalSecurity = GroupTypeSecurity | GroupTypeGlobal
 // FormatGroupType renders a groupType as Active Directory stores it: a
 // signed decimal integer.
 func FormatGroupType(t int32) string { return strconv.FormatInt(int64(t), 10) }
-
-// ParseGUID parses a GUID string (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, braces
-// allowed, any case) into the 16 bytes Active Directory stores in objectGUID:
-// the first three groups little-endian, the rest in order. It is the inverse
-// of FormatGUID.
-func ParseGUID(s string) ([]byte, error) {
-	t := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "{"), "}")
-	parts := strings.Split(t, "-")
-	if len(parts) != 5 || len(parts[0]) != 8 || len(parts[1]) != 4 || len(parts[2]) != 4 || len(parts[3]) != 4 || len(parts[4]) != 12 {
-		return nil, fmt.Errorf("%q is not a GUID; write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", s)
-	}
-	raw, err := hex.DecodeString(strings.Join(parts, ""))
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a GUID: %v", s, err)
-	}
-	b := make([]byte, 16)
-	binary.LittleEndian.PutUint32(b[0:4], binary.BigEndian.Uint32(raw[0:4]))
-	binary.LittleEndian.PutUint16(b[4:6], binary.BigEndian.Uint16(raw[4:6]))
-	binary.LittleEndian.PutUint16(b[6:8], binary.BigEndian.Uint16(raw[6:8]))
-	copy(b[8:], raw[8:])
-	return b, nil
-}
-
-// GUIDFilter returns the filter (objectGUID=\xx\xx…) that finds the entry
-// whose objectGUID is the GUID string guid, every byte escaped.
-func GUIDFilter(guid string) (string, error) {
-	b, err := ParseGUID(guid)
-	if err != nil {
-		return "", err
-	}
-	var f strings.Builder
-	f.WriteString("(objectGUID=")
-	for _, x := range b {
-		fmt.Fprintf(&f, `\%02x`, x)
-	}
-	f.WriteString(")")
-	return f.String(), nil
-}
-
-// GUIDBase returns the extended DN <GUID=guid> that Active Directory accepts
-// as a search base for the entry with that objectGUID, wherever it has moved.
-func GUIDBase(guid string) (string, error) {
-	b, err := ParseGUID(guid)
-	if err != nil {
-		return "", err
-	}
-	return "<GUID=" + FormatGUID(b) + ">", nil
-}

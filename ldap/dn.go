@@ -239,31 +239,6 @@ func InSubtree(dn, base string) bool {
 	return DNEqual(dn, base) || IsDescendant(dn, base)
 }
 
-// ParentDN returns the DN of dn's parent entry ("" for a top-level entry).
-func ParentDN(dn string) (string, error) {
-	d, err := ParseDN(dn)
-	if err != nil {
-		return "", err
-	}
-	if d.IsRoot() {
-		return "", fmt.Errorf("the root DSE (empty DN) has no parent")
-	}
-	return d.Parent().String(), nil
-}
-
-// RDNOf returns the first RDN of dn as a string: "cn=Doe\, John" for
-// `cn=Doe\, John,ou=sales,dc=example,dc=com`.
-func RDNOf(dn string) (string, error) {
-	d, err := ParseDN(dn)
-	if err != nil {
-		return "", err
-	}
-	if d.IsRoot() {
-		return "", fmt.Errorf("the root DSE (empty DN) has no RDN")
-	}
-	return d.RDNs[0].String(), nil
-}
-
 // BuildDN builds the DN of an entry named rdnAttr=rdnValue below parent,
 // escaping the value per RFC 4514 (a comma in "Doe, John" becomes "\,").
 // An empty parent builds a top-level DN.
@@ -289,8 +264,3 @@ func NormalizeDN(dn string) (string, error) {
 // EscapeFilter escapes a value for use inside an LDAP search filter
 // (RFC 4515): *, (, ), \ and NUL become \2a, \28, \29, \5c and \00.
 func EscapeFilter(value string) string { return goldap.EscapeFilter(value) }
-
-// EqualityFilter returns "(attr=value)" with value escaped.
-func EqualityFilter(attr, value string) string {
-	return "(" + attr + "=" + goldap.EscapeFilter(value) + ")"
-}

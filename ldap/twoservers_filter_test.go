@@ -283,7 +283,7 @@ func caseDNFilters(t *testing.T, s server) {
 	if len(want) == 0 {
 		t.Fatalf("no group holds %s", s.escapedDN)
 	}
-	for _, f := range []string{ldap.EqualityFilter("member", s.escapedDN), ldap.EqualityFilter("member", loud(s.escapedDN))} {
+	for _, f := range []string{equalityFilter("member", s.escapedDN), equalityFilter("member", loud(s.escapedDN))} {
 		var got []string
 		for _, e := range readAll(t, c, s.groups, f, "1.1") {
 			got = append(got, e.DN)
@@ -302,7 +302,7 @@ func caseDNFilters(t *testing.T, s server) {
 	if len(members) == 0 {
 		t.Fatalf("nothing has memberOf %s", s.nestedGroup)
 	}
-	for _, f := range []string{ldap.EqualityFilter("memberOf", s.nestedGroup), ldap.EqualityFilter("memberOf", loud(s.nestedGroup))} {
+	for _, f := range []string{equalityFilter("memberOf", s.nestedGroup), equalityFilter("memberOf", loud(s.nestedGroup))} {
 		var got []string
 		for _, e := range readAll(t, c, s.base, f, "1.1") {
 			got = append(got, e.DN)

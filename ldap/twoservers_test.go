@@ -224,6 +224,30 @@ func dnSet(t *testing.T, dns []string) map[string]bool {
 	return out
 }
 
+// parentDN returns the DN of dn's parent entry, "" when dn does not parse.
+func parentDN(dn string) string {
+	d, err := ldap.ParseDN(dn)
+	if err != nil {
+		return ""
+	}
+	return d.Parent().String()
+}
+
+// firstRDN returns the first RDN of dn as a string (`cn=Doe\, John`), ""
+// when dn does not parse or is the root.
+func firstRDN(dn string) string {
+	d, err := ldap.ParseDN(dn)
+	if err != nil || d.IsRoot() {
+		return ""
+	}
+	return d.RDNs[0].String()
+}
+
+// equalityFilter returns (attr=value) with value escaped.
+func equalityFilter(attr, value string) string {
+	return "(" + attr + "=" + ldap.EscapeFilter(value) + ")"
+}
+
 // hasDN reports whether list holds dn (RFC 4514 comparison).
 func hasDN(list []string, dn string) bool {
 	for _, v := range list {

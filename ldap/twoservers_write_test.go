@@ -103,7 +103,7 @@ func caseWriteLifecycle(t *testing.T, s server) {
 	wantCode(t, "the old DN after the rename", err, 32)
 
 	// Move across OUs, keeping the RDN.
-	rdn, _ := ldap.RDNOf(renamed)
+	rdn := firstRDN(renamed)
 	moved, err := c.Rename(ctx, renamed, rdn, ou2)
 	if err != nil {
 		t.Fatal(err)

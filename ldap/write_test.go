@@ -62,8 +62,8 @@ func TestWritesAddModifyRenameMoveDelete(t *testing.T) {
 		t.Fatalf("after rename: %+v %v", e, err)
 	}
 	// Move across OUs, keeping the RDN.
-	rdn, _ := RDNOf(renamed)
-	moved, err := c.Rename(ctx, renamed, rdn, ou2)
+	d, _ := ParseDN(renamed)
+	moved, err := c.Rename(ctx, renamed, d.RDNs[0].String(), ou2)
 	if err != nil {
 		t.Fatal(err)
 	}
