@@ -6,9 +6,20 @@ import "github.com/spf13/cobra"
 // subcommands (users, enroll): any argument left is not one of them.
 func subcommandArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usagef(cmd, "unknown subcommand %q", args[0])
+		return usagef(cmd, "unknown subcommand %q%s", args[0], didYouMean(cmd, args[0]))
 	}
 	return nil
+}
+
+// didYouMean suggests the subcommand of cmd closest to a mistyped one, or "".
+func didYouMean(cmd *cobra.Command, typed string) string {
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor alone does not apply
+	}
+	if s := cmd.SuggestionsFor(typed); len(s) > 0 {
+		return "; did you mean " + s[0] + "?"
+	}
+	return ""
 }
 
 // needsSubcommand is the RunE of a command that only groups subcommands:

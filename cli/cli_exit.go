@@ -23,6 +23,7 @@ const (
 // already said why on stderr, so nothing more is printed.
 type exitError struct{ code int }
 
+// Error says which exit code the command ends with.
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // exitWith turns a command's exit code into what its RunE returns: nil for
@@ -42,6 +43,7 @@ type usageError struct {
 	msg string
 }
 
+// Error is the message, after the command's path.
 func (e *usageError) Error() string { return e.cmd + ": " + e.msg }
 
 // usagef is a usageError of cmd.

@@ -42,7 +42,7 @@ ldapwiz --demo --ad
 ldapwiz validate --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef(cmd, "unknown command %q", args[0])
+				return usagef(cmd, "unknown command %q%s", args[0], didYouMean(cmd, args[0]))
 			}
 			return nil
 		},

@@ -238,6 +238,18 @@ func TestUnknownFlagIsBadUsage(t *testing.T) {
 	}
 }
 
+func TestMistypedCommandSuggestsOne(t *testing.T) {
+	for args, want := range map[string]string{
+		"valdate":     `unknown command "valdate"; did you mean validate?`,
+		"users lsit":  `unknown subcommand "lsit"; did you mean list?`,
+		"enroll sned": `unknown subcommand "sned"; did you mean send?`,
+	} {
+		if code, _, errOut := runCLI(t, nil, strings.Fields(args)...); code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("ldapwiz %s: exit %d, stderr %q; want 2 and %q", args, code, errOut, want)
+		}
+	}
+}
+
 // TestBadConfigIsExit2: a config file that cannot be loaded stops every
 // command that needs one with exit 2 (validate reports it: exit 1).
 func TestBadConfigIsExit2(t *testing.T) {
