@@ -125,7 +125,11 @@ func syntaxIssue(text string, err error) ConfigIssue {
 	}
 	is := ConfigIssue{Line: pe.Position.Line, Key: pe.LastKey}
 	if pe.Position.Start >= 0 && pe.Position.Start <= len(text) {
-		lineStart := strings.LastIndexByte(text[:pe.Position.Start], '\n') + 1
+		// Count from the offset: the parser puts an error found at a
+		// newline (an unclosed table header) on the line after it.
+		before := text[:pe.Position.Start]
+		lineStart := strings.LastIndexByte(before, '\n') + 1
+		is.Line = strings.Count(before, "\n") + 1
 		is.Column = len([]rune(text[lineStart:pe.Position.Start])) + 1
 	}
 	msg := pe.Message

@@ -293,3 +293,21 @@ func TestKeyLines(t *testing.T) {
 		t.Fatalf("got %v want %v", got, want)
 	}
 }
+
+// TestUnclosedTableHeaderIsOnItsOwnLine: "[connection" with no "]" on line
+// 1 is reported at line 1, at the end of the header, not at line 2.
+func TestUnclosedTableHeaderIsOnItsOwnLine(t *testing.T) {
+	var v struct {
+		Connection struct {
+			URL string `toml:"url"`
+		} `toml:"connection"`
+	}
+	err := DecodeTOML("f.toml", []byte("[connection\nurl = \"x\"\n"), &v)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || len(ce.Issues) != 1 {
+		t.Fatalf("want one syntax issue, got %v", err)
+	}
+	if is := ce.Issues[0]; is.Line != 1 || is.Column != 12 {
+		t.Fatalf("reported at line %d, column %d; want line 1, column 12: %v", is.Line, is.Column, is)
+	}
+}

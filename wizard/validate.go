@@ -13,7 +13,8 @@ import (
 type ValidateOptions struct {
 	Getenv   func(string) string               // os.Getenv when nil
 	ReadFile func(string) ([]byte, error)      // os.ReadFile when nil: password files, ca_file
-	Stat     func(string) (fs.FileInfo, error) // os.Stat when nil: store.path's directory
+	Stat     func(string) (fs.FileInfo, error) // os.Stat when nil: store.path's directory, secret files' modes
+	Writable func(string) error                // can this process write the file or directory? nil asks the kernel
 }
 
 // Validate checks every setting and returns all problems found, errors and
@@ -30,6 +31,9 @@ func Validate(s Settings, opts ValidateOptions) []Problem {
 	if opts.Stat == nil {
 		opts.Stat = os.Stat
 	}
+	if opts.Writable == nil {
+		opts.Writable = writable
+	}
 	c := &checker{s: s, opts: opts}
 	c.connection()
 	c.users()
@@ -38,6 +42,8 @@ func Validate(s Settings, opts ValidateOptions) []Problem {
 	c.enrollment()
 	c.smtp()
 	c.store()
+	c.secretFileModes()
+	c.nothingConfigured()
 	return c.out
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 )
 
@@ -137,5 +138,16 @@ func (c *checker) store() {
 		c.errorf("store.path", "The directory %s for the database does not exist or cannot be read (%s); create it or change store.path.", dir, describeFileErr(err))
 	case !fi.IsDir():
 		c.errorf("store.path", "%s is not a directory; change store.path.", dir)
+	default:
+		c.storeWritable(dir, p)
+	}
+}
+
+// nothingConfigured warns when every setting still has its default: such a
+// file validates, but points at ldap://localhost with an anonymous bind and
+// example bases, which is not a configuration anyone meant.
+func (c *checker) nothingConfigured() {
+	if reflect.DeepEqual(c.s, Default()) {
+		c.warnf("connection.url", "Nothing is configured yet: every setting has its default (ldap://localhost, anonymous bind, example search bases). Run ldapwiz to set up the connection, or start from a preset.")
 	}
 }
