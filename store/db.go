@@ -106,9 +106,6 @@ func dsn(abs string) string {
 		esc, busyTimeout.Milliseconds())
 }
 
-// Path returns the absolute path of the database file.
-func (db *DB) Path() string { return db.path }
-
 // Close closes the database.
 func (db *DB) Close() error {
 	db.cache.close()

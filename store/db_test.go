@@ -23,8 +23,8 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 	if err := db.sql.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != SchemaVersion() {
-		t.Fatalf("schema version %d, want %d", version, SchemaVersion())
+	if version != len(migrations()) {
+		t.Fatalf("schema version %d, want %d", version, len(migrations()))
 	}
 	var mode string
 	if err := db.sql.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
@@ -54,8 +54,8 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 	}
 	defer db.Close()
 	var rows int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != SchemaVersion() {
-		t.Fatalf("schema_migrations rows = %d, %v; want %d", rows, err, SchemaVersion())
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != len(migrations()) {
+		t.Fatalf("schema_migrations rows = %d, %v; want %d", rows, err, len(migrations()))
 	}
 	if _, err := db.GetUserByName(ctx, "alice"); err != nil {
 		t.Fatalf("alice lost on reopen: %v", err)
@@ -90,7 +90,7 @@ func TestOpenRefusesNewerSchemaAndMissingDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err := Open(ctx, db.Path())
+	_, err := Open(ctx, db.path)
 	if err == nil || !strings.Contains(err.Error(), "schema version 999") {
 		t.Fatalf("Open of a newer schema: %v", err)
 	}

@@ -73,7 +73,8 @@ func (q Queries) GetGroup(ctx context.Context, id int64) (*Group, error) {
 }
 
 // GetGroupByName returns the group with that name (ignoring ASCII case),
-// tombstone or not.
+// tombstone or not. It is API for applications, which look a group up by
+// name to read its members (GroupMembers); ldapwiz itself does not use it.
 func (q Queries) GetGroupByName(ctx context.Context, name string) (*Group, error) {
 	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE name = ?`, name))
 	return scanOne(g, err, func() error { return errorf(ErrNotFound, "no group named %q", name) }, "read group %q", name)
@@ -132,7 +133,9 @@ func (q Queries) UpdateGroup(ctx context.Context, id int64, name, description *s
 
 // DeleteGroup deletes a group: a linked one becomes a tombstone (members
 // dropped) for the next sync to delete in the directory; one never linked is
-// purged at once, and purged reports so.
+// purged at once, and purged reports so. It is API for applications: the way
+// an application deletes a group so that a sync deletes its entry too.
+// ldapwiz itself does not use it.
 func (q Queries) DeleteGroup(ctx context.Context, id int64) (purged bool, err error) {
 	return deleteRecord(ctx, q, KindGroup, id, Queries.GetGroup, "")
 }
@@ -174,12 +177,15 @@ func (q Queries) RemoveMember(ctx context.Context, userID, groupID int64) (bool,
 	return n > 0, err
 }
 
-// GroupMembers returns the ids of a group's members, ascending.
+// GroupMembers returns the ids of a group's members, ascending. It is API
+// for applications reading memberships; ldapwiz itself does not use it.
 func (q Queries) GroupMembers(ctx context.Context, groupID int64) ([]int64, error) {
 	return q.ids(ctx, "list the members of a group", `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY user_id`, groupID)
 }
 
-// UserGroups returns the ids of the groups a user belongs to, ascending.
+// UserGroups returns the ids of the groups a user belongs to, ascending. It
+// is API for applications reading memberships; ldapwiz itself does not use
+// it.
 func (q Queries) UserGroups(ctx context.Context, userID int64) ([]int64, error) {
 	return q.ids(ctx, "list the groups of a user", `SELECT group_id FROM memberships WHERE user_id = ? ORDER BY group_id`, userID)
 }

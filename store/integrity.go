@@ -15,6 +15,9 @@ const maxReported = 20
 // existing user or group of its kind, tombstones have no memberships, no
 // membership involves a tombstoned group, the sync lock has one row at
 // most). It returns nil, or one error listing every problem found.
+//
+// It is for operators and tests (the interruption tests prove the store
+// consistent with it); ldapwiz itself does not call it.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	var problems []string
 	rows, err := db.sql.QueryContext(ctx, `PRAGMA integrity_check`)

@@ -65,13 +65,17 @@ func (q Queries) CreateInvite(ctx context.Context, userID int64, tokenHash strin
 	return scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE id = ?`, id))
 }
 
-// InviteByTokenHash returns the invitation with that token hash.
+// InviteByTokenHash returns the invitation with that token hash. It is API
+// for applications; enroll.VerifyToken, the token redemption applications
+// call, reads the invitation with it. ldapwiz itself does not use it.
 func (q Queries) InviteByTokenHash(ctx context.Context, tokenHash string) (*Invite, error) {
 	in, err := scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
 	return scanOne(in, err, func() error { return errorf(ErrNotFound, "no such invitation (unknown token)") }, "read invitation")
 }
 
-// ListInvites returns a user's invitations, newest first.
+// ListInvites returns a user's invitations, newest first, used ones
+// included. It is API for applications (whether a user's invitation was
+// sent, queued or used); ldapwiz itself lists the queue with UnsentInvites.
 func (q Queries) ListInvites(ctx context.Context, userID int64) ([]Invite, error) {
 	rows, err := q.query(ctx, `SELECT `+inviteColumns+` FROM invites WHERE user_id = ? ORDER BY id DESC`, userID)
 	return scanAll(rows, err, "list invitations", scanInvite)
@@ -80,11 +84,6 @@ func (q Queries) ListInvites(ctx context.Context, userID int64) ([]Invite, error
 // MarkInviteSent records that the invitation was mailed.
 func (q Queries) MarkInviteSent(ctx context.Context, id int64) error {
 	return q.touchInvite(ctx, id, `UPDATE invites SET sent_at = ?, queued_reason = '' WHERE id = ?`)
-}
-
-// MarkInviteUsed records that the invitation's token was redeemed.
-func (q Queries) MarkInviteUsed(ctx context.Context, id int64) error {
-	return q.touchInvite(ctx, id, `UPDATE invites SET used_at = ? WHERE id = ?`)
 }
 
 func (q Queries) touchInvite(ctx context.Context, id int64, stmt string) error {

@@ -32,8 +32,8 @@ func TestInvites(t *testing.T) {
 	if err := db.MarkInviteSent(ctx, in.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkInviteUsed(ctx, in.ID); err != nil {
-		t.Fatal(err)
+	if ok, err := db.RedeemInvite(ctx, in.ID); err != nil || !ok {
+		t.Fatalf("RedeemInvite: %v %v", ok, err)
 	}
 	list, err := db.ListInvites(ctx, u.ID)
 	if err != nil || len(list) != 1 || list[0].SentAt.IsZero() || list[0].UsedAt.IsZero() || list[0].QueuedReason != "" {

@@ -79,17 +79,6 @@ func (q Queries) ListLinks(ctx context.Context, kind Kind) ([]Link, error) {
 	return scanAll(rows, err, "list links", scanLink)
 }
 
-// CountLinks returns how many objects of that kind are linked (the
-// denominator of sync.max_delete percentages).
-func (q Queries) CountLinks(ctx context.Context, kind Kind) (int, error) {
-	var n int
-	err := q.queryRow(ctx, `SELECT COUNT(*) FROM links WHERE kind = ?`, kind).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count links: %w", err)
-	}
-	return n, nil
-}
-
 // UpsertLink creates the link of l.Kind/l.LocalID, or replaces its stable
 // id, DN and base values; SyncedAt is set to now. The local object must
 // exist, and the stable id must not be linked to another local object
@@ -141,15 +130,4 @@ func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
 		return nil, fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
 	}
 	return saved, nil
-}
-
-// DeleteLink removes the link of a store user or group and reports whether
-// there was one.
-func (q Queries) DeleteLink(ctx context.Context, kind Kind, localID int64) (bool, error) {
-	res, err := q.exec(ctx, `DELETE FROM links WHERE kind = ? AND local_id = ?`, kind, localID)
-	if err != nil {
-		return false, fmt.Errorf("store: delete link of %s %d: %w", kind, localID, err)
-	}
-	n, err := res.RowsAffected()
-	return n > 0, err
 }

@@ -57,22 +57,12 @@ func (l *SyncLock) Release() error {
 	return l.err
 }
 
-// AcquireSyncLock takes the sync lock for owner (a short description such
-// as "ldapwiz sync"). While another live process holds it, it fails with an
+// LockSync takes the sync lock for owner (a short description such as
+// "ldapwiz sync"). While another live process holds it, it fails with an
 // error wrapping ErrSyncRunning that names the holder. A lock left by a
-// process of this host that no longer runs is taken over. Call release when
-// the sync ends; see LockSync for the details of a takeover.
-func (db *DB) AcquireSyncLock(ctx context.Context, owner string) (release func(), err error) {
-	l, err := db.LockSync(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	return func() { _ = l.Release() }, nil
-}
-
-// LockSync is AcquireSyncLock returning the lock itself, which says whether
-// a stale lock was taken over. Taking the lock also marks runs left
-// "running" by a dead process as interrupted.
+// process of this host that no longer runs is taken over, and the returned
+// lock's TakenOver says so. Taking the lock also marks runs left "running"
+// by a dead process as interrupted. Release the lock when the sync ends.
 func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 	me, err := currentHolder(owner)
 	if err != nil {
@@ -107,11 +97,6 @@ func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 		return nil, err
 	}
 	return lock, nil
-}
-
-// SyncLockHolder returns who holds the sync lock, or nil when it is free.
-func (db *DB) SyncLockHolder(ctx context.Context) (*LockHolder, error) {
-	return db.syncLockHolder(ctx)
 }
 
 // BreakSyncLock removes the sync lock whoever holds it, and returns the

@@ -17,17 +17,17 @@ import (
 func TestSyncLockTwoHandlesSameFile(t *testing.T) {
 	ctx := context.Background()
 	db1 := openTest(t)
-	db2, err := Open(ctx, db1.Path())
+	db2, err := Open(ctx, db1.path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db2.Close()
 
-	release, err := db1.AcquireSyncLock(ctx, "ldapwiz sync")
+	lock, err := db1.LockSync(ctx, "ldapwiz sync")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db2.AcquireSyncLock(ctx, "ldapwiz sync --watch")
+	_, err = db2.LockSync(ctx, "ldapwiz sync --watch")
 	if !errors.Is(err, ErrSyncRunning) {
 		t.Fatalf("second acquirer: %v, want ErrSyncRunning", err)
 	}
@@ -37,20 +37,24 @@ func TestSyncLockTwoHandlesSameFile(t *testing.T) {
 			t.Errorf("refusal %q does not mention %q", err, want)
 		}
 	}
-	h, err := db2.SyncLockHolder(ctx)
+	h, err := db2.syncLockHolder(ctx)
 	if err != nil || h == nil || h.Owner != "ldapwiz sync" || h.PID != os.Getpid() {
-		t.Fatalf("SyncLockHolder: %+v %v", h, err)
+		t.Fatalf("lock holder: %+v %v", h, err)
 	}
-	release()
-	release() // twice is harmless
-	if h, _ := db2.SyncLockHolder(ctx); h != nil {
+	if err := lock.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if err := lock.Release(); err != nil { // twice is harmless
+		t.Fatalf("second release: %v", err)
+	}
+	if h, _ := db2.syncLockHolder(ctx); h != nil {
 		t.Fatalf("lock still held after release: %+v", h)
 	}
-	release2, err := db2.AcquireSyncLock(ctx, "second")
+	lock2, err := db2.LockSync(ctx, "second")
 	if err != nil {
 		t.Fatalf("acquire after release: %v", err)
 	}
-	release2()
+	lock2.Release()
 }
 
 func TestSyncLockGoroutinesRace(t *testing.T) {
@@ -60,7 +64,7 @@ func TestSyncLockGoroutinesRace(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var won int
-	var releases []func()
+	var locks []*SyncLock
 	var refused int
 	start := make(chan struct{})
 	for i := range n {
@@ -68,13 +72,13 @@ func TestSyncLockGoroutinesRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			rel, err := db.AcquireSyncLock(ctx, fmt.Sprintf("worker %d", i))
+			l, err := db.LockSync(ctx, fmt.Sprintf("worker %d", i))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				won++
-				releases = append(releases, rel)
+				locks = append(locks, l)
 			case errors.Is(err, ErrSyncRunning):
 				refused++
 			default:
@@ -87,20 +91,22 @@ func TestSyncLockGoroutinesRace(t *testing.T) {
 	if won != 1 || refused != n-1 {
 		t.Fatalf("%d acquired and %d refused; want 1 and %d", won, refused, n-1)
 	}
-	releases[0]()
+	locks[0].Release()
 	mustIntegrity(t, db)
 }
 
 func TestSyncLockReleaseAfterCancel(t *testing.T) {
 	db := openTest(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	release, err := db.AcquireSyncLock(ctx, "sync")
+	lock, err := db.LockSync(ctx, "sync")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	release()
-	if h, _ := db.SyncLockHolder(context.Background()); h != nil {
+	if err := lock.Release(); err != nil {
+		t.Fatalf("release with a cancelled context: %v", err)
+	}
+	if h, _ := db.syncLockHolder(context.Background()); h != nil {
 		t.Fatalf("lock held after release with a cancelled context: %+v", h)
 	}
 }
@@ -162,7 +168,7 @@ func TestSyncLockStaleTakeover(t *testing.T) {
 
 	// Another host cannot be checked: refused, with the way out named.
 	insertLock(t, db, "ldapwiz sync", 1, "elsewhere.example", "")
-	_, err = db.AcquireSyncLock(ctx, "sync")
+	_, err = db.LockSync(ctx, "sync")
 	if !errors.Is(err, ErrSyncRunning) || !strings.Contains(err.Error(), "elsewhere.example") || !strings.Contains(err.Error(), "--break-lock") {
 		t.Fatalf("lock of another host: %v", err)
 	}
@@ -173,11 +179,11 @@ func TestSyncLockStaleTakeover(t *testing.T) {
 	if prev, err := db.BreakSyncLock(ctx); err != nil || prev != nil {
 		t.Fatalf("BreakSyncLock of a free lock: %+v %v", prev, err)
 	}
-	release, err := db.AcquireSyncLock(ctx, "sync")
+	lock, err = db.LockSync(ctx, "sync")
 	if err != nil {
 		t.Fatal(err)
 	}
-	release()
+	lock.Release()
 }
 
 // TestSyncLockOtherProcess holds the lock in a real second process: while it
@@ -190,7 +196,7 @@ func TestSyncLockOtherProcess(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSyncLockOtherProcess$")
-	cmd.Env = append(os.Environ(), "LDAPWIZ_LOCK_HELPER_DB="+db.Path())
+	cmd.Env = append(os.Environ(), "LDAPWIZ_LOCK_HELPER_DB="+db.path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +209,7 @@ func TestSyncLockOtherProcess(t *testing.T) {
 	if err != nil || !strings.HasPrefix(line, "LOCKED") {
 		t.Fatalf("helper did not take the lock: %q %v", line, err)
 	}
-	_, err = db.AcquireSyncLock(ctx, "parent")
+	_, err = db.LockSync(ctx, "parent")
 	if !errors.Is(err, ErrSyncRunning) || !strings.Contains(err.Error(), "pid "+strconv.Itoa(cmd.Process.Pid)) {
 		t.Fatalf("while the helper lives: %v", err)
 	}
@@ -228,7 +234,7 @@ func holdLockAndWait(path string) {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	if _, err := db.AcquireSyncLock(context.Background(), "helper process"); err != nil {
+	if _, err := db.LockSync(context.Background(), "helper process"); err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}

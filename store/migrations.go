@@ -120,9 +120,6 @@ CREATE TABLE sync_lock (
 	}
 }
 
-// SchemaVersion is the schema version this build of ldapwiz writes.
-func SchemaVersion() int { return len(migrations()) }
-
 // migrate applies every migration newer than the database's version, each in
 // its own IMMEDIATE transaction, so that two processes opening a fresh file
 // at once apply each migration exactly once.

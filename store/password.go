@@ -78,7 +78,8 @@ func (q Queries) SetPassword(ctx context.Context, id int64, pw string) (*User, e
 }
 
 // VerifyPassword reports whether pw is the user's password. A user with no
-// password, or a tombstone, never matches.
+// password, or a tombstone, never matches. It is API for applications: their
+// login check. ldapwiz itself never checks a password.
 func (q Queries) VerifyPassword(ctx context.Context, id int64, pw string) (bool, error) {
 	u, err := q.GetUser(ctx, id)
 	if err != nil {

@@ -38,15 +38,15 @@ func TestPasswords(t *testing.T) {
 	}
 
 	// The clear password never sits in the database file.
-	raw, err := os.ReadFile(db.Path())
+	raw, err := os.ReadFile(db.path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wal, _ := os.ReadFile(db.Path() + "-wal")
+	wal, _ := os.ReadFile(db.path + "-wal")
 	if strings.Contains(string(raw)+string(wal), "first password") {
 		t.Fatal("clear password found in the database file")
 	}
-	if st, err := os.Stat(KeyPath(db.Path())); err != nil || st.Mode().Perm() != 0o600 {
+	if st, err := os.Stat(KeyPath(db.path)); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", st, err)
 	}
 
@@ -88,7 +88,7 @@ func TestPasswords(t *testing.T) {
 		t.Fatalf("moved ciphertext: %v", err)
 	}
 	// Without the key file, the error says what to do.
-	os.Remove(KeyPath(db.Path()))
+	os.Remove(KeyPath(db.path))
 	if _, _, _, err := db.PendingPassword(ctx, v.ID); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("missing key: %v", err)
 	}

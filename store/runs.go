@@ -132,6 +132,8 @@ func (q Queries) GetRun(ctx context.Context, id int64) (*Run, error) {
 }
 
 // ListRuns returns the latest runs, newest first, at most limit of them.
+// With Changes it reads the audit log; both are API for applications and
+// operators, and ldapwiz itself does not use them.
 func (q Queries) ListRuns(ctx context.Context, limit int) ([]Run, error) {
 	rows, err := q.query(ctx, `SELECT `+runColumns+` FROM sync_runs ORDER BY id DESC LIMIT ?`, limit)
 	return scanAll(rows, err, "list runs", scanRun)
@@ -185,7 +187,9 @@ func (q Queries) AddChange(ctx context.Context, c Change) (int64, error) {
 	return res.LastInsertId()
 }
 
-// Changes returns the changes of a run in the order they were applied.
+// Changes returns the changes of a run in the order they were applied: the
+// audit log, read by applications and operators (see ListRuns). ldapwiz
+// itself does not use it.
 func (q Queries) Changes(ctx context.Context, runID int64) ([]Change, error) {
 	rows, err := q.query(ctx, `SELECT id, run_id, at, side, op, kind, name, dn, detail FROM changes WHERE run_id = ? ORDER BY id`, runID)
 	return scanAll(rows, err, fmt.Sprintf("list changes of run %d", runID), scanChange)

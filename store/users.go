@@ -262,19 +262,6 @@ func (q Queries) SetEnrollmentPending(ctx context.Context, id int64, pending boo
 	return q.setUserFlag(ctx, id, "enrollment_pending", pending)
 }
 
-// SetEnrollmentPendingFromLDAP sets enrollment_pending on every live user
-// created by a sync from the directory ("enroll retrigger --all-ldap") and
-// returns how many users it changed.
-func (q Queries) SetEnrollmentPendingFromLDAP(ctx context.Context) (int, error) {
-	res, err := q.exec(ctx, `UPDATE users SET enrollment_pending = 1, updated_at = ?
-		WHERE from_ldap = 1 AND deleted_at IS NULL AND enrollment_pending = 0`, fmtTime(now()))
-	if err != nil {
-		return 0, fmt.Errorf("store: set enrollment pending: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
-}
-
 // setUserFlag sets a 0/1 column of a live user; col is a constant of ours.
 func (q Queries) setUserFlag(ctx context.Context, id int64, col string, v bool) (bool, error) {
 	u, err := q.liveUser(ctx, id)

@@ -222,24 +222,3 @@ func TestDeleteTombstonesLinkedAndPurgesUnlinked(t *testing.T) {
 	}
 	mustIntegrity(t, db)
 }
-
-func TestEnrollmentRetriggerAllLDAP(t *testing.T) {
-	ctx := context.Background()
-	db := openTest(t)
-	mustUser(t, db, "local")
-	a, _ := db.CreateUser(ctx, NewUser{Username: "ldap1", FromLDAP: true})
-	db.CreateUser(ctx, NewUser{Username: "ldap2", FromLDAP: true, EnrollmentPending: true})
-	n, err := db.SetEnrollmentPendingFromLDAP(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("SetEnrollmentPendingFromLDAP: %d %v", n, err)
-	}
-	if u, _ := db.GetUser(ctx, a.ID); !u.EnrollmentPending {
-		t.Fatal("ldap1 not pending")
-	}
-	if u, _ := db.GetUserByName(ctx, "local"); u.EnrollmentPending {
-		t.Fatal("a local user was made pending")
-	}
-	if got, _ := db.ListUsers(ctx, UserFilter{EnrollmentPending: ptr(true)}); len(got) != 2 {
-		t.Fatalf("pending users: %d", len(got))
-	}
-}
