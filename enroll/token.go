@@ -70,6 +70,9 @@ func InviteLink(inviteURL, token string) (string, error) {
 // and ErrTokenExpired. VerifyToken does not clear the user's
 // enrollment_pending flag: the application does that when the user has
 // finished enrolling (store SetEnrollmentPending(ctx, id, false)).
+//
+// VerifyToken is API for applications (their enrollment page calls it, as
+// the README documents); ldapwiz itself never redeems a token.
 func VerifyToken(ctx context.Context, db *store.DB, token string) (*store.User, error) {
 	token = strings.TrimSpace(token)
 	if !wellFormedToken(token) {
