@@ -126,7 +126,9 @@ func (p *PKI) TLSCertificate() tls.Certificate {
 
 // WriteFiles writes the CA and server certificates (mode 0644) and the
 // server key (mode 0600: servers such as Samba refuse a key others can
-// read) as PEM to the paths given.
+// read) as PEM to the paths given. The test servers (internal/slapdtest,
+// internal/sambatest) load their TLS material from these files; ldapwiz
+// itself only serves from memory (TLSCertificate).
 func (p *PKI) WriteFiles(caFile, certFile, keyFile string) error {
 	keyPEM, err := p.KeyPEM()
 	if err != nil {
