@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"ldapwiz/store"
 	"ldapwiz/syncer"
 	"ldapwiz/wizard"
 )
@@ -26,7 +26,7 @@ func runPreview(env *cliEnv, path string, asJSON bool) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	db, closeDB, err := openStoreReadOnly(ctx, s.Store.Path)
+	db, closeDB, err := syncer.OpenStore(ctx, s, true)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 		return 1
@@ -37,17 +37,21 @@ func runPreview(env *cliEnv, path string, asJSON bool) int {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 		return 1
 	}
-	guard := ""
-	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
-		guard = gerr.Error()
+	var guard *syncer.GuardError
+	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil && !errors.As(gerr, &guard) {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", gerr)
+		return 1
 	}
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		out := struct {
 			Plan        *syncer.Plan `json:"plan"`
-			WouldRefuse string       `json:"would_refuse,omitempty"`
-		}{plan, guard}
+			WouldRefuse string       `json:"would_refuse,omitempty"` // the guard's reason
+		}{Plan: plan}
+		if guard != nil {
+			out.WouldRefuse = guard.Reason
+		}
 		if err := enc.Encode(out); err != nil {
 			fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 			return 1
@@ -55,16 +59,10 @@ func runPreview(env *cliEnv, path string, asJSON bool) int {
 		return 0
 	}
 	printPlan(env.stdout, plan)
-	if guard != "" {
-		fmt.Fprintf(env.stdout, "\nA sync with these settings would be %s\n", strings.TrimPrefix(guard, "refused: "))
+	if guard != nil {
+		fmt.Fprintf(env.stdout, "\n%s\n", guard.Preview())
 	}
 	return 0
-}
-
-// openStoreReadOnly opens the store for reading a plan; a missing database
-// is replaced by an empty temporary one (see wizard.OpenStoreForPreview).
-func openStoreReadOnly(ctx context.Context, path string) (*store.DB, func(), error) {
-	return syncer.OpenStoreForPreview(ctx, path)
 }
 
 // printPlan writes a plan for a person: changes on each side, skipped

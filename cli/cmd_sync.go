@@ -29,16 +29,7 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var db *store.DB
-	closeDB := func() {}
-	if o.dryRun {
-		db, closeDB, err = openStoreReadOnly(ctx, s.Store.Path)
-	} else {
-		db, err = store.Open(ctx, s.Store.Path)
-		if db != nil {
-			closeDB = func() { db.Close() }
-		}
-	}
+	db, closeDB, err := syncer.OpenStore(ctx, s, o.dryRun)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
 		return 1
