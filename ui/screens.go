@@ -7,11 +7,8 @@ import (
 	"ldapwiz/wizard"
 )
 
-// flow is the order of the wizard's screens.
-var flow = []wizard.Screen{
-	wizard.ScreenWelcome, wizard.ScreenConnection, wizard.ScreenUsers, wizard.ScreenGroups,
-	wizard.ScreenSync, wizard.ScreenEnrollment, wizard.ScreenReview, wizard.ScreenPreview, wizard.ScreenRun,
-}
+// flow is the order of the wizard's screens (wizard.Steps); never modified.
+var flow = wizard.Steps()
 
 // screenTitle is the short name of a screen in the header.
 func screenTitle(s wizard.Screen) string {
