@@ -102,12 +102,11 @@ func (d *directory) passwordModify(value []byte, hasValue bool, who *session) (s
 	if newPw != nil && *newPw == "" {
 		return "", fail(goldap.LDAPResultUnwillingToPerform, "password modify: the new password is empty")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	e := d.lookup(target)
-	if e == nil {
-		return "", d.noSuchObject(target)
+	e, unlock, r := d.lockEntry(target)
+	if r.code != 0 {
+		return "", r
 	}
+	defer unlock()
 	if oldPw != nil && !d.checkPassword(e, *oldPw) {
 		return "", fail(goldap.LDAPResultInvalidCredentials, "password modify: the old password is wrong")
 	}

@@ -39,6 +39,32 @@ func (d *directory) noSuchObject(dn *goldap.DN) result {
 	return r
 }
 
+// writeTarget is the opening of the operations that change an existing
+// entry (modify, delete, modify DN): it checks that who may write, takes
+// the write lock and finds the entry dn names. On success the lock is held
+// and the caller releases it with unlock; on failure nothing is held. The
+// caller parses dn first, so that a malformed request is refused before
+// access is checked, as by OpenLDAP.
+func (d *directory) writeTarget(dn *goldap.DN, who *session) (e *entry, unlock func(), r result) {
+	if r = mayWrite(who); r.code != 0 {
+		return nil, nil, r
+	}
+	return d.lockEntry(dn)
+}
+
+// lockEntry takes the write lock and finds the entry dn names, refusing a
+// missing one with noSuchObject. On success the lock is held and the caller
+// releases it with unlock; on failure nothing is held.
+func (d *directory) lockEntry(dn *goldap.DN) (e *entry, unlock func(), r result) {
+	d.mu.Lock()
+	if e = d.lookup(dn); e == nil {
+		r = d.noSuchObject(dn)
+		d.mu.Unlock()
+		return nil, nil, r
+	}
+	return e, d.mu.Unlock, success
+}
+
 // add creates an entry. load is true while reading the embedded data: it
 // permits operational attributes (as slapadd does) and skips access control.
 func (d *directory) add(dnStr string, in []ldifAttr, who *session, load bool) result {
@@ -126,15 +152,11 @@ func (d *directory) modify(dnStr string, changes []change, who *session) result 
 	if err != nil {
 		return fail(goldap.LDAPResultInvalidDNSyntax, "invalid DN %q", dnStr)
 	}
-	if r := mayWrite(who); r.code != 0 {
+	old, unlock, r := d.writeTarget(dn, who)
+	if r.code != 0 {
 		return r
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old := d.lookup(dn)
-	if old == nil {
-		return d.noSuchObject(dn)
-	}
+	defer unlock()
 	e := old.clone()
 	for _, c := range changes {
 		t := d.sch.attr(c.name)
@@ -258,15 +280,11 @@ func (d *directory) delete(dnStr string, who *session) result {
 	if err != nil {
 		return fail(goldap.LDAPResultInvalidDNSyntax, "invalid DN %q", dnStr)
 	}
-	if r := mayWrite(who); r.code != 0 {
+	e, unlock, r := d.writeTarget(dn, who)
+	if r.code != 0 {
 		return r
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	e := d.lookup(dn)
-	if e == nil {
-		return d.noSuchObject(dn)
-	}
+	defer unlock()
 	if d.children[e.key] > 0 {
 		return fail(goldap.LDAPResultNotAllowedOnNonLeaf, "subordinate objects must be deleted first")
 	}
@@ -321,15 +339,11 @@ func (d *directory) modifyDN(dnStr, newRDNStr string, deleteOld bool, newSup *st
 		return fail(goldap.LDAPResultInvalidDNSyntax, "invalid new RDN %q", newRDNStr)
 	}
 	rdnDN = d.sch.canonicalDN(rdnDN)
-	if r := mayWrite(who); r.code != 0 {
+	old, unlock, r := d.writeTarget(dn, who)
+	if r.code != 0 {
 		return r
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old := d.lookup(dn)
-	if old == nil {
-		return d.noSuchObject(dn)
-	}
+	defer unlock()
 	parent := parentOf(old.dn)
 	if newSup != nil {
 		if parent, err = parseDN(*newSup); err != nil {
