@@ -222,12 +222,14 @@ func linkBase(ctx context.Context, tx *store.Tx, kind store.Kind, localID int64,
 }
 
 // upsertUserLink writes a user's link: its stable id and DN, with baseSet
-// laid over the base it has now.
+// laid over the base it has now (a field baseSet writes without a
+// placeholder loses the one it had).
 func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet store.Values) error {
 	base, err := linkBase(ctx, tx, store.KindUser, p.localID, baseSet)
 	if err != nil {
 		return err
 	}
+	dropStalePlaceholders(base, baseSet)
 	_, err = tx.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
 	return err
 }

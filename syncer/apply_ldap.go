@@ -108,39 +108,16 @@ func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) erro
 }
 
 // createUserEntry adds the directory entry of a store user, reads back its
-// stable id and sets its password when one waits.
+// stable id and sets its password when one waits. The values the entry
+// carries only because the schema needs them are recorded as placeholders
+// in the link's base, so they are never read back as data.
 func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	cfg := ap.cfg
 	d := a.apply
 	p := d.user
-	attrs := newAttrSet()
-	attrs.set("objectClass", append([]string{cfg.userClass}, cfg.extraClasses...)...)
-	for _, f := range cfg.fields {
-		if f != FieldDisabled && d.values[f] != "" {
-			attrs.set(cfg.attrOf[f], d.values[f])
-		}
-	}
-	dn, err := ldap.ParseDN(a.DN)
+	attrs, err := cfg.userEntryAttrs(a.DN, d.values)
 	if err != nil {
 		return err
-	}
-	for _, ava := range dn.RDNs[0] {
-		attrs.set(ava.Type, ava.Value)
-	}
-	full := strings.TrimSpace(d.values[FieldFirstName] + " " + d.values[FieldLastName])
-	if cfg.ad {
-		sam := d.values[FieldUsername]
-		if err := ldap.ValidateSAMAccountName(sam); err != nil {
-			return &refusedError{msg: err.Error()}
-		}
-		attrs.setDefault("sAMAccountName", sam)
-		if domain := ldap.DomainOfDN(a.DN); domain != "" {
-			attrs.setDefault("userPrincipalName", sam+"@"+domain)
-		}
-	} else {
-		// person and inetOrgPerson need cn and sn.
-		attrs.setDefault("cn", firstNonEmpty(full, d.values[FieldUsername]))
-		attrs.setDefault("sn", firstNonEmpty(d.values[FieldLastName], d.values[FieldUsername]))
 	}
 	var pw string
 	if d.password {
@@ -182,6 +159,7 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	if p.stableID == "" {
 		return fmt.Errorf("created %s, but cannot read its entryUUID/objectGUID/nsUniqueId to link it", a.DN)
 	}
+	d.baseSet = overlay(d.baseSet, placeholderBase(cfg.placeholders(attrs, d.values)))
 	if pw != "" && !cfg.ad {
 		if err := ap.conn.SetPassword(ctx, a.DN, pw, false); err != nil {
 			d.pwVersion = 0
@@ -322,6 +300,14 @@ func (s *attrSet) set(name string, values ...string) {
 	}
 	s.names[key] = name
 	s.m[name] = values
+}
+
+// get returns the values of attribute name, nil when not set.
+func (s *attrSet) get(name string) []string {
+	if key, ok := s.names[strings.ToLower(name)]; ok {
+		return s.m[key]
+	}
+	return nil
 }
 
 // setDefault sets name when the entry does not have it yet.

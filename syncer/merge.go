@@ -81,6 +81,12 @@ func (pl *planner) mergeUser(p *userPair) {
 			settled[f] = []string{sv}
 			continue
 		}
+		if sv == "" && dv == pl.placeholder(p, f, s) {
+			// The value the schema made the engine write: not data.
+			settled[f] = []string{""}
+			settled[placeholderKey(f)] = []string{dv}
+			continue
+		}
 		bv, hasBase := baseValue(base, f)
 		dest, conflict := cfg.decide(sv, dv, bv, hasBase)
 		if dest != "" && !pl.fieldWritable(p, f, dest, sv, dv) {

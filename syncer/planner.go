@@ -287,7 +287,7 @@ func (pl *planner) planUser(p *userPair) {
 func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, reason string) {
 	cfg := pl.cfg
 	u := p.st
-	dn := ldap.BuildDN(cfg.rdnAttr, pl.rdnValue(vals), cfg.userBase)
+	dn := pl.createDN(vals)
 	if cfg.ad {
 		if err := ldap.ValidateSAMAccountName(u.Username); err != nil {
 			pl.skip(store.KindUser, u.Username, dn, SkipInvalidUsername,
@@ -455,6 +455,11 @@ func toBase(vals map[string]string) store.Values {
 		b[f] = []string{v}
 	}
 	return b
+}
+
+// createDN is the DN of the entry a create writes for vals.
+func (pl *planner) createDN(vals map[string]string) string {
+	return ldap.BuildDN(pl.cfg.rdnAttr, pl.rdnValue(vals), pl.cfg.userBase)
 }
 
 // rdnValue is the value of the RDN attribute of an entry created for vals.
