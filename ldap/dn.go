@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -33,16 +34,20 @@ type AVA struct {
 func ParseDN(s string) (DN, error) {
 	parsed, err := goldap.ParseDN(s)
 	if err != nil {
-		return DN{}, fmt.Errorf("%q is not a valid DN (RFC 4514): %v; write it as attr=value pairs separated by commas, escaping commas inside values as \\,", s, err)
+		return DN{}, fmt.Errorf("%s is not a valid DN (RFC 4514): %v; write it as attr=value pairs separated by commas, escaping commas inside values as \\,", quoteDN(s), err)
 	}
 	dn := DN{RDNs: make([]RDN, 0, len(parsed.RDNs))}
 	for _, r := range parsed.RDNs {
 		rdn := make(RDN, 0, len(r.Attributes))
 		for _, a := range r.Attributes {
-			if strings.TrimSpace(a.Type) == "" {
-				return DN{}, fmt.Errorf("%q is not a valid DN (RFC 4514): an RDN has no attribute type", s)
+			t := strings.TrimSpace(a.Type)
+			if t == "" {
+				return DN{}, fmt.Errorf("%s is not a valid DN (RFC 4514): an RDN has no attribute type", quoteDN(s))
 			}
-			rdn = append(rdn, AVA{Type: strings.TrimSpace(a.Type), Value: a.Value})
+			if !validAttrType(t) {
+				return DN{}, fmt.Errorf("%s is not a valid DN (RFC 4514): %s is not an attribute type (a name of letters, digits and hyphens starting with a letter, or a numeric OID)", quoteDN(s), quoteDN(t))
+			}
+			rdn = append(rdn, AVA{Type: t, Value: a.Value})
 		}
 		dn.RDNs = append(dn.RDNs, rdn)
 	}
@@ -172,15 +177,26 @@ func normalizeDNValue(canonicalType, v string) string {
 
 // EscapeDNValue escapes an attribute value for use in a DN string (RFC 4514
 // section 2.4): the characters " + , ; < > \ anywhere, '#' and space at the
-// start, space at the end, and NUL. Other characters, including non-ASCII
-// UTF-8, are kept as they are.
+// start, space at the end; NUL, other control characters and bytes that are
+// not valid UTF-8 as two hex digits (\80). Valid non-ASCII UTF-8 is kept as
+// it is. The result always parses back to the same value.
 func EscapeDNValue(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		ch := v[i]
+		if ch >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(v[i:])
+			if r == utf8.RuneError && size <= 1 {
+				fmt.Fprintf(&b, `\%02x`, ch)
+				continue
+			}
+			b.WriteString(v[i : i+size])
+			i += size - 1
+			continue
+		}
 		switch {
-		case ch == 0:
-			b.WriteString(`\00`)
+		case ch < 0x20 || ch == 0x7f:
+			fmt.Fprintf(&b, `\%02x`, ch)
 		case ch == '"' || ch == '+' || ch == ',' || ch == ';' || ch == '<' || ch == '>' || ch == '\\':
 			b.WriteByte('\\')
 			b.WriteByte(ch)
@@ -264,3 +280,36 @@ func NormalizeDN(dn string) (string, error) {
 // EscapeFilter escapes a value for use inside an LDAP search filter
 // (RFC 4515): *, (, ), \ and NUL become \2a, \28, \29, \5c and \00.
 func EscapeFilter(value string) string { return goldap.EscapeFilter(value) }
+
+// validAttrType reports whether t is an RFC 4512 attribute type as a DN may
+// name it: a descriptor (a letter, then letters, digits and hyphens) or a
+// numeric OID.
+func validAttrType(t string) bool {
+	if t == "" {
+		return false
+	}
+	if t[0] >= '0' && t[0] <= '9' {
+		for _, part := range strings.Split(t, ".") {
+			if part == "" || (len(part) > 1 && part[0] == '0') || strings.Trim(part, "0123456789") != "" {
+				return false
+			}
+		}
+		return strings.Contains(t, ".")
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '-')) {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteDN quotes a DN for an error message, cut after 200 characters.
+func quoteDN(s string) string {
+	if len(s) > 200 {
+		return fmt.Sprintf("%q… (%d bytes)", s[:200], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
