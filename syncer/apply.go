@@ -23,6 +23,7 @@ type applier struct {
 	conn  *ldap.Conn // nil in import mode
 	runID int64
 	tr    *tracker
+	fault func(point string) // Options.faultHook
 
 	applied, failed int
 	done            int
@@ -141,6 +142,7 @@ func (ap *applier) apply(ctx context.Context, plan *Plan) error {
 			return fmt.Errorf("%s %s %s %q: %w (the directory stopped answering: check that it is up and reachable)", a.Side, a.Op, a.Kind, a.Name, err)
 		}
 		if err == nil {
+			ap.faultPoint("write", a)
 			err = ap.db.WithTx(ctx, func(tx *store.Tx) error { return ap.recordLDAP(ctx, tx, a) })
 			if fatal(err) {
 				return fmt.Errorf("record %s %s %s %q in the store: %w", a.Side, a.Op, a.Kind, a.Name, err)

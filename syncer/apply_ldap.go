@@ -17,6 +17,7 @@ const (
 	codeNoSuchAttribute = 16
 	codeNoSuchObject    = 32
 	codeValueExists     = 20
+	codeEntryExists     = 68
 )
 
 func resultCode(err error) int { return ldap.Explain(err).Code }
@@ -108,7 +109,9 @@ func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) erro
 }
 
 // createUserEntry adds the directory entry of a store user, reads back its
-// stable id and sets its password when one waits. The values the entry
+// stable id and sets its password when one waits. An entry already at the
+// DN is adopted when it is the one this create would have written (see
+// adoptUserEntry): an interrupted run added it. The values the entry
 // carries only because the schema needs them are recorded as placeholders
 // in the link's base, so they are never read back as data.
 func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
@@ -148,9 +151,14 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 		}
 		attrs.set("userAccountControl", strconv.Itoa(uac))
 	}
-	if err := ap.conn.Add(ctx, a.DN, attrs.m); err != nil {
+	err = ap.conn.Add(ctx, a.DN, attrs.m)
+	if resultCode(err) == codeEntryExists {
+		err = ap.adoptUserEntry(ctx, a, attrs, pw)
+	}
+	if err != nil {
 		return err
 	}
+	ap.faultPoint("add", a)
 	e, err := ap.conn.Entry(ctx, a.DN)
 	if err != nil {
 		return err
@@ -193,6 +201,7 @@ func (ap *applier) modifyEntry(ctx context.Context, a *Action, dn *string) error
 				return err
 			}
 			*dn = newDN
+			ap.faultPoint("modrdn", a)
 			continue
 		}
 		var vals []string
@@ -246,9 +255,14 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		for _, ava := range dn.RDNs[0] {
 			attrs.set(ava.Type, ava.Value)
 		}
-		if err := ap.conn.Add(ctx, a.DN, attrs.m); err != nil {
+		err = ap.conn.Add(ctx, a.DN, attrs.m)
+		if resultCode(err) == codeEntryExists {
+			err = ap.adoptGroupEntry(ctx, a, attrs)
+		}
+		if err != nil {
 			return err
 		}
+		ap.faultPoint("add", a)
 		e, err := ap.conn.Entry(ctx, a.DN)
 		if err != nil {
 			return err

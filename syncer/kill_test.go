@@ -21,9 +21,15 @@ import (
 // settings as JSON.
 const childSyncEnv = "LDAPWIZ_TEST_CHILD_SYNC"
 
+// childFaultEnv, in such a child, names a fault point (see
+// applier.faultPoint): the child prints "fault POINT" when it reaches it
+// and waits there to be killed.
+const childFaultEnv = "LDAPWIZ_TEST_CHILD_FAULT"
+
 // TestMain runs the tests, or, in a child started by
-// TestSyncProcessKilledConverges, one two-way sync that prints
-// "apply N" after each applied change until it is killed.
+// TestSyncProcessKilledConverges or TestSyncKilledAtFaultPointConverges,
+// one sync with the settings given that prints "apply N" after each
+// applied change (and "fault POINT" at its fault point) until it is killed.
 func TestMain(m *testing.M) {
 	if js := os.Getenv(childSyncEnv); js != "" {
 		os.Exit(childSync(js))
@@ -43,12 +49,21 @@ func childSync(js string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	_, err = Run(ctx, s, db, Options{Owner: "killed child", Progress: func(ev Event) {
+	opts := Options{Owner: "killed child", Progress: func(ev Event) {
 		if ev.Phase == PhaseApply && ev.Action != nil {
 			fmt.Printf("apply %d\n", ev.Done)
 			time.Sleep(3 * time.Millisecond) // leave the parent time to kill mid-run
 		}
-	}})
+	}}
+	if want := os.Getenv(childFaultEnv); want != "" {
+		opts.faultHook = func(point string) {
+			if point == want {
+				fmt.Printf("fault %s\n", point)
+				time.Sleep(time.Hour) // killed here
+			}
+		}
+	}
+	_, err = Run(ctx, s, db, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -46,6 +46,10 @@ type userPair struct {
 	// directory overruled the deletion; the memberships the deletion
 	// dropped in the store are not removals to carry to the directory.
 	restored bool
+	// adoptedBy: this directory-only entry sits where the create of that
+	// store user goes, and is the one the create would write (an
+	// interrupted run added it): the create adopts it (see adopt.go).
+	adoptedBy *userPair
 }
 
 // groupPair is one group as both sides know it.
@@ -234,6 +238,9 @@ func (pl *planner) pairUsers() {
 // planUser decides what happens to one user.
 func (pl *planner) planUser(p *userPair) {
 	cfg := pl.cfg
+	if p.adoptedBy != nil {
+		return // planned with the store user whose create adopts it
+	}
 	switch {
 	case p.link != nil && p.st.Deleted():
 		pl.planTombstone(p)
@@ -294,6 +301,12 @@ func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, r
 				err.Error()+"; the user is not created in Active Directory (its username becomes the sAMAccountName)")
 			return
 		}
+	}
+	if q := pl.entryAt(dn); q != nil && q != p {
+		if !pl.adopt(p, q) {
+			return
+		}
+		reason += "; the entry already at this DN, with this username and linked to no one (an interrupted sync added it), is taken over"
 	}
 	p.bothAfter, p.name = true, u.Username
 	var disable *Action

@@ -205,7 +205,7 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 			}
 			for _, m := range u.dir.MemberOf {
 				if ldap.DNEqual(m, g.DN) {
-					out = append(out, u)
+					out = append(out, adopter(u))
 					break
 				}
 			}
@@ -329,7 +329,7 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 		for _, id := range ids {
 			// A user whose entry is (re)created by this run has a new
 			// identity: the base's references are to the old entry.
-			if u := pl.userByID[id]; u != nil && u.bothAfter && u.dir != nil {
+			if u := pl.baseUser(id); u != nil {
 				inB[u] = true
 			}
 		}
@@ -438,7 +438,7 @@ func sameMembers(pl *planner, base store.Values, settled map[*userPair]bool) boo
 	}
 	inB := map[*userPair]bool{}
 	for _, id := range ids {
-		if u := pl.userByID[id]; u != nil && u.bothAfter {
+		if u := pl.baseUser(id); u != nil {
 			inB[u] = true
 		}
 	}

@@ -27,6 +27,12 @@ type Options struct {
 	// Enroller invites the users a run created, when enrollment.enabled;
 	// nil means NewEnroller(settings, db, Getenv).
 	Enroller *enroll.Enroller
+
+	// faultHook, set only by this package's tests, is called at the fault
+	// points of a run: between a directory write and the store transaction
+	// recording it (see applier.faultPoint). A test kills the process
+	// there to prove the next run converges.
+	faultHook func(point string)
 }
 
 // Preview reads both sides and returns the plan for settings s, changing
@@ -122,7 +128,7 @@ func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*R
 		return rep.end(store.OutcomeFailed, err), err
 	}
 	rep.RunID = run.ID
-	ap := &applier{cfg: cfg, db: db, runID: run.ID, tr: tr}
+	ap := &applier{cfg: cfg, db: db, runID: run.ID, tr: tr, fault: opts.faultHook}
 	if cfg.writesDir() {
 		ap.conn = conn
 	}

@@ -1,0 +1,66 @@
+package syncer
+
+import (
+	"strings"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+)
+
+// entryAt returns the pair whose directory entry is at dn, or nil.
+func (pl *planner) entryAt(dn string) *userPair {
+	n, err := ldap.NormalizeDN(dn)
+	if err != nil {
+		return nil
+	}
+	q := pl.userByDN[n]
+	if q == nil || q.dir == nil || !ldap.DNEqual(q.dir.DN, dn) {
+		return nil
+	}
+	return q
+}
+
+// adopt decides about the entry of q, found at the DN where the store user
+// p is to be created. The create adopts it (and true is returned) when it
+// is the one the create would write: with p's username and linked to no
+// store user. Otherwise p is skipped with a conflict naming both, and
+// false is returned.
+func (pl *planner) adopt(p, q *userPair) bool {
+	u, name := p.st, q.dir.Values[FieldUsername]
+	switch {
+	case q.st != nil:
+		pl.skip(store.KindUser, u.Username, q.dir.DN, SkipNameTaken,
+			"the directory already has an entry at this DN, for "+name+", linked to the store user "+q.st.Username+"; rename one of them")
+		return false
+	case !strings.EqualFold(name, u.Username):
+		pl.skip(store.KindUser, u.Username, q.dir.DN, SkipNameTaken,
+			"the directory already has an entry at this DN, for "+pl.cfg.attrOf[FieldUsername]+"="+name+
+				"; rename one of them, or change users.rdn_attribute")
+		return false
+	}
+	q.adoptedBy = p
+	if n, err := ldap.NormalizeDN(q.dir.DN); err == nil {
+		pl.userByDN[n] = p // groups naming the entry name p
+	}
+	return true
+}
+
+// adopter returns the store user whose create adopts u's entry, or u.
+func adopter(u *userPair) *userPair {
+	if u.adoptedBy != nil {
+		return u.adoptedBy
+	}
+	return u
+}
+
+// baseUser returns the user a group link's base member id refers to, when
+// that user exists on both sides after the plan with that same entry: a
+// user whose entry this run (re)creates or adopts has a new identity, and
+// the base's reference is to the old one.
+func (pl *planner) baseUser(id string) *userPair {
+	u := pl.userByID[id]
+	if u == nil || !u.bothAfter || u.dir == nil || u.dir.StableID != id {
+		return nil
+	}
+	return u
+}
