@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"time"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
@@ -37,10 +38,24 @@ func (c *conn) serve() {
 			c.disconnect(fmt.Sprintf("internal error: %v", r))
 		}
 	}()
+	lim := c.srv.limits
 	for {
+		// Wait at most the idle timeout for a request to start, then at
+		// most the read timeout for the rest of it.
+		_ = c.nc.SetReadDeadline(time.Now().Add(lim.idle))
+		if _, err := c.r.Peek(1); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				c.disconnect("idle for too long")
+			}
+			return
+		}
+		_ = c.nc.SetReadDeadline(time.Now().Add(lim.read))
 		p, err := readMessage(c.r)
 		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			switch {
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				c.disconnect("the request did not arrive in time")
+			case !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed):
 				c.disconnect("malformed LDAP message: " + err.Error())
 			}
 			return
@@ -85,6 +100,15 @@ func (c *conn) write(b []byte) error {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	_, err := c.nc.Write(b)
 	return err
+}
+
+// refuseBusy tells a client over the connection cap that the server is
+// busy (RFC 4511 Notice of Disconnection, code 51) and hangs up.
+func (c *conn) refuseBusy() {
+	defer c.nc.Close()
+	op := resultOp(appExtendedResp, fail(goldap.LDAPResultBusy, "too many connections to the demo directory"))
+	op.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 10, oidNoticeOfDisc, "responseName"))
+	_ = c.send(envelope(0, op))
 }
 
 // disconnect sends the unsolicited Notice of Disconnection (RFC 4511

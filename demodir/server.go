@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 )
 
 // Options choose the flavour of the demo directory.
@@ -20,13 +21,34 @@ type Options struct {
 	// request received, from the connection's goroutine: tests use it to
 	// see exactly what a client asked.
 	OnSearch func(base string, scope int, filter string)
+	// IdleTimeout closes a connection on which no request starts for this
+	// long; 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// ReadTimeout closes a connection whose request, once started, is not
+	// complete within this long (a client trickling bytes); 0 means
+	// DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// MaxConns is how many clients may be connected at once; one more is
+	// told the server is busy and disconnected. 0 means DefaultMaxConns.
+	MaxConns int
 }
+
+// The demo directory's connection limits, when Options leave them zero:
+// idle connections are closed after 15 minutes (Active Directory's
+// MaxConnIdleTime), a started request must arrive within 30 seconds, and at
+// most 256 clients are connected at once.
+const (
+	DefaultIdleTimeout = 15 * time.Minute
+	DefaultReadTimeout = 30 * time.Second
+	DefaultMaxConns    = 256
+)
 
 // Server is one demo directory: its data, its TLS certificate and, once
 // started, its listener. The zero value is not usable; call New.
 type Server struct {
 	dir       *directory
 	onSearch  func(base string, scope int, filter string)
+	limits    limits
 	tlsConfig *tls.Config
 	caPEM     []byte
 
@@ -48,7 +70,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{dir: dir, onSearch: opts.OnSearch, tlsConfig: cfg, caPEM: caPEM, conns: map[net.Conn]struct{}{}, closed: make(chan struct{})}, nil
+	return &Server{dir: dir, onSearch: opts.OnSearch, limits: limitsOf(opts), tlsConfig: cfg, caPEM: caPEM, conns: map[net.Conn]struct{}{}, closed: make(chan struct{})}, nil
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port when addr is
@@ -103,12 +125,19 @@ func (s *Server) accept(ln net.Listener) {
 			nc.Close()
 			return
 		}
-		s.conns[nc] = struct{}{}
+		busy := len(s.conns) >= s.limits.maxConns
+		if !busy {
+			s.conns[nc] = struct{}{}
+		}
 		s.mu.Unlock()
+		c := &conn{srv: s, nc: nc, r: bufio.NewReader(nc)}
+		if busy {
+			go c.refuseBusy()
+			continue
+		}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			c := &conn{srv: s, nc: nc, r: bufio.NewReader(nc)}
 			c.serve()
 			s.mu.Lock()
 			delete(s.conns, nc)
