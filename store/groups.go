@@ -50,6 +50,9 @@ func (q Queries) CreateGroup(ctx context.Context, name, description string, from
 	if err := ValidateGroupName(name); err != nil {
 		return nil, err
 	}
+	if err := validateDescription(description); err != nil {
+		return nil, err
+	}
 	t := fmtTime(now())
 	res, err := q.exec(ctx, `INSERT INTO groups (name, description, from_ldap, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 		name, description, boolInt(fromLDAP), t, t)
@@ -114,6 +117,9 @@ func (q Queries) UpdateGroup(ctx context.Context, id int64, name, description *s
 		args = append(args, *name)
 	}
 	if description != nil && *description != g.Description {
+		if err := validateDescription(*description); err != nil {
+			return nil, err
+		}
 		sets = append(sets, "description = ?")
 		args = append(args, *description)
 	}
