@@ -11,9 +11,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
@@ -71,9 +73,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	// Create a new file private: SQLite gives its -wal and -shm files the
 	// database file's mode, and they all hold password hashes.
-	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
 		f.Close()
+	case errors.Is(err, syscall.EROFS):
+		return nil, fmt.Errorf("store: cannot create the database %s: %s is on a read-only file system; set store.path to a writable place", abs, filepath.Dir(abs))
+	case !errors.Is(err, fs.ErrExist):
+		return nil, fmt.Errorf("store: cannot create the database %s: %w; fix the permissions or change store.path", abs, err)
 	}
+	// An existing database on a read-only file system: SQLite would only say
+	// "unable to open database file".
+	rw, err := os.OpenFile(abs, os.O_RDWR, 0)
+	if err != nil {
+		return nil, fmt.Errorf("store: cannot open the database %s for writing: %w; make it writable or change store.path", abs, err)
+	}
+	rw.Close()
 	sqlDB, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
