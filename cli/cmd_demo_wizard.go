@@ -49,6 +49,7 @@ func runDemo(env *cliEnv, path string, d demoFlags) int {
 		return 1
 	}
 	code := 0
+	opts.Context = ctx // the directory calls in flight end with the session
 	p := tea.NewProgram(ui.New(opts), tea.WithInput(env.stdin), tea.WithOutput(env.stdout), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil {
 		if ctx.Err() == nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -69,6 +70,9 @@ func runWizard(env *cliEnv, path string) int {
 		fmt.Fprintf(env.stderr, "ldapwiz: %v\n", err)
 		return 2 // a config that cannot be loaded, as for the other commands
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // the directory calls still in flight end with the program
+	opts.Context = ctx
 	return runUI(env, ui.New(opts))
 }
 

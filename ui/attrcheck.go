@@ -42,7 +42,7 @@ type attrResult struct {
 // attrChecks is the state of the attribute checks: the newest batch asked
 // and the answers for the values on screen.
 type attrChecks struct {
-	seq     int // newest batch; older answers are dropped
+	req     request // the newest batch; older answers are dropped
 	asked   []attrQuery
 	running bool
 	results map[string]attrResult // by setting key
@@ -105,7 +105,7 @@ func (m *Model) attrCheckCmd() tea.Cmd {
 	if slices.Equal(want, c.asked) && !failed {
 		return nil
 	}
-	c.seq++ // an answer on its way is about older settings
+	seq := c.req.bump() // an answer on its way is about older settings
 	sc := flow[m.screen]
 	if sc == wizard.ScreenWelcome || sc == wizard.ScreenConnection || (!m.connOK && !m.opts.Exists) {
 		c.asked, c.running = nil, false
@@ -120,14 +120,13 @@ func (m *Model) attrCheckCmd() tea.Cmd {
 	if !c.running {
 		return nil
 	}
-	seq := c.seq
 	return tea.Tick(countDebounce, func(time.Time) tea.Msg { return attrCheckTick{seq: seq} })
 }
 
 // onAttrCheckTick runs the pending checks when no newer change came in meanwhile.
 func (m *Model) onAttrCheckTick(msg attrCheckTick) tea.Cmd {
 	c := &m.checks
-	if msg.seq != c.seq {
+	if !c.req.is(msg.seq) {
 		return nil
 	}
 	var pending []attrQuery
@@ -136,10 +135,9 @@ func (m *Model) onAttrCheckTick(msg attrCheckTick) tea.Cmd {
 			pending = append(pending, q)
 		}
 	}
-	dial, seq := m.dialer(), c.seq
+	ctx, seq := c.req.next(m.c.Ctx, dirBudget(m.settings, 2+3*len(pending)))
+	dial := m.dialer()
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
 		return attrCheckMsg{seq: seq, results: runAttrChecks(ctx, dial, pending)}
 	}
 }
@@ -147,7 +145,7 @@ func (m *Model) onAttrCheckTick(msg attrCheckTick) tea.Cmd {
 // onAttrCheck records the answers, unless a newer batch was asked.
 func (m *Model) onAttrCheck(msg attrCheckMsg) tea.Cmd {
 	c := &m.checks
-	if msg.seq != c.seq {
+	if !c.req.done(msg.seq) {
 		return nil // stale: the settings changed since
 	}
 	if c.results == nil {
@@ -157,7 +155,7 @@ func (m *Model) onAttrCheck(msg attrCheckMsg) tea.Cmd {
 		c.results[r.q.key] = r
 	}
 	c.running = false
-	m.review.sel = min(m.review.sel, max(len(m.reviewItems())-1, 0))
+	m.reviewS().clampSel()
 	return nil
 }
 
@@ -266,13 +264,13 @@ func (m *Model) dirReviewLines(w, first int) []string {
 	dir := m.dirWarnings()
 	var lines []string
 	if len(dir) > 0 {
-		lines = append(lines, "", m.st.Heading.Render(fmt.Sprintf("From the directory (%d): enter goes to the field", len(dir))))
+		lines = append(lines, "", m.c.Styles.Heading.Render(fmt.Sprintf("From the directory (%d): enter goes to the field", len(dir))))
 		for i, p := range dir {
-			lines = append(lines, m.problemLine(p, first+i == m.review.sel, w))
+			lines = append(lines, m.problemLine(p, first+i == m.reviewS().sel, w))
 		}
 	}
 	if m.checks.running {
-		lines = append(lines, m.st.Muted.Render("… checking the username and group name attributes in the directory"))
+		lines = append(lines, m.c.Styles.Muted.Render("… checking the username and group name attributes in the directory"))
 	}
 	return lines
 }

@@ -91,7 +91,7 @@ func TestAttrCheckNeedsDirectoryAndDropsStale(t *testing.T) {
 	if m.attrCheckCmd() == nil {
 		t.Fatal("no check scheduled once the directory is known")
 	}
-	old := m.checks.seq
+	old := m.checks.req.seq
 	m.settings.Users.UsernameAttribute = "uid"
 	if m.attrCheckCmd() == nil {
 		t.Fatal("no check scheduled for the new value")
@@ -105,7 +105,7 @@ func TestAttrCheckNeedsDirectoryAndDropsStale(t *testing.T) {
 		t.Fatalf("an answer to an older question was kept: %+v", m.checks)
 	}
 	cur := m.checks.asked[0]
-	m.Update(attrCheckMsg{seq: m.checks.seq, results: []attrResult{{q: cur, warn: "uid: missing on 1 of 2 sampled users"}}})
+	m.Update(attrCheckMsg{seq: m.checks.req.seq, results: []attrResult{{q: cur, warn: "uid: missing on 1 of 2 sampled users"}}})
 	if m.checks.running || m.checks.results["users.username_attribute"].warn == "" {
 		t.Fatalf("the current answer was not kept: %+v", m.checks)
 	}

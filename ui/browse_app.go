@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -14,10 +15,8 @@ import (
 // BrowseModel is `ldapwiz browse`: the directory browser alone, on the
 // connection settings of a config file.
 type BrowseModel struct {
-	keys   KeyMap
-	st     Styles
-	width  int
-	height int
+	c      *Common
+	cancel context.CancelFunc // ends c.Ctx when the program quits
 	b      *browser
 	start  tea.Cmd
 	path   string
@@ -29,9 +28,9 @@ func NewBrowse(path string, s wizard.Settings, getenv func(string) string, color
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	m := &Model{settings: cloneSettings(s), opts: Options{Getenv: getenv}}
-	bm := &BrowseModel{keys: DefaultKeyMap(), st: NewStyles(color), width: 80, height: 24, path: path}
-	bm.b, bm.start = newBrowser(1, bm.st, bm.keys, "", m.dialer())
+	bm := &BrowseModel{path: path}
+	bm.c, bm.cancel = newCommon(context.Background(), color) // a session of its own, ended by quitting
+	bm.b, bm.start = newBrowser(1, bm.c, "", s.TimeoutDuration(), settingsDialer(cloneSettings(s), "", getenv))
 	return bm
 }
 
@@ -42,23 +41,28 @@ func (bm *BrowseModel) Init() tea.Cmd { return bm.start }
 func (bm *BrowseModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		bm.width, bm.height = msg.Width, msg.Height
+		bm.c.Width, bm.c.Height = msg.Width, msg.Height
 	case tea.ColorProfileMsg:
-		bm.st = NewStyles(colourOn(msg.Profile))
-		bm.b.st = bm.st
+		*bm.c.Styles = NewStyles(colourOn(msg.Profile))
 	case tea.KeyPressMsg:
-		if key.Matches(msg, bm.keys.Quit) || (msg.String() == "q" && !bm.b.filtering) {
-			return bm, tea.Sequence(bm.b.closeCmd(), tea.Quit)
+		if key.Matches(msg, bm.c.Keys.Quit) || (key.Matches(msg, bm.c.Keys.Close) && !bm.b.filtering) {
+			return bm, tea.Sequence(bm.b.closeCmd(), bm.quit())
 		}
-		cmd, res := bm.b.key(msg, bm.height-6)
+		cmd, res := bm.b.key(msg, bm.c.Height-6)
 		if res != nil {
-			return bm, tea.Sequence(cmd, tea.Quit)
+			return bm, tea.Sequence(cmd, bm.quit())
 		}
 		return bm, cmd
 	default:
 		return bm, bm.b.handle(msg)
 	}
 	return bm, nil
+}
+
+// quit ends the session's context and the program.
+func (bm *BrowseModel) quit() tea.Cmd {
+	bm.cancel()
+	return tea.Quit
 }
 
 // View draws the browser full screen.
@@ -71,25 +75,25 @@ func (bm *BrowseModel) View() tea.View {
 
 // Render returns the frame as text.
 func (bm *BrowseModel) Render() string {
-	w, h := bm.width, bm.height
+	w, h := bm.c.Width, bm.c.Height
 	if w < MinWidth || h < MinHeight {
 		msg := fmt.Sprintf("The terminal is %dx%d; ldapwiz needs at least %dx%d.\nMake the window larger (q quits).", w, h, MinWidth, MinHeight)
 		return lipgloss.Place(max(w, 1), max(h, 1), lipgloss.Center, lipgloss.Center, msg)
 	}
-	head := ansi.Truncate(bm.st.Title.Render("ldapwiz browse")+" "+bm.st.Muted.Render(bm.path), w, "…")
+	head := ansi.Truncate(bm.c.Styles.Title.Render("ldapwiz browse")+" "+bm.c.Styles.Muted.Render(bm.path), w, "…")
 	var parts []string
 	for _, b := range bm.b.help() {
 		hp := b.Help()
 		if hp.Desc == "close" {
 			hp.Key, hp.Desc = "esc/q", "quit"
 		}
-		parts = append(parts, bm.st.Key.Render(hp.Key)+" "+bm.st.Muted.Render(hp.Desc))
+		parts = append(parts, bm.c.Styles.Key.Render(hp.Key)+" "+bm.c.Styles.Muted.Render(hp.Desc))
 	}
 	help := ""
 	for _, p := range parts {
 		next := help
 		if next != "" {
-			next += bm.st.Muted.Render(" · ")
+			next += bm.c.Styles.Muted.Render(" · ")
 		}
 		if lipgloss.Width(next+p) > w {
 			break

@@ -38,9 +38,11 @@ type treeNode struct {
 // visible rows are drawn.
 type browser struct {
 	id         int // distinguishes this browser's answers from an older one's
-	st         Styles
-	keys       KeyMap
-	title      string // what is being picked ("users.search_base"), or "" for plain browsing
+	c          *Common
+	ctx        context.Context    // the browser's work; ended when it closes
+	stop       context.CancelFunc // ends ctx
+	timeout    time.Duration      // connection.timeout: one round trip's budget
+	title      string             // what is being picked ("users.search_base"), or "" for plain browsing
 	conn       *ldap.Conn
 	err        string
 	connecting bool
@@ -57,7 +59,7 @@ type browser struct {
 
 	entry    *ldap.Entry
 	entryErr string
-	entrySeq int
+	entryReq request
 	entryDN  string
 }
 
@@ -91,11 +93,14 @@ type (
 )
 
 // newBrowser builds a browser and the command that connects it. dial opens
-// the connection (it runs off the update loop).
-func newBrowser(id int, st Styles, keys KeyMap, title string, dial func(context.Context) (*ldap.Conn, error)) (*browser, tea.Cmd) {
-	b := &browser{id: id, st: st, keys: keys, title: title, connecting: true}
+// the connection (it runs off the update loop); timeout is what one round
+// trip to the directory may take.
+func newBrowser(id int, c *Common, title string, timeout time.Duration, dial func(context.Context) (*ldap.Conn, error)) (*browser, tea.Cmd) {
+	b := &browser{id: id, c: c, title: title, timeout: timeout, connecting: true}
+	b.ctx, b.stop = context.WithCancel(c.Ctx)
+	bctx := b.ctx
 	return b, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(bctx, 3*timeout)
 		defer cancel()
 		c, err := dial(ctx)
 		if err != nil {
@@ -110,8 +115,10 @@ func newBrowser(id int, st Styles, keys KeyMap, title string, dial func(context.
 	}
 }
 
-// closeCmd closes the connection off the update loop.
+// closeCmd ends the browser's work and closes the connection off the update loop.
 func (b *browser) closeCmd() tea.Cmd {
+	b.stop()
+	b.entryReq.stop()
 	c := b.conn
 	b.conn = nil
 	if c == nil {
@@ -155,12 +162,12 @@ func (b *browser) handle(msg tea.Msg) tea.Cmd {
 		}
 		return b.onPage(msg)
 	case browserEntryTick:
-		if msg.id != b.id || msg.seq != b.entrySeq {
+		if msg.id != b.id || !b.entryReq.is(msg.seq) {
 			return nil
 		}
 		return b.fetchEntry()
 	case browserEntryMsg:
-		if msg.id != b.id || msg.seq != b.entrySeq {
+		if msg.id != b.id || !b.entryReq.done(msg.seq) {
 			return nil // the cursor moved on
 		}
 		b.entry, b.entryErr = msg.entry, ""
@@ -217,9 +224,9 @@ func (b *browser) nextQueued() tea.Cmd {
 // listCmd asks for one page of n's children.
 func (b *browser) listCmd(n *treeNode, cookie []byte) tea.Cmd {
 	b.busy, n.loading = true, true
-	conn, id := b.conn, b.id
+	conn, id, bctx, budget := b.conn, b.id, b.ctx, 2*b.timeout
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		ctx, cancel := context.WithTimeout(bctx, budget)
 		defer cancel()
 		page, err := conn.Children(ctx, n.DN, browserPage, cookie)
 		return browserPageMsg{id: id, node: n, page: page, err: err}
@@ -299,8 +306,8 @@ func (b *browser) moveTo(i int) tea.Cmd {
 // entryCmd waits a moment, then reads the entry under the cursor, so that
 // scrolling fast does not fire a read per row.
 func (b *browser) entryCmd() tea.Cmd {
-	b.entrySeq++
-	id, seq := b.id, b.entrySeq
+	seq := b.entryReq.bump()
+	id := b.id
 	return tea.Tick(120*time.Millisecond, func(time.Time) tea.Msg { return browserEntryTick{id: id, seq: seq} })
 }
 
@@ -312,10 +319,9 @@ func (b *browser) fetchEntry() tea.Cmd {
 		return nil
 	}
 	b.entryDN = n.DN
-	conn, id, seq, dn := b.conn, b.id, b.entrySeq, n.DN
+	ctx, seq := b.entryReq.next(b.ctx, b.timeout)
+	conn, id, dn := b.conn, b.id, n.DN
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
 		e, err := conn.Entry(ctx, dn)
 		return browserEntryMsg{id: id, seq: seq, entry: e, err: err}
 	}
@@ -323,7 +329,7 @@ func (b *browser) fetchEntry() tea.Cmd {
 
 // key handles a key. It returns a result when the browser closes.
 func (b *browser) key(msg tea.KeyPressMsg, height int) (tea.Cmd, *browserResult) {
-	k := b.keys
+	k := b.c.Keys
 	if b.filtering {
 		return b.filterKey(msg), nil
 	}
@@ -355,7 +361,7 @@ func (b *browser) key(msg tea.KeyPressMsg, height int) (tea.Cmd, *browserResult)
 		return b.moveTo(b.cursor + max(height-2, 1)), nil
 	case key.Matches(msg, k.PageUp):
 		return b.moveTo(b.cursor - max(height-2, 1)), nil
-	case key.Matches(msg, k.Right) || msg.String() == "l":
+	case key.Matches(msg, k.Right, k.Expand):
 		if n != nil {
 			return b.expand(n), nil
 		}
@@ -363,7 +369,7 @@ func (b *browser) key(msg tea.KeyPressMsg, height int) (tea.Cmd, *browserResult)
 		if n != nil {
 			return b.toggle(n), nil
 		}
-	case key.Matches(msg, k.Left) || msg.String() == "h":
+	case key.Matches(msg, k.Left, k.Collapse):
 		if n == nil {
 			return nil, nil
 		}
@@ -419,13 +425,13 @@ func (b *browser) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, b.keys.Enter), key.Matches(msg, b.keys.Down):
+	case key.Matches(msg, b.c.Keys.Enter), key.Matches(msg, b.c.Keys.Down):
 		b.filtering = false
 		return nil
-	case key.Matches(msg, b.keys.Back):
+	case key.Matches(msg, b.c.Keys.Back):
 		b.filtering = false
 		p.filter = ""
-	case msg.String() == "backspace":
+	case key.Matches(msg, b.c.Keys.Erase):
 		if r := []rune(p.filter); len(r) > 0 {
 			p.filter = string(r[:len(r)-1])
 		}
@@ -448,7 +454,7 @@ func (b *browser) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // help lists the browser's keys.
 func (b *browser) help() []key.Binding {
-	k := b.keys
+	k := b.c.Keys
 	pick := withHelp(k.Enter, "pick as search base")
 	if b.title == "" {
 		pick = withHelp(k.Enter, "open/close")
@@ -462,16 +468,16 @@ func (b *browser) help() []key.Binding {
 
 // view draws the tree and the entry pane in w x h.
 func (b *browser) view(w, h int) string {
-	head := b.st.Heading.Render("Directory")
+	head := b.c.Styles.Heading.Render("Directory")
 	if b.title != "" {
-		head += b.st.Muted.Render(" — pick " + b.title + " with enter")
+		head += b.c.Styles.Muted.Render(" — pick " + b.title + " with enter")
 	}
 	lines := []string{ansi.Truncate(head, w, "…")}
 	switch {
 	case b.connecting:
 		return strings.Join(append(lines, "", "Connecting to the directory…"), "\n")
 	case b.err != "":
-		return strings.Join(append(lines, "", b.st.Error.Render("✗ "+wrap(b.err, w-2)), "", b.st.Muted.Render("esc closes; check the Connection screen and run its test (ctrl+t).")), "\n")
+		return strings.Join(append(lines, "", b.c.Styles.Error.Render("✗ "+wrap(b.err, w-2)), "", b.c.Styles.Muted.Render("esc closes; check the Connection screen and run its test (ctrl+t).")), "\n")
 	}
 	bodyH := h - 2
 	treeW, paneW := w, 0
@@ -501,7 +507,7 @@ func (b *browser) view(w, h int) string {
 		for len(lines) < treeH+1 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, b.st.Muted.Render(strings.Repeat("─", w)))
+		lines = append(lines, b.c.Styles.Muted.Render(strings.Repeat("─", w)))
 		lines = append(lines, pane[:min(len(pane), paneH)]...)
 	}
 	if p := b.filterParent(); p != nil && (b.filtering || p.filter != "") {
@@ -509,7 +515,7 @@ func (b *browser) view(w, h int) string {
 		if b.filtering {
 			mark = "▏"
 		}
-		lines = append(lines[:min(len(lines), h-1)], b.st.Key.Render("filter under "+p.RDN+": ")+p.filter+mark)
+		lines = append(lines[:min(len(lines), h-1)], b.c.Styles.Key.Render("filter under "+p.RDN+": ")+p.filter+mark)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -578,11 +584,11 @@ func (b *browser) rowLine(n *treeNode, now bool, w int) string {
 	line = ansi.Truncate(line, w, "…")
 	switch {
 	case now:
-		return b.st.Selected.Render(line)
+		return b.c.Styles.Selected.Render(line)
 	case n.err != "":
-		return b.st.Error.Render(line)
+		return b.c.Styles.Error.Render(line)
 	case n.Referral:
-		return b.st.Warning.Render(line)
+		return b.c.Styles.Warning.Render(line)
 	}
 	return line
 }
@@ -593,17 +599,17 @@ func (b *browser) entryLines(w, h int) []string {
 	if n == nil {
 		return nil
 	}
-	out := []string{b.st.Heading.Render(ansi.Truncate(n.DN, w, "…"))}
+	out := []string{b.c.Styles.Heading.Render(ansi.Truncate(n.DN, w, "…"))}
 	switch {
 	case n.Referral:
-		out = append(out, b.st.Warning.Render("Referral: held by another server; not followed."))
+		out = append(out, b.c.Styles.Warning.Render("Referral: held by another server; not followed."))
 		for _, u := range n.ReferralURLs {
 			out = append(out, "  "+u)
 		}
 	case b.entryErr != "":
-		out = append(out, b.st.Error.Render(ansi.Truncate("✗ "+b.entryErr, w, "…")))
+		out = append(out, b.c.Styles.Error.Render(ansi.Truncate("✗ "+b.entryErr, w, "…")))
 	case b.entry == nil || b.entryDN != n.DN:
-		out = append(out, b.st.Muted.Render("reading…"))
+		out = append(out, b.c.Styles.Muted.Render("reading…"))
 	default:
 		for _, a := range b.entry.Attributes {
 			v := strings.Join(a.Values, ", ")
@@ -613,7 +619,7 @@ func (b *browser) entryLines(w, h int) []string {
 			case len(a.Values) > 3:
 				v = strings.Join(a.Values[:3], ", ") + fmt.Sprintf(" … (%d values)", len(a.Values))
 			}
-			out = append(out, ansi.Truncate(b.st.Key.Render(a.Name)+": "+v, w, "…"))
+			out = append(out, ansi.Truncate(b.c.Styles.Key.Render(a.Name)+": "+v, w, "…"))
 			if len(out) >= h {
 				break
 			}

@@ -44,14 +44,14 @@ func TestFailedLiveCountRetriesAfterPasswordFix(t *testing.T) {
 	d := newDriver(t, Options{Settings: s, Exists: true}, 120, 40)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenUsers)
-	if c := d.m.userCount; !c.done || c.err == "" {
+	if c := d.m.liveCount("users"); !c.done || c.err == "" {
 		t.Fatalf("count with a missing password file = %+v, want an error", c)
 	}
 	d.gotoScreen(wizard.ScreenConnection)
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.test_password", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.test_password", d.m.Settings())
 	d.send(tea.PasteMsg{Content: srv.AdminPassword})
 	d.gotoScreen(wizard.ScreenUsers)
-	if c := d.m.userCount; !c.done || c.err != "" || c.n < 100 {
+	if c := d.m.liveCount("users"); !c.done || c.err != "" || c.n < 100 {
 		t.Fatalf("count after typing the right password = %+v", c)
 	}
 }
@@ -71,7 +71,7 @@ func TestFailedAttrCheckRetriesAfterPasswordFix(t *testing.T) {
 		t.Fatalf("check with a missing password file = %+v, want an error", r)
 	}
 	d.gotoScreen(wizard.ScreenConnection)
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.test_password", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.test_password", d.m.Settings())
 	d.send(tea.PasteMsg{Content: srv.AdminPassword})
 	d.gotoScreen(wizard.ScreenUsers)
 	if r, ok := d.m.checks.results[k]; !ok || r.err != "" {

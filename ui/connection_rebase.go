@@ -34,11 +34,12 @@ func namingContextOf(r *ldap.RootDSE) string {
 // contexts, they are moved under the naming context at once (nobody chose
 // them), the user is told in one line, and the test runs again so its base
 // steps check the new bases. ctrl+z undoes it; ctrl+a stays for the rest.
-func (m *Model) autoRebase() tea.Cmd {
-	if m.test.result == nil || m.test.result.RootDSE == nil || !wizard.HasPlaceholderBases(m.settings) {
+func (cs *connectionScreen) autoRebase() tea.Cmd {
+	m := cs.m
+	if cs.test.result == nil || cs.test.result.RootDSE == nil || !wizard.HasPlaceholderBases(m.settings) {
 		return nil
 	}
-	r := m.test.result.RootDSE
+	r := cs.test.result.RootDSE
 	nc := namingContextOf(r)
 	if nc == "" || (underAny(m.settings.Users.SearchBase, r.NamingContexts) && underAny(m.settings.Groups.SearchBase, r.NamingContexts)) {
 		return nil
@@ -52,12 +53,10 @@ func (m *Model) autoRebase() tea.Cmd {
 		newUsers: s.Users.SearchBase, newGroups: s.Groups.SearchBase,
 	}
 	m.settings = s
-	for _, f := range m.forms {
-		f.load(&m.settings)
-	}
+	m.reloadForms()
 	cmd := m.changed()
-	m.status, m.statusOK = "Search bases moved under "+nc+" (they were the preset's placeholders); ctrl+z undoes.", true
-	return tea.Batch(cmd, m.startTest())
+	m.setStatus("Search bases moved under "+nc+" (they were the preset's placeholders); ctrl+z undoes.", true)
+	return tea.Batch(cmd, cs.startTest())
 }
 
 // undoRebase puts back the bases an automatic rebase replaced (ctrl+z), as
@@ -73,9 +72,7 @@ func (m *Model) undoRebase() tea.Cmd {
 		return nil
 	}
 	m.settings.Users.SearchBase, m.settings.Groups.SearchBase = u.users, u.groups
-	for _, f := range m.forms {
-		f.load(&m.settings)
-	}
+	m.reloadForms()
 	cmd := m.changed()
 	m.status, m.statusOK = "Search bases put back to "+u.users+" and "+u.groups+".", true
 	return cmd

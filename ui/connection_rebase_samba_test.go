@@ -28,7 +28,7 @@ func TestADPresetAgainstSambaInTheWizard(t *testing.T) {
 	d.replace("connection.url", srv.LDAPSURL)
 	d.replace("connection.ca_file", srv.CAFile)
 	d.replace("connection.bind_dn", srv.AdminUPN)
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.password_source", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.password_source", d.m.Settings())
 	d.keys("right") // a file → an environment variable
 	d.replace("connection.bind_password_env", "SAMBA_BIND_PASSWORD")
 	d.keys("ctrl+t")
@@ -38,7 +38,7 @@ func TestADPresetAgainstSambaInTheWizard(t *testing.T) {
 		t.Fatalf("bases after the test: %q, %q\n%s", s.Users.SearchBase, s.Groups.SearchBase, d.screen())
 	}
 	d.contains("Search bases moved under " + srv.BaseDN)
-	for _, st := range d.m.test.steps {
+	for _, st := range d.m.connS().test.steps {
 		if st.Status == ldap.StepFailed {
 			t.Errorf("after the automatic move, step %s failed: %s", st.ID, st.Detail)
 		}
@@ -50,7 +50,7 @@ func TestADPresetAgainstSambaInTheWizard(t *testing.T) {
 		t.Fatalf("the settings do not validate: %v", probs)
 	}
 	d.gotoScreen(wizard.ScreenPreview)
-	p := &d.m.preview
+	p := d.m.previewS()
 	if p.plan == nil {
 		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
 	}

@@ -27,11 +27,11 @@ func TestADPresetBasesFollowTheDomain(t *testing.T) {
 	}
 	placeholder := d.m.Settings().Users.SearchBase
 	d.replace("connection.url", demo.Connection.URL)
-	d.m.forms[wizard.ScreenConnection].focusKey("connection.start_tls", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("connection.start_tls", d.m.Settings())
 	d.keys("space")
 	d.replace("connection.ca_file", demo.Connection.CAFile)
 	d.replace("connection.bind_dn", demo.Connection.BindDN)
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.password_source", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.password_source", d.m.Settings())
 	d.keys("right") // a file → an environment variable
 	d.replace("connection.bind_password_env", "DEMO_BIND_PASSWORD")
 	d.keys("ctrl+t")
@@ -41,7 +41,7 @@ func TestADPresetBasesFollowTheDomain(t *testing.T) {
 		t.Fatalf("bases after the test: %q, %q\n%s", s.Users.SearchBase, s.Groups.SearchBase, d.screen())
 	}
 	d.contains("Search bases moved under DC=example,DC=test", "ctrl+z undoes")
-	for _, st := range d.m.test.steps {
+	for _, st := range d.m.connS().test.steps {
 		if st.Status == ldap.StepFailed {
 			t.Errorf("after the automatic move, step %s failed: %s", st.ID, st.Detail)
 		}
@@ -63,7 +63,7 @@ func TestADPresetBasesFollowTheDomain(t *testing.T) {
 
 	// A preview of the domain with these settings succeeds.
 	d.gotoScreen(wizard.ScreenPreview)
-	p := &d.m.preview
+	p := d.m.previewS()
 	if p.plan == nil {
 		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
 	}

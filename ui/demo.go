@@ -21,16 +21,3 @@ func (m *Model) presetSettings(name string) (wizard.Settings, bool) {
 	}
 	return s, ok
 }
-
-// demoWelcomeIndex is the Welcome item of the demo's preset, or 0.
-func (m *Model) demoWelcomeIndex() int {
-	if m.opts.Demo == nil {
-		return 0
-	}
-	for i, it := range m.welcomeItems() {
-		if it.preset == m.opts.Demo.Preset {
-			return i
-		}
-	}
-	return 0
-}

@@ -62,11 +62,11 @@ func TestDemoWalk(t *testing.T) {
 	s.Users.SearchBase = ""
 	d := newDriver(t, Options{Settings: s, Exists: true}, 80, 24)
 	d.keys("enter", "ctrl+t")
-	if d.m.test.result == nil || d.m.test.result.Step(ldap.StepBind).Status != ldap.StepOK {
+	if d.m.connS().test.result == nil || d.m.connS().test.result.Step(ldap.StepBind).Status != ldap.StepOK {
 		t.Fatalf("bind against the demo failed:\n%s", d.screen())
 	}
 	// The empty user base is the one failure, pointing at its setting.
-	if st := d.m.test.result.Step(ldap.StepUserBase); st.Status != ldap.StepFailed || st.Setting != "users.search_base" {
+	if st := d.m.connS().test.result.Step(ldap.StepUserBase); st.Status != ldap.StepFailed || st.Setting != "users.search_base" {
 		t.Fatalf("user base step = %+v", st)
 	}
 	d.gotoScreen(wizard.ScreenUsers)

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"context"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -12,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ldapwiz/enroll"
-	"ldapwiz/wizard"
 )
 
 // actionTestMail is the Enrollment screen's "send a test email" button.
@@ -23,7 +20,7 @@ const actionTestMail = "test-mail"
 type mailTest struct {
 	asking  bool // the recipient line has the keyboard
 	input   textinput.Model
-	seq     int
+	req     request
 	sending bool
 	spin    spinner.Model
 	to      string
@@ -39,10 +36,10 @@ type testMailMsg struct {
 }
 
 // askTestMail opens the recipient line (ctrl+t or the button on Enrollment).
-func (m *Model) askTestMail() tea.Cmd {
-	t := &m.mail
+func (s *enrollmentScreen) askTestMail() tea.Cmd {
+	m, t := s.m, &s.mail
 	if strings.TrimSpace(m.settings.SMTP.Host) == "" {
-		m.status, m.statusOK = "Set the mail server (smtp.host) first: turn on enrollment and invitations to show the mail settings.", false
+		m.setStatus("Set the mail server (smtp.host) first: turn on enrollment and invitations to show the mail settings.", false)
 		return nil
 	}
 	in := textinput.New()
@@ -51,7 +48,7 @@ func (m *Model) askTestMail() tea.Cmd {
 	st := in.Styles()
 	st.Cursor.Blink = false
 	in.SetStyles(st)
-	in.SetWidth(max(m.width-26, 20))
+	in.SetWidth(max(m.c.Width-26, 20))
 	in.SetValue(t.to)
 	if t.to == "" {
 		in.SetValue(m.settings.SMTP.From)
@@ -62,23 +59,23 @@ func (m *Model) askTestMail() tea.Cmd {
 }
 
 // mailKey types the recipient: enter sends, esc gives up.
-func (m *Model) mailKey(msg tea.KeyPressMsg) tea.Cmd {
-	t := &m.mail
+func (s *enrollmentScreen) mailKey(msg tea.KeyPressMsg) tea.Cmd {
+	m, t := s.m, &s.mail
 	switch {
-	case key.Matches(msg, m.keys.Quit):
+	case key.Matches(msg, m.c.Keys.Quit):
 		t.asking = false
 		t.input.Blur()
 		return m.askQuit()
-	case key.Matches(msg, m.keys.Enter):
+	case key.Matches(msg, m.c.Keys.Enter):
 		to := strings.TrimSpace(t.input.Value())
 		if to == "" {
-			m.status, m.statusOK = "Type the address to send the test email to.", false
+			m.setStatus("Type the address to send the test email to.", false)
 			return nil
 		}
 		t.asking = false
 		t.input.Blur()
-		return m.sendTestMail(to)
-	case key.Matches(msg, m.keys.Back):
+		return s.sendTestMail(to)
+	case key.Matches(msg, m.c.Keys.Back):
 		t.asking = false
 		t.input.Blur()
 		return nil
@@ -89,22 +86,21 @@ func (m *Model) mailKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // mailPaste puts pasted text into the recipient line.
-func (m *Model) mailPaste(msg tea.PasteMsg) tea.Cmd {
+func (s *enrollmentScreen) mailPaste(msg tea.PasteMsg) tea.Cmd {
 	var cmd tea.Cmd
-	m.mail.input, cmd = m.mail.input.Update(msg)
+	s.mail.input, cmd = s.mail.input.Update(msg)
 	return cmd
 }
 
 // sendTestMail sends the message in a command with the SMTP settings on screen.
-func (m *Model) sendTestMail(to string) tea.Cmd {
-	t := &m.mail
-	t.seq++
+func (s *enrollmentScreen) sendTestMail(to string) tea.Cmd {
+	m, t := s.m, &s.mail
+	// The mail client bounds connecting and each command itself.
+	ctx, seq := t.req.next(m.c.Ctx, 0)
 	t.sending, t.to, t.answer, t.err = true, to, "", nil
 	t.spin = spinner.New(spinner.WithSpinner(spinner.Line))
-	seq, cfg, getenv := t.seq, m.settings.SMTP, m.opts.Getenv
+	cfg, getenv := m.settings.SMTP, m.opts.Getenv
 	send := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
 		answer, err := enroll.SendTestEmail(ctx, cfg, to, getenv)
 		return testMailMsg{seq: seq, answer: answer, err: err}
 	}
@@ -112,9 +108,9 @@ func (m *Model) sendTestMail(to string) tea.Cmd {
 }
 
 // onTestMail records the answer of the newest request.
-func (m *Model) onTestMail(msg testMailMsg) tea.Cmd {
-	t := &m.mail
-	if msg.seq != t.seq {
+func (s *enrollmentScreen) onTestMail(msg testMailMsg) tea.Cmd {
+	t := &s.mail
+	if !t.req.done(msg.seq) {
 		return nil
 	}
 	t.sending, t.answer, t.err = false, msg.answer, msg.err
@@ -122,30 +118,31 @@ func (m *Model) onTestMail(msg testMailMsg) tea.Cmd {
 }
 
 // mailLines renders the recipient line, the sending spinner or the answer.
-func (m *Model) mailLines(w int) []string {
-	t := &m.mail
+func (s *enrollmentScreen) mailLines(w int) []string {
+	m, t := s.m, &s.mail
 	switch {
 	case t.asking:
-		return []string{m.st.Heading.Render("Test email"), ansi.Truncate(t.input.View(), w, ""),
-			m.st.Muted.Render("enter sends · esc cancels")}
+		return []string{m.c.Styles.Heading.Render("Test email"), ansi.Truncate(t.input.View(), w, ""),
+			m.c.Styles.Muted.Render("enter sends · esc cancels")}
 	case t.sending:
-		return []string{m.st.Heading.Render("Test email"), t.spin.View() + " sending to " + t.to + "…"}
+		return []string{m.c.Styles.Heading.Render("Test email"), t.spin.View() + " sending to " + t.to + "…"}
 	case t.err != nil:
-		return append([]string{m.st.Heading.Render("Test email")}, strings.Split(m.st.Error.Render(wrap("✗ Not sent to "+t.to+": "+t.err.Error(), w)), "\n")...)
+		return append([]string{m.c.Styles.Heading.Render("Test email")}, strings.Split(m.c.Styles.Error.Render(wrap("✗ Not sent to "+t.to+": "+t.err.Error(), w)), "\n")...)
 	case t.answer != "":
-		return append([]string{m.st.Heading.Render("Test email")}, strings.Split(m.st.OK.Render(wrap("✓ "+t.answer, w)), "\n")...)
+		return append([]string{m.c.Styles.Heading.Render("Test email")}, strings.Split(m.c.Styles.OK.Render(wrap("✓ "+t.answer, w)), "\n")...)
 	}
 	return nil
 }
 
 // enrollmentView is the form, and below it the test e-mail when there is one.
-func (m *Model) enrollmentView(w, h int) string {
-	ml := m.mailLines(w)
+func (s *enrollmentScreen) view(w, h int) string {
+	m := s.m
+	ml := s.mailLines(w)
 	formH := h
 	if len(ml) > 0 {
 		formH = max(h-len(ml)-1, h/2)
 	}
-	out := m.forms[wizard.ScreenEnrollment].view(w, formH, m.st, &m.settings, m.shownProblems(), true)
+	out := s.fields.view(w, formH, m.c.Styles, &m.settings, m.shownProblems(), true)
 	if len(ml) > 0 {
 		room := h - formH - 1
 		if len(ml) > room {

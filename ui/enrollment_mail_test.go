@@ -40,7 +40,7 @@ func TestEnrollmentSendsTestEmail(t *testing.T) {
 
 	// A refused recipient is reported in plain words; esc gives up typing.
 	d.keys("ctrl+t", "esc")
-	if d.m.mail.asking {
+	if d.m.enrollS().mail.asking {
 		t.Fatal("esc did not close the recipient line")
 	}
 	d.keys("ctrl+t", "ctrl+u", "type:nobody@example.com", "enter")
@@ -50,12 +50,12 @@ func TestEnrollmentSendsTestEmail(t *testing.T) {
 	}
 
 	// The button does the same as ctrl+t.
-	f := d.m.forms[wizard.ScreenEnrollment]
+	f := d.m.formOf(wizard.ScreenEnrollment)
 	if !f.focusKey("ui.test_mail", d.m.Settings()) {
 		t.Fatal("no test email button")
 	}
 	d.keys("enter")
-	if !d.m.mail.asking {
+	if !d.m.enrollS().mail.asking {
 		t.Fatal("the button did not ask for a recipient")
 	}
 }
@@ -65,7 +65,7 @@ func TestEnrollmentTestEmailNeedsAServer(t *testing.T) {
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenEnrollment)
 	d.keys("ctrl+t")
-	if d.m.mail.asking {
+	if d.m.enrollS().mail.asking {
 		t.Fatal("asked for a recipient without a mail server")
 	}
 	d.contains("Set the mail server (smtp.host) first")

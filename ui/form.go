@@ -117,7 +117,7 @@ func labelWidth(w int) int {
 
 // view renders the form into at most height lines of width w, scrolled so
 // the focused field is visible. problems maps a setting key to its problems.
-func (f *form) view(w, height int, st Styles, s *wizard.Settings, problems map[string][]wizard.Problem, active bool) string {
+func (f *form) view(w, height int, st *Styles, s *wizard.Settings, problems map[string][]wizard.Problem, active bool) string {
 	f.fixFocus(*s)
 	lw := labelWidth(w)
 	vw := w - lw - 3
@@ -162,7 +162,7 @@ func (f *form) view(w, height int, st Styles, s *wizard.Settings, problems map[s
 
 // fieldLines renders one field: the label and value, then its explanation
 // (or why it is greyed out), then its problems.
-func (f *form) fieldLines(fl *field, now bool, lw, w int, st Styles, s *wizard.Settings, problems map[string][]wizard.Problem) []string {
+func (f *form) fieldLines(fl *field, now bool, lw, w int, st *Styles, s *wizard.Settings, problems map[string][]wizard.Problem) []string {
 	mark := "  "
 	label := st.Label
 	if now {

@@ -31,7 +31,7 @@ func TestGoldenBrowserAndPicker(t *testing.T) {
 			d.golden("browser_" + size.name)
 			d.keys("esc")
 			for range 5 { // down to the username attribute field
-				if f := d.m.forms[wizard.ScreenUsers].current(d.m.settings); f != nil && f.Key == "users.username_attribute" {
+				if f := d.m.formOf(wizard.ScreenUsers).current(d.m.settings); f != nil && f.Key == "users.username_attribute" {
 					break
 				}
 				d.keys("tab")

@@ -122,7 +122,7 @@ func (d *driver) keys(ks ...string) {
 // pastes value, as a person pasting would.
 func (d *driver) replace(settingKey, value string) {
 	d.t.Helper()
-	f := d.m.forms[d.m.Screen()]
+	f := d.m.formOf(d.m.Screen())
 	if f == nil || !f.focusKey(settingKey, d.m.Settings()) {
 		d.t.Fatalf("no field %s on screen %s", settingKey, d.m.Screen())
 	}

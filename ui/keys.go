@@ -33,6 +33,19 @@ type KeyMap struct {
 	Undo     key.Binding // undo the automatic move of the search bases
 	Refresh  key.Binding // read the preview again
 	Force    key.Binding // run a refused sync with force (asks again)
+	Expand   key.Binding // l: expand in the directory tree (as →)
+	Collapse key.Binding // h: collapse in the directory tree (as ←)
+	Erase    key.Binding // delete the last character of a filter
+	Close    key.Binding // q: close the help; quit the lone browser
+
+	// Dialogs.
+	Yes         key.Binding // confirm the run
+	No          key.Binding // do not run
+	SaveQuit    key.Binding // unsaved changes: save and quit
+	DiscardQuit key.Binding // unsaved changes: discard and quit
+	StayHere    key.Binding // unsaved changes: back to the wizard
+	Overwrite   key.Binding // the file changed on disk: write over it
+	Reload      key.Binding // the file changed on disk: load it instead
 }
 
 // DefaultKeyMap returns the keys described in DESIGN.md.
@@ -66,5 +79,17 @@ func DefaultKeyMap() KeyMap {
 		Undo:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo moved bases")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "preview again")),
 		Force:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "run with force")),
+		Expand:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "expand")),
+		Collapse: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "collapse")),
+		Erase:    key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete a character")),
+		Close:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "close")),
+
+		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:          key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
+		SaveQuit:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save and quit")),
+		DiscardQuit: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "discard and quit")),
+		StayHere:    key.NewBinding(key.WithKeys("c", "n"), key.WithHelp("c", "cancel")),
+		Overwrite:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite")),
+		Reload:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 	}
 }

@@ -25,11 +25,11 @@ func TestSaveFromAnywhere(t *testing.T) {
 			d.keys("space", "tab", "space") // enrollment on, invitations on: the mail fields appear
 			d.replace("smtp.host", "mail.example.com")
 			d.keys("ctrl+t") // asks for the recipient
-		}, func(d *driver) bool { return d.m.mail.asking }},
+		}, func(d *driver) bool { return d.m.enrollS().mail.asking }},
 		{"preview filter", func(d *driver) {
 			d.gotoScreen(wizard.ScreenPreview)
-			d.m.openPreviewFilter() // "/" once a plan is on show
-		}, func(d *driver) bool { return d.m.preview.filtering }},
+			d.m.previewS().openFilter() // "/" once a plan is on show
+		}, func(d *driver) bool { return d.m.previewS().filtering }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "ldapwiz.toml")
@@ -95,7 +95,7 @@ func TestSyncScreenKeys(t *testing.T) {
 func TestFullHelpFitsAt80x24(t *testing.T) {
 	d := newDriver(t, Options{}, 80, 24)
 	d.keys("?")
-	k := d.m.keys
+	k := d.m.c.Keys
 	for _, b := range []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Enter, k.Back, k.NextPane, k.PrevPane,
 		k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo, k.Undo,
 		k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.Save, k.Help, k.Quit} {

@@ -1,12 +1,15 @@
 // Package ui is the ldapwiz terminal wizard: one Bubble Tea root model (Model)
-// owning the current screen, with one keymap and one styles definition handed
-// down to the screens and components. Update never does I/O: directory calls,
-// file reads and writes and validation run as tea.Cmds, and their answers
-// carry a request id so stale answers are dropped.
+// routing keys and answers to the screen types (one per wizard step, behind
+// the screen interface) and owning the shared state and the overlays. One
+// Common value (the session's context, styles, keymap, size) is handed down
+// to every screen and component. Update never does I/O: directory calls,
+// file reads and writes and validation run as tea.Cmds on the request
+// pattern (request.go), so stale answers are dropped.
 package ui
 
 import (
 	"bytes"
+	"context"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -29,32 +32,36 @@ type Options struct {
 	Color    bool // draw in colour; a ColorProfileMsg without colour turns it off
 	// Save writes the file; nil uses the store's atomic save.
 	Save func(path string, data []byte) error
+	// ReadFile reads the file back before a save, to tell whether someone
+	// else changed it since it was loaded; nil uses os.ReadFile.
+	ReadFile func(path string) ([]byte, error)
 	// Demo is set when the wizard runs against the embedded demo directory.
 	Demo *Demo
+	// Context is the session's context: when it ends (the program ends, an
+	// SSH session drops) every directory call in flight is cancelled. Nil
+	// means a context of the wizard's own, cancelled when it quits.
+	Context context.Context
 }
 
 // Model is the wizard's root model. It is used through a pointer: Update
 // changes it in place and returns it.
 type Model struct {
+	c      *Common
+	cancel context.CancelFunc // ends c.Ctx when the wizard quits
 	opts   Options
-	keys   KeyMap
-	st     Styles
-	width  int
-	height int
 
-	settings wizard.Settings
-	screen   int // index into flow
-	forms    map[wizard.Screen]*form
-	welcome  int // selected item of the Welcome list
+	screens []screen // one per step of flow
+	screen  int      // index into screens
 
-	problems []wizard.Problem
-	byKey    map[string][]wizard.Problem
-	valSeq   int // id of the newest validation request
+	settings   wizard.Settings
+	problems   []wizard.Problem
+	byKey      map[string][]wizard.Problem
+	validation request
 
 	baseline []byte // the settings' encoding when last loaded or saved
 	encoded  []byte // the settings' encoding now
 	encErr   error
-	onDisk   []byte
+	onDisk   []byte // the file's bytes when loaded or last saved; nil when new
 	status   string
 	statusOK bool
 
@@ -62,29 +69,21 @@ type Model struct {
 	confirmQuit   bool
 	quitAfterSave bool
 	saving        bool
+	conflict      *saveConflict // the file changed on disk: overwrite, reload or cancel
 
 	pwSource     string
 	pwStash      map[string]string
 	testPassword string // typed for the connection test only; never saved
 
-	test   connTest
-	review reviewState
-
-	nextID       int // ids of components and requests
+	nextID       int // ids of components
 	browser      *browser
 	browserField *field
 	picker       *pickerState
 
-	connOK     bool              // a connection test bound, or the browser connected: live counts may run
-	notes      map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)
-	userCount  liveCount
-	groupCount liveCount
-	checks     attrChecks // the directory's verdict on the username, naming and group name attributes
-
-	undo    *rebaseUndo  // bases an automatic rebase replaced (ctrl+z)
-	preview previewState // the Preview screen
-	run     runState     // the Run screen
-	mail    mailTest     // the Enrollment screen's test e-mail
+	connOK bool              // a connection test bound, or the browser connected: live counts may run
+	notes  map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)
+	checks attrChecks        // the directory's verdict on the username, naming and group name attributes
+	undo   *rebaseUndo       // bases an automatic rebase replaced (ctrl+z)
 }
 
 // New builds the wizard on the given options.
@@ -94,24 +93,17 @@ func New(opts Options) *Model {
 	}
 	m := &Model{
 		opts:     opts,
-		keys:     DefaultKeyMap(),
-		st:       NewStyles(opts.Color),
-		width:    80,
-		height:   24,
 		settings: opts.Settings,
 		onDisk:   opts.OnDisk,
 		pwStash:  map[string]string{},
 		byKey:    map[string][]wizard.Problem{},
 		notes:    map[string]string{},
 	}
+	m.c, m.cancel = newCommon(opts.Context, opts.Color)
 	m.pwSource = passwordSource(m.settings.Connection)
-	m.forms = map[wizard.Screen]*form{}
-	m.forms[wizard.ScreenConnection] = newForm(&m.settings, m.connectionFields()...)
-	m.forms[wizard.ScreenUsers] = newForm(&m.settings, usersFields()...)
-	m.forms[wizard.ScreenGroups] = newForm(&m.settings, groupsFields()...)
-	m.forms[wizard.ScreenSync] = newForm(&m.settings, syncFields()...)
-	m.forms[wizard.ScreenEnrollment] = newForm(&m.settings, enrollmentFields()...)
-	m.welcome = m.demoWelcomeIndex()
+	for _, id := range flow {
+		m.screens = append(m.screens, screenMakers[id](m))
+	}
 	m.reencode()
 	if opts.Exists {
 		m.baseline = m.encoded
@@ -136,6 +128,45 @@ func (m *Model) Dirty() bool { return m.baseline == nil || !bytes.Equal(m.baseli
 // Problems returns the latest validation problems.
 func (m *Model) Problems() []wizard.Problem { return m.problems }
 
+// cur is the screen on show.
+func (m *Model) cur() screen { return m.screens[m.screen] }
+
+// screenOf returns the screen of a step, or nil.
+func (m *Model) screenOf(id wizard.Screen) screen {
+	for _, s := range m.screens {
+		if s.id() == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// formOf returns the form of a step, or nil when it has no fields.
+func (m *Model) formOf(id wizard.Screen) *form {
+	if f, ok := m.screenOf(id).(formed); ok {
+		return f.form()
+	}
+	return nil
+}
+
+// forms lists the forms of every screen of fields.
+func (m *Model) forms() []*form {
+	var out []*form
+	for _, s := range m.screens {
+		if f, ok := s.(formed); ok {
+			out = append(out, f.form())
+		}
+	}
+	return out
+}
+
+// quit ends the session's context (cancelling directory work in flight)
+// and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}
+
 // reencode renders the settings as they would be saved.
 func (m *Model) reencode() {
 	m.encoded, m.encErr = encodeSettings(m.settings)
@@ -149,8 +180,8 @@ type validatedMsg struct {
 
 // validateCmd validates a copy of the current settings off the update loop.
 func (m *Model) validateCmd() tea.Cmd {
-	m.valSeq++
-	seq, s, getenv := m.valSeq, cloneSettings(m.settings), m.opts.Getenv
+	_, seq := m.validation.next(m.c.Ctx, 0)
+	s, getenv := cloneSettings(m.settings), m.opts.Getenv
 	return func() tea.Msg { return validatedMsg{seq: seq, problems: validateSettings(s, getenv)} }
 }
 
@@ -166,7 +197,11 @@ func cloneSettings(s wizard.Settings) wizard.Settings {
 func (m *Model) changed() tea.Cmd {
 	m.reencode()
 	m.status = ""
-	return tea.Batch(m.validateCmd(), m.liveCountCmd(), m.attrCheckCmd())
+	var cmd tea.Cmd
+	if w, ok := m.cur().(editWatching); ok {
+		cmd = w.edited()
+	}
+	return tea.Batch(m.validateCmd(), cmd, m.attrCheckCmd())
 }
 
 // setProblems stores a validation answer.
@@ -176,9 +211,7 @@ func (m *Model) setProblems(ps []wizard.Problem) {
 	for _, p := range ps {
 		m.byKey[p.Setting] = append(m.byKey[p.Setting], p)
 	}
-	if n := len(m.reviewItems()); m.review.sel >= n {
-		m.review.sel = max(n-1, 0)
-	}
+	m.reviewS().clampSel()
 }
 
 // shownProblems is what forms show beside fields: the validation problems
@@ -205,38 +238,48 @@ func (m *Model) shownProblems() map[string][]wizard.Problem {
 	return out
 }
 
+// reloadForms copies the settings into every form's editors.
+func (m *Model) reloadForms() {
+	for _, f := range m.forms() {
+		f.load(&m.settings)
+	}
+}
+
 // loadSettings replaces the settings (a preset was chosen) and refreshes every form.
 func (m *Model) loadSettings(s wizard.Settings) tea.Cmd {
 	m.settings = s
 	m.pwSource = passwordSource(s.Connection)
 	m.pwStash = map[string]string{}
-	for _, f := range m.forms {
-		f.load(&m.settings)
-	}
+	m.reloadForms()
 	return m.changed()
 }
 
 // goTo shows screen i of the flow and focuses its first field.
 func (m *Model) goTo(i int) tea.Cmd {
-	i = min(max(i, 0), len(flow)-1)
-	if flow[m.screen] == wizard.ScreenPreview && i != m.screen {
-		m.cancelPreview()
+	i = min(max(i, 0), len(m.screens)-1)
+	if l, ok := m.cur().(leaving); ok && i != m.screen {
+		l.leave()
 	}
 	m.screen = i
-	if f := m.forms[flow[i]]; f != nil {
+	if f := m.formOf(flow[i]); f != nil {
 		f.fixFocus(m.settings)
 		f.setFocus(f.focus)
 	}
-	if flow[i] == wizard.ScreenPreview {
-		return tea.Batch(m.liveCountCmd(), m.attrCheckCmd(), m.previewOnEnter())
+	var cmd tea.Cmd
+	if a, ok := m.cur().(arriving); ok {
+		cmd = a.arrive()
 	}
-	return tea.Batch(m.liveCountCmd(), m.attrCheckCmd())
+	return tea.Batch(cmd, m.attrCheckCmd())
 }
+
+// next and back move one screen along the flow.
+func (m *Model) next() tea.Cmd { return m.goTo(m.screen + 1) }
+func (m *Model) back() tea.Cmd { return m.goTo(m.screen - 1) }
 
 // jumpTo shows the screen and field editing a setting.
 func (m *Model) jumpTo(p wizard.Problem) tea.Cmd {
 	for i, sc := range flow {
-		f := m.forms[sc]
+		f := m.formOf(sc)
 		if f != nil && f.has(p.Setting) {
 			cmd := m.goTo(i) // the screen's live counts and checks start as on any arrival
 			f.focusKey(p.Setting, m.settings)
@@ -249,4 +292,15 @@ func (m *Model) jumpTo(p wizard.Problem) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// setStatus shows a one-line result in the status line.
+func (m *Model) setStatus(text string, ok bool) { m.status, m.statusOK = text, ok }
+
+// screenTitle is the short name of a step, as its screen gives it.
+func (m *Model) screenTitle(id wizard.Screen) string {
+	if s := m.screenOf(id); s != nil {
+		return s.title()
+	}
+	return ""
 }

@@ -38,7 +38,7 @@ func TestEverySettingIsOnAScreen(t *testing.T) {
 	m := New(Options{Path: "x.toml", Settings: wizard.Default()})
 	for _, k := range settingKeys(reflect.TypeOf(wizard.Settings{}), "") {
 		found := false
-		for _, f := range m.forms {
+		for _, f := range m.forms() {
 			if f.has(k) {
 				found = true
 			}
@@ -122,7 +122,7 @@ func TestTabShiftTabAndToggles(t *testing.T) {
 func TestPasswordSourceSwitch(t *testing.T) {
 	d := newDriver(t, Options{}, 80, 24)
 	d.keys("enter")
-	f := d.m.forms[wizard.ScreenConnection]
+	f := d.m.formOf(wizard.ScreenConnection)
 	if !f.focusKey("ui.password_source", d.m.Settings()) {
 		t.Fatal("no password source field")
 	}
@@ -143,7 +143,7 @@ func TestPasswordSourceSwitch(t *testing.T) {
 func TestSecretIsMasked(t *testing.T) {
 	d := newDriver(t, Options{}, 80, 24)
 	d.keys("enter")
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.test_password", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.test_password", d.m.Settings())
 	d.keys("type:s3cr?t")
 	d.lacks("s3cr?t")
 	d.contains("••••••")
@@ -177,7 +177,7 @@ func TestEnrollmentGreysAndSMTPAppears(t *testing.T) {
 func TestIntFieldRejectsText(t *testing.T) {
 	d := newDriver(t, Options{}, 80, 24)
 	d.keys("enter")
-	d.m.forms[wizard.ScreenConnection].focusKey("connection.page_size", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("connection.page_size", d.m.Settings())
 	d.keys("type:x")
 	d.contains("must be a whole number")
 	if d.m.Settings().Connection.PageSize != 500 {
@@ -306,7 +306,7 @@ func TestReviewShowsDiffAgainstDisk(t *testing.T) {
 	}
 	d := newDriver(t, Options{Path: path, Settings: s, Exists: true, OnDisk: old}, 120, 40)
 	d.keys("enter")
-	d.m.forms[wizard.ScreenConnection].focusKey("connection.bind_dn", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("connection.bind_dn", d.m.Settings())
 	d.keys("type:cn=svc,dc=example,dc=com")
 	d.gotoScreen(wizard.ScreenReview)
 	d.contains("+1 −1 against the file on disk", `+ bind_dn = "cn=svc,dc=example,dc=com"`, `- bind_dn = ""`)
@@ -339,7 +339,7 @@ func TestNoColorAndProfile(t *testing.T) {
 		t.Fatal("no decoration at all without colour: focus would be invisible")
 	}
 	d.send(tea.ColorProfileMsg{Profile: colorprofile.ANSI})
-	if !d.m.st.Color {
+	if !d.m.c.Styles.Color {
 		t.Fatal("a 16-colour terminal did not get colour")
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -11,20 +10,20 @@ func (m *Model) overlayOpen() bool { return m.browser != nil || m.picker != nil 
 
 // overlayKey sends a key to the open component and applies its result.
 func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
-	if key.Matches(msg, m.keys.Quit) {
+	if key.Matches(msg, m.c.Keys.Quit) {
 		var cmd tea.Cmd
 		if m.browser != nil {
 			cmd = m.browser.closeCmd()
 			m.browser = nil
 		}
-		m.picker = nil
+		m.closePicker()
 		return tea.Batch(cmd, m.askQuit())
 	}
-	if key.Matches(msg, m.keys.Save) {
+	if key.Matches(msg, m.c.Keys.Save) {
 		return m.saveCmd()
 	}
 	if m.browser != nil {
-		cmd, res := m.browser.key(msg, m.height-6)
+		cmd, res := m.browser.key(msg, m.c.Height-6)
 		if res != nil {
 			m.browser = nil
 			if res.picked != "" && m.browserField != nil {
@@ -62,27 +61,14 @@ func (m *Model) overlayHelp() []key.Binding {
 // openBrowserFor opens the directory browser to pick the value of a DN field.
 func (m *Model) openBrowserFor(f *field) tea.Cmd {
 	m.nextID++
-	b, cmd := newBrowser(m.nextID, m.st, m.keys, f.Key, m.dialer())
+	b, cmd := newBrowser(m.nextID, m.c, f.Key, m.settings.TimeoutDuration(), m.dialer())
 	m.browser, m.browserField = b, f
 	return cmd
 }
 
-// routeAsync delivers the answer of a command to whoever asked.
-func (m *Model) routeAsync(msg tea.Msg) tea.Cmd {
+// routeOverlay delivers the answer of a command to the open component.
+func (m *Model) routeOverlay(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case testEventMsg:
-		return m.onTestEvent(msg)
-	case countTick:
-		return m.onCountTick(msg)
-	case countMsg:
-		return m.onCount(msg)
-	case spinner.TickMsg:
-		if m.test.running {
-			var cmd tea.Cmd
-			m.test.spin, cmd = m.test.spin.Update(msg)
-			return cmd
-		}
-		return nil
 	case browserConnMsg, browserPageMsg, browserEntryMsg, browserEntryTick:
 		if m.browser != nil {
 			cmd := m.browser.handle(msg)

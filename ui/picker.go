@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -32,6 +31,7 @@ type pickItem struct {
 // With multi, space marks several and enter takes the marked ones.
 type pickerState struct {
 	id       int
+	req      request // the candidates' loading; cancelled when the picker closes
 	field    *field
 	title    string
 	multi    bool
@@ -60,7 +60,7 @@ func (m *Model) openPickerFor(f *field) tea.Cmd {
 	st := in.Styles()
 	st.Cursor.Blink = false
 	in.SetStyles(st)
-	in.SetWidth(max(m.width-6, 20))
+	in.SetWidth(max(m.c.Width-6, 20))
 	in.Focus()
 	p := &pickerState{id: m.nextID, field: f, title: f.Label, loading: true, filter: in, selected: map[string]bool{}}
 	if f.Pick == pickGroups {
@@ -72,9 +72,8 @@ func (m *Model) openPickerFor(f *field) tea.Cmd {
 	m.picker = p
 	load := pickerLoader(f.Pick, f.Key, cloneSettings(m.settings))
 	dial, id := m.dialer(), p.id
+	ctx, _ := p.req.next(m.c.Ctx, dirBudget(m.settings, 8))
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
 		conn, err := dial(ctx)
 		if err != nil {
 			return pickerMsg{id: id, err: err}
@@ -251,12 +250,21 @@ func (m *Model) routePicker(msg tea.Msg) tea.Cmd {
 	if !ok || m.picker == nil || pm.id != m.picker.id {
 		return nil
 	}
+	m.picker.req.stop()
 	m.picker.loading = false
 	m.picker.items = pm.items
 	if pm.err != nil {
 		m.picker.err = ldapErrText(pm.err)
 	}
 	return nil
+}
+
+// closePicker closes the picker and stops its loading.
+func (m *Model) closePicker() {
+	if m.picker != nil {
+		m.picker.req.stop()
+		m.picker = nil
+	}
 }
 
 // visible returns the candidates matching the typed text.
@@ -284,11 +292,11 @@ func (p *pickerState) visible() []pickItem {
 // pickerKey handles a key in the picker.
 func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.picker
-	k := m.keys
+	k := m.c.Keys
 	vis := p.visible()
 	switch {
 	case key.Matches(msg, k.Back):
-		m.picker = nil
+		m.closePicker()
 		return nil
 	case key.Matches(msg, k.Down):
 		p.cursor = min(p.cursor+1, max(len(vis)-1, 0))
@@ -334,7 +342,7 @@ func (m *Model) pickerPaste(msg tea.PasteMsg) tea.Cmd {
 // pickerDone applies the choice and closes the picker.
 func (m *Model) pickerDone(vis []pickItem) tea.Cmd {
 	p := m.picker
-	m.picker = nil
+	m.closePicker()
 	if p.multi {
 		var names []string
 		for _, it := range p.items {
@@ -380,7 +388,7 @@ func containsItem(items []pickItem, v string) bool {
 
 // pickerHelp lists the picker's keys.
 func (m *Model) pickerHelp() []key.Binding {
-	k := m.keys
+	k := m.c.Keys
 	if m.picker != nil && m.picker.multi {
 		return []key.Binding{withHelp(k.Toggle, "mark"), withHelp(k.Enter, "use the marked groups"), key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "move")), withHelp(k.Back, "cancel")}
 	}
@@ -390,17 +398,17 @@ func (m *Model) pickerHelp() []key.Binding {
 // pickerView draws the picker.
 func (m *Model) pickerView(w, h int) string {
 	p := m.picker
-	head := m.st.Heading.Render(p.title) + m.st.Muted.Render(" — "+p.field.Key)
+	head := m.c.Styles.Heading.Render(p.title) + m.c.Styles.Muted.Render(" — "+p.field.Key)
 	lines := []string{ansi.Truncate(head, w, "…"), p.filter.View(), ""}
 	switch {
 	case p.loading:
 		lines = append(lines, "Looking at the directory…")
 	case p.err != "":
-		lines = append(lines, m.st.Error.Render(wrap("✗ "+p.err, w)), m.st.Muted.Render("You can still type a value and press enter."))
+		lines = append(lines, m.c.Styles.Error.Render(wrap("✗ "+p.err, w)), m.c.Styles.Muted.Render("You can still type a value and press enter."))
 	}
 	vis := p.visible()
 	if !p.loading && len(vis) == 0 && p.filter.Value() != "" {
-		lines = append(lines, m.st.Muted.Render("No candidate matches; enter uses \""+p.filter.Value()+"\" as typed."))
+		lines = append(lines, m.c.Styles.Muted.Render("No candidate matches; enter uses \""+p.filter.Value()+"\" as typed."))
 	}
 	room := max(h-len(lines)-1, 1)
 	if p.cursor < p.offset {
@@ -427,9 +435,9 @@ func (m *Model) pickerView(w, h int) string {
 		line = ansi.Truncate(line, w-2, "…")
 		switch {
 		case i == p.cursor:
-			line = m.st.Selected.Render("▸ " + line)
+			line = m.c.Styles.Selected.Render("▸ " + line)
 		case it.warn != "":
-			line = "  " + m.st.Warning.Render(line)
+			line = "  " + m.c.Styles.Warning.Render(line)
 		default:
 			line = "  " + line
 		}
@@ -442,7 +450,7 @@ func (m *Model) pickerView(w, h int) string {
 				n++
 			}
 		}
-		lines = append(lines, m.st.Muted.Render(fmt.Sprintf("%d marked", n)))
+		lines = append(lines, m.c.Styles.Muted.Render(fmt.Sprintf("%d marked", n)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -14,13 +14,13 @@ import (
 	"ldapwiz/wizard"
 )
 
-// previewState is the Preview screen: the plan of a dry run for the
+// previewScreen is the Preview step: the plan of a dry run for the
 // settings on screen (saved or not), read in a command, shown as tabs of
 // rows that scroll and filter.
-type previewState struct {
-	seq     int // id of the newest request; answers of older ones are dropped
+type previewScreen struct {
+	m       *Model
+	req     request // the newest request; answers of older ones are dropped
 	running bool
-	cancel  context.CancelFunc
 	spin    spinner.Model
 	ev      syncer.Event // newest progress event of the running request
 
@@ -47,41 +47,80 @@ type previewDoneMsg struct {
 	guard   string
 }
 
-// previewOnEnter starts a preview when the Preview screen opens and the
-// settings changed since the last one (or there was none).
-func (m *Model) previewOnEnter() tea.Cmd {
-	p := &m.preview
+// newPreviewScreen builds the Preview screen.
+func newPreviewScreen(m *Model) screen { return &previewScreen{m: m} }
+
+func (p *previewScreen) id() wizard.Screen { return wizard.ScreenPreview }
+func (p *previewScreen) title() string     { return "Preview" }
+func (p *previewScreen) intro() string {
+	return "What a sync would change with the settings on screen; nothing is written."
+}
+
+// capturing: the filter line takes every key while it is open.
+func (p *previewScreen) capturing() bool { return p.filtering }
+
+// leave stops a running preview.
+func (p *previewScreen) leave() { p.cancel() }
+
+// update handles the screen's keys and the preview's answers.
+func (p *previewScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case streamMsg:
+		if msg.owner == ownerPreview {
+			return p.onProgress(msg)
+		}
+	case previewDoneMsg:
+		return p.onDone(msg)
+	case spinner.TickMsg:
+		if p.running {
+			var cmd tea.Cmd
+			p.spin, cmd = p.spin.Update(msg)
+			return cmd
+		}
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	}
+	return nil
+}
+
+// onProgress records the newest progress event and reads on; events of an
+// older request are dropped and its stream drained.
+func (p *previewScreen) onProgress(msg streamMsg) tea.Cmd {
+	if !p.req.is(msg.seq) || !p.running {
+		return msg.drain()
+	}
+	if ev, ok := msg.evs[len(msg.evs)-1].(syncer.Event); ok {
+		p.ev = ev
+	}
+	return msg.next()
+}
+
+// arrive starts a preview when the settings changed since the last one
+// (or there was none).
+func (p *previewScreen) arrive() tea.Cmd {
+	m := p.m
 	if p.running || (p.enc != nil && bytes.Equal(p.enc, m.encoded) && p.testPW == m.testPassword) {
 		return nil
 	}
-	return m.startPreview()
+	return p.startPreview()
 }
 
 // startPreview reads the directory and the store for the settings on
 // screen in a command; a new request cancels the running one.
-func (m *Model) startPreview() tea.Cmd {
-	p := &m.preview
-	if p.cancel != nil {
-		p.cancel()
-	}
-	p.seq++
+func (p *previewScreen) startPreview() tea.Cmd {
+	m := p.m
+	// syncer bounds each directory operation by connection.timeout.
+	ctx, seq := p.req.next(m.c.Ctx, 0)
 	p.running, p.err, p.blocked = true, nil, nil
 	p.ev = syncer.Event{Phase: syncer.PhaseConnect, Message: "checking the settings"}
 	p.enc, p.testPW = m.encoded, m.testPassword
 	p.spin = spinner.New(spinner.WithSpinner(spinner.Line))
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
-	seq, s, getenv := p.seq, previewSettings(m.settings, m.testPassword), m.opts.Getenv
-	start := func() tea.Msg {
-		ch := make(chan pipeItem, pipeBuffer)
-		go func() {
-			defer close(ch)
-			done := computePreview(ctx, s, getenv, func(ev syncer.Event) { sendEvent(ctx, ch, ev) })
-			done.seq = seq
-			ch <- pipeItem{end: done}
-		}()
-		return readPipe(ownerPreview, seq, ch)()
-	}
+	s, getenv := previewSettings(m.settings, m.testPassword), m.opts.Getenv
+	start := startStream(m.c.Ctx, ctx, ownerPreview, seq, true, func(emit func(any)) tea.Msg {
+		done := computePreview(ctx, s, getenv, func(ev syncer.Event) { emit(ev) })
+		done.seq = seq
+		return done
+	})
 	return tea.Batch(start, p.spin.Tick)
 }
 
@@ -130,16 +169,11 @@ func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) 
 }
 
 // onPreviewDone records the answer of the newest request.
-func (m *Model) onPreviewDone(msg previewDoneMsg) tea.Cmd {
-	p := &m.preview
-	if msg.seq != p.seq {
+func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
+	if !p.req.done(msg.seq) {
 		return nil
 	}
 	p.running = false
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
 	p.err, p.blocked, p.guard = msg.err, msg.blocked, msg.guard
 	if msg.err != nil && errors.Is(msg.err, context.Canceled) {
 		p.err = errors.New("cancelled; r reads again")
@@ -162,62 +196,61 @@ func (m *Model) onPreviewDone(msg previewDoneMsg) tea.Cmd {
 }
 
 // cancelPreview stops a running preview (esc, or leaving the screen).
-func (m *Model) cancelPreview() {
-	p := &m.preview
-	if p.running && p.cancel != nil {
-		p.cancel()
+func (p *previewScreen) cancel() {
+	if p.running {
+		p.req.stop()
 	}
 }
 
 // previewKey handles a key on the Preview screen.
-func (m *Model) previewKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := &m.preview
+func (p *previewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	m, k := p.m, p.m.c.Keys
 	if p.filtering {
-		return m.previewFilterKey(msg)
+		return p.filterKey(msg)
 	}
 	if p.running {
-		if key.Matches(msg, m.keys.Back) {
-			m.cancelPreview()
-			m.status, m.statusOK = "Preview cancelled.", true
+		if key.Matches(msg, k.Back) {
+			p.cancel()
+			m.setStatus("Preview cancelled.", true)
 		}
 		return nil
 	}
-	page := max(m.height-12, 3)
+	page := max(m.c.Height-12, 3)
 	switch {
-	case key.Matches(msg, m.keys.Back):
+	case key.Matches(msg, k.Back):
 		if p.filter.Value() != "" {
 			p.filter.SetValue("")
 			p.scroll = 0
 			return nil
 		}
-		return m.goTo(m.screen - 1)
-	case key.Matches(msg, m.keys.Enter):
-		return m.goTo(m.screen + 1)
-	case key.Matches(msg, m.keys.Refresh):
-		return m.startPreview()
+		return m.back()
+	case key.Matches(msg, k.Enter):
+		return m.next()
+	case key.Matches(msg, k.Refresh):
+		return p.startPreview()
 	case len(p.tabs) == 0:
 		return nil
-	case key.Matches(msg, m.keys.Right, m.keys.Next):
+	case key.Matches(msg, k.Right, k.Next):
 		p.tab, p.scroll = (p.tab+1)%len(p.tabs), 0
-	case key.Matches(msg, m.keys.Left, m.keys.Prev):
+	case key.Matches(msg, k.Left, k.Prev):
 		p.tab, p.scroll = (p.tab+len(p.tabs)-1)%len(p.tabs), 0
-	case key.Matches(msg, m.keys.Down, m.keys.ListDown):
+	case key.Matches(msg, k.Down, k.ListDown):
 		p.scroll++
-	case key.Matches(msg, m.keys.Up, m.keys.ListUp):
+	case key.Matches(msg, k.Up, k.ListUp):
 		p.scroll = max(p.scroll-1, 0)
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(msg, k.PageDown):
 		p.scroll += page
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(msg, k.PageUp):
 		p.scroll = max(p.scroll-page, 0)
-	case key.Matches(msg, m.keys.Filter):
-		return m.openPreviewFilter()
+	case key.Matches(msg, k.Filter):
+		return p.openFilter()
 	}
 	return nil
 }
 
 // openPreviewFilter gives the keyboard to the filter line.
-func (m *Model) openPreviewFilter() tea.Cmd {
-	p := &m.preview
+func (p *previewScreen) openFilter() tea.Cmd {
+	m := p.m
 	if p.filter.Prompt == "" {
 		in := textinput.New()
 		in.Prompt = "/ "
@@ -227,24 +260,24 @@ func (m *Model) openPreviewFilter() tea.Cmd {
 		in.SetStyles(st)
 		p.filter = in
 	}
-	p.filter.SetWidth(max(m.width-12, 20))
+	p.filter.SetWidth(max(m.c.Width-12, 20))
 	p.filtering = true
 	return p.filter.Focus()
 }
 
 // previewFilterKey types into the filter: enter keeps it, esc clears it.
-func (m *Model) previewFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := &m.preview
+func (p *previewScreen) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	m, k := p.m, p.m.c.Keys
 	switch {
-	case key.Matches(msg, m.keys.Quit):
+	case key.Matches(msg, k.Quit):
 		p.filtering = false
 		p.filter.Blur()
 		return m.askQuit()
-	case key.Matches(msg, m.keys.Enter):
+	case key.Matches(msg, k.Enter):
 		p.filtering = false
 		p.filter.Blur()
 		return nil
-	case key.Matches(msg, m.keys.Back):
+	case key.Matches(msg, k.Back):
 		p.filtering = false
 		p.filter.SetValue("")
 		p.filter.Blur()
@@ -258,8 +291,7 @@ func (m *Model) previewFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // previewPaste puts pasted text into the filter while it has the keyboard.
-func (m *Model) previewPaste(msg tea.PasteMsg) tea.Cmd {
-	p := &m.preview
+func (p *previewScreen) paste(msg tea.PasteMsg) tea.Cmd {
 	if !p.filtering {
 		return nil
 	}

@@ -19,14 +19,14 @@ func TestPreviewReadsAgainAfterThePasswordIsFixed(t *testing.T) {
 	d := newDriver(t, Options{Path: "ldapwiz.toml", Settings: s, Exists: true}, 80, 24)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenPreview)
-	if d.m.preview.err == nil {
+	if d.m.previewS().err == nil {
 		t.Fatalf("a wrong password gave no preview error:\n%s", d.screen())
 	}
 	d.gotoScreen(wizard.ScreenConnection)
 	d.m.testPassword = srv.AdminPassword // as typed into the test-password field
 	d.gotoScreen(wizard.ScreenPreview)
-	if d.m.preview.err != nil || d.m.preview.plan == nil {
-		t.Fatalf("the preview was not read again with the typed password: err %v\n%s", d.m.preview.err, d.screen())
+	if d.m.previewS().err != nil || d.m.previewS().plan == nil {
+		t.Fatalf("the preview was not read again with the typed password: err %v\n%s", d.m.previewS().err, d.screen())
 	}
 	d.contains("Plan: two-way sync")
 }

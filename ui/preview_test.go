@@ -28,7 +28,7 @@ func previewDriver(t *testing.T, srv *slapdtest.Server, w, h int) (*driver, stri
 func TestPreviewAgainstSlapd(t *testing.T) {
 	srv := slapdtest.Start(t)
 	d, storePath := previewDriver(t, srv, 80, 24)
-	p := &d.m.preview
+	p := d.m.previewS()
 	if p.running || p.plan == nil {
 		t.Fatalf("no plan: err %v, blocked %v\n%s", p.err, p.blocked, d.screen())
 	}
@@ -85,13 +85,13 @@ func TestPreviewShowsValidationErrorsAndCancels(t *testing.T) {
 	d.keys("enter") // the OpenLDAP preset: no bind password source
 	d.gotoScreen(wizard.ScreenPreview)
 	d.contains("The settings have 1 error", "connection.bind_password_file")
-	if d.m.preview.plan != nil {
+	if d.m.previewS().plan != nil {
 		t.Fatal("a plan despite the errors")
 	}
 	// A running preview is cancelled by esc; its late answer is dropped.
-	p := &d.m.preview
-	p.running, p.seq = true, 41
-	d.m.Update(progressMsg{owner: ownerPreview, seq: 41, ev: syncer.Event{Phase: syncer.PhaseReadDirectory, Done: 1234, Total: 2000, Estimated: true, Message: "reading users and groups"}})
+	p := d.m.previewS()
+	p.running, p.req.seq = true, 41
+	d.m.Update(streamMsg{owner: ownerPreview, seq: 41, evs: []any{syncer.Event{Phase: syncer.PhaseReadDirectory, Done: 1234, Total: 2000, Estimated: true, Message: "reading users and groups"}}})
 	d.contains("reading directory — reading users and groups", "1,234 of about 2,000 entries read", "esc cancels")
 	d.keys("esc")
 	if d.m.Screen() != wizard.ScreenPreview {

@@ -15,37 +15,37 @@ import (
 
 // previewView draws the Preview screen: progress while reading, the reason
 // it could not run, or the plan.
-func (m *Model) previewView(w, h int) string {
-	p := &m.preview
+func (p *previewScreen) view(w, h int) string {
+	m := p.m
 	switch {
 	case p.running:
-		return m.previewProgressView(w)
+		return p.progressView(w)
 	case p.blocked != nil:
-		lines := []string{m.st.Error.Render(fmt.Sprintf("✗ The settings have %s; a preview needs them fixed:", plural(len(p.blocked), "error")))}
+		lines := []string{m.c.Styles.Error.Render(fmt.Sprintf("✗ The settings have %s; a preview needs them fixed:", plural(len(p.blocked), "error")))}
 		for i, pr := range p.blocked {
 			if i == max(h-6, 1) {
-				lines = append(lines, m.st.Muted.Render(fmt.Sprintf("  … and %d more on the Review screen", len(p.blocked)-i)))
+				lines = append(lines, m.c.Styles.Muted.Render(fmt.Sprintf("  … and %d more on the Review screen", len(p.blocked)-i)))
 				break
 			}
-			lines = append(lines, ansi.Truncate("  "+screenTitle(pr.Screen)+" › "+pr.Setting+": "+pr.Message, w, "…"))
+			lines = append(lines, ansi.Truncate("  "+m.screenTitle(pr.Screen)+" › "+pr.Setting+": "+pr.Message, w, "…"))
 		}
-		lines = append(lines, "", m.st.Muted.Render(wrap("esc goes back to Review (enter there jumps to the field); r reads again.", w)))
+		lines = append(lines, "", m.c.Styles.Muted.Render(wrap("esc goes back to Review (enter there jumps to the field); r reads again.", w)))
 		return strings.Join(lines, "\n")
 	case p.err != nil:
-		return m.st.Error.Render(wrap("✗ The preview failed: "+p.err.Error(), w)) + "\n\n" +
-			m.st.Muted.Render(wrap("Fix the setting it names (the Connection screen's test helps), then press r to read again.", w))
+		return m.c.Styles.Error.Render(wrap("✗ The preview failed: "+p.err.Error(), w)) + "\n\n" +
+			m.c.Styles.Muted.Render(wrap("Fix the setting it names (the Connection screen's test helps), then press r to read again.", w))
 	case p.plan == nil:
-		return m.st.Muted.Render(wrap("Press r to read the directory and the store and show what a sync would change. Nothing is written.", w))
+		return m.c.Styles.Muted.Render(wrap("Press r to read the directory and the store and show what a sync would change. Nothing is written.", w))
 	}
-	return m.planView(w, h)
+	return p.planView(w, h)
 }
 
 // previewProgressView shows the phase being read and a spinner.
-func (m *Model) previewProgressView(w int) string {
-	ev := m.preview.ev
-	line := m.preview.spin.View() + " " + string(ev.Phase)
+func (p *previewScreen) progressView(w int) string {
+	m, ev := p.m, p.ev
+	line := p.spin.View() + " " + string(ev.Phase)
 	if ev.Message != "" {
-		line += m.st.Muted.Render(" — " + ev.Message)
+		line += m.c.Styles.Muted.Render(" — " + ev.Message)
 	}
 	lines := []string{ansi.Truncate(line, w, "…")}
 	if ev.Done > 0 {
@@ -59,25 +59,25 @@ func (m *Model) previewProgressView(w int) string {
 		}
 		lines = append(lines, "  "+n+" entries read")
 	}
-	lines = append(lines, "", m.st.Muted.Render(wrap("Reading both sides; nothing is written. esc cancels.", w)))
+	lines = append(lines, "", m.c.Styles.Muted.Render(wrap("Reading both sides; nothing is written. esc cancels.", w)))
 	return strings.Join(lines, "\n")
 }
 
 // planView is the plan: what was read, each side's changes, the guard, the
 // tabs, the filter and the rows of the tab on show.
-func (m *Model) planView(w, h int) string {
-	p := &m.preview
+func (p *previewScreen) planView(w, h int) string {
+	m := p.m
 	pl := p.plan
 	mode := pl.Mode + " sync"
 	if pl.Mode == wizard.ModeTwoWay {
 		mode += ", authority " + pl.Authority
 	}
 	var lines []string
-	lines = append(lines, ansi.Truncate(m.st.Heading.Render("Plan: "+mode)+m.st.Muted.Render(fmt.Sprintf(
+	lines = append(lines, ansi.Truncate(m.c.Styles.Heading.Render("Plan: "+mode)+m.c.Styles.Muted.Render(fmt.Sprintf(
 		" · read %s, %s from the directory; %s, %s in the store",
 		kindCount(pl.DirectoryUsers, store.KindUser), kindCount(pl.DirectoryGroups, store.KindGroup),
 		kindCount(pl.StoreUsers, store.KindUser), kindCount(pl.StoreGroups, store.KindGroup))), w, "…"))
-	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP)+m.st.Muted.Render(" · ")+"Store: "+sideCounts(pl, syncer.SideStore), w, "…"))
+	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP)+m.c.Styles.Muted.Render(" · ")+"Store: "+sideCounts(pl, syncer.SideStore), w, "…"))
 	switch {
 	case p.guard != "":
 		gl := strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n")
@@ -85,17 +85,17 @@ func (m *Model) planView(w, h int) string {
 			gl = append(gl[:2], ansi.Truncate(gl[2], w-1, "")+"…")
 		}
 		for _, l := range gl {
-			lines = append(lines, m.st.Warning.Render(l))
+			lines = append(lines, m.c.Styles.Warning.Render(l))
 		}
 	case pl.Changes() == 0:
-		lines = append(lines, m.st.OK.Render("✓ Nothing to change: both sides are in sync."))
+		lines = append(lines, m.c.Styles.OK.Render("✓ Nothing to change: both sides are in sync."))
 	default:
-		lines = append(lines, m.st.OK.Render("✓ Within the safety limits: a sync would run."))
+		lines = append(lines, m.c.Styles.OK.Render("✓ Within the safety limits: a sync would run."))
 	}
-	if !m.previewCurrent() {
-		lines = append(lines, m.st.Warning.Render(ansi.Truncate("The settings changed since this preview: r reads again.", w, "…")))
+	if !p.current() {
+		lines = append(lines, m.c.Styles.Warning.Render(ansi.Truncate("The settings changed since this preview: r reads again.", w, "…")))
 	}
-	lines = append(lines, m.tabsLine(w))
+	lines = append(lines, p.tabsLine(w))
 	tab := p.tabs[p.tab]
 	rows := tab.filtered(p.filter.Value())
 	if p.filtering || p.filter.Value() != "" {
@@ -103,7 +103,7 @@ func (m *Model) planView(w, h int) string {
 		if !p.filtering {
 			fl = "/ " + p.filter.Value()
 		}
-		lines = append(lines, ansi.Truncate(fl, w-18, "…")+m.st.Muted.Render(fmt.Sprintf("  %s of %s", thousands(len(rows)), thousands(tab.count()))))
+		lines = append(lines, ansi.Truncate(fl, w-18, "…")+m.c.Styles.Muted.Render(fmt.Sprintf("  %s of %s", thousands(len(rows)), thousands(tab.count()))))
 	}
 	room := h - len(lines)
 	if room < 1 {
@@ -115,25 +115,25 @@ func (m *Model) planView(w, h int) string {
 		if tab.count() > 0 {
 			msg = "No row matches the filter (esc clears it)."
 		}
-		return strings.Join(append(lines, m.st.Muted.Render(msg)), "\n")
+		return strings.Join(append(lines, m.c.Styles.Muted.Render(msg)), "\n")
 	}
 	p.scroll = min(p.scroll, max(len(body)-room, 0))
 	end := min(p.scroll+room, len(body))
 	shown := body[p.scroll:end]
 	if end < len(body) {
-		shown[len(shown)-1] = m.st.Muted.Render(fmt.Sprintf("↓ %d more lines (j/k, pgup/pgdn)", len(body)-end+1))
+		shown[len(shown)-1] = m.c.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (j/k, pgup/pgdn)", len(body)-end+1))
 	}
 	return strings.Join(append(lines, shown...), "\n")
 }
 
 // previewCurrent reports whether the plan is for the settings on screen.
-func (m *Model) previewCurrent() bool {
-	return m.preview.enc != nil && string(m.preview.enc) == string(m.encoded)
+func (p *previewScreen) current() bool {
+	return p.enc != nil && string(p.enc) == string(p.m.encoded)
 }
 
 // tabsLine draws the tab titles with their counts, the current one marked.
-func (m *Model) tabsLine(w int) string {
-	p := &m.preview
+func (p *previewScreen) tabsLine(w int) string {
+	m := p.m
 	render := func(level int) string {
 		parts := make([]string, len(p.tabs))
 		for i, t := range p.tabs {
@@ -141,14 +141,14 @@ func (m *Model) tabsLine(w int) string {
 			text := fmt.Sprintf(" %s %s ", title, thousands(t.count()))
 			switch {
 			case i == p.tab:
-				parts[i] = m.st.Selected.Render(text)
+				parts[i] = m.c.Styles.Selected.Render(text)
 			case t.count() == 0:
-				parts[i] = m.st.Muted.Render(text)
+				parts[i] = m.c.Styles.Muted.Render(text)
 			default:
 				parts[i] = text
 			}
 		}
-		return strings.Join(parts, m.st.Muted.Render("│"))
+		return strings.Join(parts, m.c.Styles.Muted.Render("│"))
 	}
 	line := render(0)
 	for level := 1; level < 3 && lipgloss.Width(line) > w; level++ {
@@ -168,11 +168,11 @@ func (m *Model) rowLines(rows []planRow, w int) []string {
 		}
 		what := r.what
 		if r.failed {
-			what = m.st.Warning.Render(what)
+			what = m.c.Styles.Warning.Render(what)
 		}
-		head += what + "  " + m.st.Value.Bold(true).Render(r.name)
+		head += what + "  " + m.c.Styles.Value.Bold(true).Render(r.name)
 		if r.note != "" {
-			head += m.st.Muted.Render("  " + r.note)
+			head += m.c.Styles.Muted.Render("  " + r.note)
 		}
 		out = append(out, ansi.Truncate(head, w, "…"))
 		for _, l := range r.lines {
@@ -185,9 +185,8 @@ func (m *Model) rowLines(rows []planRow, w int) []string {
 }
 
 // previewHelp lists the Preview screen's keys.
-func (m *Model) previewHelp() []key.Binding {
-	k := m.keys
-	p := &m.preview
+func (p *previewScreen) help() []key.Binding {
+	k := p.m.c.Keys
 	switch {
 	case p.filtering:
 		return []key.Binding{withHelp(k.Enter, "keep the filter"), withHelp(k.Back, "clear the filter")}

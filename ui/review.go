@@ -11,31 +11,56 @@ import (
 	"ldapwiz/wizard"
 )
 
-// reviewState is the Review screen's cursor: the selected problem and how
-// far the file is scrolled.
-type reviewState struct {
+// reviewScreen is the Review step: every problem with the screen that
+// fixes it, and the file as it will be written with its diff against disk.
+type reviewScreen struct {
+	m      *Model
 	sel    int // selected problem, an index into reviewItems
 	scroll int // first file line shown
 }
 
-// reviewKey selects problems, jumps to their fields and scrolls the file.
-func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
-	r := &m.review
+// newReviewScreen builds the Review screen.
+func newReviewScreen(m *Model) screen { return &reviewScreen{m: m} }
+
+func (r *reviewScreen) id() wizard.Screen { return wizard.ScreenReview }
+func (r *reviewScreen) title() string     { return "Review" }
+func (r *reviewScreen) intro() string {
+	return "The file exactly as it will be saved, what changes, and every problem."
+}
+
+// clampSel keeps the selection on an item after the list shrank.
+func (r *reviewScreen) clampSel() {
+	r.sel = min(r.sel, max(len(r.m.reviewItems())-1, 0))
+}
+
+// help lists the Review keys.
+func (r *reviewScreen) help() []key.Binding {
+	k := r.m.c.Keys
+	return []key.Binding{k.FixIt, k.Save, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")), k.Back, k.Help, k.Quit}
+}
+
+// update selects problems, jumps to their fields and scrolls the file.
+func (r *reviewScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	m, k := r.m, r.m.c.Keys
 	items := m.reviewItems()
 	switch {
-	case key.Matches(msg, m.keys.Back):
-		return m.goTo(m.screen - 1)
-	case key.Matches(msg, m.keys.Down, m.keys.ListDown, m.keys.Next):
+	case key.Matches(km, k.Back):
+		return m.back()
+	case key.Matches(km, k.Down, k.ListDown, k.Next):
 		r.sel = min(r.sel+1, max(len(items)-1, 0))
-	case key.Matches(msg, m.keys.Up, m.keys.ListUp, m.keys.Prev):
+	case key.Matches(km, k.Up, k.ListUp, k.Prev):
 		r.sel = max(r.sel-1, 0)
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(km, k.PageDown):
 		r.scroll += 10
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(km, k.PageUp):
 		r.scroll = max(r.scroll-10, 0)
-	case key.Matches(msg, m.keys.FixIt):
+	case key.Matches(km, k.FixIt):
 		if len(items) == 0 {
-			return m.goTo(m.screen + 1)
+			return m.next()
 		}
 		return m.jumpTo(items[min(r.sel, len(items)-1)])
 	}
@@ -44,7 +69,7 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // problemLine renders one problem of Review's lists.
 func (m *Model) problemLine(p wizard.Problem, selected bool, w int) string {
-	where := screenTitle(p.Screen)
+	where := m.screenTitle(p.Screen)
 	if where == "" {
 		where = "?"
 	}
@@ -56,11 +81,11 @@ func (m *Model) problemLine(p wizard.Problem, selected bool, w int) string {
 	line := ansi.Truncate(mark+text, w-2, "…")
 	switch {
 	case selected:
-		return m.st.Selected.Render("▸ " + line)
+		return m.c.Styles.Selected.Render("▸ " + line)
 	case p.Severity == wizard.Error:
-		return "  " + m.st.Error.Render(line)
+		return "  " + m.c.Styles.Error.Render(line)
 	}
-	return "  " + m.st.Warning.Render(line)
+	return "  " + m.c.Styles.Warning.Render(line)
 }
 
 // problemDetail renders item sel's message in full (up to 3 lines).
@@ -73,33 +98,34 @@ func (m *Model) problemDetail(items []wizard.Problem, sel, w int) []string {
 		if i == 3 {
 			break
 		}
-		lines = append(lines, "    "+m.st.Muted.Render(l))
+		lines = append(lines, "    "+m.c.Styles.Muted.Render(l))
 	}
 	return lines
 }
 
 // reviewView shows the problems and the directory's warnings, then the file
 // with its diff against disk.
-func (m *Model) reviewView(w, h int) string {
+func (r *reviewScreen) view(w, h int) string {
+	m := r.m
 	var lines []string
 	items := m.reviewItems()
 	switch {
 	case len(items) == 0:
-		lines = append(lines, m.st.OK.Render("✓ No problems found."))
+		lines = append(lines, m.c.Styles.OK.Render("✓ No problems found."))
 	case len(m.problems) == 0:
-		lines = append(lines, m.st.OK.Render("✓ No problems in the settings."))
+		lines = append(lines, m.c.Styles.OK.Render("✓ No problems in the settings."))
 	default:
-		lines = append(lines, m.st.Heading.Render(fmt.Sprintf("Problems (%d): enter goes to the field", len(m.problems))))
+		lines = append(lines, m.c.Styles.Heading.Render(fmt.Sprintf("Problems (%d): enter goes to the field", len(m.problems))))
 		maxP := min(len(m.problems), max(h/3, 3))
-		sel := min(m.review.sel, len(m.problems)-1)
+		sel := min(r.sel, len(m.problems)-1)
 		start := min(max(sel-maxP+1, 0), max(len(m.problems)-maxP, 0))
 		for i := start; i < start+maxP && i < len(m.problems); i++ {
-			lines = append(lines, m.problemLine(m.problems[i], i == m.review.sel, w))
+			lines = append(lines, m.problemLine(m.problems[i], i == r.sel, w))
 		}
 	}
 	// The selected problem in full, below its own section: what is wrong
 	// and how to fix it.
-	sel := min(m.review.sel, max(len(items)-1, 0))
+	sel := min(r.sel, max(len(items)-1, 0))
 	if sel < len(m.problems) {
 		lines = append(lines, m.problemDetail(items, sel, w)...)
 	}
@@ -109,7 +135,7 @@ func (m *Model) reviewView(w, h int) string {
 	}
 	lines = append(lines, "")
 	if m.encErr != nil {
-		lines = append(lines, m.st.Error.Render("The settings cannot be encoded: "+m.encErr.Error()))
+		lines = append(lines, m.c.Styles.Error.Render("The settings cannot be encoded: "+m.encErr.Error()))
 		return strings.Join(lines, "\n")
 	}
 	d := lineDiff(string(m.onDisk), string(m.encoded))
@@ -123,12 +149,12 @@ func (m *Model) reviewView(w, h int) string {
 	default:
 		title = fmt.Sprintf("%s — +%d −%d against the file on disk; ctrl+s saves", m.opts.Path, added, removed)
 	}
-	lines = append(lines, m.st.Heading.Render(ansi.Truncate(title, w, "…")))
+	lines = append(lines, m.c.Styles.Heading.Render(ansi.Truncate(title, w, "…")))
 	room := h - len(lines)
 	if room < 1 {
 		return strings.Join(lines, "\n")
 	}
-	scroll := min(m.review.scroll, max(len(d)-room, 0))
+	scroll := min(r.scroll, max(len(d)-room, 0))
 	for i := scroll; i < len(d) && i < scroll+room; i++ {
 		l := d[i]
 		text := ansi.Truncate(string(l.Op)+" "+l.Text, w, "…")
@@ -136,9 +162,9 @@ func (m *Model) reviewView(w, h int) string {
 		case m.onDisk == nil:
 			text = ansi.Truncate("  "+l.Text, w, "…")
 		case l.Op == diffAdd:
-			text = m.st.Added.Render(text)
+			text = m.c.Styles.Added.Render(text)
 		case l.Op == diffDel:
-			text = m.st.Removed.Render(text)
+			text = m.c.Styles.Removed.Render(text)
 		}
 		lines = append(lines, text)
 	}

@@ -25,13 +25,13 @@ const (
 	runFinished                     // the summary of the last run
 )
 
-// runState is the Run screen: a sync of the saved settings, run in a
+// runScreen is the Run step: a sync of the saved settings, run in a
 // command with its progress streamed in, cancellable, and its summary.
-type runState struct {
-	seq        int // id of the newest run; answers of older ones are dropped
+type runScreen struct {
+	m          *Model
+	req        request // the newest run; answers of older ones are dropped
 	stage      runStage
 	force      bool // the run (or the one asked for) overrides the guards
-	cancel     context.CancelFunc
 	cancelling bool
 	spin       spinner.Model
 	bar        progress.Model
@@ -52,6 +52,52 @@ type runDoneMsg struct {
 	err        error
 	reportPath string
 	reportErr  error
+}
+
+// newRunScreen builds the Run screen.
+func newRunScreen(m *Model) screen { return &runScreen{m: m} }
+
+func (r *runScreen) id() wizard.Screen { return wizard.ScreenRun }
+func (r *runScreen) title() string     { return "Run" }
+func (r *runScreen) intro() string     { return "Run the synchronization of the saved settings." }
+
+// capturing: a running sync takes esc and ctrl+c (to cancel it).
+func (r *runScreen) capturing() bool { return r.stage == runRunning }
+
+// update handles the screen's keys and the run's answers.
+func (r *runScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case streamMsg:
+		if msg.owner == ownerRun {
+			return r.onProgress(msg)
+		}
+	case runDoneMsg:
+		return r.onDone(msg)
+	case spinner.TickMsg:
+		if r.stage == runRunning {
+			var cmd tea.Cmd
+			r.spin, cmd = r.spin.Update(msg)
+			return cmd
+		}
+	case tea.KeyPressMsg:
+		return r.key(msg)
+	}
+	return nil
+}
+
+// onProgress records the newest event and reads on; events of an older
+// run are dropped and its stream drained.
+func (r *runScreen) onProgress(msg streamMsg) tea.Cmd {
+	if !r.req.is(msg.seq) || r.stage != runRunning {
+		return msg.drain()
+	}
+	for _, e := range msg.evs {
+		if ev, ok := e.(syncer.Event); ok {
+			r.ev = ev
+			r.phases[ev.Phase] = true
+		}
+	}
+	return msg.next()
 }
 
 // runBlocker says why a run cannot start now, or "" when it can: the sync
@@ -78,23 +124,21 @@ func countErrors(ps []wizard.Problem) int {
 }
 
 // runKey handles a key on the Run screen.
-func (m *Model) runKey(msg tea.KeyPressMsg) tea.Cmd {
-	r := &m.run
+func (r *runScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	m, k := r.m, r.m.c.Keys
 	switch r.stage {
 	case runRunning:
-		if key.Matches(msg, m.keys.Back, m.keys.Quit) && !r.cancelling {
+		if key.Matches(msg, k.Back, k.Quit) && !r.cancelling {
 			r.cancelling = true
-			if r.cancel != nil {
-				r.cancel()
-			}
-			m.status, m.statusOK = "Cancelling: the change in progress finishes, then the sync stops…", true
+			r.req.stop()
+			m.setStatus("Cancelling: the change in progress finishes, then the sync stops…", true)
 		}
 		return nil
 	case runConfirm, runConfirmForce:
 		switch {
-		case msg.String() == "y" || msg.String() == "Y":
-			return m.startRun(r.stage == runConfirmForce)
-		case key.Matches(msg, m.keys.Back) || msg.String() == "n" || msg.String() == "N":
+		case key.Matches(msg, k.Yes):
+			return r.start(r.stage == runConfirmForce)
+		case key.Matches(msg, k.Back, k.No):
 			if r.stage == runConfirmForce {
 				r.stage = runFinished
 			} else {
@@ -104,17 +148,17 @@ func (m *Model) runKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, m.keys.Back):
-		return m.goTo(m.screen - 1)
-	case key.Matches(msg, m.keys.Enter):
+	case key.Matches(msg, k.Back):
+		return m.back()
+	case key.Matches(msg, k.Enter):
 		if b := m.runBlocker(); b != "" {
-			m.status, m.statusOK = b, false
+			m.setStatus(b, false)
 			return nil
 		}
 		r.stage = runConfirm
-	case key.Matches(msg, m.keys.Force) && r.stage == runFinished && r.guard != nil:
+	case key.Matches(msg, k.Force) && r.stage == runFinished && r.guard != nil:
 		if b := m.runBlocker(); b != "" {
-			m.status, m.statusOK = b, false
+			m.setStatus(b, false)
 			return nil
 		}
 		r.stage = runConfirmForce
@@ -124,9 +168,10 @@ func (m *Model) runKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // startRun runs the sync of the saved settings in a command; progress
 // streams in through a channel.
-func (m *Model) startRun(force bool) tea.Cmd {
-	r := &m.run
-	r.seq++
+func (r *runScreen) start(force bool) tea.Cmd {
+	m := r.m
+	// The engine bounds each directory operation by connection.timeout.
+	ctx, seq := r.req.next(m.c.Ctx, 0)
 	r.stage, r.force, r.cancelling = runRunning, force, false
 	r.rep, r.err, r.guard, r.reportPath, r.reportErr = nil, nil, nil, "", nil
 	r.ev = syncer.Event{Phase: syncer.PhaseConnect, Message: "opening the store"}
@@ -134,19 +179,12 @@ func (m *Model) startRun(force bool) tea.Cmd {
 	r.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	r.bar = newRunBar()
 	m.status = ""
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	seq, s, getenv := r.seq, cloneSettings(m.settings), m.opts.Getenv
-	start := func() tea.Msg {
-		ch := make(chan pipeItem, pipeBuffer)
-		go func() {
-			defer close(ch)
-			done := runSync(ctx, s, getenv, force, func(ev syncer.Event) { sendEvent(ctx, ch, ev) })
-			done.seq = seq
-			ch <- pipeItem{end: done}
-		}()
-		return readPipe(ownerRun, seq, ch)()
-	}
+	s, getenv := cloneSettings(m.settings), m.opts.Getenv
+	start := startStream(m.c.Ctx, ctx, ownerRun, seq, true, func(emit func(any)) tea.Msg {
+		done := runSync(ctx, s, getenv, force, func(ev syncer.Event) { emit(ev) })
+		done.seq = seq
+		return done
+	})
 	return tea.Batch(start, r.spin.Tick)
 }
 
@@ -174,14 +212,10 @@ func runSync(ctx context.Context, s wizard.Settings, getenv func(string) string,
 }
 
 // onRunDone records the end of the newest run.
-func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
-	r := &m.run
-	if msg.seq != r.seq {
+func (r *runScreen) onDone(msg runDoneMsg) tea.Cmd {
+	m := r.m
+	if !r.req.done(msg.seq) {
 		return nil
-	}
-	if r.cancel != nil {
-		r.cancel()
-		r.cancel = nil
 	}
 	r.stage, r.cancelling = runFinished, false
 	r.rep, r.err, r.reportPath, r.reportErr = msg.rep, msg.err, msg.reportPath, msg.reportErr
@@ -194,6 +228,6 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 }
 
 // runCancelled reports whether the finished run was stopped by the user.
-func (r *runState) runCancelled() bool {
+func (r *runScreen) runCancelled() bool {
 	return r.rep != nil && r.rep.Outcome == store.OutcomeCancelled
 }

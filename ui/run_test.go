@@ -56,7 +56,7 @@ func TestRunSyncGuardAndForce(t *testing.T) {
 	d.keys("n")
 	d.contains("enter starts the sync")
 	d.keys("enter", "y") // runs to the end: the driver follows the progress
-	r := &d.m.run
+	r := d.m.runS()
 	if r.stage != runFinished || r.err != nil {
 		t.Fatalf("run: stage %v, err %v\n%s", r.stage, r.err, d.screen())
 	}
@@ -105,7 +105,7 @@ func TestRunCancelMidway(t *testing.T) {
 	cancelled := false
 	var deliver func(tea.Msg)
 	deliver = func(msg tea.Msg) {
-		if pm, ok := msg.(progressMsg); ok && !cancelled && pm.ev.Phase == syncer.PhaseApply && pm.ev.Done > 0 {
+		if pm, ok := msg.(streamMsg); ok && !cancelled && lastEvent(pm).Phase == syncer.PhaseApply && lastEvent(pm).Done > 0 {
 			cancelled = true
 			d.contains("applying", "changes", "esc or ctrl+c cancels")
 			d.keys("ctrl+c")
@@ -116,7 +116,7 @@ func TestRunCancelMidway(t *testing.T) {
 	}
 	_, cmd := d.m.Update(keyMsg("y"))
 	d.runWith(cmd, deliver)
-	r := &d.m.run
+	r := d.m.runS()
 	if !cancelled || r.stage != runFinished || r.rep == nil || r.rep.Outcome != store.OutcomeCancelled {
 		t.Fatalf("cancelled %v, stage %v, report %+v\n%s", cancelled, r.stage, r.rep, d.screen())
 	}
@@ -145,19 +145,25 @@ func TestRunProgressGolden(t *testing.T) {
 		d := newDriver(t, Options{Path: "ldapwiz.toml", Settings: s, Exists: true}, size[0], size[1])
 		d.keys("enter")
 		d.gotoScreen(wizard.ScreenRun)
-		r := &d.m.run
-		r.seq, r.stage = 7, runRunning
+		r := d.m.runS()
+		r.req.seq, r.stage = 7, runRunning
 		r.phases = map[syncer.Phase]bool{syncer.PhaseConnect: true, syncer.PhaseReadDirectory: true, syncer.PhaseReadStore: true, syncer.PhasePlan: true}
 		r.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 		r.bar = newRunBar()
 		ev := syncer.Event{Phase: syncer.PhaseApply, Done: 1234, Total: 2940, Rate: 812.4, Elapsed: 1520 * time.Millisecond, Message: "applying 2,940 changes",
 			Action: &syncer.Action{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: store.KindUser, Name: "jdoe"}}
-		d.m.Update(progressMsg{owner: ownerRun, seq: 7, ev: ev}) // the next read is not run: there is no engine
+		d.m.Update(streamMsg{owner: ownerRun, seq: 7, evs: []any{ev}}) // the next read is not run: there is no engine
 		d.contains("1,234 of 2,940 changes", "812/s", "about 2s left", "last: store create user jdoe")
 		d.golden("run_progress_" + map[int]string{80: "80x24", 120: "120x40"}[size[0]])
-		d.m.Update(progressMsg{owner: ownerRun, seq: 6, ev: syncer.Event{Phase: syncer.PhaseApply, Done: 5}})
+		d.m.Update(streamMsg{owner: ownerRun, seq: 6, evs: []any{syncer.Event{Phase: syncer.PhaseApply, Done: 5}}})
 		if r.ev.Done != 1234 {
 			t.Fatal("an event of an older run was taken")
 		}
 	}
+}
+
+// lastEvent is the newest progress event a stream message carries.
+func lastEvent(msg streamMsg) syncer.Event {
+	ev, _ := msg.evs[len(msg.evs)-1].(syncer.Event)
+	return ev
 }

@@ -20,21 +20,21 @@ import (
 var runPhases = []syncer.Phase{syncer.PhaseConnect, syncer.PhaseReadDirectory, syncer.PhaseReadStore, syncer.PhasePlan, syncer.PhaseApply}
 
 // runView draws the Run screen for its stage.
-func (m *Model) runView(w, h int) string {
-	r := &m.run
+func (r *runScreen) view(w, h int) string {
 	switch r.stage {
 	case runRunning:
-		return m.runProgressView(w)
+		return r.progressView(w)
 	case runConfirm, runConfirmForce:
-		return m.runConfirmView(w, h)
+		return r.confirmView(w, h)
 	case runFinished:
-		return m.runSummaryView(w, h)
+		return r.summaryView(w, h)
 	}
-	return m.runIdleView(w)
+	return r.idleView(w)
 }
 
 // runWhat words what a run of the saved settings touches.
-func (m *Model) runWhat() string {
+func (r *runScreen) runWhat() string {
+	m := r.m
 	s := m.settings
 	switch s.Sync.Mode {
 	case wizard.ModeImport:
@@ -50,49 +50,50 @@ func (m *Model) runWhat() string {
 }
 
 // runIdleView says what a run does and what stops it.
-func (m *Model) runIdleView(w int) string {
+func (r *runScreen) idleView(w int) string {
+	m := r.m
 	lines := []string{
-		wrap("Runs "+m.runWhat()+", with the settings saved in "+m.opts.Path+".", w),
-		m.st.Muted.Render(wrap("A run deleting more than sync.max_delete ("+m.settings.Sync.MaxDelete+") stops before changing anything. The Preview screen shows what would change.", w)),
+		wrap("Runs "+r.runWhat()+", with the settings saved in "+m.opts.Path+".", w),
+		m.c.Styles.Muted.Render(wrap("A run deleting more than sync.max_delete ("+m.settings.Sync.MaxDelete+") stops before changing anything. The Preview screen shows what would change.", w)),
 		"",
 	}
 	if b := m.runBlocker(); b != "" {
-		lines = append(lines, m.st.Warning.Render(wrap("! "+b, w)))
+		lines = append(lines, m.c.Styles.Warning.Render(wrap("! "+b, w)))
 	} else {
-		lines = append(lines, m.st.Key.Render("enter")+" starts the sync (you will be asked to confirm).")
+		lines = append(lines, m.c.Styles.Key.Render("enter")+" starts the sync (you will be asked to confirm).")
 	}
 	return strings.Join(lines, "\n")
 }
 
 // runConfirmView asks before running, and again before forcing.
-func (m *Model) runConfirmView(w, h int) string {
-	r := &m.run
+func (r *runScreen) confirmView(w, h int) string {
+	m := r.m
 	title := "Run the sync now?"
-	text := "This runs " + m.runWhat() + "."
+	text := "This runs " + r.runWhat() + "."
 	if r.stage == runConfirmForce {
 		title = "Run with force?"
 		text = "The safety guard said: " + strings.TrimPrefix(r.guard.Error(), "refused: ") +
 			"\n\nWith force the run goes ahead anyway and applies every change of the plan."
 	}
 	inner := max(min(w-8, 72), 20)
-	box := m.st.Dialog.Render(m.st.Heading.Render(title) + "\n\n" + wrap(text, inner) + "\n\n" +
-		m.st.Key.Render("y") + " run it   " + m.st.Key.Render("n") + "/" + m.st.Key.Render("esc") + " cancel")
+	box := m.c.Styles.Dialog.Render(m.c.Styles.Heading.Render(title) + "\n\n" + wrap(text, inner) + "\n\n" +
+		m.c.Styles.Key.Render("y") + " run it   " + m.c.Styles.Key.Render("n") + "/" + m.c.Styles.Key.Render("esc") + " cancel")
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 
 // runProgressView shows the phases, the counts, rate, ETA and a bar.
-func (m *Model) runProgressView(w int) string {
-	r := &m.run
+func (r *runScreen) progressView(w int) string {
+	m := r.m
 	ev := r.ev
 	var marks []string
 	for _, ph := range runPhases {
 		switch {
 		case ph == ev.Phase:
-			marks = append(marks, m.st.StepNow.Render(r.spin.View()+" "+string(ph)))
+			marks = append(marks, m.c.Styles.StepNow.Render(r.spin.View()+" "+string(ph)))
 		case r.phases[ph]:
-			marks = append(marks, m.st.OK.Render("✓ "+string(ph)))
+			marks = append(marks, m.c.Styles.OK.Render("✓ "+string(ph)))
 		default:
-			marks = append(marks, m.st.Muted.Render("· "+string(ph)))
+			marks = append(marks, m.c.Styles.Muted.Render("· "+string(ph)))
 		}
 	}
 	lines := []string{ansi.Truncate(strings.Join(marks, "  "), w, "…"), ""}
@@ -112,7 +113,7 @@ func (m *Model) runProgressView(w int) string {
 		r.bar.SetWidth(max(min(w-8, 60), 10))
 		lines = append(lines, r.bar.ViewAs(f)+fmt.Sprintf(" %3.0f%%", f*100))
 	} else {
-		lines = append(lines, m.st.Muted.Render("(total not known yet)"))
+		lines = append(lines, m.c.Styles.Muted.Render("(total not known yet)"))
 	}
 	stats := count
 	if ev.Rate > 0 {
@@ -128,20 +129,20 @@ func (m *Model) runProgressView(w int) string {
 	}
 	lines = append(lines, ansi.Truncate(stats, w, "…"))
 	if ev.Message != "" {
-		lines = append(lines, m.st.Muted.Render(ansi.Truncate(ev.Message, w, "…")))
+		lines = append(lines, m.c.Styles.Muted.Render(ansi.Truncate(ev.Message, w, "…")))
 	}
 	if a := ev.Action; a != nil {
 		name := a.Name
 		if a.Member != "" {
 			name = a.Member + " in " + a.Name
 		}
-		lines = append(lines, m.st.Muted.Render(ansi.Truncate("last: "+sideName(a.Side)+" "+strings.ReplaceAll(a.Op, "_", " ")+" "+string(a.Kind)+" "+name, w, "…")))
+		lines = append(lines, m.c.Styles.Muted.Render(ansi.Truncate("last: "+sideName(a.Side)+" "+strings.ReplaceAll(a.Op, "_", " ")+" "+string(a.Kind)+" "+name, w, "…")))
 	}
 	lines = append(lines, "")
 	if r.cancelling {
-		lines = append(lines, m.st.Warning.Render(wrap("Cancelling: the change in progress finishes, then the sync stops.", w)))
+		lines = append(lines, m.c.Styles.Warning.Render(wrap("Cancelling: the change in progress finishes, then the sync stops.", w)))
 	} else {
-		lines = append(lines, m.st.Muted.Render(wrap("esc or ctrl+c cancels: the change in progress finishes and the store stays consistent.", w)))
+		lines = append(lines, m.c.Styles.Muted.Render(wrap("esc or ctrl+c cancels: the change in progress finishes and the store stays consistent.", w)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -149,8 +150,8 @@ func (m *Model) runProgressView(w int) string {
 // runSummaryView is the end of a run: its outcome, the counts per side and
 // operation, skipped entries, conflicts, invitations, failures and where
 // the report was saved.
-func (m *Model) runSummaryView(w, h int) string {
-	r := &m.run
+func (r *runScreen) summaryView(w, h int) string {
+	m := r.m
 	rep := r.rep
 	var lines []string
 	add := func(style lipgloss.Style, text string) {
@@ -165,20 +166,20 @@ func (m *Model) runSummaryView(w, h int) string {
 	switch {
 	case r.guard != nil:
 		g, _, _ := strings.Cut(strings.TrimPrefix(r.guard.Error(), "refused: "), ". Nothing was changed")
-		add(m.st.Error, "✗ Refused before any change: "+g+".")
-		add(m.st.Muted, "Nothing was changed. Check the plan on the Preview screen; if the deletions are intended, raise sync.max_delete, or press f to run with force.")
+		add(m.c.Styles.Error, "✗ Refused before any change: "+g+".")
+		add(m.c.Styles.Muted, "Nothing was changed. Check the plan on the Preview screen; if the deletions are intended, raise sync.max_delete, or press f to run with force.")
 	case r.runCancelled():
-		add(m.st.Warning, fmt.Sprintf("Cancelled after %s of %s changes; the store is consistent; run again to finish.", thousands(rep.Applied), thousands(planned)))
+		add(m.c.Styles.Warning, fmt.Sprintf("Cancelled after %s of %s changes; the store is consistent; run again to finish.", thousands(rep.Applied), thousands(planned)))
 	case errors.Is(r.err, store.ErrSyncRunning):
-		add(m.st.Error, "✗ "+r.err.Error())
+		add(m.c.Styles.Error, "✗ "+r.err.Error())
 	case r.err != nil && rep != nil && rep.Outcome == store.OutcomeFailed && rep.Failed > 0:
-		add(m.st.Error, fmt.Sprintf("✗ The sync finished with failures: %s applied, %s failed.", thousands(rep.Applied), thousands(rep.Failed)))
+		add(m.c.Styles.Error, fmt.Sprintf("✗ The sync finished with failures: %s applied, %s failed.", thousands(rep.Applied), thousands(rep.Failed)))
 	case r.err != nil:
-		add(m.st.Error, "✗ The sync failed: "+r.err.Error())
+		add(m.c.Styles.Error, "✗ The sync failed: "+r.err.Error())
 	case rep == nil:
-		add(m.st.OK, "✓ Sync finished.")
+		add(m.c.Styles.OK, "✓ Sync finished.")
 	default:
-		add(m.st.OK, fmt.Sprintf("✓ Sync finished in %s: %s of %s changes applied.", rep.Duration().Round(time.Millisecond), thousands(rep.Applied), thousands(planned)))
+		add(m.c.Styles.OK, fmt.Sprintf("✓ Sync finished in %s: %s of %s changes applied.", rep.Duration().Round(time.Millisecond), thousands(rep.Applied), thousands(planned)))
 	}
 	if rep != nil && rep.Plan != nil && r.guard == nil {
 		pl := rep.Plan
@@ -195,14 +196,14 @@ func (m *Model) runSummaryView(w, h int) string {
 			lines = append(lines, fmt.Sprintf("Invitations: %s sent, %s queued (ldapwiz enroll invites lists the queue)", thousands(inv.Sent), thousands(inv.Queued)))
 		}
 		if rep.Failed > 0 {
-			lines = append(lines, m.st.Error.Render(fmt.Sprintf("Failures: %s", thousands(rep.Failed))))
+			lines = append(lines, m.c.Styles.Error.Render(fmt.Sprintf("Failures: %s", thousands(rep.Failed))))
 			shown := 0
 			for _, a := range pl.Actions {
 				if !a.Failed {
 					continue
 				}
 				if shown == max(h-len(lines)-4, 1) {
-					lines = append(lines, m.st.Muted.Render("  … the report lists them all"))
+					lines = append(lines, m.c.Styles.Muted.Render("  … the report lists them all"))
 					break
 				}
 				lines = append(lines, ansi.Truncate(fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.Error), w, "…"))
@@ -215,11 +216,11 @@ func (m *Model) runSummaryView(w, h int) string {
 	case r.reportPath != "":
 		lines = append(lines, ansi.Truncate("Report saved to "+r.reportPath, w, "…"))
 	case r.reportErr != nil:
-		add(m.st.Error, "The report was not saved: "+r.reportErr.Error())
+		add(m.c.Styles.Error, "The report was not saved: "+r.reportErr.Error())
 	}
-	next := m.st.Key.Render("enter") + " runs again · " + m.st.Key.Render("esc") + " back"
+	next := m.c.Styles.Key.Render("enter") + " runs again · " + m.c.Styles.Key.Render("esc") + " back"
 	if r.guard != nil {
-		next = m.st.Key.Render("f") + " runs with force (asks again) · " + next
+		next = m.c.Styles.Key.Render("f") + " runs with force (asks again) · " + next
 	}
 	return strings.Join(append(lines, next), "\n")
 }
@@ -240,15 +241,15 @@ func skipReasonsLine(p *syncer.Plan) string {
 }
 
 // runHelp lists the Run screen's keys.
-func (m *Model) runHelp() []key.Binding {
-	k := m.keys
-	switch m.run.stage {
+func (r *runScreen) help() []key.Binding {
+	k := r.m.c.Keys
+	switch r.stage {
 	case runRunning:
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel the sync"))}
 	case runConfirm, runConfirmForce:
-		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "run")), withHelp(k.Back, "cancel")}
+		return []key.Binding{withHelp(k.Yes, "run"), withHelp(k.Back, "cancel")}
 	case runFinished:
-		if m.run.guard != nil {
+		if r.guard != nil {
 			return []key.Binding{k.Force, withHelp(k.Enter, "run again"), k.Back, k.Save, k.Help, k.Quit}
 		}
 		return []key.Binding{withHelp(k.Enter, "run again"), k.Back, k.Save, k.Help, k.Quit}

@@ -14,8 +14,13 @@ import (
 func TestEveryFieldIsOnTheScreenScreenForNames(t *testing.T) {
 	m := New(Options{Settings: wizard.Default()})
 	seen := 0
-	for screen, f := range m.forms {
-		for _, fl := range f.fields {
+	for _, sc := range m.screens {
+		fs, ok := sc.(formed)
+		if !ok {
+			continue
+		}
+		screen := sc.id()
+		for _, fl := range fs.form().fields {
 			if strings.HasPrefix(fl.Key, "ui.") {
 				continue // buttons and choices that are not settings
 			}

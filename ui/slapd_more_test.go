@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/internal/slapdtest"
+	"ldapwiz/ldap"
 	"ldapwiz/wizard"
 )
 
@@ -18,7 +19,7 @@ func TestZeroMatchBaseFullOfOtherEntries(t *testing.T) {
 	d.gotoScreen(wizard.ScreenUsers)
 	d.replace("users.search_base", slapdtest.GroupsDN)
 	d.contains("matches no users", "The base holds no users, but")
-	if c := d.m.userCount; c.setting != "users.search_base" {
+	if c := d.m.liveCount("users"); c.setting != "users.search_base" {
 		t.Fatalf("diagnosis blames %q: %s", c.setting, c.diagnose)
 	}
 }
@@ -79,40 +80,39 @@ func TestConnectionStepsAppearAsTheyComplete(t *testing.T) {
 		if c == nil {
 			continue
 		}
-		if ev, ok := c().(testEventMsg); ok {
+		if ev, ok := c().(streamMsg); ok {
 			_, next = d.m.Update(ev)
 		}
 	}
 	if next == nil {
 		t.Fatal("the test sent no first event")
 	}
-	if !d.m.test.running || len(d.m.test.steps) != 1 {
-		t.Fatalf("after one event: running=%v steps=%d", d.m.test.running, len(d.m.test.steps))
+	if !d.m.connS().test.running || len(d.m.connS().test.steps) != 1 {
+		t.Fatalf("after one event: running=%v steps=%d", d.m.connS().test.running, len(d.m.connS().test.steps))
 	}
-	d.contains("✓ "+d.m.test.steps[0].Title, "testing…")
+	d.contains("✓ "+d.m.connS().test.steps[0].Title, "testing…")
 	d.lacks("passed,")
 	shown := 1
 	for next != nil {
 		msg := next()
-		ev, ok := msg.(testEventMsg)
-		if !ok {
-			break
-		}
-		_, next = d.m.Update(ev)
-		if ev.ev.step != nil {
+		_, next = d.m.Update(msg)
+		if ev, ok := msg.(streamMsg); ok {
 			shown++
-			if d.m.test.running {
-				d.contains(ev.ev.step.Title, "testing…")
+			if d.m.connS().test.running {
+				d.contains(ev.evs[0].(ldap.Step).Title, "testing…")
 			}
 		}
-		if ev.ev.result != nil {
+		if _, ok := msg.(testDoneMsg); ok {
 			// The result may start a rerun (a moved base); follow it like the program.
 			d.run(next)
 			break
 		}
+		if msg == nil {
+			break
+		}
 	}
-	if d.m.test.running || d.m.test.result == nil || shown < 5 {
-		t.Fatalf("the test did not stream its steps: running=%v steps seen=%d", d.m.test.running, shown)
+	if d.m.connS().test.running || d.m.connS().test.result == nil || shown < 5 {
+		t.Fatalf("the test did not stream its steps: running=%v steps seen=%d", d.m.connS().test.running, shown)
 	}
 	d.contains("passed,")
 	d.lacks("testing…")

@@ -31,10 +31,10 @@ func TestConnectionTestAgainstSlapd(t *testing.T) {
 	srv := slapdtest.Start(t)
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 120, 40)
 	d.keys("enter", "ctrl+t")
-	if d.m.test.running || d.m.test.result == nil {
+	if d.m.connS().test.running || d.m.connS().test.result == nil {
 		t.Fatal("the test did not finish")
 	}
-	for _, s := range d.m.test.steps {
+	for _, s := range d.m.connS().test.steps {
 		if s.Status == ldap.StepFailed {
 			t.Fatalf("step %s failed: %s / %s", s.ID, s.Detail, s.Hint)
 		}
@@ -52,9 +52,9 @@ func TestWrongPasswordShowsBindHint(t *testing.T) {
 	s.Connection.BindPasswordFile = "/nonexistent/pw"
 	d := newDriver(t, Options{Settings: s, Exists: true}, 120, 40)
 	d.keys("enter")
-	d.m.forms[wizard.ScreenConnection].focusKey("ui.test_password", d.m.Settings())
+	d.m.formOf(wizard.ScreenConnection).focusKey("ui.test_password", d.m.Settings())
 	d.keys("type:wrong-password", "ctrl+t")
-	bind := d.m.test.result.Step(ldap.StepBind)
+	bind := d.m.connS().test.result.Step(ldap.StepBind)
 	if bind.Status != ldap.StepFailed || bind.Hint == "" {
 		t.Fatalf("bind step = %+v", bind)
 	}
@@ -182,7 +182,7 @@ func TestLiveCountsAndZeroMatchDiagnosis(t *testing.T) {
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 80, 24)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenUsers)
-	c := d.m.userCount
+	c := d.m.liveCount("users")
 	if !c.done || c.err != "" || c.n < 100 {
 		t.Fatalf("user count = %+v", c)
 	}
@@ -191,23 +191,23 @@ func TestLiveCountsAndZeroMatchDiagnosis(t *testing.T) {
 	// A base with no users: the diagnosis names the base.
 	d.replace("users.search_base", "ou=empty,dc=example,dc=com")
 	d.contains("matches no users", "users.search_base")
-	if d.m.userCount.setting != "users.search_base" {
-		t.Fatalf("diagnosis blames %q: %s", d.m.userCount.setting, d.m.userCount.diagnose)
+	if d.m.liveCount("users").setting != "users.search_base" {
+		t.Fatalf("diagnosis blames %q: %s", d.m.liveCount("users").setting, d.m.liveCount("users").diagnose)
 	}
 
 	// A filter that removes everyone: the diagnosis names the filter.
 	d.replace("users.search_base", slapdtest.PeopleDN)
 	d.replace("users.filter", "(uid=nobody-has-this)")
 	d.contains("matches no users", "users.filter")
-	if d.m.userCount.setting != "users.filter" {
-		t.Fatalf("diagnosis blames %q: %s", d.m.userCount.setting, d.m.userCount.diagnose)
+	if d.m.liveCount("users").setting != "users.filter" {
+		t.Fatalf("diagnosis blames %q: %s", d.m.liveCount("users").setting, d.m.liveCount("users").diagnose)
 	}
 
 	// A wrong object class.
 	d.replace("users.filter", "")
 	d.replace("users.object_class", "inetOrgPersonX")
-	if d.m.userCount.setting != "users.object_class" {
-		t.Fatalf("diagnosis blames %q: %s", d.m.userCount.setting, d.m.userCount.diagnose)
+	if d.m.liveCount("users").setting != "users.object_class" {
+		t.Fatalf("diagnosis blames %q: %s", d.m.liveCount("users").setting, d.m.liveCount("users").diagnose)
 	}
 	t.Logf("\n%s", d.screen())
 }
@@ -215,17 +215,18 @@ func TestLiveCountsAndZeroMatchDiagnosis(t *testing.T) {
 func TestStaleCountIsDropped(t *testing.T) {
 	m := New(Options{Path: "x.toml", Settings: wizard.Default(), Exists: true})
 	m.screen = 2 // Users
-	m.liveCountCmd()
-	old := m.userCount.seq
+	users := m.cur().(*searchScreen)
+	users.liveCountCmd()
+	old := users.count.req.seq
 	m.settings.Users.Filter = "(mail=*)"
-	m.liveCountCmd()
+	users.liveCountCmd()
 	m.Update(countMsg{what: "users", seq: old, n: 42})
-	if m.userCount.done {
+	if users.count.done {
 		t.Fatal("an answer to an older question was shown")
 	}
-	m.Update(countMsg{what: "users", seq: m.userCount.seq, n: 7})
-	if !m.userCount.done || m.userCount.n != 7 {
-		t.Fatalf("current answer not shown: %+v", m.userCount)
+	m.Update(countMsg{what: "users", seq: users.count.req.seq, n: 7})
+	if !users.count.done || users.count.n != 7 {
+		t.Fatalf("current answer not shown: %+v", users.count)
 	}
 }
 
@@ -276,7 +277,7 @@ func TestGroupMultiSelect(t *testing.T) {
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 80, 24)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenGroups)
-	d.m.forms[wizard.ScreenGroups].focusKey("groups.sync_only", d.m.Settings())
+	d.m.formOf(wizard.ScreenGroups).focusKey("groups.sync_only", d.m.Settings())
 	d.keys("ctrl+o")
 	d.contains("archive-all", "2,000 members")
 	d.keys("type:engineering", "space", "ctrl+u", "type:staff", "space", "enter")

@@ -23,7 +23,7 @@ func (m *Model) View() tea.View {
 // Render returns the frame as text: header, the screen (or a dialog),
 // status line and help bar, exactly width x height.
 func (m *Model) Render() string {
-	w, h := m.width, m.height
+	w, h := m.c.Width, m.c.Height
 	if w < MinWidth || h < MinHeight {
 		msg := fmt.Sprintf("The terminal is %dx%d; ldapwiz needs at least %dx%d.\nMake the window larger (ctrl+c quits).", w, h, MinWidth, MinHeight)
 		return lipgloss.Place(max(w, 1), max(h, 1), lipgloss.Center, lipgloss.Center, msg)
@@ -35,6 +35,8 @@ func (m *Model) Render() string {
 	switch {
 	case m.confirmQuit:
 		body = m.quitDialogView(w, bodyH)
+	case m.conflict != nil:
+		body = m.conflictView(w, bodyH)
 	case m.showHelp:
 		body = m.fullHelpView(w, bodyH)
 	case m.overlayOpen():
@@ -63,22 +65,22 @@ func fitBlock(s string, w, h int) string {
 
 // headerView is the title line and the steps of the flow.
 func (m *Model) headerView(w int) string {
-	title := m.st.Title.Render("ldapwiz") + " " + m.st.Muted.Render(m.opts.Path)
+	title := m.c.Styles.Title.Render("ldapwiz") + " " + m.c.Styles.Muted.Render(m.opts.Path)
 	if m.Dirty() {
-		title += " " + m.st.Warning.Render("● unsaved")
+		title += " " + m.c.Styles.Warning.Render("● unsaved")
 	}
 	var steps []string
-	for i, sc := range flow {
-		name := screenTitle(sc)
+	for i, sc := range m.screens {
+		name := sc.title()
 		if i == m.screen {
-			steps = append(steps, m.st.StepNow.Render(name))
+			steps = append(steps, m.c.Styles.StepNow.Render(name))
 		} else {
-			steps = append(steps, m.st.Step.Render(name))
+			steps = append(steps, m.c.Styles.Step.Render(name))
 		}
 	}
-	line := strings.Join(steps, m.st.Muted.Render(" › "))
+	line := strings.Join(steps, m.c.Styles.Muted.Render(" › "))
 	if lipgloss.Width(line) > w {
-		line = m.st.StepNow.Render(fmt.Sprintf("Step %d of %d: %s", m.screen+1, len(flow), screenTitle(flow[m.screen])))
+		line = m.c.Styles.StepNow.Render(fmt.Sprintf("Step %d of %d: %s", m.screen+1, len(flow), m.cur().title()))
 	}
 	return ansi.Truncate(title, w, "…") + "\n" + line
 }
@@ -93,9 +95,9 @@ func (m *Model) footerView(w int) string {
 func (m *Model) statusLine() string {
 	if m.status != "" {
 		if m.statusOK {
-			return m.st.OK.Render(m.status)
+			return m.c.Styles.OK.Render(m.status)
 		}
-		return m.st.Error.Render(m.status)
+		return m.c.Styles.Error.Render(m.status)
 	}
 	errs, warns := 0, 0
 	for _, p := range m.reviewItems() {
@@ -106,9 +108,9 @@ func (m *Model) statusLine() string {
 		}
 	}
 	if errs+warns == 0 {
-		return m.st.OK.Render("✓ no problems found")
+		return m.c.Styles.OK.Render("✓ no problems found")
 	}
-	return m.st.Warning.Render(fmt.Sprintf("%s, %s: the Review screen lists them", plural(errs, "error"), plural(warns, "warning")))
+	return m.c.Styles.Warning.Render(fmt.Sprintf("%s, %s: the Review screen lists them", plural(errs, "error"), plural(warns, "warning")))
 }
 
 // plural renders "1 error" / "2 errors".
@@ -122,16 +124,18 @@ func plural(n int, what string) string {
 // helpBar renders the keys that matter now, on one line.
 func (m *Model) helpBar(w int) string {
 	var bs []key.Binding
-	k := m.keys
+	k := m.c.Keys
 	switch {
 	case m.confirmQuit:
-		return m.st.Muted.Render("s save and quit · d discard and quit · esc cancel")
+		bs = []key.Binding{k.SaveQuit, k.DiscardQuit, withHelp(k.Back, "cancel")}
+	case m.conflict != nil:
+		bs = []key.Binding{withHelp(k.Overwrite, "overwrite"), withHelp(k.Reload, "reload"), withHelp(k.Back, "cancel")}
 	case m.showHelp:
 		bs = []key.Binding{k.Back}
 	case m.overlayOpen():
 		bs = m.overlayHelp()
 	default:
-		bs = m.screenHelp()
+		bs = m.cur().help()
 	}
 	parts := make([]string, 0, len(bs))
 	for _, b := range bs {
@@ -139,13 +143,13 @@ func (m *Model) helpBar(w int) string {
 			continue
 		}
 		h := b.Help()
-		parts = append(parts, m.st.Key.Render(h.Key)+" "+m.st.Muted.Render(h.Desc))
+		parts = append(parts, m.c.Styles.Key.Render(h.Key)+" "+m.c.Styles.Muted.Render(h.Desc))
 	}
 	out := ""
 	for _, p := range parts {
 		next := out
 		if next != "" {
-			next += m.st.Muted.Render(" · ")
+			next += m.c.Styles.Muted.Render(" · ")
 		}
 		next += p
 		if lipgloss.Width(next) > w {
@@ -156,45 +160,6 @@ func (m *Model) helpBar(w int) string {
 	return out
 }
 
-// screenHelp lists the keys for the screen on show.
-func (m *Model) screenHelp() []key.Binding {
-	k := m.keys
-	switch flow[m.screen] {
-	case wizard.ScreenWelcome:
-		return []key.Binding{withHelp(k.Enter, "choose"), key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓/j/k", "move")), k.Help, k.Quit}
-	case wizard.ScreenReview:
-		return []key.Binding{k.FixIt, k.Save, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")), k.Back, k.Help, k.Quit}
-	case wizard.ScreenPreview:
-		return m.previewHelp()
-	case wizard.ScreenRun:
-		return m.runHelp()
-	}
-	bs := []key.Binding{k.Next, withHelp(k.Enter, "next")}
-	if fl := m.currentField(); fl != nil {
-		switch {
-		case fl.Pick == pickUserBase || fl.Pick == pickGroupBase:
-			bs = append(bs, withHelp(k.Browse, "browse"))
-		case fl.Pick != pickNone:
-			bs = append(bs, withHelp(k.Pick, "pick"))
-		case fl.Kind == kindBool || fl.Kind == kindChoice:
-			bs = append(bs, withHelp(k.Toggle, "change"))
-		}
-	}
-	if flow[m.screen] == wizard.ScreenConnection {
-		bs = append(bs, withHelp(k.Test, "test"))
-	}
-	if flow[m.screen] == wizard.ScreenEnrollment && m.mail.asking {
-		return []key.Binding{withHelp(k.Enter, "send"), withHelp(k.Back, "cancel")}
-	}
-	if flow[m.screen] == wizard.ScreenEnrollment && m.settings.SMTP.Host != "" {
-		bs = append(bs, withHelp(k.Test, "test email"))
-	}
-	if m.undo != nil {
-		bs = append(bs, withHelp(k.Undo, "undo bases"))
-	}
-	return append(bs, k.Back, k.Save, k.Help, k.Quit)
-}
-
 // withHelp returns a copy of a binding with another description.
 func withHelp(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)
@@ -203,7 +168,7 @@ func withHelp(b key.Binding, desc string) key.Binding {
 
 // fullHelpView lists every key.
 func (m *Model) fullHelpView(w, h int) string {
-	k := m.keys
+	k := m.c.Keys
 	groups := [][]key.Binding{
 		{k.Next, k.Prev, k.Up, k.Down, k.Enter, k.Back, k.NextPane, k.PrevPane},
 		{k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo, k.Undo},
@@ -213,7 +178,7 @@ func (m *Model) fullHelpView(w, h int) string {
 	for _, g := range groups {
 		for _, bind := range g {
 			hp := bind.Help()
-			items = append(items, m.st.Key.Render(fmt.Sprintf("%-10s", hp.Key))+" "+hp.Desc)
+			items = append(items, m.c.Styles.Key.Render(fmt.Sprintf("%-10s", hp.Key))+" "+hp.Desc)
 		}
 	}
 	rows := len(items)
@@ -221,7 +186,7 @@ func (m *Model) fullHelpView(w, h int) string {
 		rows = (len(items) + 1) / 2
 	}
 	colW := w/2 - 2
-	lines := []string{m.st.Heading.Render("Keys"), ""}
+	lines := []string{m.c.Styles.Heading.Render("Keys"), ""}
 	for i := range rows {
 		l := "  " + items[i]
 		if j := i + rows; j < len(items) {
@@ -229,46 +194,26 @@ func (m *Model) fullHelpView(w, h int) string {
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, "", m.st.Muted.Render(wrap("In lists, j and k move too. In a password field ? types: press F1 for help there. esc or ? closes this help.", w)))
+	lines = append(lines, "", m.c.Styles.Muted.Render(wrap("In lists, j and k move too. In a password field ? types: press F1 for help there. esc or ? closes this help.", w)))
 	return strings.Join(lines, "\n")
 }
 
 // quitDialogView asks what to do with unsaved changes.
 func (m *Model) quitDialogView(w, h int) string {
-	box := m.st.Dialog.Render(m.st.Heading.Render("Unsaved changes") + "\n\n" +
+	box := m.c.Styles.Dialog.Render(m.c.Styles.Heading.Render("Unsaved changes") + "\n\n" +
 		"The settings differ from " + m.opts.Path + ".\n\n" +
-		m.st.Key.Render("s") + " save and quit   " +
-		m.st.Key.Render("d") + " discard and quit   " +
-		m.st.Key.Render("esc") + " cancel")
+		m.c.Styles.Key.Render("s") + " save and quit   " +
+		m.c.Styles.Key.Render("d") + " discard and quit   " +
+		m.c.Styles.Key.Render("esc") + " cancel")
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 
-// screenView draws the screen on show.
+// screenView draws the screen on show under its heading.
 func (m *Model) screenView(w, h int) string {
-	sc := flow[m.screen]
-	head := m.st.Heading.Render(screenTitle(sc)) + "  " + m.st.Muted.Render(screenIntro(sc))
+	sc := m.cur()
+	head := m.c.Styles.Heading.Render(sc.title()) + "  " + m.c.Styles.Muted.Render(sc.intro())
 	head = ansi.Truncate(head, w, "…")
-	bodyH := h - 2
-	var body string
-	switch sc {
-	case wizard.ScreenWelcome:
-		body = m.welcomeView(w, bodyH)
-	case wizard.ScreenReview:
-		body = m.reviewView(w, bodyH)
-	case wizard.ScreenPreview:
-		body = m.previewView(w, bodyH)
-	case wizard.ScreenRun:
-		body = m.runView(w, bodyH)
-	case wizard.ScreenEnrollment:
-		body = m.enrollmentView(w, bodyH)
-	case wizard.ScreenConnection:
-		body = m.connectionView(w, bodyH)
-	case wizard.ScreenUsers, wizard.ScreenGroups:
-		body = m.searchScreenView(sc, w, bodyH)
-	default:
-		body = m.forms[sc].view(w, bodyH, m.st, &m.settings, m.shownProblems(), true)
-	}
-	return head + "\n\n" + body
+	return head + "\n\n" + sc.view(w, h-2)
 }
 
 // wrap breaks plain text into lines of at most w cells at word boundaries.

@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ldapwiz/ldap"
+	"ldapwiz/wizard"
+)
+
+// connTest is the state of the staged connection test on the Connection screen.
+type connTest struct {
+	req     request // the newest run; steps of older runs are dropped
+	running bool
+	tested  []byte // the settings' encoding the run used, to tell when they changed since
+	steps   []ldap.Step
+	typed   bool // the run used the password typed for the test
+	result  *ldap.TestResult
+	spin    spinner.Model
+}
+
+// testDoneMsg is the result of test run seq.
+type testDoneMsg struct {
+	seq    int
+	result ldap.TestResult
+}
+
+// startTest runs the staged test with the settings on screen. Steps stream
+// in; a new run cancels the old.
+func (s *connectionScreen) startTest() tea.Cmd {
+	m, t := s.m, &s.test
+	ctx, seq := t.req.next(m.c.Ctx, 0) // ldap.RunTest bounds each step by connection.timeout
+	t.running, t.steps, t.result = true, nil, nil
+	t.tested = m.encoded
+	t.typed = m.testPassword != ""
+	t.spin = spinner.New(spinner.WithSpinner(spinner.Line))
+	st, typed, getenv := cloneSettings(m.settings), m.testPassword, m.opts.Getenv
+	run := startStream(m.c.Ctx, ctx, ownerTest, seq, false, func(emit func(any)) tea.Msg {
+		res := runConnectionTest(ctx, st, typed, getenv, func(step ldap.Step) { emit(step) })
+		return testDoneMsg{seq: seq, result: res}
+	})
+	return tea.Batch(run, t.spin.Tick)
+}
+
+// runConnectionTest builds the ldap.Config (the password typed for the test
+// wins over the configured source) and the scope, then runs ldap.RunTest.
+// It runs off the update loop: resolving the password may read a file.
+func runConnectionTest(ctx context.Context, s wizard.Settings, typed string, getenv func(string) string, report func(ldap.Step)) ldap.TestResult {
+	cfg, err := ldapConfig(s, typed, getenv)
+	if err != nil {
+		st := ldap.Step{ID: "config", Title: "Read the connection settings", Status: ldap.StepFailed,
+			Detail: err.Error(), Hint: "Fix the setting named above, or type the password for the test.", Setting: "connection.bind_password_file"}
+		report(st)
+		return ldap.TestResult{Steps: []ldap.Step{st}}
+	}
+	return ldap.RunTest(ctx, cfg, s.Scope().Test(), report)
+}
+
+// ldapConfig builds the connection config from the settings; a password
+// typed for the test replaces the configured source. It may read the
+// password file, so it runs in commands only.
+func ldapConfig(s wizard.Settings, typed string, getenv func(string) string) (ldap.Config, error) {
+	if typed != "" {
+		s.Connection.BindPasswordFile, s.Connection.BindPasswordEnv, s.Connection.BindPassword = "", "", typed
+	}
+	return s.LDAPConfig(getenv)
+}
+
+// dialer returns a function that connects and binds with a copy of the
+// settings on screen; it is called from commands.
+func (m *Model) dialer() func(context.Context) (*ldap.Conn, error) {
+	return settingsDialer(cloneSettings(m.settings), m.testPassword, m.opts.Getenv)
+}
+
+// settingsDialer connects and binds with settings s (a password typed for
+// the test standing in for the configured source).
+func settingsDialer(s wizard.Settings, typed string, getenv func(string) string) func(context.Context) (*ldap.Conn, error) {
+	return func(ctx context.Context) (*ldap.Conn, error) {
+		cfg, err := ldapConfig(s, typed, getenv)
+		if err != nil {
+			return nil, err
+		}
+		return ldap.Dial(ctx, cfg)
+	}
+}
+
+// onTestEvents records the steps of the current run.
+func (s *connectionScreen) onTestEvents(msg streamMsg) tea.Cmd {
+	t := &s.test
+	if !t.req.is(msg.seq) {
+		return msg.drain() // an older run
+	}
+	for _, ev := range msg.evs {
+		if st, ok := ev.(ldap.Step); ok {
+			t.steps = append(t.steps, st)
+		}
+	}
+	return msg.next()
+}
+
+// onTestDone records the result of the current run.
+func (s *connectionScreen) onTestDone(msg testDoneMsg) tea.Cmd {
+	t := &s.test
+	if !t.req.done(msg.seq) {
+		return nil
+	}
+	r := msg.result
+	t.result = &r
+	t.steps = r.Steps
+	t.running = false
+	if r.Step(ldap.StepBind).Status == ldap.StepOK {
+		s.m.connOK = true
+		return s.autoRebase()
+	}
+	return nil
+}
+
+// findings are what the test learnt that the settings could use.
+type findings struct {
+	ad   bool   // Active Directory found while the settings say otherwise
+	nc   string // the naming context the search bases should sit under, or ""
+	text []string
+}
+
+// testFindings compares the RootDSE with the settings.
+func (s *connectionScreen) testFindings() findings {
+	var f findings
+	m := s.m
+	if s.test.result == nil || s.test.result.RootDSE == nil {
+		return f
+	}
+	r := s.test.result.RootDSE
+	if r.ActiveDirectory && !m.settings.Connection.ActiveDirectory {
+		f.ad = true
+		f.text = append(f.text, "The server is Active Directory: use the AD settings (user, sAMAccountName, group).")
+	}
+	nc := namingContextOf(r)
+	if nc != "" && (!underAny(m.settings.Users.SearchBase, r.NamingContexts) || !underAny(m.settings.Groups.SearchBase, r.NamingContexts)) {
+		f.nc = nc
+		f.text = append(f.text, fmt.Sprintf("The search bases are outside the directory's naming context %s: move them under it.", nc))
+	}
+	return f
+}
+
+// underAny reports whether dn sits at or under one of the naming contexts.
+func underAny(dn string, ncs []string) bool {
+	for _, nc := range ncs {
+		if ldap.InSubtree(dn, nc) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyFindings applies what the test found (ctrl+a): the AD preset's users
+// and groups settings, and search bases under the naming context.
+func (s *connectionScreen) applyFindings() tea.Cmd {
+	m := s.m
+	f := s.testFindings()
+	if !f.ad && f.nc == "" {
+		return nil
+	}
+	st := m.settings
+	if f.ad {
+		ad, _ := wizard.Preset(wizard.PresetAD)
+		st.Connection.ActiveDirectory = true
+		st.Users, st.Groups = ad.Users, ad.Groups
+	}
+	if f.nc == "" && s.test.result != nil && s.test.result.RootDSE != nil {
+		f.nc = namingContextOf(s.test.result.RootDSE)
+	}
+	if f.nc != "" {
+		st, _ = wizard.RebaseOnNamingContext(st, f.nc)
+	}
+	m.settings = st
+	m.reloadForms()
+	cmd := m.changed()
+	m.setStatus("Applied what the test found; see the Users and Groups screens.", true)
+	return cmd
+}
+
+// stepMark is the mark of a step's status.
+func stepMark(st *Styles, s ldap.StepStatus) string {
+	switch s {
+	case ldap.StepOK:
+		return st.OK.Render("✓")
+	case ldap.StepWarning:
+		return st.Warning.Render("!")
+	case ldap.StepFailed:
+		return st.Error.Render("✗")
+	}
+	return st.Muted.Render("·")
+}
+
+// testLines renders the test's steps, hints and findings.
+func (s *connectionScreen) testLines(w int) []string {
+	m, t, st := s.m, &s.test, s.m.c.Styles
+	if !t.running && t.result == nil {
+		return nil
+	}
+	ok, warn, failed := 0, 0, 0
+	for _, s := range t.steps {
+		switch s.Status {
+		case ldap.StepOK:
+			ok++
+		case ldap.StepWarning:
+			warn++
+		case ldap.StepFailed:
+			failed++
+		}
+	}
+	head := "Connection test"
+	if !t.running {
+		head += fmt.Sprintf(" — %d passed, %s, %d failed", ok, plural(warn, "warning"), failed)
+	}
+	lines := []string{st.Heading.Render(head)}
+	if !t.running && !bytes.Equal(t.tested, m.encoded) {
+		lines[0] += st.Warning.Render(" (settings changed since: ctrl+t tests again)")
+	}
+	notRun := 0
+	for _, step := range t.steps {
+		if step.Status == ldap.StepNotRun {
+			notRun++
+			continue
+		}
+		line := stepMark(st, step.Status) + " " + step.Title
+		if step.Detail != "" {
+			line += st.Muted.Render(" — " + step.Detail)
+		}
+		lines = append(lines, ansi.Truncate(line, w, "…"))
+		if step.Hint != "" && step.Status != ldap.StepOK {
+			for _, l := range strings.Split(wrap(step.Hint, w-4), "\n") {
+				lines = append(lines, "    "+st.Warning.Render(l))
+			}
+		}
+	}
+	if t.running {
+		lines = append(lines, t.spin.View()+" testing…")
+	} else if notRun > 0 {
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("· %s not run after the failure", plural(notRun, "step"))))
+	}
+	if step := s.blamedStep(); step != nil && !t.running {
+		lines = append(lines, st.Key.Render("ctrl+g")+" goes to "+m.settingName(s.blamedSetting(step)))
+	}
+	if f := s.testFindings(); len(f.text) > 0 {
+		for _, l := range f.text {
+			lines = append(lines, ansi.Truncate(st.OK.Render("➜ "+l), w, "…"))
+		}
+		lines = append(lines, st.Key.Render("ctrl+a")+" apply")
+	}
+	return lines
+}
+
+// blamedStep is the first failed step naming a setting, else the first
+// warning naming one; nil when none does.
+func (s *connectionScreen) blamedStep() *ldap.Step {
+	for _, want := range []ldap.StepStatus{ldap.StepFailed, ldap.StepWarning} {
+		for i, st := range s.test.steps {
+			if st.Status == want && st.Setting != "" {
+				return &s.test.steps[i]
+			}
+		}
+	}
+	return nil
+}
+
+// blamedSetting is where ctrl+g goes for a step: the setting it names,
+// except that a bind password problem goes to where this run took the
+// password from: the password typed for the test, or the source chosen on
+// screen (the step names bind_password_file whatever the source).
+func (s *connectionScreen) blamedSetting(st *ldap.Step) string {
+	m := s.m
+	switch st.Setting {
+	case "connection.bind_password_file", "connection.bind_password_env", "connection.bind_password":
+		switch {
+		case s.test.typed && m.pwSource != pwInline:
+			return "ui.test_password"
+		case m.pwSource == pwEnv:
+			return "connection.bind_password_env"
+		case m.pwSource == pwInline:
+			return "connection.bind_password"
+		}
+		return "connection.bind_password_file"
+	}
+	return st.Setting
+}
+
+// settingName is how a setting is named in a hint: its key, or for a
+// UI-only field its label.
+func (m *Model) settingName(k string) string {
+	if !strings.HasPrefix(k, "ui.") {
+		return k
+	}
+	for _, f := range m.forms() {
+		for _, fl := range f.fields {
+			if fl.Key == k {
+				return fl.Label
+			}
+		}
+	}
+	return k
+}
