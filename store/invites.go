@@ -22,7 +22,14 @@ type Invite struct {
 	// QueuedReason says why the invitation was not mailed yet (e.g. "no
 	// SMTP server configured"); empty once sent.
 	QueuedReason string
+	// RevokedAt is when the invitation was withdrawn because its user was
+	// disabled or deleted; zero while it is not. A revoked invitation is
+	// never sent, claimed or redeemed.
+	RevokedAt time.Time
 }
+
+// Revoked reports whether the invitation was withdrawn (see RevokedAt).
+func (in *Invite) Revoked() bool { return !in.RevokedAt.IsZero() }
 
 // TokenHash returns the hex SHA-256 of an invitation token, the form in
 // which tokens are stored and looked up.
@@ -31,16 +38,16 @@ func TokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-const inviteColumns = `id, user_id, token_hash, created_at, expires_at, used_at, sent_at, queued_reason`
+const inviteColumns = `id, user_id, token_hash, created_at, expires_at, used_at, sent_at, queued_reason, revoked_at`
 
 func scanInvite(r rowScanner) (*Invite, error) {
 	var in Invite
-	var created, expires, used, sent sql.NullString
-	if err := r.Scan(&in.ID, &in.UserID, &in.TokenHash, &created, &expires, &used, &sent, &in.QueuedReason); err != nil {
+	var created, expires, used, sent, revoked sql.NullString
+	if err := r.Scan(&in.ID, &in.UserID, &in.TokenHash, &created, &expires, &used, &sent, &in.QueuedReason, &revoked); err != nil {
 		return nil, err
 	}
 	if err := parseTimes(timeCol{created, &in.CreatedAt}, timeCol{expires, &in.ExpiresAt},
-		timeCol{used, &in.UsedAt}, timeCol{sent, &in.SentAt}); err != nil {
+		timeCol{used, &in.UsedAt}, timeCol{sent, &in.SentAt}, timeCol{revoked, &in.RevokedAt}); err != nil {
 		return nil, err
 	}
 	return &in, nil
@@ -73,8 +80,8 @@ func (q Queries) InviteByTokenHash(ctx context.Context, tokenHash string) (*Invi
 	return scanOne(in, err, func() error { return errorf(ErrNotFound, "no such invitation (unknown token)") }, "read invitation")
 }
 
-// ListInvites returns a user's invitations, newest first, used ones
-// included. It is API for applications (whether a user's invitation was
+// ListInvites returns a user's invitations, newest first, used and revoked
+// ones included. It is API for applications (whether a user's invitation was
 // sent, queued or used); ldapwiz itself lists the queue with UnsentInvites.
 func (q Queries) ListInvites(ctx context.Context, userID int64) ([]Invite, error) {
 	rows, err := q.query(ctx, `SELECT `+inviteColumns+` FROM invites WHERE user_id = ? ORDER BY id DESC`, userID)

@@ -30,13 +30,13 @@ func (in *Invite) Sending() bool {
 }
 
 // UnsentInvites returns every invitation of a live user that is neither
-// sent nor used (the invitation queue, including those marked
+// sent, used nor revoked (the invitation queue, including those marked
 // InviteSending), oldest first.
 func (q Queries) UnsentInvites(ctx context.Context) ([]QueuedInvite, error) {
-	rows, err := q.query(ctx, `SELECT i.id, i.user_id, i.token_hash, i.created_at, i.expires_at, i.used_at, i.sent_at, i.queued_reason,
+	rows, err := q.query(ctx, `SELECT i.id, i.user_id, i.token_hash, i.created_at, i.expires_at, i.used_at, i.sent_at, i.queued_reason, i.revoked_at,
 			u.username, u.email, u.disabled, u.enrollment_pending
 		FROM invites i JOIN users u ON u.id = i.user_id
-		WHERE i.sent_at IS NULL AND i.used_at IS NULL AND u.deleted_at IS NULL
+		WHERE i.sent_at IS NULL AND i.used_at IS NULL AND i.revoked_at IS NULL AND u.deleted_at IS NULL
 		ORDER BY i.id`)
 	return scanAll(rows, err, "list queued invitations", func(r rowScanner) (*QueuedInvite, error) {
 		var qi QueuedInvite
@@ -68,10 +68,11 @@ func (q Queries) ReplaceUserInvites(ctx context.Context, userID int64, tokenHash
 // ClaimInvite takes a queued invitation for sending: it replaces its token
 // hash and expiry (a queued invitation's earlier token was never delivered)
 // and marks it InviteSending. It reports false, changing nothing, when the
-// invitation is gone, sent, used, or already being sent by someone else.
+// invitation is gone, sent, used, revoked, or already being sent by someone
+// else.
 func (q Queries) ClaimInvite(ctx context.Context, id int64, tokenHash string, expiresAt time.Time) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE invites SET token_hash = ?, expires_at = ?, queued_reason = ?
-		WHERE id = ? AND sent_at IS NULL AND used_at IS NULL AND queued_reason <> ?`,
+		WHERE id = ? AND sent_at IS NULL AND used_at IS NULL AND revoked_at IS NULL AND queued_reason <> ?`,
 		tokenHash, fmtTime(expiresAt), InviteSending, id, InviteSending)
 	if err != nil {
 		return false, fmt.Errorf("store: claim invitation %d for sending: %w", id, err)
@@ -96,12 +97,13 @@ func (q Queries) RequeueInvite(ctx context.Context, id int64, reason string) err
 	return nil
 }
 
-// RedeemInvite marks the invitation used unless it already is, and reports
-// whether this call did: of two concurrent redemptions only one succeeds.
+// RedeemInvite marks the invitation used unless it already is or was
+// revoked, and reports whether this call did: of two concurrent redemptions
+// only one succeeds, and none after a concurrent revocation.
 // It is API for applications, which redeem tokens through
 // enroll.VerifyToken; ldapwiz itself never redeems a token.
 func (q Queries) RedeemInvite(ctx context.Context, id int64) (bool, error) {
-	res, err := q.exec(ctx, `UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL`, fmtTime(now()), id)
+	res, err := q.exec(ctx, `UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL`, fmtTime(now()), id)
 	if err != nil {
 		return false, fmt.Errorf("store: use invitation %d: %w", id, err)
 	}

@@ -117,6 +117,8 @@ CREATE TABLE sync_lock (
 	started_at TEXT NOT NULL
 );
 `,
+		// 2: invitations withdrawn when their user is disabled or deleted.
+		`ALTER TABLE invites ADD COLUMN revoked_at TEXT;`,
 	}
 }
 

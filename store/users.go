@@ -251,9 +251,21 @@ func (q Queries) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User
 }
 
 // SetUserDisabled disables or enables a user. It reports whether anything
-// changed (false when the user already was in that state).
-func (q Queries) SetUserDisabled(ctx context.Context, id int64, disabled bool) (bool, error) {
-	return q.setUserFlag(ctx, id, "disabled", disabled)
+// changed (false when the user already was in that state). Disabling also
+// revokes the user's unused enrollment invitations, in the same
+// transaction; enabling does not bring them back.
+func (q Queries) SetUserDisabled(ctx context.Context, id int64, disabled bool) (changed bool, err error) {
+	if !disabled {
+		return q.setUserFlag(ctx, id, "disabled", false)
+	}
+	err = q.atomic(ctx, func(q Queries) error {
+		if changed, err = q.setUserFlag(ctx, id, "disabled", true); err != nil {
+			return err
+		}
+		_, err = q.revokeUserInvites(ctx, id)
+		return err
+	})
+	return changed, err
 }
 
 // SetEnrollmentPending sets or clears the user's enrollment_pending flag and
@@ -280,9 +292,18 @@ func (q Queries) setUserFlag(ctx context.Context, id int64, col string, v bool) 
 // DeleteUser deletes a user from the store. A user linked to a directory
 // entry becomes a tombstone (DeletedAt set, group memberships dropped) so
 // the next sync can delete the entry, then PurgeUser; a user never linked is
-// purged at once, and purged reports so.
+// purged at once, and purged reports so. A tombstone's unused enrollment
+// invitations are revoked in the same transaction (a purge drops them).
 func (q Queries) DeleteUser(ctx context.Context, id int64) (purged bool, err error) {
-	return deleteRecord(ctx, q, KindUser, id, Queries.GetUser, `, password_pending = NULL`)
+	err = q.atomic(ctx, func(q Queries) error {
+		purged, err = deleteRecord(ctx, q, KindUser, id, Queries.GetUser, `, password_pending = NULL`)
+		if err != nil || purged {
+			return err
+		}
+		_, err = q.revokeUserInvites(ctx, id)
+		return err
+	})
+	return purged, err
 }
 
 // RestoreUser turns a tombstone back into a live user (its group
