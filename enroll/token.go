@@ -27,6 +27,13 @@ var (
 	ErrTokenUsed = errors.New("this enrollment link has already been used; each link works once, ask your administrator for a new one")
 	// ErrTokenExpired: the token is older than enrollment.token_ttl.
 	ErrTokenExpired = errors.New("this enrollment link has expired; ask your administrator for a new one")
+	// ErrUserDisabled: the user is disabled, or was disabled after the
+	// token was issued (which revoked it; enabling the user again does not
+	// bring it back).
+	ErrUserDisabled = errors.New("this enrollment link no longer works because the account is or was disabled; ask your administrator")
+	// ErrNotPending: the user has finished enrolling (enrollment_pending
+	// was cleared), so the token has nothing left to do.
+	ErrNotPending = errors.New("this account has already finished enrolling; sign in, or ask your administrator for a new enrollment link")
 )
 
 // newToken returns a fresh enrollment token (crypto/rand, base64url without
@@ -65,14 +72,18 @@ func InviteLink(inviteURL, token string) (string, error) {
 }
 
 // VerifyToken redeems an enrollment token: it returns the user the token was
-// issued to and marks the token used, so it works only once. An unknown, a
-// used and an expired token are refused with ErrTokenUnknown, ErrTokenUsed
-// and ErrTokenExpired. VerifyToken does not clear the user's
-// enrollment_pending flag: the application does that when the user has
-// finished enrolling (store SetEnrollmentPending(ctx, id, false)).
+// issued to and marks the token used, so it works only once. It refuses, in
+// this order: a token no invitation has, or whose user was deleted
+// (ErrTokenUnknown); a used one (ErrTokenUsed); one whose user is disabled,
+// or was disabled since the token was issued, which revoked it
+// (ErrUserDisabled); an expired one (ErrTokenExpired); one whose user is no
+// longer enrollment_pending (ErrNotPending). A refused token is not used up.
+// VerifyToken does not clear the user's enrollment_pending flag: the
+// application does that when the user has finished enrolling (store
+// SetEnrollmentPending(ctx, id, false), or "ldapwiz enroll done USER").
 //
-// VerifyToken is API for applications (their enrollment page calls it, as
-// the README documents); ldapwiz itself never redeems a token.
+// VerifyToken is API for applications written in Go; "ldapwiz enroll
+// redeem" offers the same to applications in any language.
 func VerifyToken(ctx context.Context, db *store.DB, token string) (*store.User, error) {
 	token = strings.TrimSpace(token)
 	if !wellFormedToken(token) {
@@ -87,17 +98,14 @@ func VerifyToken(ctx context.Context, db *store.DB, token string) (*store.User, 
 		if err != nil {
 			return err
 		}
-		if !in.UsedAt.IsZero() {
-			return ErrTokenUsed
-		}
-		if !time.Now().Before(in.ExpiresAt) {
-			return ErrTokenExpired
-		}
 		u, err := tx.GetUser(ctx, in.UserID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Deleted()) {
 			return ErrTokenUnknown
 		}
 		if err != nil {
+			return err
+		}
+		if err := refusal(in, u, time.Now()); err != nil {
 			return err
 		}
 		ok, err := tx.RedeemInvite(ctx, in.ID)
@@ -114,4 +122,20 @@ func VerifyToken(ctx context.Context, db *store.DB, token string) (*store.User, 
 		return nil, err
 	}
 	return user, nil
+}
+
+// refusal says why the invitation in of the live user u cannot be redeemed
+// at now, or nil when it can.
+func refusal(in *store.Invite, u *store.User, now time.Time) error {
+	switch {
+	case !in.UsedAt.IsZero():
+		return ErrTokenUsed
+	case u.Disabled || in.Revoked():
+		return ErrUserDisabled
+	case !now.Before(in.ExpiresAt):
+		return ErrTokenExpired
+	case !u.EnrollmentPending:
+		return ErrNotPending
+	}
+	return nil
 }
