@@ -26,6 +26,9 @@ func newEnrollmentScreen(m *Model) screen {
 // capturing: the recipient line takes every key while it is open.
 func (s *enrollmentScreen) capturing() bool { return s.mail.asking }
 
+// typing reports whether the recipient line or a text field has the keyboard.
+func (s *enrollmentScreen) typing() bool { return s.mail.asking || s.formScreen.typing() }
+
 // update handles the screen's keys and the test e-mail's answer.
 func (s *enrollmentScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {

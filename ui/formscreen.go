@@ -29,6 +29,12 @@ func (s *formScreen) title() string     { return s.name }
 func (s *formScreen) intro() string     { return s.about }
 func (s *formScreen) form() *form       { return s.fields }
 
+// typing reports whether a text field has the keyboard.
+func (s *formScreen) typing() bool {
+	fl := s.fields.current(s.m.settings)
+	return fl != nil && fl.isText() && fl.disabledReason(s.m.settings) == ""
+}
+
 // update handles a key on the fields; answers are not for a plain form.
 func (s *formScreen) update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok {

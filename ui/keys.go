@@ -16,7 +16,8 @@ type KeyMap struct {
 	Back     key.Binding // previous screen / close
 	Save     key.Binding // save the file
 	Quit     key.Binding // quit (asks when unsaved)
-	Help     key.Binding // full help
+	Help     key.Binding // full help, where no text field has the keyboard
+	HelpF1   key.Binding // full help from anywhere, a text field too
 	Browse   key.Binding // open the directory browser for a DN field
 	Pick     key.Binding // open the picker for an attribute / group field
 	Test     key.Binding // run the connection test
@@ -62,7 +63,8 @@ func DefaultKeyMap() KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Save:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:     key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		HelpF1:   key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		Browse:   key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "browse the directory")),
 		Pick:     key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "pick from the directory")),
 		Test:     key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "test the connection")),

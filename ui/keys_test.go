@@ -19,7 +19,7 @@ func TestSaveFromAnywhere(t *testing.T) {
 		setup func(d *driver)
 		still func(d *driver) bool // the place ctrl+s was pressed in is still open
 	}{
-		{"help", func(d *driver) { d.keys("?") }, func(d *driver) bool { return d.m.showHelp }},
+		{"help", func(d *driver) { d.keys("f1") }, func(d *driver) bool { return d.m.showHelp }},
 		{"test-mail recipient", func(d *driver) {
 			d.gotoScreen(wizard.ScreenEnrollment)
 			d.keys("space", "tab", "space") // enrollment on, invitations on: the mail fields appear

@@ -59,6 +59,9 @@ func (p *previewScreen) intro() string {
 // capturing: the filter line takes every key while it is open.
 func (p *previewScreen) capturing() bool { return p.filtering }
 
+// typing reports whether the filter line has the keyboard.
+func (p *previewScreen) typing() bool { return p.filtering }
+
 // leave stops a running preview.
 func (p *previewScreen) leave() { p.cancel() }
 

@@ -43,6 +43,9 @@ type (
 	editWatching interface{ edited() tea.Cmd }
 	// pasting takes pasted text.
 	pasting interface{ paste(tea.PasteMsg) tea.Cmd }
+	// typing reports that a text line has the keyboard, so that printable
+	// keys such as ? type rather than act.
+	typing interface{ typing() bool }
 )
 
 // screenMakers is the one list of screens: adding a screen is its file and

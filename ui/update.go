@@ -55,7 +55,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.saveCmd()
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Back, k.Enter, k.Close) {
+		if key.Matches(msg, k.Help, k.HelpF1, k.Back, k.Enter, k.Close) {
 			m.showHelp = false
 		}
 		if key.Matches(msg, k.Quit) {
@@ -75,7 +75,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.askQuit()
-	case key.Matches(msg, k.Help) && m.helpKeyFree(msg):
+	case key.Matches(msg, k.HelpF1) || (key.Matches(msg, k.Help) && !m.typing()):
 		m.showHelp = true
 		return nil
 	case key.Matches(msg, k.NextPane):
@@ -86,16 +86,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.cur().update(msg)
 }
 
-// helpKeyFree reports whether the help key opens the help rather than
-// typing: ? types in a password field; F1 always opens the help.
-func (m *Model) helpKeyFree(msg tea.KeyPressMsg) bool {
-	if msg.String() != "?" {
-		return true
-	}
-	if f := m.currentField(); f != nil && f.Kind == kindSecret {
-		return false
-	}
-	return true
+// typing reports whether a text line of the screen on show has the
+// keyboard: there ? types, and F1 opens the help.
+func (m *Model) typing() bool {
+	t, ok := m.cur().(typing)
+	return ok && t.typing()
 }
 
 // currentField returns the focused field of the screen on show, or nil.

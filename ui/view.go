@@ -136,6 +136,9 @@ func (m *Model) helpBar(w int) string {
 		bs = m.overlayHelp()
 	default:
 		bs = m.cur().help()
+		if m.typing() {
+			bs = swapBinding(bs, k.Help, k.HelpF1) // ? types here
+		}
 	}
 	parts := make([]string, 0, len(bs))
 	for _, b := range bs {
@@ -156,6 +159,18 @@ func (m *Model) helpBar(w int) string {
 			break
 		}
 		out = next
+	}
+	return out
+}
+
+// swapBinding replaces the binding showing old's key by repl.
+func swapBinding(bs []key.Binding, old, repl key.Binding) []key.Binding {
+	out := make([]key.Binding, len(bs))
+	for i, b := range bs {
+		out[i] = b
+		if b.Help().Key == old.Help().Key {
+			out[i] = repl
+		}
 	}
 	return out
 }
@@ -194,7 +209,7 @@ func (m *Model) fullHelpView(w, h int) string {
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, "", m.c.Styles.Muted.Render(wrap("In lists, j and k move too. In a password field ? types: press F1 for help there. esc or ? closes this help.", w)))
+	lines = append(lines, "", m.c.Styles.Muted.Render(wrap("In lists, j and k move too. In a text field ? types: press F1 for help there. esc, ? or F1 closes this help.", w)))
 	return strings.Join(lines, "\n")
 }
 
