@@ -27,27 +27,32 @@ type enrollCmd struct {
 	db  *store.DB
 }
 
-// newEnrollCmd is "ldapwiz enroll invites|send|retrigger [-c FILE] ...".
+// newEnrollCmd is "ldapwiz enroll invites|send|retrigger|redeem|done [-c FILE] ...".
 func newEnrollCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "enroll",
 		GroupID: groupStore,
-		Short:   "Enrollment invitations: the queue (invites), send, retrigger",
+		Short:   "Enrollment invitations: the queue (invites), send, retrigger; redeem and done for applications",
 		Long: prose(`Enrollment invitations for users created by a sync ([enrollment] and [smtp]).
 "invites" lists the invitations waiting to be sent, and why; "send" sends them, each
 with a fresh link; "retrigger" forces enrollment again for a user (--user NAME), an
 e-mail address (--email ADDRESS) or every directory user (--all-ldap): it marks them
 pending, replaces their link and, with auto_invite, e-mails it (otherwise it waits
-for "send"); with --dry-run it only says who.
+for "send"); with --dry-run it only says who. For applications' enrollment pages:
+"redeem" redeems a token read from stdin and prints its user as JSON (its exit code
+says why a token is refused: see "ldapwiz enroll redeem --help"), and "done USER"
+records that the user has finished enrolling.
 
 Exit codes: 0 success, 1 an invitation could not be sent (it stays queued) or the
-change failed, 2 bad usage or configuration.`),
+change failed, 2 bad usage or configuration; redeem adds 3 to 7.`),
 		Example: `ldapwiz enroll invites
 ldapwiz enroll send
 ldapwiz enroll retrigger --user jdoe
-ldapwiz enroll retrigger --all-ldap --dry-run`,
+ldapwiz enroll retrigger --all-ldap --dry-run
+printf '%s\n' "$TOKEN" | ldapwiz enroll redeem
+ldapwiz enroll done jdoe`,
 		Args: subcommandArgs,
-		RunE: needsSubcommand("ldapwiz enroll invites|send|retrigger [-c FILE] ..."),
+		RunE: needsSubcommand("ldapwiz enroll invites|send|retrigger|redeem|done [-c FILE] ..."),
 	}
 	var asJSON bool
 	invites := &cobra.Command{
@@ -95,7 +100,7 @@ ldapwiz enroll retrigger --all-ldap --dry-run`,
 	f.BoolVar(&sel.AllLDAP, "all-ldap", false, "every enabled user created from the directory")
 	f.BoolVar(&dry, "dry-run", false, "only say which users would change")
 
-	cmd.AddCommand(invites, send, retrigger)
+	cmd.AddCommand(invites, send, retrigger, newEnrollRedeemCmd(env, cfg), newEnrollDoneCmd(env, cfg))
 	return cmd
 }
 

@@ -1,17 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/quotedprintable"
-	"net/mail"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -113,25 +107,7 @@ func (f *enrollFixture) syncUsers(port int, users ...store.NewUser) enroll.Invit
 // verify redeems the token of the last message to addr.
 func (f *enrollFixture) verify(addr string) (*store.User, error) {
 	f.t.Helper()
-	var token string
-	for _, m := range f.smtp.Messages() {
-		if m.To[0] != addr {
-			continue
-		}
-		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		link, err := url.Parse(regexp.MustCompile(`https://\S+`).FindString(string(body)))
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		token = link.Query().Get("token")
-	}
+	token := f.tokenOf(addr)
 	var u *store.User
 	var err error
 	f.withDB(func(ctx context.Context, db *store.DB) { u, err = enroll.VerifyToken(ctx, db, token) })

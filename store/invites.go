@@ -72,9 +72,9 @@ func (q Queries) CreateInvite(ctx context.Context, userID int64, tokenHash strin
 	return scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE id = ?`, id))
 }
 
-// InviteByTokenHash returns the invitation with that token hash. It is API
-// for applications; enroll.VerifyToken, the token redemption applications
-// call, reads the invitation with it. ldapwiz itself does not use it.
+// InviteByTokenHash returns the invitation with that token hash, revoked or
+// not. enroll.VerifyToken (and so "ldapwiz enroll redeem") reads the
+// invitation with it.
 func (q Queries) InviteByTokenHash(ctx context.Context, tokenHash string) (*Invite, error) {
 	in, err := scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = ?`, tokenHash))
 	return scanOne(in, err, func() error { return errorf(ErrNotFound, "no such invitation (unknown token)") }, "read invitation")

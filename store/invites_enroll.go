@@ -100,8 +100,8 @@ func (q Queries) RequeueInvite(ctx context.Context, id int64, reason string) err
 // RedeemInvite marks the invitation used unless it already is or was
 // revoked, and reports whether this call did: of two concurrent redemptions
 // only one succeeds, and none after a concurrent revocation.
-// It is API for applications, which redeem tokens through
-// enroll.VerifyToken; ldapwiz itself never redeems a token.
+// Tokens are redeemed through enroll.VerifyToken (Go applications) or
+// "ldapwiz enroll redeem" (any other), which check the user first.
 func (q Queries) RedeemInvite(ctx context.Context, id int64) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL`, fmtTime(now()), id)
 	if err != nil {
