@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -147,4 +149,46 @@ func TestDeleteUserRevokesInvites(t *testing.T) {
 		t.Fatalf("restore un-revoked the invitation: %+v", in)
 	}
 	mustIntegrity(t, db)
+}
+
+// A database made before invitations could be revoked (schema version 1)
+// is migrated on open: its invitations are kept, unrevoked, and revocation
+// works on them.
+func TestRevocationMigratesAVersion1Database(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	old, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigration(ctx, old, 1, 1, migrations()[0]); err != nil {
+		t.Fatal(err)
+	}
+	t0 := "2026-01-01T00:00:00.000000Z"
+	if _, err := old.ExecContext(ctx, `INSERT INTO users (id, username, created_at, updated_at) VALUES (1, 'vera', ?, ?)`, t0, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `INSERT INTO invites (user_id, token_hash, created_at, expires_at, sent_at) VALUES (1, ?, ?, '2099-01-01T00:00:00.000000Z', ?)`,
+		TokenHash("vera"), t0, t0); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if in := inviteState(t, db, TokenHash("vera")); in.Revoked() || in.SentAt.IsZero() {
+		t.Fatalf("migrated invitation: %+v", in)
+	}
+	if _, err := db.SetUserDisabled(ctx, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	if in := inviteState(t, db, TokenHash("vera")); !in.Revoked() {
+		t.Fatalf("not revoked after the migration: %+v", in)
+	}
 }
