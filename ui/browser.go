@@ -556,7 +556,11 @@ func (b *browser) rowLine(n *treeNode, now bool, w int) string {
 	case n.expanded:
 		mark = "▾ "
 	}
-	text := strings.Repeat("  ", n.depth) + mark + n.RDN
+	cursor := "  " // the cursor shows as a character too, not only reverse video
+	if now {
+		cursor = "› "
+	}
+	text := cursor + strings.Repeat("  ", n.depth) + mark + n.RDN
 	var extra []string
 	switch {
 	case n.loaded:

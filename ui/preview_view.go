@@ -140,8 +140,8 @@ func (p *previewScreen) tabsLine(w int) string {
 			title := []string{t.title, t.medium, t.short}[level]
 			text := fmt.Sprintf(" %s %s ", title, thousands(t.count()))
 			switch {
-			case i == p.tab:
-				parts[i] = m.c.Styles.Selected.Render(text)
+			case i == p.tab: // brackets mark it where reverse video does not show
+				parts[i] = m.c.Styles.Selected.Render(fmt.Sprintf("[%s %s]", title, thousands(t.count())))
 			case t.count() == 0:
 				parts[i] = m.c.Styles.Muted.Render(text)
 			default:
