@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/mail"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -51,7 +52,7 @@ func (s *enrollmentScreen) askTestMail() tea.Cmd {
 	in.SetWidth(max(m.c.Width-26, 20))
 	in.SetValue(t.to)
 	if t.to == "" {
-		in.SetValue(m.settings.SMTP.From)
+		in.SetValue(bareAddress(m.settings.SMTP.From))
 	}
 	in.CursorEnd()
 	t.input, t.asking = in, true
@@ -74,7 +75,7 @@ func (s *enrollmentScreen) mailKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		t.asking = false
 		t.input.Blur()
-		return s.sendTestMail(to)
+		return s.sendTestMail(bareAddress(to))
 	case key.Matches(msg, m.c.Keys.Back):
 		t.asking = false
 		t.input.Blur()
@@ -83,6 +84,16 @@ func (s *enrollmentScreen) mailKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	t.input, cmd = t.input.Update(msg)
 	return cmd
+}
+
+// bareAddress is the address of "IT <it@example.com>": the recipient the
+// mail server takes. Text that does not parse as an address is kept as
+// typed, so the server's answer says what is wrong with it.
+func bareAddress(s string) string {
+	if a, err := mail.ParseAddress(strings.TrimSpace(s)); err == nil {
+		return a.Address
+	}
+	return strings.TrimSpace(s)
 }
 
 // mailPaste puts pasted text into the recipient line.

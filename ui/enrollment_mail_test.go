@@ -70,3 +70,25 @@ func TestEnrollmentTestEmailNeedsAServer(t *testing.T) {
 	}
 	d.contains("Set the mail server (smtp.host) first")
 }
+
+// TestTestEmailFromDisplayForm: with smtp.from in its display form
+// ("IT <it@example.com>") the recipient line offers the bare address, and
+// enter sends to it instead of refusing its own suggestion.
+func TestTestEmailFromDisplayForm(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	s := mailSettings(srv)
+	s.SMTP.From = "IT <it@example.com>"
+	d := newDriver(t, Options{Settings: s, Exists: true}, 100, 40)
+	d.keys("enter")
+	d.gotoScreen(wizard.ScreenEnrollment)
+	d.keys("ctrl+t")
+	d.contains("Send a test email to: it@example.com")
+	d.keys("enter")
+	d.contains("accepted the test message for it@example.com")
+	// A display form typed by hand is taken too.
+	d.keys("ctrl+t", "ctrl+u", "type:Admin <admin@example.com>", "enter")
+	d.contains("accepted the test message for admin@example.com")
+	if msgs := srv.Messages(); len(msgs) != 2 || msgs[1].To[0] != "admin@example.com" {
+		t.Fatalf("messages received: %+v", msgs)
+	}
+}
