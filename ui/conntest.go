@@ -243,7 +243,11 @@ func (s *connectionScreen) testLines(w int) []string {
 	if t.running {
 		lines = append(lines, t.spin.View()+" testing…")
 	} else if notRun > 0 {
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("· %s not run after the failure", plural(notRun, "step"))))
+		after := " after the failure"
+		if failed == 0 {
+			after = ""
+		}
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("· %s not run%s", plural(notRun, "step"), after)))
 	}
 	if step := s.blamedStep(); step != nil && !t.running {
 		lines = append(lines, st.Key.Render("ctrl+g")+" goes to "+m.settingName(s.blamedSetting(step)))

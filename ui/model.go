@@ -64,6 +64,7 @@ type Model struct {
 	onDisk   []byte // the file's bytes when loaded or last saved; nil when new
 	status   string
 	statusOK bool
+	touched  bool // the settings were edited (or a preset chosen) in this session
 
 	showHelp      bool
 	confirmQuit   bool
@@ -195,6 +196,7 @@ func cloneSettings(s wizard.Settings) wizard.Settings {
 
 // changed is called after every edit: re-encode, revalidate, refresh caches.
 func (m *Model) changed() tea.Cmd {
+	m.touched = true
 	m.reencode()
 	m.status = ""
 	var cmd tea.Cmd

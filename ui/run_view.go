@@ -19,6 +19,16 @@ import (
 // runPhases are the phases of a run in order, as the Run screen lists them.
 var runPhases = []syncer.Phase{syncer.PhaseConnect, syncer.PhaseReadDirectory, syncer.PhaseReadStore, syncer.PhasePlan, syncer.PhaseApply}
 
+// phaseIndex is a phase's place in runPhases; -1 when it is not there.
+func phaseIndex(ph syncer.Phase) int {
+	for i, p := range runPhases {
+		if p == ph {
+			return i
+		}
+	}
+	return -1
+}
+
 // runView draws the Run screen for its stage.
 func (r *runScreen) view(w, h int) string {
 	switch r.stage {
@@ -90,24 +100,31 @@ func (r *runScreen) progressView(w int) string {
 		switch {
 		case ph == ev.Phase:
 			marks = append(marks, m.c.Styles.StepNow.Render(r.spin.View()+" "+string(ph)))
-		case r.phases[ph]:
+		case r.phases[ph] || phaseIndex(ph) < phaseIndex(ev.Phase):
+			// A phase the engine reports no event for is done once a later one runs.
 			marks = append(marks, m.c.Styles.OK.Render("✓ "+string(ph)))
 		default:
 			marks = append(marks, m.c.Styles.Muted.Render("· "+string(ph)))
 		}
 	}
 	lines := []string{ansi.Truncate(strings.Join(marks, "  "), w, "…"), ""}
-	unit := "entries"
+	one, many := "entry", "entries"
 	if ev.Phase == syncer.PhaseApply {
-		unit = "changes"
+		one, many = "change", "changes"
 	}
-	count := thousands(ev.Done) + " " + unit
+	unit := func(n int) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	}
+	count := thousands(ev.Done) + " " + unit(ev.Done)
 	if ev.Total > 0 {
 		of := thousands(ev.Total)
 		if ev.Estimated {
 			of = "about " + of
 		}
-		count = thousands(ev.Done) + " of " + of + " " + unit
+		count = thousands(ev.Done) + " of " + of + " " + unit(ev.Total)
 	}
 	if f := ev.Fraction(); f >= 0 {
 		r.bar.SetWidth(max(min(w-8, 60), 10))
@@ -169,7 +186,7 @@ func (r *runScreen) summaryView(w, h int) string {
 		add(m.c.Styles.Error, "✗ Refused before any change: "+g+".")
 		add(m.c.Styles.Muted, "Nothing was changed. Check the plan on the Preview screen; if the deletions are intended, raise sync.max_delete, or press f to run with force.")
 	case r.runCancelled():
-		add(m.c.Styles.Warning, fmt.Sprintf("Cancelled after %s of %s changes; the store is consistent; run again to finish.", thousands(rep.Applied), thousands(planned)))
+		add(m.c.Styles.Warning, fmt.Sprintf("Cancelled after %s of %s; the store is consistent; run again to finish.", thousands(rep.Applied), countOf(planned, "change")))
 	case errors.Is(r.err, store.ErrSyncRunning):
 		add(m.c.Styles.Error, "✗ "+r.err.Error())
 	case r.err != nil && rep != nil && rep.Outcome == store.OutcomeFailed && rep.Failed > 0:
@@ -179,7 +196,7 @@ func (r *runScreen) summaryView(w, h int) string {
 	case rep == nil:
 		add(m.c.Styles.OK, "✓ Sync finished.")
 	default:
-		add(m.c.Styles.OK, fmt.Sprintf("✓ Sync finished in %s: %s of %s changes applied.", rep.Duration().Round(time.Millisecond), thousands(rep.Applied), thousands(planned)))
+		add(m.c.Styles.OK, fmt.Sprintf("✓ Sync finished in %s: %s of %s applied.", rep.Duration().Round(time.Millisecond), thousands(rep.Applied), countOf(planned, "change")))
 	}
 	if rep != nil && rep.Plan != nil && r.guard == nil {
 		pl := rep.Plan

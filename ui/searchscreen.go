@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -109,7 +108,7 @@ func (s *searchScreen) countLines(w int) []string {
 	case c.n == 0:
 		out = st.Error.Render(wrap("✗ matches no "+what+". "+c.diagnose, w))
 	default:
-		out = st.OK.Render(fmt.Sprintf("✓ matches %s %s", thousands(c.n), what))
+		out = st.OK.Render("✓ matches " + countOf(c.n, strings.TrimSuffix(what, "s")))
 	}
 	return strings.Split(out, "\n")
 }

@@ -66,7 +66,7 @@ func fitBlock(s string, w, h int) string {
 // headerView is the title line and the steps of the flow.
 func (m *Model) headerView(w int) string {
 	title := m.c.Styles.Title.Render("ldapwiz") + " " + m.c.Styles.Muted.Render(m.opts.Path)
-	if m.Dirty() {
+	if m.Dirty() && (m.baseline != nil || m.touched) {
 		title += " " + m.c.Styles.Warning.Render("● unsaved")
 	}
 	var steps []string
