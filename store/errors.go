@@ -22,6 +22,11 @@ var (
 	ErrLinkConflict = errors.New("link conflict")
 	// ErrSyncRunning: another sync holds the sync lock.
 	ErrSyncRunning = errors.New("a sync is already running")
+	// ErrPasswordKey: a password waiting for the directory cannot be
+	// unsealed (its key file is missing, damaged or replaced, or the sealed
+	// copy is damaged): it is lost and must be set again. It concerns that
+	// user only; everything else can go on.
+	ErrPasswordKey = errors.New("pending password cannot be unsealed")
 )
 
 // storeError is an error with its own message that matches a sentinel.

@@ -56,7 +56,7 @@ func fatal(err error) bool {
 // isStoreRefusal reports store errors about one change (a value the store
 // does not accept, a name taken) rather than the database.
 func isStoreRefusal(err error) bool {
-	for _, s := range []error{store.ErrInvalid, store.ErrExists, store.ErrNotFound, store.ErrDeleted, store.ErrLinkConflict} {
+	for _, s := range []error{store.ErrInvalid, store.ErrExists, store.ErrNotFound, store.ErrDeleted, store.ErrLinkConflict, store.ErrPasswordKey} {
 		if errors.Is(err, s) {
 			return true
 		}

@@ -126,7 +126,12 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	if d.password {
 		var ok bool
 		pw, d.pwVersion, ok, err = ap.db.PendingPassword(ctx, p.localID)
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrPasswordKey):
+			// The entry is created without it; the password action of the
+			// next runs reports the lost password until it is set again.
+			ok, err = false, nil
+		case err != nil:
 			return err
 		}
 		if !ok {
