@@ -44,11 +44,11 @@ func openPending(dbPath string, id, version int64, sealed []byte) (string, error
 		return "", err
 	}
 	if len(sealed) < gcm.NonceSize() {
-		return "", errorf(ErrPasswordKey, "store: the pending password of user %d is damaged and lost; set it again with: ldapwiz users passwd USER", id)
+		return "", errorf(ErrPasswordKey, "store: the pending password of user %d is damaged and lost; set the password again (ldapwiz users passwd USER)", id)
 	}
 	pt, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], pendingAAD(id, version))
 	if err != nil {
-		return "", errorf(ErrPasswordKey, "store: the pending password of user %d cannot be decrypted with the key file %s (was it replaced?): that password is lost; set it again with: ldapwiz users passwd USER", id, KeyPath(dbPath))
+		return "", errorf(ErrPasswordKey, "store: the pending password of user %d cannot be decrypted with the key file %s (was it replaced?): that password is lost; set the password again (ldapwiz users passwd USER)", id, KeyPath(dbPath))
 	}
 	return string(pt), nil
 }
@@ -79,7 +79,7 @@ func loadKey(path string, create bool) ([]byte, error) {
 		return key, err
 	}
 	if !create {
-		return nil, errorf(ErrPasswordKey, "store: the key file %s that seals passwords waiting for the directory is missing, so those passwords are lost; set them again with: ldapwiz users passwd USER", path)
+		return nil, errorf(ErrPasswordKey, "store: the key file %s that seals passwords waiting for the directory is missing, so those passwords are lost; set them again (ldapwiz users passwd USER)", path)
 	}
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
@@ -113,7 +113,7 @@ func readKey(path string) ([]byte, error) {
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != 32 {
-		return nil, errorf(ErrPasswordKey, "store: the key file %s is damaged (it should hold 64 hex digits), so the passwords waiting for the directory that it seals are lost; move it aside (a new key is made) and set those passwords again with: ldapwiz users passwd USER", path)
+		return nil, errorf(ErrPasswordKey, "store: the key file %s is damaged (it should hold 64 hex digits), so the passwords waiting for the directory that it seals are lost; move it aside (a new key is made) and set those passwords again (ldapwiz users passwd USER)", path)
 	}
 	return key, nil
 }
