@@ -38,6 +38,8 @@ type KeyMap struct {
 	Collapse key.Binding // h: collapse in the directory tree (as ←)
 	Erase    key.Binding // delete the last character of a filter
 	Close    key.Binding // q: close the help; quit the lone browser
+	NextDiff key.Binding // Review: scroll to the next change of the diff
+	PrevDiff key.Binding // Review: scroll to the previous change
 
 	// Dialogs.
 	Yes         key.Binding // confirm the run
@@ -85,6 +87,8 @@ func DefaultKeyMap() KeyMap {
 		Collapse: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "collapse")),
 		Erase:    key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete a character")),
 		Close:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "close")),
+		NextDiff: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next change")),
+		PrevDiff: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous change")),
 
 		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),

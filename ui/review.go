@@ -33,10 +33,25 @@ func (r *reviewScreen) clampSel() {
 	r.sel = min(r.sel, max(len(r.m.reviewItems())-1, 0))
 }
 
+// changeFrom is the first line of the diff, from line i in direction dir,
+// that starts a run of changes (one line of context above it); the
+// current scroll when there is none.
+func (r *reviewScreen) changeFrom(i, dir int) int {
+	m := r.m
+	d := lineDiff(string(m.onDisk), string(m.encoded))
+	from := i + 1 // the scroll shows one line of context above the change
+	for j := from; j >= 0 && j < len(d); j += dir {
+		if d[j].Op != diffSame && (j == 0 || d[j-1].Op == diffSame) {
+			return max(j-1, 0)
+		}
+	}
+	return r.scroll
+}
+
 // help lists the Review keys.
 func (r *reviewScreen) help() []key.Binding {
 	k := r.m.c.Keys
-	return []key.Binding{k.FixIt, k.Save, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")), k.Back, k.Help, k.Quit}
+	return []key.Binding{k.FixIt, k.NextDiff, k.Back, k.Save, k.Help, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")), k.Quit}
 }
 
 // update selects problems, jumps to their fields and scrolls the file.
@@ -58,6 +73,10 @@ func (r *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		r.scroll += 10
 	case key.Matches(km, k.PageUp):
 		r.scroll = max(r.scroll-10, 0)
+	case key.Matches(km, k.NextDiff):
+		r.scroll = r.changeFrom(r.scroll+1, 1)
+	case key.Matches(km, k.PrevDiff):
+		r.scroll = r.changeFrom(r.scroll-1, -1)
 	case key.Matches(km, k.FixIt):
 		if len(items) == 0 {
 			return m.next()
