@@ -1,0 +1,376 @@
+package ds389test
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// startTimeout bounds how long ns-slapd may take from start until it
+// answers a bind and a search over LDAPS; stopTimeout how long a clean
+// stop may take. Both are long because a loaded machine is slow, and
+// nothing waits for them unless the server really does not answer.
+const (
+	startTimeout = 60 * time.Second
+	stopTimeout  = 60 * time.Second
+)
+
+// errPortTaken says another process bound a chosen port before ns-slapd could.
+var errPortTaken = errors.New("a port was taken before ns-slapd could bind it")
+
+// proc is one running ns-slapd of an instance.
+type proc struct {
+	l             layout
+	port, tlsPort int
+	caPool        *x509.CertPool
+	cmd           *exec.Cmd
+	done          chan struct{}
+	out           *syncBuffer
+}
+
+// startInstance runs the instance in l on free ports of 127.0.0.1. The
+// ports were free a moment ago; when another process takes one first,
+// ns-slapd exits saying so and is started again on other ports.
+func startInstance(l layout) (*proc, error) {
+	pem, err := os.ReadFile(l.caFile())
+	if err != nil {
+		return nil, err
+	}
+	pool, err := certPool(pem)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.caFile(), err)
+	}
+	for attempt := 1; ; attempt++ {
+		p := &proc{l: l, caPool: pool}
+		if p.port, err = freePort(); err != nil {
+			return nil, err
+		}
+		if p.tlsPort, err = freePort(); err != nil {
+			return nil, err
+		}
+		err = p.launch()
+		if err == nil {
+			return p, nil
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 5 {
+			return nil, err
+		}
+	}
+}
+
+// launch writes p's ports into dse.ldif, starts ns-slapd in the
+// foreground (it switches to the dirsrv user itself) and waits until it
+// answers. On failure the process is gone and the error carries the tail
+// of the server's error log.
+func (p *proc) launch() error {
+	d, err := readDSE(p.l.dseFile())
+	if err != nil {
+		return err
+	}
+	d.set(dnConfig, "nsslapd-port", strconv.Itoa(p.port))
+	d.set(dnConfig, "nsslapd-securePort", strconv.Itoa(p.tlsPort))
+	if err := d.write(p.l.dseFile()); err != nil {
+		return err
+	}
+	if err := run(nil, "chown", "dirsrv:dirsrv", p.l.dseFile()); err != nil {
+		return err
+	}
+	os.Remove(p.l.pidFile())
+	logStart := fileSize(p.l.errorLog())
+	p.out = &syncBuffer{}
+	p.cmd = exec.Command("/usr/sbin/ns-slapd", "-D", p.l.configDir(), "-i", p.l.pidFile(), "-d", "0")
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	// Pdeathsig does not survive ns-slapd's switch to the dirsrv user;
+	// sweepStale stops the servers of test processes that died.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := p.cmd.Start(); err != nil {
+		return fmt.Errorf("starting ns-slapd: %w", err)
+	}
+	p.done = make(chan struct{})
+	go func() { p.cmd.Wait(); close(p.done) }()
+	deadline := time.Now().Add(startTimeout)
+	var notYet error
+	for {
+		select {
+		case <-p.done:
+			log := p.logSince(logStart)
+			// ns-slapd exits with status 1 and logs nothing when it cannot
+			// bind a port: a port that is busy now that it is gone was
+			// taken by another process.
+			if portBusy(p.port) || portBusy(p.tlsPort) {
+				return fmt.Errorf("%w: ports %d/%d\n--- error log ---\n%s", errPortTaken, p.port, p.tlsPort, tail(log, 20))
+			}
+			return fmt.Errorf("ns-slapd exited at start (%v)\n--- error log tail ---\n%s\n--- output ---\n%s", p.cmd.ProcessState, tail(log, 40), tail(p.out.String(), 20))
+		default:
+		}
+		notYet = p.ready()
+		if notYet == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			p.kill()
+			return fmt.Errorf("ns-slapd did not answer on ports %d/%d within %s: %v\n--- error log tail ---\n%s",
+				p.port, p.tlsPort, startTimeout, notYet, tail(p.logSince(logStart), 40))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// ready says why the server does not count as started yet, or nil: its
+// pid file must name it, both listeners on 127.0.0.1 must be its own (not
+// another process's that took a port first), and the Directory Manager
+// must bind over LDAPS, verifying the certificate, and read the suffix.
+func (p *proc) ready() error {
+	pid := p.cmd.Process.Pid
+	if !ownsPIDFile(p.l.pidFile(), pid) {
+		return fmt.Errorf("no pid file %s with pid %d yet", p.l.pidFile(), pid)
+	}
+	for _, port := range []int{p.port, p.tlsPort} {
+		if err := ownsListener(pid, port); err != nil {
+			return err
+		}
+	}
+	c, err := p.dial(5 * time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = c.Search(ldap.NewSearchRequest(BaseDN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 10, false, "(objectClass=*)", []string{"1.1"}, nil))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", BaseDN, err)
+	}
+	return nil
+}
+
+// tlsConfig verifies the server certificate against the instance's CA.
+func (p *proc) tlsConfig() *tls.Config {
+	return &tls.Config{RootCAs: p.caPool, MinVersion: tls.VersionTLS12}
+}
+
+// dialAdmin connects over LDAPS and binds as the Directory Manager.
+func (p *proc) dialAdmin() (*ldap.Conn, error) { return p.dial(30 * time.Second) }
+
+// dial is dialAdmin with a timeout for each operation (short while
+// waiting for the server to start: a probe must not hang).
+func (p *proc) dial(timeout time.Duration) (*ldap.Conn, error) {
+	c, err := ldap.DialURL(fmt.Sprintf("ldaps://127.0.0.1:%d", p.tlsPort),
+		ldap.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}), ldap.DialWithTLSConfig(p.tlsConfig()))
+	if err != nil {
+		return nil, err
+	}
+	c.SetTimeout(timeout)
+	if err := c.Bind(AdminDN, AdminPassword); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// kill stops the server at once (SIGKILL to its process group) and waits
+// for it: for copies whose data is thrown away.
+func (p *proc) kill() {
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+}
+
+// stop stops the server cleanly (SIGTERM), so that its database can be
+// copied or started again without recovery, and waits for it.
+func (p *proc) stop() error {
+	syscall.Kill(p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(stopTimeout):
+		p.kill()
+		return fmt.Errorf("ns-slapd did not stop within %s of SIGTERM\n--- error log tail ---\n%s", stopTimeout, fileTail(p.l.errorLog(), 30))
+	}
+}
+
+// logSince returns the error log written after offset.
+func (p *proc) logSince(offset int64) string {
+	b, err := os.ReadFile(p.l.errorLog())
+	if err != nil {
+		return fmt.Sprintf("(cannot read %s: %v)", p.l.errorLog(), err)
+	}
+	if offset > int64(len(b)) {
+		offset = 0
+	}
+	return string(b[offset:])
+}
+
+// runTask adds a task entry below parent (the fix-up tasks of the MemberOf
+// and EntryUUID plug-ins) for the whole suffix and waits until the server
+// says it finished; a non-zero exit code is an error with the task's log.
+func runTask(c *ldap.Conn, parent, filter string) error {
+	dn := fmt.Sprintf("cn=ldapwiz-%d,%s", time.Now().UnixNano(), parent)
+	req := ldap.NewAddRequest(dn, nil)
+	req.Attribute("objectClass", []string{"top", "extensibleObject"})
+	req.Attribute("basedn", []string{BaseDN})
+	req.Attribute("filter", []string{filter})
+	if err := c.Add(req); err != nil {
+		return fmt.Errorf("adding task %s: %w", dn, err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 10, false, "(objectClass=*)",
+			[]string{"nsTaskExitCode", "nsTaskLog", "nsTaskStatus"}, nil))
+		if err != nil {
+			return fmt.Errorf("reading task %s: %w", dn, err)
+		}
+		if len(res.Entries) == 1 {
+			e := res.Entries[0]
+			if code := e.GetAttributeValue("nsTaskExitCode"); code != "" {
+				if code != "0" {
+					return fmt.Errorf("task %s ended with code %s: %s\n%s", dn, code, e.GetAttributeValue("nsTaskStatus"), tail(e.GetAttributeValue("nsTaskLog"), 20))
+				}
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("task %s did not finish within 2 minutes", dn)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// certPool is a pool of the PEM certificates in pem.
+func certPool(pem []byte) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("no PEM certificate")
+	}
+	return pool, nil
+}
+
+// ownsPIDFile reports whether path holds pid.
+func ownsPIDFile(path string, pid int) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	got, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	return err == nil && got == pid
+}
+
+// ownsListener checks that the socket listening on 127.0.0.1:port is one of
+// pid's open files, by its inode in /proc/net/tcp.
+func ownsListener(pid, port int) error {
+	f, err := os.Open("/proc/net/tcp")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	want := fmt.Sprintf("0100007F:%04X", port)
+	inode := ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		// sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+		if len(fields) >= 10 && fields[1] == want && fields[3] == "0A" {
+			inode = fields[9]
+			break
+		}
+	}
+	if inode == "" {
+		return fmt.Errorf("nothing listens on 127.0.0.1:%d yet", port)
+	}
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return err
+	}
+	for _, fd := range fds {
+		if link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && link == "socket:["+inode+"]" {
+			return nil
+		}
+	}
+	return fmt.Errorf("127.0.0.1:%d is held by another process than ns-slapd (pid %d)", port, pid)
+}
+
+// freePort returns a port of 127.0.0.1 that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// portBusy reports whether something listens on 127.0.0.1:port.
+func portBusy(port int) bool {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return true
+	}
+	l.Close()
+	return false
+}
+
+// fileSize is the size of path, 0 when it does not exist.
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// syncBuffer collects a process's output for error messages.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends b.
+func (s *syncBuffer) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(b)
+}
+
+// String returns everything written so far.
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// killStale stops the ns-slapd of the instance below root, if one still
+// runs (its test process died), checking by /proc that the pid in the pid
+// file really is that instance's server.
+func killStale(root string) {
+	l := layout{root: root}
+	b, err := os.ReadFile(l.pidFile())
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !bytes.Contains(cmdline, []byte(l.configDir()+"\x00")) {
+		return
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
