@@ -27,13 +27,22 @@ type syncEnv struct {
 
 func newSyncEnv(t testing.TB, opts slapdtest.Options) *syncEnv {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
 	srv := slapdtest.StartWith(t, opts)
 	s := wizard.Default()
 	s.Connection.URL = srv.URL
 	s.Connection.BindDN = srv.AdminDN
 	s.Connection.BindPassword = srv.AdminPassword
+	e := newSyncEnvFor(t, s)
+	e.srv = srv
+	return e
+}
+
+// newSyncEnvFor is a syncEnv for the directory s connects to, which holds
+// the fixture's ou=people and ou=groups (srv stays nil when it is not slapd).
+func newSyncEnvFor(t testing.TB, s wizard.Settings) *syncEnv {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
 	s.Users.SearchBase = slapdtest.PeopleDN
 	s.Groups.SearchBase = slapdtest.GroupsDN
 	s.Sync.MaxDelete = "100%"
@@ -43,7 +52,7 @@ func newSyncEnv(t testing.TB, opts slapdtest.Options) *syncEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &syncEnv{t: t, ctx: ctx, srv: srv, s: s, db: db}
+	e := &syncEnv{t: t, ctx: ctx, s: s, db: db}
 	e.reconnect()
 	return e
 }
