@@ -4,18 +4,47 @@
 // call, and knows nothing about the UI or the settings file.
 package ldap
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Config says how to reach and authenticate to a directory. It is filled from
 // the wizard's settings; the password is already resolved from its source.
 type Config struct {
-	URL             string        // ldap://host[:port] or ldaps://host[:port]; IPv6 literals in brackets
+	// URL is ldap://host[:port] or ldaps://host[:port] (IPv6 literals in
+	// brackets); several URLs separated by spaces are tried in turn, as in
+	// OpenLDAP's ldap.conf (see Servers).
+	URL             string
+	RandomOrder     bool          // try the servers in a random order instead of as listed
 	StartTLS        bool          // upgrade an ldap:// connection with StartTLS
 	VerifyTLS       bool          // verify the server certificate
 	CAFile          string        // PEM CA bundle; empty uses the system roots
-	BindDN          string        // empty binds anonymously
+	ClientCertFile  string        // PEM client certificate presented in the TLS handshake; empty for none
+	ClientKeyFile   string        // PEM private key of ClientCertFile
+	BindMethod      string        // BindSimple (or empty) or BindExternal
+	BindDN          string        // empty binds anonymously (simple binds only)
 	BindPassword    string        // never logged or printed
 	Timeout         time.Duration // connect and per-operation timeout; 0 means 10s
 	PageSize        int           // paged search page size; 0 means 500
 	ActiveDirectory bool          // the settings claim Active Directory
 }
+
+// Bind methods of Config.BindMethod.
+const (
+	BindSimple   = "simple"   // bind DN and password (anonymous without a DN)
+	BindExternal = "external" // SASL EXTERNAL: the TLS client certificate is the identity
+)
+
+// Servers returns the URLs to try, as listed: URL split on white space. It
+// is never empty: an empty URL yields one empty entry, which ParseURL
+// refuses with a message saying so.
+func (cfg Config) Servers() []string {
+	if out := strings.Fields(cfg.URL); len(out) > 0 {
+		return out
+	}
+	return []string{""}
+}
+
+// external reports whether the bind is SASL EXTERNAL.
+func (cfg Config) external() bool { return strings.EqualFold(cfg.BindMethod, BindExternal) }

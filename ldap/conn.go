@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -26,6 +27,7 @@ type Conn struct {
 	c         *goldap.Conn
 	cfg       Config
 	target    Target
+	server    string // the URL, as configured, of the server that answered
 	encrypted bool
 }
 
@@ -44,9 +46,17 @@ func (cfg Config) pageSize() int {
 }
 
 // TLSConfig builds the TLS client configuration for host: the CA file's
-// certificates (or the system roots), and verification unless turned off.
+// certificates (or the system roots), verification unless turned off, and
+// the client certificate when one is configured.
 func (cfg Config) TLSConfig(host string) (*tls.Config, error) {
 	tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if cfg.ClientCertFile != "" || cfg.ClientKeyFile != "" {
+		cert, err := loadClientCert(cfg.ClientCertFile, cfg.ClientKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
 	if !cfg.VerifyTLS {
 		tc.InsecureSkipVerify = true // the user turned verification off; the UI warns
 		return tc, nil
@@ -66,9 +76,15 @@ func (cfg Config) TLSConfig(host string) (*tls.Config, error) {
 }
 
 // Connect opens a connection (TCP, then TLS for ldaps:// or StartTLS when
-// configured) without binding.
+// configured) without binding. With several servers (Config.Servers) it
+// tries each in turn until one connects; see Dial.
 func Connect(ctx context.Context, cfg Config) (*Conn, error) {
-	t, err := ParseURL(cfg.URL)
+	return eachServer(ctx, cfg, func(c *Conn) error { return nil })
+}
+
+// connectURL opens a connection to the one server at raw.
+func connectURL(ctx context.Context, cfg Config, raw string) (*Conn, error) {
+	t, err := ParseURL(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +99,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		dialer.Deadline = dl
 	}
-	raw, err := dialer.DialContext(ctx, "tcp", t.Addr())
+	conn, err := dialer.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
 		return nil, err
 	}
@@ -93,46 +109,72 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 		// that certificate errors keep their types (see starttls.go).
 		var tlsConn *tls.Conn
 		if cfg.StartTLS {
-			tlsConn, err = startTLS(ctx, raw, tc, cfg.timeout())
+			tlsConn, err = startTLS(ctx, conn, tc, cfg.timeout())
 		} else {
-			tlsConn, err = tlsHandshake(ctx, raw, tc, cfg.timeout())
+			tlsConn, err = tlsHandshake(ctx, conn, tc, cfg.timeout())
 		}
 		if err != nil {
-			raw.Close()
+			conn.Close()
 			return nil, err
 		}
-		raw, encrypted = tlsConn, true
+		conn, encrypted = tlsConn, true
 	}
-	c := goldap.NewConn(raw, encrypted)
+	c := goldap.NewConn(conn, encrypted)
 	c.SetTimeout(cfg.timeout())
 	c.Start()
-	return &Conn{c: c, cfg: cfg, target: t, encrypted: encrypted}, nil
+	return &Conn{c: c, cfg: cfg, target: t, server: strings.TrimSpace(raw), encrypted: encrypted}, nil
 }
 
-// Dial connects and binds with the configured credentials (anonymously when
-// BindDN is empty).
+// Dial connects and authenticates: a simple bind with the configured
+// credentials (anonymously when BindDN is empty) or SASL EXTERNAL with the
+// client certificate. With several servers it fails over to the next on a
+// connection error or timeout, never on a refused bind (a wrong password
+// would otherwise count against the account on every server).
 func Dial(ctx context.Context, cfg Config) (*Conn, error) {
-	c, err := Connect(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.BindDN != "" {
-		if err := c.Bind(ctx, cfg.BindDN, cfg.BindPassword); err != nil {
-			c.Close()
-			return nil, err
-		}
-	}
-	return c, nil
+	probe := len(cfg.Servers()) > 1
+	return eachServer(ctx, cfg, func(c *Conn) error { return c.authenticate(ctx, cfg, probe) })
 }
+
+// authenticate binds as configured. probe makes an anonymous configuration
+// bind anonymously too, so that a server that accepts connections but never
+// answers is noticed here, where another server can still be tried.
+func (c *Conn) authenticate(ctx context.Context, cfg Config, probe bool) error {
+	switch {
+	case cfg.external():
+		return c.ExternalBind(ctx)
+	case cfg.BindDN != "":
+		return c.Bind(ctx, cfg.BindDN, cfg.BindPassword)
+	case probe:
+		return c.do(ctx, func() error { return c.c.UnauthenticatedBind("") })
+	}
+	return nil
+}
+
+// errEmptyPassword is Bind's refusal of an empty password.
+var errEmptyPassword = errors.New("the bind password is empty; set bind_password_file, bind_password_env or bind_password")
 
 // Bind authenticates with a simple bind. An empty password is refused here,
 // since servers treat it as an unauthenticated bind that "succeeds".
 func (c *Conn) Bind(ctx context.Context, dn, password string) error {
 	if password == "" {
-		return errors.New("the bind password is empty; set bind_password_file, bind_password_env or bind_password")
+		return errEmptyPassword
 	}
 	return c.do(ctx, func() error { return c.c.Bind(dn, password) })
 }
+
+// ExternalBind authenticates with SASL EXTERNAL: the server takes the
+// identity from the TLS client certificate. It needs an encrypted
+// connection.
+func (c *Conn) ExternalBind(ctx context.Context) error {
+	if !c.encrypted {
+		return ErrExternalWithoutTLS
+	}
+	return c.do(ctx, c.c.ExternalBind)
+}
+
+// Server returns the URL, as configured, of the server this connection
+// reached: with several servers, the one that answered.
+func (c *Conn) Server() string { return c.server }
 
 // Close closes the connection.
 func (c *Conn) Close() error { return c.c.Close() }

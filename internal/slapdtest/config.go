@@ -6,8 +6,9 @@ import (
 )
 
 // configLDIF renders the cn=config of a private slapd rooted at dir; extraACL
-// are olcAccess rules placed before the standard ones of the data.
-func configLDIF(dir string, certs CertFiles, extraACL []string) string {
+// are olcAccess rules placed before the standard ones of the data; tlsExtra
+// are more cn=config lines (client certificate checks), usually empty.
+func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string) string {
 	var acl strings.Builder
 	names := strings.NewReplacer("@READER@", ReaderDN, "@BASE@", BaseDN)
 	for i, rule := range extraACL {
@@ -18,7 +19,7 @@ func configLDIF(dir string, certs CertFiles, extraACL []string) string {
 		"olcAccess: {%d}to * by users read by * none\n", n, n+1)
 	r := strings.NewReplacer("@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
 		"@BASE@", BaseDN, "@ADMIN@", AdminDN, "@ADMINPW@", AdminPassword, "@READER@", ReaderDN,
-		"@SIZELIMIT@", fmt.Sprint(SizeLimit))
+		"@SIZELIMIT@", fmt.Sprint(SizeLimit), "@TLSEXTRA@", tlsExtra)
 	return r.Replace(configTemplate)
 }
 
@@ -30,7 +31,7 @@ olcArgsFile: @DIR@/slapd.args
 olcTLSCertificateFile: @CERT@
 olcTLSCertificateKeyFile: @KEY@
 olcTLSCACertificateFile: @CA@
-olcSizeLimit: @SIZELIMIT@
+@TLSEXTRA@olcSizeLimit: @SIZELIMIT@
 
 dn: cn=module{0},cn=config
 objectClass: olcModuleList

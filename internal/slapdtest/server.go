@@ -31,6 +31,11 @@ type Options struct {
 	// `to attrs=entryUUID by dn.exact="cn=reader,ou=service,dc=example,dc=com" none by * read`.
 	// @READER@ and @BASE@ are replaced by ReaderDN and BaseDN.
 	ExtraACL []string
+	// ClientCert makes the server demand a TLS client certificate on
+	// ldaps:// and StartTLS (olcTLSVerifyClient demand) and map its subject
+	// to an entry for SASL EXTERNAL binds (olcAuthzRegexp); the files are in
+	// Server.ClientCert.
+	ClientCert bool
 }
 
 // Server is a running private slapd.
@@ -47,6 +52,9 @@ type Server struct {
 	AdminPassword string
 	Fixture       *Fixture // nil with Options.NoFixture
 	Dir           string   // the server's private directory
+	// ClientCert is the client certificate the server demands, with
+	// Options.ClientCert; nil otherwise.
+	ClientCert *ClientCertFiles
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -114,8 +122,20 @@ func setup(dir string, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	tlsExtra := ""
+	if opts.ClientCert {
+		cc, err := generateClientCerts(dir)
+		if err != nil {
+			return nil, fmt.Errorf("client certificates: %v", err)
+		}
+		s.ClientCert = &cc
+		if certs.CAFile, err = caBundle(dir, certs.CAFile, cc.CAFile); err != nil {
+			return nil, fmt.Errorf("client certificates: %v", err)
+		}
+		tlsExtra = clientTLSExtra()
+	}
 	cfg := filepath.Join(dir, "config.ldif")
-	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL, tlsExtra)), 0o600); err != nil {
 		return nil, err
 	}
 	if out, err := exec.Command(SlapaddPath, "-n0", "-F", s.cfgDir, "-l", cfg).CombinedOutput(); err != nil {
@@ -215,9 +235,13 @@ func (s *Server) Restart() error {
 // the first failure. The LDAPS probe does not verify the certificate: some
 // servers present a broken one on purpose.
 func (s *Server) answers() error {
+	clientCerts, err := s.clientTLSCerts()
+	if err != nil {
+		return err
+	}
 	for _, url := range []string{s.URL, s.LDAPSURL} {
 		c, err := ldap.DialURL(url, ldap.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}),
-			ldap.DialWithTLSConfig(&tls.Config{InsecureSkipVerify: true}))
+			ldap.DialWithTLSConfig(&tls.Config{InsecureSkipVerify: true, Certificates: clientCerts}))
 		if err != nil {
 			return err
 		}
