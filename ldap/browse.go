@@ -106,6 +106,16 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 	if len(next) > 0 {
 		page.Cookie = next
 	}
+	if len(page.Nodes) == 0 && len(cookie) == 0 && !parent.IsRoot() {
+		// Some servers (389 DS 2.3) answer a paged one-level search below a
+		// missing entry with success and no entries: read the entry itself
+		// so a missing one is reported, as slapd does.
+		base := goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
+			"(objectClass=*)", []string{"1.1"}, []goldap.Control{goldap.NewControlManageDsaIT(false)})
+		if _, err := c.searchPage(ctx, base, 2, func(*goldap.Entry) error { return nil }, func(string) {}); err != nil {
+			return ChildrenPage{}, fmt.Errorf("list children of %s: %w", dn, c.explainSearchError(dn, true, 0, err))
+		}
+	}
 	sort.SliceStable(page.Nodes, func(i, j int) bool {
 		a, b := strings.ToLower(page.Nodes[i].RDN), strings.ToLower(page.Nodes[j].RDN)
 		if a != b {

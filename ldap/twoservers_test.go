@@ -38,6 +38,9 @@ type server struct {
 	bigSize     int
 	users       int // inetOrgPerson entries under people
 	sizeLimit   int // entries an unpaged search by reader returns before stopping
+	// countsChildren: the server gives a child count (numSubordinates, as
+	// 389 DS does); OpenLDAP and the demo only say whether there are any.
+	countsChildren bool
 	// stagedWarnings are the staged test's expected warnings over this
 	// data set, step ID -> the setting named (the demo data has a
 	// duplicate uid on purpose).
