@@ -70,6 +70,7 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 		newTestConnCmd(env, cfg),
 		newBrowseCmd(env, cfg),
 		newDemoServerCmd(env),
+		newServeCmd(env, cfg),
 		newPreviewCmd(env, cfg),
 		newSyncCmd(env, cfg),
 		newUsersCmd(env, cfg),
