@@ -13,11 +13,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"ldapwiz/internal/harness"
 )
 
 // startTimeout bounds how long ns-slapd may take from start until it
@@ -39,7 +40,7 @@ type proc struct {
 	caPool        *x509.CertPool
 	cmd           *exec.Cmd
 	done          chan struct{}
-	out           *syncBuffer
+	out           *harness.SyncBuffer
 }
 
 // startInstance runs the instance in l on free ports of 127.0.0.1. The
@@ -56,10 +57,10 @@ func startInstance(l layout) (*proc, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		p := &proc{l: l, caPool: pool}
-		if p.port, err = freePort(); err != nil {
+		if p.port, err = harness.FreePort(); err != nil {
 			return nil, err
 		}
-		if p.tlsPort, err = freePort(); err != nil {
+		if p.tlsPort, err = harness.FreePort(); err != nil {
 			return nil, err
 		}
 		err = p.launch()
@@ -91,7 +92,7 @@ func (p *proc) launch() error {
 	}
 	os.Remove(p.l.pidFile())
 	logStart := fileSize(p.l.errorLog())
-	p.out = &syncBuffer{}
+	p.out = &harness.SyncBuffer{}
 	p.cmd = exec.Command("/usr/sbin/ns-slapd", "-D", p.l.configDir(), "-i", p.l.pidFile(), "-d", "0")
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	// Pdeathsig does not survive ns-slapd's switch to the dirsrv user;
@@ -111,7 +112,7 @@ func (p *proc) launch() error {
 			// ns-slapd exits with status 1 and logs nothing when it cannot
 			// bind a port: a port that is busy now that it is gone was
 			// taken by another process.
-			if portBusy(p.port) || portBusy(p.tlsPort) {
+			if harness.PortBusy(p.port) || harness.PortBusy(p.tlsPort) {
 				return fmt.Errorf("%w: ports %d/%d\n--- error log ---\n%s", errPortTaken, p.port, p.tlsPort, tail(log, 20))
 			}
 			return fmt.Errorf("ns-slapd exited at start (%v)\n--- error log tail ---\n%s\n--- output ---\n%s", p.cmd.ProcessState, tail(log, 40), tail(p.out.String(), 20))
@@ -136,7 +137,7 @@ func (p *proc) launch() error {
 // must bind over LDAPS, verifying the certificate, and read the suffix.
 func (p *proc) ready() error {
 	pid := p.cmd.Process.Pid
-	if !ownsPIDFile(p.l.pidFile(), pid) {
+	if !harness.OwnsPIDFile(p.l.pidFile(), pid) {
 		return fmt.Errorf("no pid file %s with pid %d yet", p.l.pidFile(), pid)
 	}
 	for _, port := range []int{p.port, p.tlsPort} {
@@ -256,16 +257,6 @@ func certPool(pem []byte) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// ownsPIDFile reports whether path holds pid.
-func ownsPIDFile(path string, pid int) bool {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	got, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	return err == nil && got == pid
-}
-
 // ownsListener checks that the socket listening on 127.0.0.1:port is one of
 // pid's open files, by its inode in /proc/net/tcp.
 func ownsListener(pid, port int) error {
@@ -300,26 +291,6 @@ func ownsListener(pid, port int) error {
 	return fmt.Errorf("127.0.0.1:%d is held by another process than ns-slapd (pid %d)", port, pid)
 }
 
-// freePort returns a port of 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// portBusy reports whether something listens on 127.0.0.1:port.
-func portBusy(port int) bool {
-	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		return true
-	}
-	l.Close()
-	return false
-}
-
 // fileSize is the size of path, 0 when it does not exist.
 func fileSize(path string) int64 {
 	st, err := os.Stat(path)
@@ -329,37 +300,13 @@ func fileSize(path string) int64 {
 	return st.Size()
 }
 
-// syncBuffer collects a process's output for error messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends b.
-func (s *syncBuffer) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(b)
-}
-
-// String returns everything written so far.
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // killStale stops the ns-slapd of the instance below root, if one still
 // runs (its test process died), checking by /proc that the pid in the pid
 // file really is that instance's server.
 func killStale(root string) {
 	l := layout{root: root}
-	b, err := os.ReadFile(l.pidFile())
-	if err != nil {
-		return
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
+	pid, ok := harness.ReadPIDFile(l.pidFile())
+	if !ok {
 		return
 	}
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"ldapwiz/internal/harness"
 )
 
 // Options change what Start loads. The zero value is the standard fixture
@@ -99,7 +99,7 @@ func StartTimed(t testing.TB, opts Options) (*Server, Timings) {
 
 	begin = time.Now()
 	sweepStale()
-	dir, err := os.MkdirTemp("", runDirPrefix)
+	dir, err := harness.MakeRunDir(runDirPrefix)
 	if err != nil {
 		t.Fatalf("ds389test: %v", err)
 	}
@@ -108,9 +108,6 @@ func StartTimed(t testing.TB, opts Options) (*Server, Timings) {
 		s.kill()
 		os.RemoveAll(dir)
 	})
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		t.Fatalf("ds389test: %v", err)
-	}
 	if err := os.Chmod(dir, 0o755); err != nil { // the server runs as dirsrv
 		t.Fatalf("ds389test: %v", err)
 	}
@@ -244,27 +241,9 @@ func (s *Server) LdapsearchArgs() []string {
 // runDirPrefix names each server's directory under the system temp dir.
 const runDirPrefix = "ldapwiz-389ds-run-"
 
-// ownerFile holds the PID of the test process that owns a run directory.
-const ownerFile = "owner.pid"
-
 // sweepStale stops the servers and removes the directories left behind by
 // test processes that were killed before their cleanup ran (ns-slapd runs
 // as dirsrv, so it does not die with them).
 func sweepStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), runDirPrefix+"*"))
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, ownerFile))
-		if err != nil {
-			continue // being created right now, or not ours
-		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil || pid <= 0 {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err == nil {
-			continue // its owner still runs
-		}
-		killStale(filepath.Join(d, "ds"))
-		os.RemoveAll(d)
-	}
+	harness.SweepRunDirs(runDirPrefix, func(d string) { killStale(filepath.Join(d, "ds")) })
 }

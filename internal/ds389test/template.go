@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"ldapwiz/internal/certgen"
+
+	"ldapwiz/internal/harness"
 )
 
 // cacheVersion names the cached instances; bump it when what createBase or
@@ -95,7 +97,7 @@ func cached(dir string, build func(tmp string) error) (built time.Duration, err 
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return 0, err
 	}
-	unlock, err := lockFile(dir + ".lock")
+	unlock, err := harness.LockFile(dir + ".lock")
 	if err != nil {
 		return 0, err
 	}
@@ -366,7 +368,7 @@ func createData(base, dir, ldif string, fixupUUID bool) error {
 	}
 	cmd := exec.Command("/usr/sbin/ns-slapd", "ldif2db", "-D", l.configDir(), "-n", "userroot", "-i", file)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return &cmdError{cmd: "ns-slapd ldif2db", err: err, out: append(out, []byte("\n--- error log tail ---\n"+fileTail(l.errorLog(), 30))...)}
+		return &harness.CmdError{Cmd: "ns-slapd ldif2db", Err: err, Out: append(out, []byte("\n--- error log tail ---\n"+fileTail(l.errorLog(), 30))...)}
 	}
 	p, err := startInstance(l)
 	if err != nil {
