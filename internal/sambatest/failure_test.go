@@ -58,30 +58,3 @@ func TestStartFailureIsLoud(t *testing.T) {
 		t.Errorf("process group %d still alive after cleanup", s.PID)
 	}
 }
-
-// TestSweepStaleDirs removes run directories of dead test processes only.
-func TestSweepStaleDirs(t *testing.T) {
-	dead := exec.Command("true")
-	if err := dead.Run(); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(pid int) string {
-		d, err := os.MkdirTemp("", runDirPrefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(d) })
-		if err := os.WriteFile(filepath.Join(d, ownerFile), []byte(strconv.Itoa(pid)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	stale, live := mk(dead.Process.Pid), mk(os.Getpid())
-	sweepStaleDirs()
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale dir %s survived the sweep: %v", stale, err)
-	}
-	if _, err := os.Stat(live); err != nil {
-		t.Errorf("live dir %s was swept: %v", live, err)
-	}
-}

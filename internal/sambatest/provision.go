@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"ldapwiz/internal/harness"
 )
 
 // cacheVersion names the provisioned template; bump it when the provision
@@ -27,7 +29,7 @@ func templateDir() (dir string, provisioned time.Duration, err error) {
 	}
 	key := strings.NewReplacer(" ", "-", "/", "-").Replace(strings.TrimSpace(string(ver)))
 	dir = filepath.Join(os.TempDir(), "ldapwiz-samba-cache-"+cacheVersion+"-"+key)
-	unlock, err := lockFile(dir + ".lock")
+	unlock, err := harness.LockFile(dir + ".lock")
 	if err != nil {
 		return "", 0, err
 	}
@@ -119,17 +121,8 @@ func copyTemplate(template, dir string, tf tlsFiles) error {
 	return os.WriteFile(conf, []byte(text), 0o644)
 }
 
-// run runs a command and returns its output tail on failure.
+// run runs a command and returns its output tail on failure, the admin
+// password hidden.
 func run(name string, args ...string) error {
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		return &cmdError{cmd: name + " " + redact(args), err: err, out: out}
-	}
-	return nil
-}
-
-// redact hides the admin password in a command line shown in an error.
-func redact(args []string) string {
-	s := strings.Join(args, " ")
-	return strings.ReplaceAll(s, AdminPassword, "********")
+	return harness.Run(nil, AdminPassword, name, args...)
 }

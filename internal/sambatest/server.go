@@ -1,20 +1,20 @@
 package sambatest
 
 import (
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"ldapwiz/internal/harness"
 )
 
 // The fixed names of the test domain.
@@ -34,6 +34,9 @@ const (
 	// UsersDN is the default container for users and groups.
 	UsersDN = "CN=Users," + BaseDN
 )
+
+// runDirPrefix names each run's directory under the system temp dir.
+const runDirPrefix = "ldapwiz-samba-run-"
 
 // startTimeout bounds how long Samba may take to answer LDAPS.
 const startTimeout = 60 * time.Second
@@ -65,7 +68,7 @@ type Server struct {
 	PID int
 
 	caPool *x509.CertPool
-	output *syncBuffer
+	output *harness.SyncBuffer
 
 	helperMu sync.Mutex // guards helper
 	helper   *ldap.Conn // Administrator connection of AddUser, AddGroup, AddOU
@@ -98,15 +101,13 @@ func StartTimed(t testing.TB) (*Server, Timings) {
 	tm.Provision = provisioned
 
 	begin = time.Now()
-	sweepStaleDirs()
-	dir, err := os.MkdirTemp("", runDirPrefix) // short: Samba's Unix sockets live under it
+	// Samba died with the test processes that left run directories behind.
+	harness.SweepRunDirs(runDirPrefix, nil)
+	dir, err := harness.MakeRunDir(runDirPrefix) // short: Samba's Unix sockets live under it
 	if err != nil {
 		t.Fatalf("sambatest: %v", err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		t.Fatalf("sambatest: %v", err)
-	}
 	tf, err := writeCertificates(dir)
 	if err != nil {
 		t.Fatalf("sambatest: making the TLS certificate: %v", err)
@@ -136,7 +137,7 @@ func StartTimed(t testing.TB) (*Server, Timings) {
 // waits until an LDAPS bind works, and registers the cleanup.
 func (s *Server) launch(t testing.TB, conf string) {
 	t.Helper()
-	out := &syncBuffer{}
+	out := &harness.SyncBuffer{}
 	s.output = out
 	cmd := exec.Command("sh", "-c", `ip link set lo up && exec samba -s "$1" -F --debug-stdout -d 1`, "sh", conf)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -176,7 +177,7 @@ func (s *Server) launch(t testing.TB, conf string) {
 
 	fail := func(format string, args ...any) {
 		t.Helper()
-		t.Fatalf("sambatest: "+format+"\n--- samba output tail ---\n%s", append(args, tail(out.String(), 40))...)
+		t.Fatalf("sambatest: "+format+"\n--- samba output tail ---\n%s", append(args, harness.Tail(out.String(), 40))...)
 	}
 	if nsErr != nil {
 		select {
@@ -213,26 +214,6 @@ func (s *Server) launch(t testing.TB, conf string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// syncBuffer collects a process's output for error messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // Output returns what samba has logged so far (debug level 1), for test
