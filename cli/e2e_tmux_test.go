@@ -11,16 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"ldapwiz/internal/slapdtest"
+	"ldapwiz/internal/harness"
 )
-
-// aptLock is the lock file slapdtest holds around apt-get, shared so that
-// test binaries running side by side never run apt-get at the same time.
-const aptLock = "/tmp/ldapwiz-apt.lock"
 
 // buildBinary builds ldapwiz into a temporary directory and returns its path.
 func buildBinary(t *testing.T) string {
@@ -36,7 +31,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // ensureTmux installs tmux with apt-get when it is missing, under the same
-// cross-process lock as the slapd installation. It fails the test (never
+// cross-process lock as the test-server harnesses. It fails the test (never
 // skips) when tmux cannot be had.
 func ensureTmux(t *testing.T) {
 	t.Helper()
@@ -49,35 +44,15 @@ func ensureTmux(t *testing.T) {
 // skips), naming who needs them, when they cannot be had.
 func ensureApt(t *testing.T, who string, progs []string, pkgs ...string) {
 	t.Helper()
-	missing := func() string {
+	harness.Apt{Who: who, Packages: pkgs, Missing: func() []string {
+		var missing []string
 		for _, p := range progs {
 			if _, err := exec.LookPath(p); err != nil {
-				return p
+				missing = append(missing, p)
 			}
 		}
-		return ""
-	}
-	if missing() == "" {
-		return
-	}
-	lock, err := os.OpenFile(aptLock, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatalf("cannot open the apt lock %s: %v", aptLock, err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatalf("cannot lock %s: %v", aptLock, err)
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if missing() == "" {
-		return // another process installed them while we waited
-	}
-	if err := slapdtest.AptInstall(pkgs...); err != nil {
-		t.Fatalf("%s need %s: %v", who, strings.Join(pkgs, " "), err)
-	}
-	if p := missing(); p != "" {
-		t.Fatalf("apt-get installed %s but %s is still not found", strings.Join(pkgs, " "), p)
-	}
+		return missing
+	}}.Ensure(t)
 }
 
 // tmuxSession is a program running in a detached tmux session of its own

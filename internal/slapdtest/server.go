@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"ldapwiz/internal/harness"
 )
 
 // Options change what Start sets up. The zero value is the standard server:
@@ -165,11 +166,11 @@ func setup(dir string, opts Options) (*Server, error) {
 }
 
 func (s *Server) pickPortsAndStart() error {
-	p1, err := freePort()
+	p1, err := harness.FreePort()
 	if err != nil {
 		return err
 	}
-	p2, err := freePort()
+	p2, err := harness.FreePort()
 	if err != nil {
 		return err
 	}
@@ -214,7 +215,7 @@ func (s *Server) Restart() error {
 		// slapd writes its pid file only once its listeners are bound, so a
 		// port another process took in the meantime cannot pass for ours;
 		// then a bind as the admin on both ports says the database answers.
-		if ownsPIDFile(pidFile, cmd.Process.Pid) {
+		if harness.OwnsPIDFile(pidFile, cmd.Process.Pid) {
 			if notYet = s.answers(); notYet == nil {
 				s.cmd, s.done = cmd, done
 				return nil
@@ -282,25 +283,6 @@ func (s *Server) PID() int {
 // the admin over plain LDAP: "-x -H URL -D DN -w PW".
 func (s *Server) LdapsearchArgs() []string {
 	return []string{"-x", "-H", s.URL, "-D", s.AdminDN, "-w", s.AdminPassword}
-}
-
-// ownsPIDFile reports whether path holds pid.
-func ownsPIDFile(path string, pid int) bool {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	got, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	return err == nil && got == pid
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func tail(b []byte) string {
