@@ -149,6 +149,10 @@ func connectionFields(m *Model) []*field {
 		src, pwFileF, pwEnvF, pwInlineF, testPw,
 		textS("connection.timeout", "Timeout", "How long to wait for the server, e.g. 10s.", func(s *wizard.Settings) *string { return &c(s).Timeout }),
 		intS("connection.page_size", "Page size", "Entries fetched per page in large searches (1-10000).", func(s *wizard.Settings) *int { return &c(s).PageSize }),
+		textS("connection.client_cert_file", "Client certificate", "PEM certificate sent to the server over TLS; empty for none.", func(s *wizard.Settings) *string { return &c(s).ClientCertFile }),
+		textS("connection.client_key_file", "Client key file", "PEM private key of the client certificate (mode 0600).", func(s *wizard.Settings) *string { return &c(s).ClientKeyFile }),
+		choiceS("connection.bind_method", "Sign in with", "A password, or the client certificate (SASL EXTERNAL).", func(s *wizard.Settings) *string { return &c(s).BindMethod }, choice{"", "password"}, choice{wizard.BindExternal, "client certificate"}),
+		choiceS("connection.server_order", "Server order", "With several URLs (separated by spaces): try them as listed or randomly.", func(s *wizard.Settings) *string { return &c(s).ServerOrder }, choice{"", "as listed"}, choice{wizard.ServerOrderRandom, "random"}),
 		{Key: "ui.test", Label: "Test the connection", Kind: kindButton, Action: actionTest,
 			Help: "Runs DNS, TCP, TLS, RootDSE and sign-in checks with the settings above (ctrl+t)."},
 	}

@@ -9,11 +9,33 @@ import (
 	"ldapwiz/ldap"
 )
 
+// Server orders of connection.server_order; empty means in-order.
+const (
+	ServerOrderInOrder = "in-order"
+	ServerOrderRandom  = "random"
+)
+
+// Bind methods of connection.bind_method; empty means simple.
+const (
+	BindSimple   = "simple"
+	BindExternal = "external"
+)
+
+// ServerURLs lists the directory servers to try, as listed: connection.url
+// split on white space (as OpenLDAP's ldap.conf URI does).
+func (c Connection) ServerURLs() []string { return strings.Fields(c.URL) }
+
+// External reports whether the bind is SASL EXTERNAL with the client
+// certificate.
+func (c Connection) External() bool {
+	return strings.EqualFold(strings.TrimSpace(c.BindMethod), BindExternal)
+}
+
 // LDAPConfig turns the connection settings into an ldap.Config with the bind
 // password read from its source (getenv nil means os.Getenv; files are read
 // from disk). It fails with a message naming the setting when the timeout
 // does not parse or the password cannot be resolved; it does not run the
-// rest of Validate.
+// rest of Validate. An EXTERNAL bind needs no password and ignores bind_dn.
 func (s Settings) LDAPConfig(getenv func(string) string) (ldap.Config, error) {
 	c := s.Connection
 	timeout, err := time.ParseDuration(strings.TrimSpace(c.Timeout))
@@ -23,19 +45,26 @@ func (s Settings) LDAPConfig(getenv func(string) string) (ldap.Config, error) {
 	if err != nil || timeout <= 0 {
 		return ldap.Config{}, fmt.Errorf("connection.timeout: %q is not a positive duration; write it like \"10s\" or \"1m\"", c.Timeout)
 	}
+	cfg := ldap.Config{
+		URL:             strings.Join(c.ServerURLs(), " "),
+		RandomOrder:     strings.TrimSpace(c.ServerOrder) == ServerOrderRandom,
+		StartTLS:        c.StartTLS,
+		VerifyTLS:       c.VerifyTLS,
+		CAFile:          c.CAFile,
+		ClientCertFile:  strings.TrimSpace(c.ClientCertFile),
+		ClientKeyFile:   strings.TrimSpace(c.ClientKeyFile),
+		Timeout:         timeout,
+		PageSize:        c.PageSize,
+		ActiveDirectory: c.ActiveDirectory,
+	}
+	if c.External() {
+		cfg.BindMethod = ldap.BindExternal
+		return cfg, nil
+	}
 	pw, err := c.ResolveBindPassword(getenv, os.ReadFile)
 	if err != nil {
 		return ldap.Config{}, err
 	}
-	return ldap.Config{
-		URL:             strings.TrimSpace(c.URL),
-		StartTLS:        c.StartTLS,
-		VerifyTLS:       c.VerifyTLS,
-		CAFile:          c.CAFile,
-		BindDN:          strings.TrimSpace(c.BindDN),
-		BindPassword:    pw,
-		Timeout:         timeout,
-		PageSize:        c.PageSize,
-		ActiveDirectory: c.ActiveDirectory,
-	}, nil
+	cfg.BindDN, cfg.BindPassword = strings.TrimSpace(c.BindDN), pw
+	return cfg, nil
 }

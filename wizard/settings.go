@@ -24,7 +24,7 @@ type Settings struct {
 
 // Connection holds the [connection] settings.
 type Connection struct {
-	URL              string `toml:"url" comment:"Directory URL: ldap://host (port 389, StartTLS optional) or ldaps://host (port 636)."`
+	URL              string `toml:"url" comment:"Directory URL: ldap://host (port 389, StartTLS optional) or ldaps://host (port 636); several separated by spaces are tried in turn."`
 	StartTLS         bool   `toml:"start_tls" comment:"Upgrade an ldap:// connection to TLS with StartTLS (not with ldaps://)."`
 	ActiveDirectory  bool   `toml:"active_directory" comment:"The server is Microsoft Active Directory (or Samba AD)."`
 	VerifyTLS        bool   `toml:"verify_tls" comment:"Verify the server's TLS certificate. Turning this off is unsafe."`
@@ -35,6 +35,10 @@ type Connection struct {
 	BindPassword     string `toml:"bind_password" comment:"The bind password inline (discouraged: prefer bind_password_file)."`
 	Timeout          string `toml:"timeout" comment:"Connect and operation timeout, e.g. \"10s\"."`
 	PageSize         int    `toml:"page_size" comment:"Entries per page in paged searches (1-10000)."`
+	BindMethod       string `toml:"bind_method" comment:"\"simple\" (bind_dn and a password; the default) or \"external\" (SASL EXTERNAL: the TLS client certificate is the identity)."`
+	ClientCertFile   string `toml:"client_cert_file" comment:"PEM client certificate presented to the server over TLS (for bind_method = \"external\"); empty for none."`
+	ClientKeyFile    string `toml:"client_key_file" comment:"PEM private key of client_cert_file; keep it readable only by ldapwiz (mode 0600)."`
+	ServerOrder      string `toml:"server_order" comment:"Order in which several servers are tried: \"in-order\" (as listed; the default) or \"random\" (spreads the load)."`
 }
 
 // Users holds the [users] settings.
