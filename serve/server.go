@@ -18,6 +18,8 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"ldapwiz/ui"
 )
 
 // Server is the SSH server of the wizard.
@@ -28,6 +30,8 @@ type Server struct {
 	slots chan struct{} // one per session open
 
 	handlers sync.WaitGroup // session handlers running
+	// newModel builds a session's wizard; tests replace it.
+	newModel func(ui.Options) tea.Model
 
 	mu   sync.Mutex
 	live map[*tea.Program]*atomic.Value // open sessions' programs and their ending
@@ -56,7 +60,8 @@ func New(opts Options) (s *Server, created bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	s = &Server{opts: opts, host: host, slots: make(chan struct{}, opts.MaxSessions), live: map[*tea.Program]*atomic.Value{}}
+	s = &Server{opts: opts, host: host, slots: make(chan struct{}, opts.MaxSessions), live: map[*tea.Program]*atomic.Value{},
+		newModel: func(o ui.Options) tea.Model { return ui.New(o) }}
 	s.srv, err = wish.NewServer(
 		func(srv *ssh.Server) error { srv.AddHostKey(host); return nil }, // never wish's own key file
 		wish.WithPublicKeyAuth(s.authorize),

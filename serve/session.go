@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"ldapwiz/config"
-	"ldapwiz/ui"
 )
 
 // sessionLog is what the log line at a session's end tells: never a secret.
@@ -100,7 +99,7 @@ func (s *Server) runWizard(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Windo
 	}
 	var why atomic.Value // set when the server ends the session
 	in := &idleReader{r: sess, after: s.opts.IdleTimeout}
-	p := tea.NewProgram(&sessionModel{inner: ui.New(opts)},
+	p := tea.NewProgram(&sessionModel{inner: s.newModel(opts)},
 		tea.WithInput(in),
 		tea.WithOutput(sess),
 		tea.WithColorProfile(profile),
