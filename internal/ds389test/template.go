@@ -23,7 +23,7 @@ import (
 
 // cacheVersion names the cached instances; bump it when what createBase or
 // createData does changes, so that stale caches are not reused.
-const cacheVersion = "v1"
+const cacheVersion = "v2"
 
 // cacheMarker is written last into a complete cached instance.
 const cacheMarker = "ldapwiz-complete"
@@ -224,7 +224,11 @@ func createBase(dir string) error {
 		{dnConfig, "nsslapd-listenhost", []string{"127.0.0.1"}},
 		{dnConfig, "nsslapd-securelistenhost", []string{"127.0.0.1"}},
 		{dnConfig, "nsslapd-security", []string{"on"}},
-		{dnConfig, "nsslapd-ldapilisten", []string{"off"}}, // Unix socket paths are too short for deep temp dirs
+		// No LDAPI: Unix socket paths are too short for deep temp dirs, and
+		// the server checks the path (< 104 bytes) even when not listening,
+		// so it gets a short one it never creates.
+		{dnConfig, "nsslapd-ldapilisten", []string{"off"}},
+		{dnConfig, "nsslapd-ldapifilepath", []string{"/tmp/ldapwiz-389ds-unused.socket"}},
 		{dnConfig, "nsslapd-sizelimit", []string{fmt.Sprint(SizeLimit)}},
 		{dnConfig, "nsslapd-pagedsizelimit", []string{"-1"}},
 		{dnConfig, "nsslapd-accesslog-logbuffering", []string{"on"}},
