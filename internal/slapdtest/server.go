@@ -191,7 +191,12 @@ func (s *Server) Restart() error {
 	urls := fmt.Sprintf("ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/", s.Port, s.TLSPort)
 	pidFile := filepath.Join(s.Dir, "slapd.pid")
 	os.Remove(pidFile)
-	cmd := exec.Command(SlapdPath, "-F", s.cfgDir, "-h", urls, "-d", "0")
+	// "-d none" keeps slapd in the foreground and prints the messages it
+	// logs at every level, such as "bind(…) failed errno=98 (Address
+	// already in use)"; with "-d 0" it exits silently, and a port another
+	// process took between choosing it and slapd binding it looked like a
+	// failure with no reason instead of a retry on other ports.
+	cmd := exec.Command(SlapdPath, "-F", s.cfgDir, "-h", urls, "-d", "none")
 	s.stderr = &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
