@@ -45,7 +45,19 @@ func (s *connectionScreen) update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case tea.KeyPressMsg:
+		hasResults := s.test.running || s.test.result != nil
+		if s.test.focused && hasResults {
+			if cmd, ok := s.testKey(msg); ok {
+				return cmd
+			}
+		}
 		switch {
+		case hasResults && !s.test.focused && key.Matches(msg, k.PageDown, k.PageUp):
+			s.test.focused = true
+			return nil
+		case hasResults && !s.test.focused && key.Matches(msg, k.Down, k.Next) && s.onLastField():
+			s.test.focused, s.test.cur = true, 0
+			return nil
 		case key.Matches(msg, k.Test):
 			return s.startTest()
 		case key.Matches(msg, k.Apply):
@@ -62,31 +74,52 @@ func (s *connectionScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// help lists the field's keys, the test's and the common ones.
+// help lists the field's keys, the test's and the common ones; while
+// the results have the keyboard, theirs.
 func (s *connectionScreen) help() []key.Binding {
 	k := s.m.c.Keys
+	if s.test.focused {
+		return []key.Binding{withHelp(k.Down, "step"), withHelp(k.Enter, "open/close"),
+			withHelp(k.PageDown, "page"), withHelp(k.Back, "fields"), withHelp(k.Test, "test again"), k.Save, k.HelpF1}
+	}
 	bs := append(s.formScreen.help(), withHelp(k.Test, "test"))
+	if s.test.running || s.test.result != nil {
+		bs = append(bs, withHelp(k.PageDown, "results"))
+	}
 	return append(bs, s.helpTail()...)
 }
 
-// view is the form, and below it the test as it runs.
+// onLastField reports whether the last shown field has the keyboard.
+func (s *connectionScreen) onLastField() bool {
+	f := s.fields
+	cur := f.current(s.m.settings)
+	for i := len(f.fields) - 1; i >= 0; i-- {
+		if f.fields[i].shown(s.m.settings) {
+			return f.fields[i] == cur
+		}
+	}
+	return false
+}
+
+// view is the form, and below it the test as it runs; while the results
+// have the keyboard they take the whole screen.
 func (s *connectionScreen) view(w, h int) string {
 	m := s.m
-	tl := s.testLines(w)
-	formH := h
-	if len(tl) > 0 {
-		formH = max(h-len(tl)-1, h/2)
+	head, body, foot, _ := s.testPane(w)
+	if len(head) == 0 {
+		return s.fields.view(w, h, m.c.Styles, &m.settings, m.shownProblems(), true)
 	}
+	if s.test.focused {
+		return s.testView(w, h)
+	}
+	formH := max(h-len(head)-len(body)-len(foot)-1, h/2)
 	out := s.fields.view(w, formH, m.c.Styles, &m.settings, m.shownProblems(), true)
-	if len(tl) > 0 {
-		room := h - formH - 1
-		if len(tl) > room {
-			// Keep the heading and the newest lines.
-			tl = append([]string{tl[0]}, tl[len(tl)-room+1:]...)
-		}
-		out = fitBlock(out, w, formH) + "\n\n" + strings.Join(tl, "\n")
-	}
-	return out
+	return fitBlock(out, w, formH) + "\n\n" + s.testView(w, h-formH-1)
+}
+
+// typing: while the results have the keyboard no line does.
+func (s *connectionScreen) typing() bool {
+	return !s.test.focused && s.formScreen.typing()
 }
 
 // password sources offered on the Connection screen.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -23,6 +24,35 @@ type connTest struct {
 	typed   bool // the run used the password typed for the test
 	result  *ldap.TestResult
 	spin    spinner.Model
+
+	// The results list: focused takes the keys (PgUp/PgDn, ↑/↓, enter,
+	// esc); cur is the step under the cursor (an index into the shown
+	// steps); open holds the steps opened in full; top is the first line
+	// of the list on show.
+	focused bool
+	cur     int
+	top     int
+	open    map[string]bool
+}
+
+// shownSteps are the steps the list draws: those that ran.
+func (t *connTest) shownSteps() []ldap.Step {
+	var out []ldap.Step
+	for _, st := range t.steps {
+		if st.Status != ldap.StepNotRun {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// cursorStep is the step under the cursor, or nil.
+func (t *connTest) cursorStep() *ldap.Step {
+	ss := t.shownSteps()
+	if t.cur < 0 || t.cur >= len(ss) {
+		return nil
+	}
+	return &ss[t.cur]
 }
 
 // testDoneMsg is the result of test run seq.
@@ -37,6 +67,7 @@ func (s *connectionScreen) startTest() tea.Cmd {
 	m, t := s.m, &s.test
 	ctx, seq := t.req.next(m.c.Ctx, 0) // ldap.RunTest bounds each step by connection.timeout
 	t.running, t.steps, t.result = true, nil, nil
+	t.cur, t.top, t.open = 0, 0, nil
 	t.tested = m.encoded
 	t.typed = m.testPassword != ""
 	t.spin = spinner.New(spinner.WithSpinner(spinner.Line))
@@ -198,11 +229,15 @@ func stepMark(st *Styles, s ldap.StepStatus) string {
 	return st.Muted.Render("·")
 }
 
-// testLines renders the test's steps, hints and findings.
-func (s *connectionScreen) testLines(w int) []string {
+// testPane renders the test: its heading (a line or more, never cut),
+// and the list below it as lines, spans[i] being the lines [from, to) of
+// shown step i. Each step is a line, cut to the width unless opened
+// (enter), when it wraps in full; the hints of warnings and failures, and
+// what the test found, always wrap in full.
+func (s *connectionScreen) testPane(w int) (head, body, foot []string, spans [][2]int) {
 	m, t, st := s.m, &s.test, s.m.c.Styles
 	if !t.running && t.result == nil {
-		return nil
+		return nil, nil, nil, nil
 	}
 	ok, warn, failed := 0, 0, 0
 	for _, s := range t.steps {
@@ -215,50 +250,165 @@ func (s *connectionScreen) testLines(w int) []string {
 			failed++
 		}
 	}
-	head := "Connection test"
+	h := "Connection test"
 	if !t.running {
-		head += fmt.Sprintf(" — %d passed, %s, %d failed", ok, plural(warn, "warning"), failed)
+		h += fmt.Sprintf(" — %d passed, %s, %d failed", ok, plural(warn, "warning"), failed)
 	}
-	lines := []string{st.Heading.Render(head)}
+	head = []string{st.Heading.Render(h)}
 	if !t.running && !bytes.Equal(t.tested, m.encoded) {
-		lines[0] += st.Warning.Render(" (settings changed since: ctrl+t tests again)")
+		head = append(head, st.Warning.Render("(settings changed since: ctrl+t tests again)"))
+	}
+	wrapped := func(indent string, style func(...string) string, text string) []string {
+		var out []string
+		for _, l := range strings.Split(wrap(text, w-len(indent)), "\n") {
+			out = append(out, indent+style(l))
+		}
+		return out
 	}
 	notRun := 0
+	shown := 0
 	for _, step := range t.steps {
 		if step.Status == ldap.StepNotRun {
 			notRun++
 			continue
 		}
-		line := stepMark(st, step.Status) + " " + step.Title
+		cur := t.focused && shown == t.cur
+		shown++
+		mark := "  "
+		if cur {
+			mark = "▸ "
+		}
+		from := len(body)
+		text := step.Title
 		if step.Detail != "" {
-			line += st.Muted.Render(" — " + step.Detail)
+			text += " — " + step.Detail
 		}
-		lines = append(lines, ansi.Truncate(line, w, "…"))
-		if step.Hint != "" && step.Status != ldap.StepOK {
-			for _, l := range strings.Split(wrap(step.Hint, w-4), "\n") {
-				lines = append(lines, "    "+st.Warning.Render(l))
+		if t.open[step.ID] {
+			lines := strings.Split(wrap(text, w-4), "\n")
+			body = append(body, mark+stepMark(st, step.Status)+" "+lines[0])
+			for _, l := range lines[1:] {
+				body = append(body, "    "+st.Muted.Render(l))
 			}
+		} else {
+			line := stepMark(st, step.Status) + " " + step.Title
+			if step.Detail != "" {
+				line += st.Muted.Render(" — " + step.Detail)
+			}
+			body = append(body, mark+ansi.Truncate(line, w-2, "…"))
 		}
+		if step.Hint != "" && step.Status != ldap.StepOK {
+			body = append(body, wrapped("      ", st.Warning.Render, step.Hint)...)
+		}
+		spans = append(spans, [2]int{from, len(body)})
 	}
 	if t.running {
-		lines = append(lines, t.spin.View()+" testing…")
+		body = append(body, "  "+t.spin.View()+" testing…")
 	} else if notRun > 0 {
 		after := " after the failure"
 		if failed == 0 {
 			after = ""
 		}
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("· %s not run%s", plural(notRun, "step"), after)))
+		body = append(body, "  "+st.Muted.Render(fmt.Sprintf("· %s not run%s", plural(notRun, "step"), after)))
 	}
 	if step := s.blamedStep(); step != nil && !t.running {
-		lines = append(lines, st.Key.Render("ctrl+g")+" goes to "+m.settingName(s.blamedSetting(step)))
+		foot = append(foot, st.Key.Render("ctrl+g")+" goes to "+m.settingName(s.blamedSetting(step)))
 	}
 	if f := s.testFindings(); len(f.text) > 0 {
 		for _, l := range f.text {
-			lines = append(lines, ansi.Truncate(st.OK.Render("➜ "+l), w, "…"))
+			foot = append(foot, wrapped("", st.OK.Render, "➜ "+l)...)
 		}
-		lines = append(lines, st.Key.Render("ctrl+a")+" apply")
+		foot = append(foot, st.Key.Render("ctrl+a")+" apply")
 	}
-	return lines
+	return head, body, foot, spans
+}
+
+// testWindow picks the lines of the list to show in room lines: from the
+// top the user scrolled to, moved so the step under the cursor is whole
+// on show; while a test runs and the list is not focused, the newest;
+// after a failure, the failed step with its hint.
+func (t *connTest) testWindow(body []string, spans [][2]int, room int) (top int) {
+	top = t.top
+	show := -1 // the step to keep whole on show
+	switch {
+	case t.focused:
+		show = t.cur
+	case t.running:
+		top = len(body) - room
+	default:
+		// A failure is the news: its hint shows without scrolling.
+		for i, st := range t.shownSteps() {
+			if st.Status == ldap.StepFailed {
+				show = i
+				break
+			}
+		}
+	}
+	if show >= 0 && show < len(spans) {
+		sp := spans[show]
+		if sp[1] > top+room {
+			top = sp[1] - room
+		}
+		if sp[0] < top {
+			top = sp[0]
+		}
+	}
+	return max(0, min(top, len(body)-room))
+}
+
+// testView draws the test in h lines: the heading, then the window of the
+// list, its first or last line saying when there is more above or below,
+// then what to do about it (ctrl+g, ctrl+a), always on show.
+func (s *connectionScreen) testView(w, h int) string {
+	t, st := &s.test, s.m.c.Styles
+	head, body, foot, spans := s.testPane(w)
+	room := max(h-len(head)-len(foot), 1)
+	top := t.testWindow(body, spans, room)
+	end := min(len(body), top+room)
+	win := append([]string(nil), body[top:end]...)
+	if top > 0 && len(win) > 0 {
+		win[0] = st.Muted.Render(fmt.Sprintf("  ↑ %s above (pgup)", plural(top, "more line")))
+	}
+	if end < len(body) && len(win) > 0 {
+		win[len(win)-1] = st.Muted.Render(fmt.Sprintf("  ↓ %s below (pgdn)", plural(len(body)-end+1, "more line")))
+	}
+	return strings.Join(append(append(head, win...), foot...), "\n")
+}
+
+// testKey handles a key while the results have the keyboard: ↑/↓ (k/j)
+// move between the steps, PgUp/PgDn by a page, enter opens or closes the
+// step in full, esc and tab give the keyboard back to the fields. It
+// reports false for a key it leaves to the screen.
+func (s *connectionScreen) testKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	t, k := &s.test, s.m.c.Keys
+	n := len(t.shownSteps())
+	page := max(1, (s.m.c.Height-8)/2)
+	switch {
+	case key.Matches(msg, k.Back, k.Next, k.Prev):
+		t.focused = false
+	case key.Matches(msg, k.Up, k.ListUp):
+		if t.cur == 0 {
+			t.focused = false
+		}
+		t.cur = max(t.cur-1, 0)
+	case key.Matches(msg, k.Down, k.ListDown):
+		t.cur = min(t.cur+1, n-1)
+	case key.Matches(msg, k.PageUp):
+		t.cur = max(t.cur-page, 0)
+	case key.Matches(msg, k.PageDown):
+		t.cur = min(t.cur+page, n-1)
+	case key.Matches(msg, k.Enter):
+		if st := t.cursorStep(); st != nil {
+			if t.open == nil {
+				t.open = map[string]bool{}
+			}
+			t.open[st.ID] = !t.open[st.ID]
+		}
+	default:
+		return nil, false
+	}
+	t.cur = max(t.cur, 0)
+	t.top = 0 // the window follows the cursor
+	return nil, true
 }
 
 // blamedStep is the first failed step naming a setting, else the first
