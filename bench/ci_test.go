@@ -1,0 +1,38 @@
+package bench
+
+import (
+	"os"
+	"testing"
+)
+
+// Bounds of the CI-sized check: about three times what the engine measured
+// at 5,000 users when they were set, so that noise on a shared machine
+// passes and a threefold regression fails.
+const (
+	ciUsers          = 5000
+	ciMaxResyncRatio = 12.0 // no-change two-way resync, wall ÷ ldapsearch
+	ciMaxRSSMB       = 120.0
+)
+
+// TestEngineCI is the benchmark at CI size: 5,000 users, two rounds of a
+// first import and a no-change two-way resync. It fails when the resync's
+// wall-time ratio to ldapsearch or any peak RSS passes its bound. It runs
+// only with LDAPWIZ_BENCH_CI=1 (.ci/run sets it), since it times processes.
+func TestEngineCI(t *testing.T) {
+	if os.Getenv("LDAPWIZ_BENCH_CI") == "" {
+		t.Skip("set LDAPWIZ_BENCH_CI=1 to run the CI-sized benchmark")
+	}
+	bin := buildLdapwiz(t, t.TempDir())
+	b := newBed(t, ciUsers, bin)
+	cases := []string{caseImport, caseTwoWay}
+	res := b.measure(t, 2, cases)
+	report(os.Stdout, res, cases)
+	if r := median(res.cases[caseTwoWay].wallRatio); r > ciMaxResyncRatio {
+		t.Errorf("the no-change resync of %d users took %.1fx ldapsearch's time; the bound is %.0fx", ciUsers, r, ciMaxResyncRatio)
+	}
+	for _, c := range cases {
+		if rss := maxOf(res.cases[c].rss); rss > ciMaxRSSMB {
+			t.Errorf("%s of %d users peaked at %.0f MB resident; the bound is %.0f MB", c, ciUsers, rss, ciMaxRSSMB)
+		}
+	}
+}

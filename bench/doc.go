@@ -1,0 +1,14 @@
+// Package bench measures the sync engine against OpenLDAP's ldapsearch on a
+// generated directory: preview of a first import, the first import, and
+// no-change resyncs (import, one-way and two-way), each as a ratio of wall
+// and CPU time to ldapsearch reading the same attributes in the same run,
+// with peak resident memory and the store's size. Everything lives in the
+// package's tests; run it with
+//
+//	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h
+//	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h -args -sizes 100000 -rounds 3
+//
+// and the CI-sized regression check with
+//
+//	LDAPWIZ_BENCH_CI=1 go test ./bench -run TestEngineCI -v
+package bench

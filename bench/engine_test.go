@@ -1,0 +1,239 @@
+package bench
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ldapwiz/internal/slapdtest"
+)
+
+var (
+	sizesFlag  = flag.String("sizes", "10000,50000,100000", "comma-separated directory sizes (users) to measure")
+	roundsFlag = flag.Int("rounds", 3, "rounds per size; each runs every case once, after its own ldapsearch")
+)
+
+// The cases, in the order a round runs them.
+const (
+	casePreview = "preview of a first import (preview --json)"
+	caseImport  = "first import into an empty store"
+	caseResync  = "no-change resync, import mode"
+	caseOneWay  = "no-change resync, one-way"
+	caseTwoWay  = "no-change resync, two-way"
+)
+
+var allCases = []string{casePreview, caseImport, caseResync, caseOneWay, caseTwoWay}
+
+// bed is one generated directory served by a private slapd, and a built
+// ldapwiz binary.
+type bed struct {
+	dir   string
+	bin   string
+	srv   *slapdtest.Server
+	shape dirShape
+}
+
+// newBed starts slapd with a directory of n users.
+func newBed(tb testing.TB, n int, bin string) *bed {
+	tb.Helper()
+	shape := shapeFor(n)
+	srv := slapdtest.StartWith(tb, slapdtest.Options{NoFixture: true, ExtraLDIF: shape.ldif()})
+	return &bed{dir: tb.TempDir(), bin: bin, srv: srv, shape: shape}
+}
+
+// buildLdapwiz builds the ldapwiz binary into dir.
+func buildLdapwiz(tb testing.TB, dir string) string {
+	tb.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	}
+	bin := filepath.Join(dir, "ldapwiz")
+	cmd := exec.Command(goBin, "build", "-o", bin, ".")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v: %s", err, out)
+	}
+	return bin
+}
+
+// config writes a settings file for mode with the store at storePath.
+func (b *bed) config(mode, storePath string) string {
+	path := filepath.Join(b.dir, "ldapwiz-"+mode+".toml")
+	text := fmt.Sprintf(`[connection]
+url = %q
+bind_dn = %q
+bind_password = %q
+timeout = "60s"
+page_size = 1000
+
+[users]
+search_base = %q
+object_class = "inetOrgPerson"
+username_attribute = "uid"
+member_attribute = "memberOf"
+filter = ""
+
+[users.attributes]
+email = "mail"
+first_name = "givenName"
+last_name = "sn"
+phone = "telephoneNumber"
+
+[groups]
+search_base = %q
+object_class = "groupOfNames"
+name_attribute = "cn"
+member_attribute = "member"
+
+[sync]
+mode = %q
+authority = "ldap"
+max_delete = "10%%"
+
+[store]
+path = %q
+`, b.srv.URL, b.srv.AdminDN, b.srv.AdminPassword, peopleBase, groupBase, mode, storePath)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		panic(err)
+	}
+	return path
+}
+
+// ldapsearch reads what ldapwiz reads, the way the issue measures it: the
+// groups (name, stable ids, members) and the users (stable ids and the
+// mapped attributes), paged by 1,000, output discarded.
+func (b *bed) ldapsearch() (usage, error) {
+	conn := strings.Join(b.srv.LdapsearchArgs(), " ")
+	ids := "entryUUID objectGUID nsUniqueId"
+	script := fmt.Sprintf(
+		"ldapsearch %s -E pr=1000/noprompt -b %s '(objectClass=groupOfNames)' cn %s member >/dev/null && "+
+			"ldapsearch %s -E pr=1000/noprompt -b %s '(objectClass=inetOrgPerson)' %s uid mail givenName sn telephoneNumber >/dev/null",
+		conn, groupBase, ids, conn, peopleBase, ids)
+	u, _, err := timed(b.dir, false, "sh", "-c", script)
+	return u, err
+}
+
+// syncSummary is the part of "ldapwiz sync --json" the benchmark checks.
+type syncSummary struct {
+	Outcome string `json:"outcome"`
+	Error   string `json:"error"`
+	Planned int    `json:"planned"`
+	Applied int    `json:"applied"`
+}
+
+// runCase runs one case of a round; store is the round's store path.
+func (b *bed) runCase(c, store string) (usage, error) {
+	switch c {
+	case casePreview:
+		u, _, err := timed(b.dir, false, b.bin, "preview", "--json", "-c", b.config("import", store))
+		return u, err
+	}
+	mode := map[string]string{caseImport: "import", caseResync: "import", caseOneWay: "one-way", caseTwoWay: "two-way"}[c]
+	u, out, err := timed(b.dir, true, b.bin, "sync", "--json", "-c", b.config(mode, store))
+	if err != nil {
+		return u, err
+	}
+	var s syncSummary
+	if err := json.Unmarshal(out, &s); err != nil {
+		return u, fmt.Errorf("%s: unreadable summary: %v", c, err)
+	}
+	if s.Outcome != "success" {
+		return u, fmt.Errorf("%s: outcome %s: %s", c, s.Outcome, s.Error)
+	}
+	want := b.shape.users - b.shape.duplicates() + b.shape.groups // a group create adds its members
+	switch {
+	case c == caseImport && s.Applied != want:
+		return u, fmt.Errorf("%s: applied %d changes, want %d", c, s.Applied, want)
+	case c != caseImport && s.Planned != 0:
+		return u, fmt.Errorf("%s: planned %d changes, want none", c, s.Planned)
+	}
+	return u, nil
+}
+
+// storeMB is the size of the store's files.
+func storeMB(path string) float64 {
+	var n int64
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(path + suffix); err == nil {
+			n += fi.Size()
+		}
+	}
+	return float64(n) / (1 << 20)
+}
+
+// result is what one size measured.
+type result struct {
+	users   int
+	cases   map[string]*summary
+	storeMB float64
+}
+
+// measure runs rounds rounds of cases on b, each case right after an
+// ldapsearch, and returns the summaries.
+func (b *bed) measure(tb testing.TB, rounds int, cases []string) result {
+	tb.Helper()
+	res := result{users: b.shape.users, cases: map[string]*summary{}}
+	for _, c := range cases {
+		res.cases[c] = &summary{}
+	}
+	for r := 0; r < rounds; r++ {
+		store := filepath.Join(b.dir, fmt.Sprintf("round%d.db", r))
+		for _, c := range cases {
+			base, err := b.ldapsearch()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			u, err := b.runCase(c, store)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			res.cases[c].add(pair{wiz: u, base: base})
+			if c == caseImport {
+				res.storeMB = storeMB(store)
+			}
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(store + suffix)
+		}
+	}
+	return res
+}
+
+// report prints one size's table.
+func report(w io.Writer, res result, cases []string) {
+	fmt.Fprintf(w, "\n%d users (+ groups and memberships as in the issue); store after import: %.1f MB\n", res.users, res.storeMB)
+	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch | ldapwiz wall s | peak RSS MB | ldapsearch RSS MB |\n|---|---|---|---|---|---|\n")
+	for _, c := range cases {
+		s := res.cases[c]
+		fmt.Fprintf(w, "| %s | %.2fx (%.2f–%.2f) | %.2fx | %.2f | %.1f | %.1f |\n", c, median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio),
+			median(s.cpuRatio), median(s.wall), maxOf(s.rss), s.baseRSS)
+	}
+}
+
+// BenchmarkEngine measures every case at each size of -sizes. The numbers
+// are the table it prints; b.N is ignored (use -benchtime 1x).
+func BenchmarkEngine(b *testing.B) {
+	var sizes []int
+	for _, f := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1000 {
+			b.Fatalf("-sizes: %q is not a size of at least 1000", f)
+		}
+		sizes = append(sizes, n)
+	}
+	bin := buildLdapwiz(b, b.TempDir())
+	for _, n := range sizes {
+		bd := newBed(b, n, bin)
+		res := bd.measure(b, *roundsFlag, allCases)
+		report(os.Stdout, res, allCases)
+		bd.srv.Stop()
+	}
+}

@@ -1,0 +1,117 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// usage is what GNU time reports for one command.
+type usage struct {
+	wall, cpu float64 // seconds; cpu is user + system
+	rssMB     float64 // peak resident set size
+}
+
+// timed runs name with args under GNU time (which measures the command's
+// own peak RSS; a child's rusage read from Go would carry the Go process's
+// high-water mark) and returns its usage and stdout. stdout is discarded
+// (written to /dev/null) unless keep.
+func timed(dir string, keep bool, name string, args ...string) (usage, []byte, error) {
+	out := filepath.Join(dir, "time.out")
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%e %U %S %M", "-o", out, name}, args...)...)
+	var stdout, stderr bytes.Buffer
+	if keep {
+		cmd.Stdout = &stdout
+	} else {
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return usage{}, nil, err
+		}
+		defer devnull.Close()
+		cmd.Stdout = devnull
+	}
+	cmd.Stderr = &stderr
+	runErr := cmd.Run()
+	data, err := os.ReadFile(out)
+	if err != nil {
+		return usage{}, nil, fmt.Errorf("%s: %v (%v) %s", name, err, runErr, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	if len(f) != 4 {
+		return usage{}, nil, fmt.Errorf("%s: unreadable time output %q (%v) %s", name, data, runErr, stderr.String())
+	}
+	var v [4]float64
+	for i, s := range f {
+		if v[i], err = strconv.ParseFloat(s, 64); err != nil {
+			return usage{}, nil, fmt.Errorf("%s: time output %q: %v", name, data, err)
+		}
+	}
+	if runErr != nil {
+		return usage{}, stdout.Bytes(), fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, tail(stderr.String()))
+	}
+	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024}, stdout.Bytes(), nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "..." + s[len(s)-2000:]
+	}
+	return s
+}
+
+// pair is one ldapwiz measurement and the ldapsearch one taken just before.
+type pair struct{ wiz, base usage }
+
+// summary sums up the pairs of one case over the rounds.
+type summary struct {
+	wallRatio, cpuRatio []float64
+	wall, cpu, rss      []float64
+	baseRSS             float64
+}
+
+func (s *summary) add(p pair) {
+	s.wallRatio = append(s.wallRatio, p.wiz.wall/max(p.base.wall, 0.01))
+	s.cpuRatio = append(s.cpuRatio, p.wiz.cpu/max(p.base.cpu, 0.01))
+	s.wall = append(s.wall, p.wiz.wall)
+	s.cpu = append(s.cpu, p.wiz.cpu)
+	s.rss = append(s.rss, p.wiz.rssMB)
+	s.baseRSS = max(s.baseRSS, p.base.rssMB)
+}
+
+// median of xs (0 when empty).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	c := append([]float64(nil), xs...)
+	sort.Float64s(c)
+	if len(c)%2 == 1 {
+		return c[len(c)/2]
+	}
+	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+func minOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	m := xs[0]
+	for _, x := range xs {
+		m = min(m, x)
+	}
+	return m
+}
