@@ -53,6 +53,8 @@ type Queries struct {
 	tx    *sql.Tx    // set inside a transaction
 	cache *stmtCache // prepared statements of the DB
 	path  string     // database file, for the key file of pending passwords
+	// txStmts: inside a transaction, its copies of the cached statements.
+	txStmts *txStmts
 }
 
 // Open opens (creating when missing) the SQLite database at path, switches
@@ -137,7 +139,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	tx := &Tx{Queries: Queries{q: sqlTx, tx: sqlTx, cache: db.cache, path: db.path}}
+	tx := &Tx{Queries: Queries{q: sqlTx, tx: sqlTx, cache: db.cache, path: db.path, txStmts: newTxStmts()}}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -170,7 +172,7 @@ func (q Queries) atomic(ctx context.Context, fn func(q Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	if err := fn(Queries{q: sqlTx, tx: sqlTx, cache: q.cache, path: q.path}); err != nil {
+	if err := fn(Queries{q: sqlTx, tx: sqlTx, cache: q.cache, path: q.path, txStmts: newTxStmts()}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -53,14 +53,36 @@ func (c *stmtCache) close() {
 	}
 }
 
+// txStmts keeps a transaction's copies of the cached statements, so that
+// each is bound to the transaction once rather than at every call
+// (Tx.StmtContext prepares the statement again on the transaction's
+// connection whenever the cached one was prepared on another). The copies
+// close with the transaction.
+type txStmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newTxStmts() *txStmts { return &txStmts{m: map[string]*sql.Stmt{}} }
+
 // stmt returns the cached statement for query bound to q's transaction, if any.
 func (q Queries) stmt(ctx context.Context, query string) *sql.Stmt {
 	if q.cache == nil {
 		return nil
 	}
+	if q.tx != nil && q.txStmts != nil {
+		q.txStmts.mu.Lock()
+		defer q.txStmts.mu.Unlock()
+		if st, ok := q.txStmts.m[query]; ok {
+			return st
+		}
+	}
 	st := q.cache.get(ctx, query)
 	if st != nil && q.tx != nil {
 		st = q.tx.StmtContext(ctx, st)
+		if q.txStmts != nil {
+			q.txStmts.m[query] = st
+		}
 	}
 	return st
 }

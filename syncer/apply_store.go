@@ -24,16 +24,17 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 	switch a.Op {
 	case OpCreate:
 		v := d.values
-		u, err := tx.CreateUser(ctx, store.NewUser{
+		id, err := tx.CreateUserID(ctx, store.NewUser{
 			Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],
 			Phone: v[FieldPhone], Disabled: v[FieldDisabled] == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
 		})
 		if err != nil {
 			return err
 		}
-		p.localID, p.created = u.ID, true
+		p.localID, p.created = id, true
 		p.stableID, p.dn = p.dir.StableID, p.dir.DN
-		if err := upsertUserLink(ctx, tx, p, d.createBase()); err != nil {
+		// The user is new in this transaction: its link has no base yet.
+		if err := tx.SaveLink(ctx, store.Link{Kind: store.KindUser, LocalID: id, StableID: p.stableID, DN: p.dn, Base: d.createBase()}); err != nil {
 			return err
 		}
 	case OpUpdate:
@@ -112,14 +113,16 @@ func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) erro
 		}
 		p.localID, p.stableID, p.dn = g.ID, p.dir.StableID, p.dir.DN
 		members := map[*userPair]bool{}
+		ids := make([]int64, 0, len(d.members))
 		for _, u := range d.members {
 			if u.failed || u.localID == 0 {
 				continue
 			}
-			if _, err := tx.AddMember(ctx, u.localID, g.ID); err != nil {
-				return err
-			}
+			ids = append(ids, u.localID)
 			members[u] = true
+		}
+		if _, err := tx.AddMembers(ctx, g.ID, ids); err != nil {
+			return err
 		}
 		return upsertGroupLink(ctx, tx, p, store.Values{FieldName: {p.dir.Name}, baseMembers: {}}, members)
 	case OpUpdate:

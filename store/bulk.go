@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// The writes in this file do what CreateUser, UpsertLink and AddMember do,
+// with the same checks, for a writer of many rows at once (a sync's first
+// import): they return ids rather than reading rows back, and let the
+// schema and a single statement do the checking where it can.
+
+// CreateUserID is CreateUser returning only the new user's id.
+func (q Queries) CreateUserID(ctx context.Context, nu NewUser) (int64, error) {
+	if err := ValidateUsername(nu.Username); err != nil {
+		return 0, err
+	}
+	if err := validateUserFields(nu.Email, nu.FirstName, nu.LastName, nu.Phone); err != nil {
+		return 0, err
+	}
+	t := fmtTime(now())
+	res, err := q.exec(ctx, `INSERT INTO users
+		(username, email, first_name, last_name, phone, disabled, enrollment_pending, from_ldap, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nu.Username, nu.Email, nu.FirstName, nu.LastName, nu.Phone,
+		boolInt(nu.Disabled), boolInt(nu.EnrollmentPending), boolInt(nu.FromLDAP), t, t)
+	if isUniqueViolation(err) {
+		return 0, q.nameTakenError(ctx, nu.Username)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: create user %q: %w", nu.Username, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("store: create user %q: %w", nu.Username, err)
+	}
+	return id, nil
+}
+
+// SaveLink is UpsertLink without reading the link back: one statement
+// creates or replaces the link, and only when the local user or group
+// exists (ErrNotFound otherwise). A stable id linked to another local
+// object is ErrLinkConflict, as with UpsertLink.
+func (q Queries) SaveLink(ctx context.Context, l Link) error {
+	if !l.Kind.valid() {
+		return errorf(ErrInvalid, "link kind %q: want %q or %q", l.Kind, KindUser, KindGroup)
+	}
+	if l.StableID == "" {
+		return errorf(ErrInvalid, "link of %s %d: empty directory stable id", l.Kind, l.LocalID)
+	}
+	base := l.Base
+	if base == nil {
+		base = Values{}
+	}
+	js, err := json.Marshal(base)
+	if err != nil {
+		return fmt.Errorf("store: encode base values: %w", err)
+	}
+	table := map[Kind]string{KindUser: "users", KindGroup: "groups"}[l.Kind]
+	res, err := q.exec(ctx, `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at)
+		SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)
+		ON CONFLICT (kind, local_id) DO UPDATE SET stable_id = excluded.stable_id, dn = excluded.dn,
+			base = excluded.base, synced_at = excluded.synced_at`,
+		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now()), l.LocalID)
+	if isUniqueViolation(err) {
+		other, oerr := q.LinkByStableID(ctx, l.Kind, l.StableID)
+		if oerr == nil {
+			return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other.LocalID, l.LocalID)
+		}
+		return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to another %s", l.DN, l.StableID, l.Kind)
+	}
+	if err != nil {
+		return fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
+	} else if n == 0 {
+		return errorf(ErrNotFound, "no %s with id %d to link to %s", l.Kind, l.LocalID, l.DN)
+	}
+	return nil
+}
+
+// addMembersChunk is how many users one AddMembers statement adds.
+const addMembersChunk = 250
+
+// AddMembers makes users members of a group, as AddMember does for each of
+// them, atomically, and reports how many were not members already. The
+// group and every user must be live (ErrNotFound or ErrDeleted names the
+// first that is not).
+func (q Queries) AddMembers(ctx context.Context, groupID int64, userIDs []int64) (added int, err error) {
+	err = q.atomic(ctx, func(q Queries) error {
+		if _, err := q.liveGroup(ctx, groupID); err != nil {
+			return err
+		}
+		t := fmtTime(now())
+		for start := 0; start < len(userIDs); start += addMembersChunk {
+			chunk := userIDs[start:min(start+addMembersChunk, len(userIDs))]
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, groupID, t)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			query := `INSERT INTO memberships (user_id, group_id, created_at)
+				SELECT id, ?, ? FROM users WHERE deleted_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
+				ON CONFLICT DO NOTHING`
+			var n int64
+			var err error
+			if len(chunk) == addMembersChunk {
+				n, err = rowsAffected(q.exec(ctx, query, args...))
+			} else { // odd sizes stay out of the statement cache
+				n, err = rowsAffected(q.q.ExecContext(ctx, query, args...))
+			}
+			if err != nil {
+				return fmt.Errorf("store: add %d users to group %d: %w", len(chunk), groupID, err)
+			}
+			if int(n) < len(chunk) {
+				// Some were members already, or are not live users: say which.
+				for _, id := range chunk {
+					if _, err := q.liveUser(ctx, id); err != nil {
+						return err
+					}
+				}
+			}
+			added += int(n)
+		}
+		return nil
+	})
+	return added, err
+}
+
+// rowsAffected is the row count of an Exec's result.
+func rowsAffected(res interface{ RowsAffected() (int64, error) }, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
