@@ -147,7 +147,7 @@ func (pl *planner) mergeUser(p *userPair) {
 		pl.add(bucketUserChange, a)
 		actions++
 	}
-	renamed := p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN)
+	renamed := p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN)
 	if renamed {
 		// The rename action (planned by planUser) writes the link.
 		for i := range pl.buckets[bucketUserChange] {

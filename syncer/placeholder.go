@@ -3,7 +3,6 @@ package syncer
 import (
 	"strings"
 
-	"ldapwiz/ldap"
 	"ldapwiz/store"
 )
 
@@ -61,7 +60,7 @@ func (pl *planner) placeholder(p *userPair, f string, storeVals map[string]strin
 		}
 	}
 	dn := pl.createDN(storeVals)
-	if p.link == nil && !ldap.DNEqual(p.dir.DN, dn) {
+	if p.link == nil && !pl.dns.equal(p.dir.DN, dn) {
 		return ""
 	}
 	attrs, err := pl.cfg.userEntryAttrs(dn, storeVals)

@@ -9,12 +9,12 @@ import (
 
 // entryAt returns the pair whose directory entry is at dn, or nil.
 func (pl *planner) entryAt(dn string) *userPair {
-	n, err := ldap.NormalizeDN(dn)
-	if err != nil {
+	n, ok := pl.dns.normalize(dn)
+	if !ok {
 		return nil
 	}
 	q := pl.userByDN[n]
-	if q == nil || q.dir == nil || !ldap.DNEqual(q.dir.DN, dn) {
+	if q == nil || q.dir == nil || !pl.dns.equal(q.dir.DN, dn) {
 		return nil
 	}
 	return q

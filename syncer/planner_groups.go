@@ -204,7 +204,7 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 				continue
 			}
 			for _, m := range u.dir.MemberOf {
-				if ldap.DNEqual(m, g.DN) {
+				if pl.dns.equal(m, g.DN) {
 					out = append(out, adopter(u))
 					break
 				}
@@ -213,8 +213,8 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 		return out
 	}
 	for _, m := range g.Members {
-		n, err := ldap.NormalizeDN(m)
-		if err != nil {
+		n, ok := pl.dns.normalize(m)
+		if !ok {
 			continue
 		}
 		if u := pl.userByDN[n]; u != nil {
@@ -237,7 +237,7 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 	if p.link != nil {
 		base = p.link.Base
 	}
-	if p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN) {
+	if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
 			OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{group: p}})
 		actions++

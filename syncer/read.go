@@ -23,6 +23,7 @@ type dirReader struct {
 	// groups anyway; Search reassembles them. Tests set it to prove that.
 	memberRange int
 	refSeen     map[string]bool
+	dns         dnCache
 }
 
 // onReferral returns the callback that records the search result
@@ -236,7 +237,7 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 	c := r.cfg
 	byDN := map[string]*DirGroup{}
 	for i := range all {
-		if n, err := ldap.NormalizeDN(all[i].DN); err == nil {
+		if n, ok := r.dns.normalize(all[i].DN); ok {
 			byDN[n] = &all[i]
 		}
 	}
@@ -300,14 +301,14 @@ func (r *dirReader) findSyncOnly(ctx context.Context, snap *DirSnapshot) ([]stri
 func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[string]*DirGroup) ([]DirGroup, map[int]bool) {
 	var queue []*DirGroup
 	for _, dn := range named {
-		n, _ := ldap.NormalizeDN(dn)
+		n, _ := r.dns.normalize(dn)
 		if g := byDN[n]; g != nil {
 			queue = append(queue, g)
 		}
 	}
 	userByDN := map[string]int{}
 	for i, u := range snap.Users {
-		if n, err := ldap.NormalizeDN(u.DN); err == nil {
+		if n, ok := r.dns.normalize(u.DN); ok {
 			userByDN[n] = i
 		}
 	}
@@ -323,8 +324,8 @@ func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[stri
 		seen[g] = true
 		keep = append(keep, *g)
 		for _, m := range g.Members {
-			n, err := ldap.NormalizeDN(m)
-			if err != nil {
+			n, ok := r.dns.normalize(m)
+			if !ok {
 				continue
 			}
 			if sub := byDN[n]; sub != nil {
@@ -336,7 +337,7 @@ func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[stri
 		if snap.MembersFromUsers {
 			for i, u := range snap.Users {
 				for _, dn := range u.MemberOf {
-					if ldap.DNEqual(dn, g.DN) {
+					if r.dns.equal(dn, g.DN) {
 						inScope[i] = true
 					}
 				}
@@ -357,8 +358,8 @@ func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named [
 	kept := map[*DirGroup]bool{}
 	var keep []DirGroup
 	keepGroup := func(dn string) {
-		n, err := ldap.NormalizeDN(dn)
-		if err != nil {
+		n, ok := r.dns.normalize(dn)
+		if !ok {
 			return
 		}
 		if g := byDN[n]; g != nil && !kept[g] {
