@@ -187,10 +187,19 @@ func (ap *applier) succeed(a *Action) {
 
 // changeDetail is the JSON kept in the changes table: never a password.
 type changeDetail struct {
-	Reason string     `json:"reason,omitempty"`
-	OldDN  string     `json:"old_dn,omitempty"`
-	Member string     `json:"member,omitempty"`
-	Diffs  []AttrDiff `json:"diffs,omitempty"`
+	Reason string       `json:"reason,omitempty"`
+	OldDN  string       `json:"old_dn,omitempty"`
+	Member string       `json:"member,omitempty"`
+	Diffs  []changeDiff `json:"diffs,omitempty"`
+}
+
+// changeDiff is an AttrDiff in the changes table, where an empty old value
+// (every diff of a create) is left out rather than repeated on each row.
+type changeDiff struct {
+	Field string `json:"field"`
+	Attr  string `json:"attr,omitempty"`
+	Old   string `json:"old,omitempty"`
+	New   string `json:"new"`
 }
 
 // addChange writes the changes-table row of an applied action.
@@ -198,7 +207,14 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	if a.Hidden {
 		return nil
 	}
-	js, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN, Member: a.Member, Diffs: a.Diffs})
+	var diffs []changeDiff
+	if len(a.Diffs) > 0 {
+		diffs = make([]changeDiff, len(a.Diffs))
+		for i, d := range a.Diffs {
+			diffs[i] = changeDiff(d)
+		}
+	}
+	js, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN, Member: a.Member, Diffs: diffs})
 	if err != nil {
 		return err
 	}
@@ -232,8 +248,7 @@ func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet stor
 		return err
 	}
 	dropStalePlaceholders(base, baseSet)
-	_, err = tx.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
-	return err
+	return tx.SaveLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
 }
 
 // upsertGroupLink writes a group's link, laying baseSet and the member
@@ -271,6 +286,5 @@ func upsertGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, baseSet st
 		}
 		base[baseMembers] = ids
 	}
-	_, err = tx.UpsertLink(ctx, store.Link{Kind: store.KindGroup, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
-	return err
+	return tx.SaveLink(ctx, store.Link{Kind: store.KindGroup, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
 }

@@ -157,7 +157,15 @@ func (p *Plan) Visible() []Action {
 }
 
 // Changes counts the visible actions.
-func (p *Plan) Changes() int { return len(p.Visible()) }
+func (p *Plan) Changes() int {
+	n := 0
+	for i := range p.Actions {
+		if !p.Actions[i].Hidden {
+			n++
+		}
+	}
+	return n
+}
 
 // Empty reports whether the plan has nothing at all to apply (bookkeeping
 // included): a sync right after a successful one plans nothing.
@@ -178,7 +186,8 @@ func (p *Plan) Select(side, op string) []Action {
 
 // Deletes returns how many users and groups the plan deletes (on either side).
 func (p *Plan) Deletes() (users, groups int) {
-	for _, a := range p.Actions {
+	for i := range p.Actions {
+		a := &p.Actions[i]
 		if a.Op != OpDelete || a.apply != nil && a.apply.purgeOnly {
 			continue
 		}
@@ -193,9 +202,19 @@ func (p *Plan) Deletes() (users, groups int) {
 
 // Summary counts visible actions by "side op kind" ("ldap create user": 3).
 func (p *Plan) Summary() map[string]int {
-	out := map[string]int{}
-	for _, a := range p.Visible() {
-		out[a.Side+" "+a.Op+" "+string(a.Kind)]++
+	type key struct {
+		side, op string
+		kind     store.Kind
+	}
+	counts := map[key]int{}
+	for i := range p.Actions {
+		if a := &p.Actions[i]; !a.Hidden {
+			counts[key{a.Side, a.Op, a.Kind}]++
+		}
+	}
+	out := make(map[string]int, len(counts))
+	for k, n := range counts {
+		out[k.side+" "+k.op+" "+string(k.kind)] = n
 	}
 	return out
 }

@@ -30,6 +30,9 @@ type userPair struct {
 	st   *store.User
 	dir  *DirUser
 	link *store.Link
+	// rawBase: the link's base values still encoded, when the snapshot left
+	// them so (link.Base is then nil outside planUserWithBase).
+	rawBase string
 
 	// After the plan is applied, the user exists on both sides and is linked.
 	bothAfter bool
@@ -113,6 +116,9 @@ type planner struct {
 	// syncedMembers: with sync_only, the store users in synchronized store
 	// groups (computed when first needed).
 	syncedMembers map[int64]bool
+	dns           dnCache
+	// err: a link base that could not be decoded (see StoreSnapshot.userBases).
+	err error
 }
 
 // PlanSnapshots computes the plan for settings s from two snapshots. It
@@ -123,6 +129,12 @@ func PlanSnapshots(s wizard.Settings, dir *DirSnapshot, st *StoreSnapshot) *Plan
 
 // planSnapshots is PlanSnapshots on a run's derived configuration.
 func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
+	plan, _ := planStore(cfg, dir, st) // no error without encoded bases
+	return plan
+}
+
+// planStore plans; its error is a link base of st that cannot be decoded.
+func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, error) {
 	pl := &planner{
 		cfg: cfg, dir: dir, st: st,
 		plan: &Plan{
@@ -146,14 +158,44 @@ func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 	}
 	pl.pairUsers()
 	for _, p := range pl.users {
-		pl.planUser(p)
+		pl.planUserWithBase(p)
+	}
+	if pl.err != nil {
+		return nil, pl.err
 	}
 	pl.planGroups()
+	n := 0
 	for _, b := range pl.buckets {
+		n += len(b)
+	}
+	pl.plan.Actions = make([]Action, 0, n)
+	for i, b := range pl.buckets {
 		pl.plan.Actions = append(pl.plan.Actions, b...)
+		pl.buckets[i] = nil
 	}
 	sortSkips(pl.plan.Skipped)
-	return pl.plan
+	return pl.plan, nil
+}
+
+// planUserWithBase plans p with its link's base decoded, when the snapshot
+// left it encoded, and drops the decoded base again afterwards (nothing
+// after a user's own planning reads it).
+func (pl *planner) planUserWithBase(p *userPair) {
+	if p.rawBase == "" || p.link.Base != nil {
+		pl.planUser(p)
+		return
+	}
+	row := store.LinkRow{Link: store.Link{ID: p.link.ID}, BaseJSON: p.rawBase}
+	base, err := row.DecodeBase()
+	if err != nil {
+		if pl.err == nil {
+			pl.err = fmt.Errorf("read the store's links: %w", err)
+		}
+		return
+	}
+	p.link.Base = base
+	pl.planUser(p)
+	p.link.Base = nil
 }
 
 func (pl *planner) add(bucket int, a Action) { pl.buckets[bucket] = append(pl.buckets[bucket], a) }
@@ -165,10 +207,9 @@ func (pl *planner) skip(kind store.Kind, name, dn, reason, detail string) {
 // pairUsers matches store users and directory entries: by link (stable id)
 // first, then unlinked ones by username (ignoring case).
 func (pl *planner) pairUsers() {
-	linkByLocal := map[int64]*store.Link{}
+	linkByLocal := make(map[int64]int, len(pl.st.UserLinks)) // local id -> index
 	for i := range pl.st.UserLinks {
-		l := &pl.st.UserLinks[i]
-		linkByLocal[l.LocalID] = l
+		linkByLocal[pl.st.UserLinks[i].LocalID] = i
 	}
 	dirByID := map[string]*DirUser{}
 	for i := range pl.dir.Users {
@@ -178,7 +219,13 @@ func (pl *planner) pairUsers() {
 	unlinkedStore := map[string]*userPair{}
 	for i := range pl.st.Users {
 		u := &pl.st.Users[i]
-		p := &userPair{st: u, link: linkByLocal[u.ID], localID: u.ID}
+		p := &userPair{st: u, localID: u.ID}
+		if i, ok := linkByLocal[u.ID]; ok {
+			p.link = &pl.st.UserLinks[i]
+			if i < len(pl.st.userBases) {
+				p.rawBase = pl.st.userBases[i]
+			}
+		}
 		if p.link != nil {
 			p.stableID, p.dn = p.link.StableID, p.link.DN
 			if d := dirByID[p.link.StableID]; d != nil {
@@ -209,7 +256,7 @@ func (pl *planner) pairUsers() {
 	}
 	for _, p := range pl.users {
 		if p.dir != nil {
-			if n, err := ldap.NormalizeDN(p.dir.DN); err == nil {
+			if n, ok := pl.dns.normalize(p.dir.DN); ok {
 				pl.userByDN[n] = p
 			}
 			pl.dirNames[strings.ToLower(p.dir.Values[FieldUsername])] = p
@@ -226,7 +273,7 @@ func (pl *planner) pairUsers() {
 		if p.link == nil || p.dir == nil {
 			continue
 		}
-		if n, err := ldap.NormalizeDN(p.link.DN); err == nil && pl.userByDN[n] == nil {
+		if n, ok := pl.dns.normalize(p.link.DN); ok && pl.userByDN[n] == nil {
 			pl.userByDN[n] = p
 		}
 	}
@@ -248,7 +295,7 @@ func (pl *planner) planUser(p *userPair) {
 		pl.planEntryGone(p)
 	case p.st != nil && p.dir != nil:
 		p.bothAfter, p.name = true, p.st.Username
-		if p.link != nil && !ldap.DNEqual(p.link.DN, p.dir.DN) {
+		if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 			pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindUser, Name: p.st.Username,
 				DN: p.dir.DN, OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it",
 				apply: &applyData{user: p, baseSet: store.Values{}}})

@@ -74,13 +74,17 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	}
 	read := tr.done
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
-	st, err := ReadStore(ctx, db)
+	st, err := readStore(ctx, db, true)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
 	tr.begin(PhasePlan, 0, false, "planning")
-	plan := planSnapshots(cfg, dir, st)
+	plan, err := planStore(cfg, dir, st)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
 	plan.entriesRead = read
 	return plan, conn, nil
 }

@@ -49,10 +49,22 @@ type StoreSnapshot struct {
 	Memberships []store.Membership
 	UserLinks   []store.Link
 	GroupLinks  []store.Link
+
+	// userBases, when set, are the encoded base values of UserLinks (in the
+	// same order), whose Base is then nil: the planner decodes each one
+	// while it plans that user, so the decoded bases are never all held at
+	// once.
+	userBases []string
 }
 
 // ReadStore reads everything the planner needs from the store.
 func ReadStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
+	return readStore(ctx, db, false)
+}
+
+// readStore is ReadStore; with lazyBases the user links' base values are
+// left encoded (see StoreSnapshot.userBases).
+func readStore(ctx context.Context, db *store.DB, lazyBases bool) (*StoreSnapshot, error) {
 	var s StoreSnapshot
 	var err error
 	if s.Users, err = db.ListUsers(ctx, store.UserFilter{IncludeDeleted: true}); err != nil {
@@ -64,7 +76,16 @@ func ReadStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
 	if s.Memberships, err = db.Memberships(ctx); err != nil {
 		return nil, fmt.Errorf("read the store's memberships: %w", err)
 	}
-	if s.UserLinks, err = db.ListLinks(ctx, store.KindUser); err != nil {
+	if lazyBases {
+		rows, err := db.ListLinkRows(ctx, store.KindUser)
+		if err != nil {
+			return nil, fmt.Errorf("read the store's links: %w", err)
+		}
+		s.UserLinks, s.userBases = make([]store.Link, len(rows)), make([]string, len(rows))
+		for i := range rows {
+			s.UserLinks[i], s.userBases[i] = rows[i].Link, rows[i].BaseJSON
+		}
+	} else if s.UserLinks, err = db.ListLinks(ctx, store.KindUser); err != nil {
 		return nil, fmt.Errorf("read the store's links: %w", err)
 	}
 	if s.GroupLinks, err = db.ListLinks(ctx, store.KindGroup); err != nil {
