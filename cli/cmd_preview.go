@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,10 +16,12 @@ import (
 	"ldapwiz/wizard"
 )
 
-// runPreview implements "ldapwiz preview [-c FILE] [--json]": what a sync
-// would change, changing nothing. Exit codes: 0 the plan was printed, 1 the
-// directory or store could not be read, 2 bad usage or config.
-func runPreview(env *cliEnv, path string, asJSON bool) int {
+// runPreview implements "ldapwiz preview [-c FILE] [--json [--indent]]":
+// what a sync would change, changing nothing. The JSON is compact (a first
+// import's plan runs to tens of megabytes) unless indent. Exit codes: 0 the
+// plan was printed, 1 the directory or store could not be read, 2 bad usage
+// or config.
+func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
@@ -43,8 +46,11 @@ func runPreview(env *cliEnv, path string, asJSON bool) int {
 		return 1
 	}
 	if asJSON {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
+		w := bufio.NewWriterSize(env.stdout, 64<<10)
+		enc := json.NewEncoder(w)
+		if indent {
+			enc.SetIndent("", "  ")
+		}
 		out := struct {
 			Plan        *syncer.Plan `json:"plan"`
 			WouldRefuse string       `json:"would_refuse,omitempty"` // the guard's reason
@@ -52,7 +58,10 @@ func runPreview(env *cliEnv, path string, asJSON bool) int {
 		if guard != nil {
 			out.WouldRefuse = guard.Reason
 		}
-		if err := enc.Encode(out); err != nil {
+		if err := enc.Encode(out); err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
 			fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 			return 1
 		}

@@ -2,9 +2,9 @@ package cli
 
 import "github.com/spf13/cobra"
 
-// newPreviewCmd is "ldapwiz preview [-c FILE] [--json]".
+// newPreviewCmd is "ldapwiz preview [-c FILE] [--json [--indent]]".
 func newPreviewCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
-	var asJSON bool
+	var asJSON, indent bool
 	cmd := &cobra.Command{
 		Use:     "preview",
 		GroupID: groupRun,
@@ -14,15 +14,23 @@ and new value of each attribute, disables, deletes, memberships), the entries it
 would skip and why, the conflicts and which side wins, and whether a safety guard
 would refuse the run. It changes nothing.
 
+--json prints the plan as compact JSON, one line (a first import of many users
+plans one change per user); add --indent to indent it for reading.
+
 Exit codes: 0 the plan was printed, 1 the directory or the store could not be read,
 2 bad usage or a config file that cannot be loaded or has errors.`),
 		Example: `ldapwiz preview
-ldapwiz preview --json > plan.json`,
+ldapwiz preview --json > plan.json
+ldapwiz preview --json --indent | less`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return exitWith(runPreview(env, cfg.path(env), asJSON))
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if indent && !asJSON {
+				return usagef(cmd, "--indent indents the JSON of --json; add --json")
+			}
+			return exitWith(runPreview(env, cfg.path(env), asJSON, indent))
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (compact)")
+	cmd.Flags().BoolVar(&indent, "indent", false, "with --json: indent the JSON for reading")
 	return cmd
 }
