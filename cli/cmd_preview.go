@@ -58,7 +58,8 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 		if guard != nil {
 			out.WouldRefuse = guard.Reason
 		}
-		if err := enc.Encode(out); err == nil {
+		err := enc.Encode(out)
+		if err == nil {
 			err = w.Flush()
 		}
 		if err != nil {
