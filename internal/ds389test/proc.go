@@ -123,9 +123,10 @@ func (p *proc) launch() error {
 			return nil
 		}
 		if time.Now().After(deadline) {
+			state := processState(p.cmd.Process.Pid)
 			p.kill()
-			return fmt.Errorf("ns-slapd did not answer on ports %d/%d within %s: %v\n--- error log tail ---\n%s",
-				p.port, p.tlsPort, startTimeout, notYet, tail(p.logSince(logStart), 40))
+			return fmt.Errorf("ns-slapd did not answer on ports %d/%d within %s: %v\n--- process ---\n%s\n--- error log tail ---\n%s\n--- output ---\n%s",
+				p.port, p.tlsPort, startTimeout, notYet, state, tail(p.logSince(logStart), 40), tail(p.out.String(), 20))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -320,4 +321,27 @@ func killStale(root string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// processState describes what a process that does not answer is doing:
+// its state and what it waits in (from /proc), for the failure message.
+func processState(pid int) string {
+	var b strings.Builder
+	for _, f := range []string{"wchan", "status"} {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, f))
+		if err != nil {
+			fmt.Fprintf(&b, "%s: %v\n", f, err)
+			continue
+		}
+		if f == "status" {
+			for _, line := range strings.Split(string(data), "\n") {
+				if strings.HasPrefix(line, "State:") || strings.HasPrefix(line, "Threads:") || strings.HasPrefix(line, "Uid:") {
+					b.WriteString(line + "\n")
+				}
+			}
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s\n", f, data)
+	}
+	return b.String()
 }
