@@ -115,11 +115,23 @@ func labelWidth(w int) int {
 	return min(max(w/3, 18), 30)
 }
 
+// labelWidth is the label column of this form: wide enough for its
+// longest shown label (up to half the width), so labels show whole.
+func (f *form) labelWidth(w int, s wizard.Settings) int {
+	lw := labelWidth(w)
+	for _, fl := range f.fields {
+		if fl.shown(s) && fl.Kind != kindButton {
+			lw = max(lw, min(ansi.StringWidth(fl.Label)+1, w/2))
+		}
+	}
+	return lw
+}
+
 // view renders the form into at most height lines of width w, scrolled so
 // the focused field is visible. problems maps a setting key to its problems.
 func (f *form) view(w, height int, st *Styles, s *wizard.Settings, problems map[string][]wizard.Problem, active bool) string {
 	f.fixFocus(*s)
-	lw := labelWidth(w)
+	lw := f.labelWidth(w, *s)
 	vw := w - lw - 3
 	var lines []string
 	focusTop, focusBottom := 0, 0
@@ -192,25 +204,28 @@ func (f *form) fieldLines(fl *field, now bool, lw, w int, st *Styles, s *wizard.
 		help = reason
 	}
 	if help != "" {
-		lines = append(lines, ansi.Truncate(pad+st.Muted.Render(help), w, "…"))
+		for _, l := range strings.Split(wrap(help, w-len(pad)), "\n") {
+			lines = append(lines, pad+st.Muted.Render(l))
+		}
 	}
 	if fl.localErr != "" {
-		lines = append(lines, ansi.Truncate(pad+st.Error.Render("✗ "+fl.localErr), w, "…"))
+		for i, l := range strings.Split(wrap("✗ "+fl.localErr, w-len(pad)-2), "\n") {
+			if i > 0 {
+				l = "  " + l
+			}
+			lines = append(lines, pad+st.Error.Render(l))
+		}
 	}
 	for _, p := range problems[fl.Key] {
 		mark, style := "! ", st.Warning
 		if p.Severity == wizard.Error {
 			mark, style = "✗ ", st.Error
 		}
-		wrapped := strings.Split(wrap(mark+p.Message, w-len(pad)), "\n")
-		if len(wrapped) > 3 {
-			wrapped = append(wrapped[:2], ansi.Truncate(wrapped[2]+" "+wrapped[3], w-len(pad), "…"))
-		}
-		for i, l := range wrapped {
+		for i, l := range strings.Split(wrap(mark+p.Message, w-len(pad)-2), "\n") {
 			if i > 0 {
 				l = "  " + l
 			}
-			lines = append(lines, ansi.Truncate(pad+style.Render(l), w, "…"))
+			lines = append(lines, pad+style.Render(l))
 		}
 	}
 	return lines

@@ -226,12 +226,42 @@ func (m *Model) quitDialogView(w, h int) string {
 // screenView draws the screen on show under its heading.
 func (m *Model) screenView(w, h int) string {
 	sc := m.cur()
-	head := m.c.Styles.Heading.Render(sc.title()) + "  " + m.c.Styles.Muted.Render(sc.intro())
-	head = ansi.Truncate(head, w, "…")
-	return head + "\n\n" + sc.view(w, h-2)
+	// The intro wraps under the title rather than being cut.
+	room := strings.Repeat("x", ansi.StringWidth(sc.title())+1) + " " // the title and two spaces
+	lines := strings.Split(wrap(room+sc.intro(), w), "\n")
+	lines[0] = m.c.Styles.Heading.Render(sc.title()) + "  " + m.c.Styles.Muted.Render(strings.TrimPrefix(lines[0], room))
+	for i := 1; i < len(lines); i++ {
+		lines[i] = m.c.Styles.Muted.Render(lines[i])
+	}
+	return strings.Join(lines, "\n") + "\n\n" + sc.view(w, h-len(lines)-1)
 }
 
-// wrap breaks plain text into lines of at most w cells at word boundaries.
+// wrap breaks plain text into lines of at most w cells at spaces only (a
+// hyphen, as in --force or e-mail, never breaks a word); a word longer
+// than a line is cut into pieces.
 func wrap(s string, w int) string {
-	return ansi.Wordwrap(s, max(w, 10), "")
+	w = max(w, 10)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line, lw := "", 0
+		for _, word := range strings.Fields(para) {
+			ww := ansi.StringWidth(word)
+			switch {
+			case lw == 0:
+			case lw+1+ww <= w:
+				line, lw = line+" "+word, lw+1+ww
+				continue
+			default:
+				out = append(out, line)
+			}
+			for ww > w {
+				out = append(out, ansi.Cut(word, 0, w))
+				word = ansi.Cut(word, w, ww)
+				ww = ansi.StringWidth(word)
+			}
+			line, lw = word, ww
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
