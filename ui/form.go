@@ -208,14 +208,7 @@ func (f *form) fieldLines(fl *field, now bool, lw, w int, st *Styles, s *wizard.
 			lines = append(lines, pad+st.Muted.Render(l))
 		}
 	}
-	if fl.localErr != "" {
-		for i, l := range strings.Split(wrap("✗ "+fl.localErr, w-len(pad)-2), "\n") {
-			if i > 0 {
-				l = "  " + l
-			}
-			lines = append(lines, pad+st.Error.Render(l))
-		}
-	}
+
 	for _, p := range problems[fl.Key] {
 		mark, style := "! ", st.Warning
 		if p.Severity == wizard.Error {

@@ -10,6 +10,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -208,12 +209,33 @@ func (m *Model) changed() tea.Cmd {
 
 // setProblems stores a validation answer.
 func (m *Model) setProblems(ps []wizard.Problem) {
-	m.problems = ps
+	m.problems = append(m.fieldProblems(), ps...)
+	ps = m.problems
 	m.byKey = map[string][]wizard.Problem{}
 	for _, p := range ps {
 		m.byKey[p.Setting] = append(m.byKey[p.Setting], p)
 	}
 	m.reviewS().clampSel()
+}
+
+// fieldProblems are the texts a field could not take (a number that is
+// not one): errors of the settings like validation's, so that Review lists
+// them and saving refuses, while the setting keeps its last good value.
+func (m *Model) fieldProblems() []wizard.Problem {
+	var out []wizard.Problem
+	for _, s := range m.screens {
+		f, ok := s.(formed)
+		if !ok {
+			continue
+		}
+		for _, fl := range f.form().fields {
+			if fl.localErr != "" && fl.shown(m.settings) {
+				out = append(out, wizard.Problem{Severity: wizard.Error, Setting: fl.Key, Screen: s.id(),
+					Message: fmt.Sprintf("%q %s; the setting keeps %s until then", fl.input.Value(), fl.localErr, fl.get(&m.settings))})
+			}
+		}
+	}
+	return out
 }
 
 // shownProblems is what forms show beside fields: the validation problems

@@ -42,6 +42,10 @@ func (m *Model) save(over bool) tea.Cmd {
 		m.setStatus("Cannot save: "+m.encErr.Error(), false)
 		return nil
 	}
+	if ps := m.fieldProblems(); len(ps) > 0 {
+		m.setStatus("Cannot save: "+ps[0].Setting+": "+ps[0].Message, false)
+		return nil
+	}
 	if m.saving {
 		return nil
 	}
