@@ -39,8 +39,11 @@ type proc struct {
 	port, tlsPort int
 	caPool        *x509.CertPool
 	cmd           *exec.Cmd
-	done          chan struct{}
+	done          chan struct{} // closed when cmd's process has exited
 	out           *harness.SyncBuffer
+	// pid is the server's process: cmd's, or the one it left running on
+	// the instance when it detached (seen under heavy load, see launch).
+	pid int
 }
 
 // startInstance runs the instance in l on free ports of 127.0.0.1. The
@@ -102,12 +105,22 @@ func (p *proc) launch() error {
 		return fmt.Errorf("starting ns-slapd: %w", err)
 	}
 	p.done = make(chan struct{})
+	p.pid = p.cmd.Process.Pid
 	go func() { p.cmd.Wait(); close(p.done) }()
 	deadline := time.Now().Add(startTimeout)
 	var notYet error
+	exited := p.done
 	for {
 		select {
-		case <-p.done:
+		case <-exited:
+			exited = nil
+			// The process we started is gone, but an ns-slapd of this very
+			// instance may run on: it detached. It is ours (the ports are
+			// not another process's): wait for it like any other start.
+			if pid := instancePID(p.l.configDir()); pid != 0 {
+				p.pid = pid
+				continue
+			}
 			log := p.logSince(logStart)
 			// ns-slapd exits with status 1 and logs nothing when it cannot
 			// bind a port: a port that is busy now that it is gone was
@@ -123,7 +136,7 @@ func (p *proc) launch() error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			state := processState(p.cmd.Process.Pid)
+			state := processState(p.pid)
 			p.kill()
 			return fmt.Errorf("ns-slapd did not answer on ports %d/%d within %s: %v\n--- process ---\n%s\n--- error log tail ---\n%s\n--- output ---\n%s",
 				p.port, p.tlsPort, startTimeout, notYet, state, tail(p.logSince(logStart), 40), tail(p.out.String(), 20))
@@ -137,7 +150,7 @@ func (p *proc) launch() error {
 // another process's that took a port first), and the Directory Manager
 // must bind over LDAPS, verifying the certificate, and read the suffix.
 func (p *proc) ready() error {
-	pid := p.cmd.Process.Pid
+	pid := p.pid
 	if !harness.OwnsPIDFile(p.l.pidFile(), pid) {
 		return fmt.Errorf("no pid file %s with pid %d yet", p.l.pidFile(), pid)
 	}
@@ -187,19 +200,37 @@ func (p *proc) dial(timeout time.Duration) (*ldap.Conn, error) {
 func (p *proc) kill() {
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	<-p.done
+	killInstance(p.l.configDir())
 }
 
 // stop stops the server cleanly (SIGTERM), so that its database can be
 // copied or started again without recovery, and waits for it.
 func (p *proc) stop() error {
-	syscall.Kill(p.cmd.Process.Pid, syscall.SIGTERM)
+	syscall.Kill(p.pid, syscall.SIGTERM)
 	select {
-	case <-p.done:
+	case <-p.gone():
 		return nil
 	case <-time.After(stopTimeout):
 		p.kill()
 		return fmt.Errorf("ns-slapd did not stop within %s of SIGTERM\n--- error log tail ---\n%s", stopTimeout, fileTail(p.l.errorLog(), 30))
 	}
+}
+
+// gone is closed when the server process has exited: cmd's, or the one
+// it detached to.
+func (p *proc) gone() <-chan struct{} {
+	if p.pid == p.cmd.Process.Pid {
+		return p.done
+	}
+	ch := make(chan struct{})
+	go func() {
+		for processAlive(p.pid) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		<-p.done
+		close(ch)
+	}()
+	return ch
 }
 
 // logSince returns the error log written after offset.
@@ -305,22 +336,62 @@ func fileSize(path string) int64 {
 // runs (its test process died), checking by /proc that the pid in the pid
 // file really is that instance's server.
 func killStale(root string) {
-	l := layout{root: root}
-	pid, ok := harness.ReadPIDFile(l.pidFile())
-	if !ok {
-		return
+	killInstance(layout{root: root}.configDir())
+}
+
+// instancePID returns the pid of a running ns-slapd of the instance whose
+// configuration directory is configDir (found by its command line), or 0.
+func instancePID(configDir string) int {
+	pids := instancePIDs(configDir)
+	if len(pids) == 0 {
+		return 0
 	}
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil || !bytes.Contains(cmdline, []byte(l.configDir()+"\x00")) {
-		return
-	}
-	syscall.Kill(pid, syscall.SIGKILL)
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err != nil {
-			return
+	return pids[0]
+}
+
+// instancePIDs lists the running ns-slapd processes of the instance whose
+// configuration directory is configDir.
+func instancePIDs(configDir string) []int {
+	want := []byte("-D\x00" + configDir + "\x00")
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
 		}
-		time.Sleep(50 * time.Millisecond)
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.HasPrefix(cmdline, []byte("/usr/sbin/ns-slapd\x00")) && bytes.Contains(cmdline, want) {
+			pids = append(pids, pid)
+		}
 	}
+	return pids
+}
+
+// killInstance kills every ns-slapd running the instance in configDir and
+// waits (up to 5 s) for them to be gone, so that none outlives its test.
+func killInstance(configDir string) {
+	pids := instancePIDs(configDir)
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	for _, pid := range pids {
+		for i := 0; i < 100 && processAlive(pid); i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// processAlive reports whether a process with pid exists (and is not a
+// zombie waiting to be reaped).
+func processAlive(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name in parentheses.
+	i := bytes.LastIndexByte(data, ')')
+	return i < 0 || i+2 >= len(data) || data[i+2] != 'Z'
 }
 
 // processState describes what a process that does not answer is doing:

@@ -165,7 +165,7 @@ func (s *Server) Restart() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.p != nil {
-		return fmt.Errorf("ns-slapd is already running (pid %d)", s.p.cmd.Process.Pid)
+		return fmt.Errorf("ns-slapd is already running (pid %d)", s.p.pid)
 	}
 	p := &proc{l: s.l, port: s.Port, tlsPort: s.TLSPort}
 	pem, err := os.ReadFile(s.CAFile)
@@ -189,7 +189,7 @@ func (s *Server) PID() int {
 	if s.p == nil {
 		return 0
 	}
-	return s.p.cmd.Process.Pid
+	return s.p.pid
 }
 
 // ErrorLog returns the last n lines of the server's error log, for test
