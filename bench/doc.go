@@ -10,5 +10,5 @@
 //
 // and the CI-sized regression check with
 //
-//	LDAPWIZ_BENCH_CI=1 go test ./bench -run TestEngineCI -v
+//	go test -tags benchci ./bench -run TestEngineCI -v
 package bench

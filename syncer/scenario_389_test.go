@@ -29,11 +29,7 @@ func newSmall389Env(t *testing.T) *syncEnv {
 	return e
 }
 
-// ds389KnownOpen are scenario runs that fail on 389 DS because of open
-// ldapwiz defects; they stay out of the default run until fixed.
-var ds389KnownOpen = map[string]string{}
-
 // TestSyncScenarios389 runs the sync scenario table (every scenario in the
 // three modes with both authorities, each followed by a rerun that must
 // plan nothing) against a real 389 Directory Server.
-func TestSyncScenarios389(t *testing.T) { runScenarios(t, newSmall389Env, ds389KnownOpen) }
+func TestSyncScenarios389(t *testing.T) { runScenarios(t, newSmall389Env) }

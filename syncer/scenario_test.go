@@ -403,24 +403,17 @@ func scenarios() []scenario {
 	}
 }
 
-func TestSyncScenarios(t *testing.T) { runScenarios(t, newSmallEnv, nil) }
+func TestSyncScenarios(t *testing.T) { runScenarios(t, newSmallEnv) }
 
 // runScenarios runs every scenario in every mode and authority, each on a
-// fresh directory from newEnv (linked by a baseline sync); skip names the
-// scenarios ("name") or runs ("name/mode/authority") left out, with why.
-func runScenarios(t *testing.T, newEnv func(*testing.T) *syncEnv, skip map[string]string) {
+// fresh directory from newEnv (linked by a baseline sync).
+func runScenarios(t *testing.T, newEnv func(*testing.T) *syncEnv) {
 	for _, sc := range scenarios() {
 		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
 			t.Parallel()
 			for _, mode := range []string{wizard.ModeImport, wizard.ModeOneWay, wizard.ModeTwoWay} {
 				for _, authority := range []string{wizard.AuthorityLDAP, wizard.AuthorityStore} {
 					t.Run(mode+"/"+authority, func(t *testing.T) {
-						if why, ok := skip[sc.name]; ok {
-							t.Skip(why)
-						}
-						if why, ok := skip[sc.name+"/"+mode+"/"+authority]; ok {
-							t.Skip(why)
-						}
 						e := newEnv(t)
 						sc.seed(e)
 						rep := e.sync(mode, authority)
