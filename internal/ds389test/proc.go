@@ -292,7 +292,11 @@ func certPool(pem []byte) (*x509.CertPool, error) {
 // ownsListener checks that the socket listening on 127.0.0.1:port is one of
 // pid's open files, by its inode in /proc/net/tcp.
 func ownsListener(pid, port int) error {
-	f, err := os.Open("/proc/net/tcp")
+	// The server's own view of its network namespace, not /proc/net (the
+	// test process's main thread): a harness that joins another namespace
+	// on a locked thread (sambatest) may have taken the main thread, and
+	// /proc/net then lists that namespace's sockets, not ns-slapd's.
+	f, err := os.Open(fmt.Sprintf("/proc/%d/net/tcp", pid))
 	if err != nil {
 		return err
 	}
