@@ -40,12 +40,15 @@ func ScopeFilter(objectClass, extra string) (string, error) {
 }
 
 // StableIDAttributes returns the attributes that identify an entry across
-// renames and moves, in the order they are preferred: entryUUID (OpenLDAP
-// and most servers), objectGUID (Active Directory), nsUniqueId (389
-// Directory Server). Ask for all three; a server returns what it has. The
-// slice is new on every call.
+// renames and moves, in the order they are preferred: objectGUID (Active
+// Directory), nsUniqueId (389 Directory Server), entryUUID (OpenLDAP and
+// most servers). A server's own id comes first where it has one from the
+// start: 389 DS gives every entry nsUniqueId, but entryUUID only to entries
+// added over LDAP until its fix-up task adds it to the others, so
+// preferring entryUUID would change an entry's id under its link. Ask for
+// all three; a server returns what it has. The slice is new on every call.
 func StableIDAttributes() []string {
-	return []string{"entryUUID", "objectGUID", "nsUniqueId"}
+	return []string{"objectGUID", "nsUniqueId", "entryUUID"}
 }
 
 // StableID returns the entry's stable identifier (the first of
@@ -57,4 +60,17 @@ func (e *Entry) StableID() string {
 		}
 	}
 	return ""
+}
+
+// StableIDs returns every stable identifier the entry carries, the
+// preferred one (StableID) first. A link made with any of them still finds
+// the entry after the directory adds another.
+func (e *Entry) StableIDs() []string {
+	var ids []string
+	for _, a := range StableIDAttributes() {
+		if v := e.First(a); v != "" {
+			ids = append(ids, v)
+		}
+	}
+	return ids
 }

@@ -297,10 +297,19 @@ func (r *testRun) stepAccess() Step {
 		}
 	}
 	if id == "" {
-		f.flag(StepFailed, fmt.Sprintf("no stable id (%s) is readable on the %d sampled users; sync links users by it", strings.Join(StableIDAttributes(), ", "), len(users)),
+		f.flag(StepFailed, fmt.Sprintf("no stable id (entryUUID, objectGUID or nsUniqueId) is readable on the %d sampled users; sync links users by it", len(users)),
 			"grant the account in connection.bind_dn read access to entryUUID (OpenLDAP), objectGUID (Active Directory) or nsUniqueId (389 Directory Server)", "connection.bind_dn")
 	} else {
 		f.note(fmt.Sprintf("stable id %s readable on %d of %d", id, entriesWith(users, id), len(users)))
+		// Entries that disagree on which ids they carry (389 DS: entryUUID
+		// only on entries added over LDAP) are fine for sync, which pairs a
+		// link with any id an entry carries; say so, since it looks odd.
+		for _, a := range StableIDAttributes() {
+			if n := entriesWith(users, a); a != id && n > 0 && n < len(users) {
+				f.flag(StepWarning, fmt.Sprintf("the sampled users disagree on their ids: %s on %d of %d, %s on %d", a, n, len(users), id, entriesWith(users, id)),
+					"nothing to change: links follow "+id+" and match any id an entry carries; on 389 Directory Server the entryUUID fix-up task gives every entry the same ids", "")
+			}
+		}
 	}
 	for _, key := range sortedKeys(r.scope.UserAttributes) {
 		attr := r.scope.UserAttributes[key]

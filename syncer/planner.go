@@ -211,9 +211,13 @@ func (pl *planner) pairUsers() {
 	for i := range pl.st.UserLinks {
 		linkByLocal[pl.st.UserLinks[i].LocalID] = i
 	}
+	// Every id an entry carries finds it: a link made with entryUUID or
+	// nsUniqueId still pairs after 389 DS's fix-up adds the other.
 	dirByID := map[string]*DirUser{}
 	for i := range pl.dir.Users {
-		dirByID[pl.dir.Users[i].StableID] = &pl.dir.Users[i]
+		for _, id := range pl.dir.Users[i].ids() {
+			dirByID[id] = &pl.dir.Users[i]
+		}
 	}
 	used := map[string]bool{}
 	unlinkedStore := map[string]*userPair{}
@@ -231,6 +235,7 @@ func (pl *planner) pairUsers() {
 			if d := dirByID[p.link.StableID]; d != nil {
 				p.dir, p.dn = d, d.DN
 				used[d.StableID] = true
+				pl.userByID[d.StableID] = p
 			}
 			pl.userByID[p.link.StableID] = p
 		} else if !u.Deleted() {

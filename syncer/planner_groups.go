@@ -36,9 +36,11 @@ func (pl *planner) pairGroups() {
 		l := &pl.st.GroupLinks[i]
 		linkByLocal[l.LocalID] = l
 	}
-	dirByID := map[string]*DirGroup{}
+	dirByID := map[string]*DirGroup{} // by every id an entry carries, as for users
 	for i := range pl.dir.Groups {
-		dirByID[pl.dir.Groups[i].StableID] = &pl.dir.Groups[i]
+		for _, id := range pl.dir.Groups[i].ids() {
+			dirByID[id] = &pl.dir.Groups[i]
+		}
 	}
 	used := map[string]bool{}
 	unlinked := map[string]*groupPair{}

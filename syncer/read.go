@@ -100,7 +100,12 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
 	err := r.conn.Search(ctx, req, func(e *ldap.Entry) error {
 		r.tick()
-		id := e.StableID()
+		ids := e.StableIDs()
+		id := ""
+		if len(ids) > 0 {
+			id = ids[0]
+		}
+		keep := func() { snap.keep(ids) }
 		name := e.First(c.attrOf[FieldUsername])
 		switch {
 		case id == "":
@@ -108,17 +113,17 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 				Detail: "the entry has no entryUUID, objectGUID or nsUniqueId the bind account may read; ldapwiz cannot follow it"})
 			return nil
 		case !e.Has(c.attrOf[FieldUsername]):
-			snap.Kept[id] = true
+			keep()
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, DN: e.DN, Reason: SkipMissingUsername,
 				Detail: "the entry has no " + c.attrOf[FieldUsername] + " (users.username_attribute)"})
 			return nil
 		}
 		if err := store.ValidateUsername(name); err != nil {
-			snap.Kept[id] = true
+			keep()
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
-		u := DirUser{StableID: id, DN: e.DN, Values: make(map[string]string, len(c.fields)), UAC: -1}
+		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN, Values: make(map[string]string, len(c.fields)), UAC: -1}
 		for _, f := range c.fields {
 			if f == FieldDisabled {
 				continue
@@ -160,7 +165,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 				others = append(others, users[j].DN)
 			}
 		}
-		snap.Kept[u.StableID] = true
+		snap.keep(u.ids())
 		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipDuplicate,
 			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
 	}
@@ -185,7 +190,10 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
 		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 		r.tick()
-		g := DirGroup{StableID: e.StableID(), DN: e.DN, Name: e.First(c.groupNameAttr)}
+		g := DirGroup{DN: e.DN, Name: e.First(c.groupNameAttr)}
+		if ids := e.StableIDs(); len(ids) > 0 {
+			g.StableID, g.OtherIDs = ids[0], ids[1:]
+		}
 		if c.groupMemberAttr != "" {
 			g.Members = e.Get(c.groupMemberAttr)
 		}
@@ -195,13 +203,13 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 				Detail: "the entry has no entryUUID, objectGUID or nsUniqueId the bind account may read"})
 			return nil
 		case g.Name == "":
-			snap.Kept[g.StableID] = true
+			snap.keep(g.ids())
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, DN: e.DN, Reason: SkipMissingUsername,
 				Detail: "the group has no " + c.groupNameAttr + " (groups.name_attribute)"})
 			return nil
 		}
 		if err := store.ValidateGroupName(g.Name); err != nil {
-			snap.Kept[g.StableID] = true
+			snap.keep(g.ids())
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
@@ -218,7 +226,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 	out := groups[:0]
 	for _, g := range groups {
 		if byName[strings.ToLower(g.Name)] > 1 {
-			snap.Kept[g.StableID] = true
+			snap.keep(g.ids())
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: g.DN, Reason: SkipDuplicate,
 				Detail: "several groups carry this name; make it unique in the directory"})
 			continue

@@ -10,7 +10,8 @@ import (
 // DirUser is one user entry of the directory, in scope and usable, as the
 // planner sees it.
 type DirUser struct {
-	StableID string            // entryUUID, objectGUID (as a GUID string) or nsUniqueId
+	StableID string            // objectGUID (as a GUID string), nsUniqueId or entryUUID
+	OtherIDs []string          // the entry's other stable ids (389 DS: entryUUID beside nsUniqueId)
 	DN       string            // as the server returned it
 	Values   map[string]string // store field -> value (first value); FieldUsername always set
 	UAC      int               // Active Directory userAccountControl; -1 when not read
@@ -20,6 +21,7 @@ type DirUser struct {
 // DirGroup is one group entry of the directory, in scope.
 type DirGroup struct {
 	StableID string
+	OtherIDs []string // the entry's other stable ids
 	DN       string
 	Name     string
 	Members  []string // member DNs as read (users, nested groups, dangling references)
@@ -92,4 +94,17 @@ func readStore(ctx context.Context, db *store.DB, lazyBases bool) (*StoreSnapsho
 		return nil, fmt.Errorf("read the store's links: %w", err)
 	}
 	return &s, nil
+}
+
+// ids returns the user's stable ids, the preferred one first.
+func (u DirUser) ids() []string { return append([]string{u.StableID}, u.OtherIDs...) }
+
+// ids returns the group's stable ids, the preferred one first.
+func (g DirGroup) ids() []string { return append([]string{g.StableID}, g.OtherIDs...) }
+
+// keep records the ids of an entry that was read but skipped.
+func (s *DirSnapshot) keep(ids []string) {
+	for _, id := range ids {
+		s.Kept[id] = true
+	}
 }
