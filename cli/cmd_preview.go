@@ -83,6 +83,9 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 		mode += ", authority " + p.Authority
 	}
 	fmt.Fprintf(w, "Plan: %s\n", mode)
+	if p.Server != "" {
+		fmt.Fprintf(w, "Directory server: %s\n", p.Server)
+	}
 	fmt.Fprintf(w, "Read: %d users and %d groups in the directory; %d users and %d groups in the store (%d users, %d groups linked)\n",
 		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
 	for _, side := range []struct{ side, title string }{{syncer.SideLDAP, "Directory"}, {syncer.SideStore, "Store"}} {

@@ -89,6 +89,9 @@ func printSyncSummary(w io.Writer, rep *syncer.Report) {
 			rep.Plan.Changes(), rep.Applied, rep.Failed, len(rep.Plan.Skipped), len(rep.Plan.Conflicts))
 	}
 	fmt.Fprintln(w)
+	if rep.Plan != nil && rep.Plan.Server != "" {
+		fmt.Fprintf(w, "  directory server: %s\n", rep.Plan.Server)
+	}
 	if rep.Plan != nil && rep.Plan.Changes() > 0 {
 		fmt.Fprintf(w, "  %s\n", summaryLine(rep.Plan.Summary()))
 	}

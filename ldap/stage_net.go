@@ -42,9 +42,17 @@ func (r *testRun) stepTCP() Step {
 			continue
 		}
 		r.raw, r.addr = conn, addr
-		return Step{Status: StepOK, Detail: fmt.Sprintf("connected to %s in %.1f ms", addr, float64(time.Since(start).Microseconds())/1000)}
+		detail := fmt.Sprintf("connected to %s in %.1f ms", addr, float64(time.Since(start).Microseconds())/1000)
+		if len(r.passedOver) > 0 {
+			detail += "; testing " + r.cfg.URL + " (listed servers passed over for not answering: " + strings.Join(r.passedOver, "; ") + ")"
+		}
+		return Step{Status: StepOK, Detail: detail}
 	}
-	return failed("cannot connect to "+r.target.Addr(), Explain(lastErr))
+	st := failed("cannot connect to "+r.target.Addr(), Explain(lastErr))
+	if len(r.passedOver) > 0 {
+		st.Detail += "; no listed server answers (" + strings.Join(r.passedOver, "; ") + ")"
+	}
+	return st
 }
 
 func (r *testRun) dial(addr string, timeout time.Duration) (net.Conn, error) {

@@ -27,6 +27,9 @@ type testRun struct {
 	groupCount int
 	users      []*goldap.Entry // sampled users
 	userAttrs  []string        // attributes asked for on sampled users
+	// passedOver are the listed servers before the one tested, with why
+	// each was passed over (connection.url lists several).
+	passedOver []string
 }
 
 // stepDeps says which earlier steps must not have failed (or been skipped)

@@ -111,9 +111,43 @@ func (r TestResult) Step(id string) Step {
 // with each step as it completes (from the calling goroutine). The result
 // lists every step; those an earlier failure made impossible are StepNotRun.
 // Cancelling ctx fails the running step and stops the test.
+//
+// With several servers listed (Config.Servers), the test runs against the
+// first one, in the listed order, that a sync would use: servers that do
+// not answer (refused, timed out, busy, not LDAP) are passed over, while one
+// that refuses the bind or that the settings cannot reach (a bad URL, the
+// CA file) is the one tested, so the test shows why. The TCP step names
+// the servers passed over and why.
 func RunTest(ctx context.Context, cfg Config, scope TestScope, report func(Step)) TestResult {
-	r := &testRun{ctx: ctx, cfg: cfg, scope: scope, report: report}
+	var passedOver []string
+	if servers := cfg.Servers(); len(servers) > 1 {
+		cfg.URL, passedOver = pickServer(ctx, cfg, servers)
+	}
+	r := &testRun{ctx: ctx, cfg: cfg, scope: scope, report: report, passedOver: passedOver}
 	defer r.close()
 	r.run()
 	return r.result
+}
+
+// pickServer returns the server of servers the staged test runs against,
+// and the ones passed over before it, each with why.
+func pickServer(ctx context.Context, cfg Config, servers []string) (string, []string) {
+	var passedOver []string
+	for i, s := range servers {
+		if i == len(servers)-1 {
+			return s, passedOver
+		}
+		one := cfg
+		one.URL = s
+		c, err := Dial(ctx, one)
+		if err == nil {
+			_, err = c.RootDSE(ctx) // it speaks LDAP, even to an anonymous client
+			c.Close()
+		}
+		if err == nil || !connectFailsOver(err) || !failsOver(err) || ctx.Err() != nil {
+			return s, passedOver
+		}
+		passedOver = append(passedOver, s+": "+Explain(err).Problem)
+	}
+	return servers[len(servers)-1], passedOver
 }

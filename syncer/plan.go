@@ -125,6 +125,9 @@ type Conflict struct {
 type Plan struct {
 	Mode      string `json:"mode"`
 	Authority string `json:"authority"`
+	// Server is the directory URL that answered (connection.url may list
+	// several; the first that answers is used).
+	Server string `json:"server,omitempty"`
 
 	Actions   []Action   `json:"actions"`
 	Skipped   []Skip     `json:"skipped"`

@@ -86,6 +86,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	plan.entriesRead = read
+	plan.Server = conn.Server()
 	return plan, conn, nil
 }
 
