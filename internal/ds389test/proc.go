@@ -41,9 +41,7 @@ type proc struct {
 	cmd           *exec.Cmd
 	done          chan struct{} // closed when cmd's process has exited
 	out           *harness.SyncBuffer
-	// pid is the server's process: cmd's, or the one it left running on
-	// the instance when it detached (seen under heavy load, see launch).
-	pid int
+	pid           int // cmd's process: the server
 }
 
 // startInstance runs the instance in l on free ports of 127.0.0.1. The
@@ -109,18 +107,9 @@ func (p *proc) launch() error {
 	go func() { p.cmd.Wait(); close(p.done) }()
 	deadline := time.Now().Add(startTimeout)
 	var notYet error
-	exited := p.done
 	for {
 		select {
-		case <-exited:
-			exited = nil
-			// The process we started is gone, but an ns-slapd of this very
-			// instance may run on: it detached. It is ours (the ports are
-			// not another process's): wait for it like any other start.
-			if pid := instancePID(p.l.configDir()); pid != 0 {
-				p.pid = pid
-				continue
-			}
+		case <-p.done:
 			log := p.logSince(logStart)
 			// ns-slapd exits with status 1 and logs nothing when it cannot
 			// bind a port: a port that is busy now that it is gone was
@@ -208,29 +197,12 @@ func (p *proc) kill() {
 func (p *proc) stop() error {
 	syscall.Kill(p.pid, syscall.SIGTERM)
 	select {
-	case <-p.gone():
+	case <-p.done:
 		return nil
 	case <-time.After(stopTimeout):
 		p.kill()
 		return fmt.Errorf("ns-slapd did not stop within %s of SIGTERM\n--- error log tail ---\n%s", stopTimeout, fileTail(p.l.errorLog(), 30))
 	}
-}
-
-// gone is closed when the server process has exited: cmd's, or the one
-// it detached to.
-func (p *proc) gone() <-chan struct{} {
-	if p.pid == p.cmd.Process.Pid {
-		return p.done
-	}
-	ch := make(chan struct{})
-	go func() {
-		for processAlive(p.pid) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		<-p.done
-		close(ch)
-	}()
-	return ch
 }
 
 // logSince returns the error log written after offset.
@@ -341,16 +313,6 @@ func fileSize(path string) int64 {
 // file really is that instance's server.
 func killStale(root string) {
 	killInstance(layout{root: root}.configDir())
-}
-
-// instancePID returns the pid of a running ns-slapd of the instance whose
-// configuration directory is configDir (found by its command line), or 0.
-func instancePID(configDir string) int {
-	pids := instancePIDs(configDir)
-	if len(pids) == 0 {
-		return 0
-	}
-	return pids[0]
 }
 
 // instancePIDs lists the running ns-slapd processes of the instance whose
