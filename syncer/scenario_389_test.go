@@ -14,7 +14,17 @@ import (
 // Directory Manager.
 func newSmall389Env(t *testing.T) *syncEnv {
 	t.Helper()
-	srv := ds389test.StartWith(t, ds389test.Options{NoFixture: true, ExtraLDIF: smallLDIF})
+	e, _ := newLinked389Env(t, ds389test.Options{})
+	return e
+}
+
+// newLinked389Env starts a 389 DS holding smallLDIF with opts, connects as
+// the 389 DS preset does (StartTLS as the Directory Manager) and links
+// everything with a first two-way sync.
+func newLinked389Env(t *testing.T, opts ds389test.Options) (*syncEnv, *ds389test.Server) {
+	t.Helper()
+	opts.NoFixture, opts.ExtraLDIF = true, smallLDIF
+	srv := ds389test.StartWith(t, opts)
 	s, _ := wizard.Preset(wizard.Preset389DS)
 	s.Connection.URL = srv.URL
 	s.Connection.VerifyTLS = true
@@ -26,7 +36,7 @@ func newSmall389Env(t *testing.T) *syncEnv {
 	if rep.Plan.DirectoryUsers != 6 || rep.Failed != 0 {
 		t.Fatalf("baseline sync read %d users, failed %d: %s", rep.Plan.DirectoryUsers, rep.Failed, rep.Error)
 	}
-	return e
+	return e, srv
 }
 
 // TestSyncScenarios389 runs the sync scenario table (every scenario in the
