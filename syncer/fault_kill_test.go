@@ -1,10 +1,6 @@
 package syncer
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -88,37 +84,10 @@ func seedWrites(e *syncEnv) {
 // process and kills it (SIGKILL) when it reaches the fault point.
 func killAtFault(t *testing.T, e *syncEnv, mode, authority, point string) {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := e.s
-	s.Sync.Mode, s.Sync.Authority = mode, authority
-	js, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), childSyncEnv+"="+string(js), childFaultEnv+"="+point)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := false
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if sc.Text() == "fault "+point && !killed {
-			killed = cmd.Process.Kill() == nil
-		}
-	}
-	err = cmd.Wait()
+	killed, stderr, err := killChildSync(t, e, mode, authority, []string{childFaultEnv + "=" + point},
+		func(line string) bool { return line == "fault "+point })
 	if !killed {
-		t.Fatalf("the sync never reached the fault point %q (%v)\n%s", point, err, stderr.String())
+		t.Fatalf("the sync never reached the fault point %q (%v)\n%s", point, err, stderr)
 	}
 }
 

@@ -80,42 +80,16 @@ func TestSyncProcessKilledConverges(t *testing.T) {
 	seedMany(ref)
 	total := len(ref.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP).Plan.Actions)
 	want := ref.state()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, killAt := range []int{1, total / 3, total - 3} {
 		t.Run(fmt.Sprintf("kill_after_%d_of_%d", killAt, total), func(t *testing.T) {
 			e := newSmallEnv(t)
 			seedMany(e)
-			s := e.s
-			s.Sync.Mode, s.Sync.Authority = wizard.ModeTwoWay, wizard.AuthorityLDAP
-			js, err := json.Marshal(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command(self)
-			cmd.Env = append(os.Environ(), childSyncEnv+"="+string(js))
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			killed := false
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				n, _ := strconv.Atoi(strings.TrimPrefix(sc.Text(), "apply "))
-				if n >= killAt && !killed {
-					killed = cmd.Process.Kill() == nil
-				}
-			}
-			err = cmd.Wait()
+			killed, stderr, err := killChildSync(t, e, wizard.ModeTwoWay, wizard.AuthorityLDAP, nil, func(line string) bool {
+				n, _ := strconv.Atoi(strings.TrimPrefix(line, "apply "))
+				return n >= killAt
+			})
 			if !killed || err == nil || !strings.Contains(err.Error(), "killed") {
-				t.Fatalf("the child was not killed mid-run (killed %v): %v\n%s", killed, err, stderr.String())
+				t.Fatalf("the child was not killed mid-run (killed %v): %v\n%s", killed, err, stderr)
 			}
 			if err := e.db.IntegrityCheck(e.ctx); err != nil {
 				t.Fatalf("store after the kill: %v", err)
@@ -134,4 +108,43 @@ func TestSyncProcessKilledConverges(t *testing.T) {
 			e.checkIdle(wizard.ModeTwoWay, wizard.AuthorityLDAP)
 		})
 	}
+}
+
+// killChildSync runs a sync of e's settings in mode/authority in a child
+// process of this test binary (env: more variables for it) and kills it
+// (SIGKILL) at the first line of its output for which killAt is true. It
+// returns whether it killed the child, its standard error, and its exit
+// error.
+func killChildSync(t *testing.T, e *syncEnv, mode, authority string, env []string, killAt func(line string) bool) (bool, string, error) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.s
+	s.Sync.Mode, s.Sync.Authority = mode, authority
+	js, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Env = append(append(os.Environ(), childSyncEnv+"="+string(js)), env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if !killed && killAt(sc.Text()) {
+			killed = cmd.Process.Kill() == nil
+		}
+	}
+	err = cmd.Wait()
+	return killed, stderr.String(), err
 }
