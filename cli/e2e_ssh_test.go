@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"ldapwiz/internal/harness"
 	"net"
 	"os"
 	"os/exec"
@@ -170,15 +171,15 @@ func (s *sshServer) command(remote string) []string {
 		"root@127.0.0.1", remote}
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
+// freePort returns a loopback TCP port that was free a moment ago and
+// that no outgoing connection can hold (see harness.FreePort).
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := harness.FreePort()
 	if err != nil {
 		t.Fatalf("cannot find a free port: %v", err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 func TestE2EOverSSH(t *testing.T) {

@@ -114,7 +114,10 @@ func (p *proc) launch() error {
 			// ns-slapd exits with status 1 and logs nothing when it cannot
 			// bind a port: a port that is busy now that it is gone was
 			// taken by another process.
-			if harness.PortBusy(p.port) || harness.PortBusy(p.tlsPort) {
+			// The other process may be gone again by now, so an exit
+			// that logged nothing at all counts as one too.
+			silent := strings.TrimSpace(log) == "" && strings.TrimSpace(p.out.String()) == ""
+			if silent || harness.PortBusy(p.port) || harness.PortBusy(p.tlsPort) {
 				return fmt.Errorf("%w: ports %d/%d\n--- error log ---\n%s", errPortTaken, p.port, p.tlsPort, tail(log, 20))
 			}
 			return fmt.Errorf("ns-slapd exited at start (%v)\n--- error log tail ---\n%s\n--- output ---\n%s", p.cmd.ProcessState, tail(log, 40), tail(p.out.String(), 20))

@@ -129,3 +129,22 @@ func TestLockFileExcludes(t *testing.T) {
 	unlock()
 	<-got
 }
+
+// TestFreePortIsOutsideEphemeralRange checks that FreePort hands out
+// ports an outgoing connection can never hold as its local port: below
+// the kernel's ephemeral range, and free to listen on.
+func TestFreePortIsOutsideEphemeralRange(t *testing.T) {
+	low := ephemeralLow()
+	for range 50 {
+		port, err := FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if port < fixedPortMin || port >= low {
+			t.Fatalf("FreePort gave %d, want %d <= port < %d", port, fixedPortMin, low)
+		}
+		if PortBusy(port) {
+			t.Fatalf("FreePort gave %d, which is busy", port)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"strconv"
@@ -29,14 +30,43 @@ func OwnsPIDFile(path string, pid int) bool {
 	return ok && got == pid
 }
 
-// FreePort returns a port of 127.0.0.1 that was free a moment ago.
+// FreePort returns a port of 127.0.0.1 that was free a moment ago. It
+// is below the kernel's ephemeral range (ip_local_port_range), so that
+// no outgoing connection of this or another test can hold it as its
+// local port by the time a server binds it: a port from the kernel's
+// own choice (":0") can, and the server then fails to start.
 func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	low := ephemeralLow()
+	for range 200 {
+		port := fixedPortMin + rand.IntN(low-fixedPortMin)
+		if !PortBusy(port) {
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("no free port of 127.0.0.1 in %d-%d", fixedPortMin, low-1)
+}
+
+// fixedPortMin is the lowest port FreePort hands out: above the ports of
+// well-known services.
+const fixedPortMin = 10000
+
+// ephemeralLow is the first port the kernel hands out for outgoing
+// connections, from /proc/sys/net/ipv4/ip_local_port_range (32768 when
+// that cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n <= fixedPortMin+1000 {
+		return 32768
+	}
+	return n
 }
 
 // PortBusy reports whether something listens on 127.0.0.1:port.
