@@ -7,8 +7,9 @@ import (
 
 // configLDIF renders the cn=config of a private slapd rooted at dir; extraACL
 // are olcAccess rules placed before the standard ones of the data; tlsExtra
-// are more cn=config lines (client certificate checks), usually empty.
-func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string) string {
+// are more cn=config lines (client certificate checks), usually empty;
+// ppolicy adds the password-policy module and overlay (Options.PPolicy).
+func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string, ppolicy bool) string {
 	var acl strings.Builder
 	names := strings.NewReplacer("@READER@", ReaderDN, "@BASE@", BaseDN)
 	for i, rule := range extraACL {
@@ -17,7 +18,11 @@ func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string)
 	n := len(extraACL)
 	standard := fmt.Sprintf("olcAccess: {%d}to attrs=userPassword by self write by anonymous auth by * none\n"+
 		"olcAccess: {%d}to * by users read by * none\n", n, n+1)
-	r := strings.NewReplacer("@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
+	module, overlay := "", ""
+	if ppolicy {
+		module, overlay = ppolicyModule, ppolicyOverlay
+	}
+	r := strings.NewReplacer("@MODULES@", module, "@OVERLAYS@", overlay, "@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
 		"@BASE@", BaseDN, "@ADMIN@", AdminDN, "@ADMINPW@", AdminPassword, "@READER@", ReaderDN,
 		"@SIZELIMIT@", fmt.Sprint(SizeLimit), "@TLSEXTRA@", tlsExtra)
 	return r.Replace(configTemplate)
@@ -40,7 +45,7 @@ olcModulePath: /usr/lib/ldap
 olcModuleLoad: back_mdb
 olcModuleLoad: memberof
 olcModuleLoad: refint
-
+@MODULES@
 dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
 cn: schema
@@ -100,4 +105,4 @@ objectClass: olcOverlayConfig
 objectClass: olcRefintConfig
 olcOverlay: {1}refint
 olcRefintAttribute: member memberOf
-`
+@OVERLAYS@`

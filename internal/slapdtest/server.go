@@ -37,6 +37,11 @@ type Options struct {
 	// to an entry for SASL EXTERNAL binds (olcAuthzRegexp); the files are in
 	// Server.ClientCert.
 	ClientCert bool
+	// PPolicy loads the password-policy overlay (ppolicy) with lockout on
+	// and a lenient default policy (DefaultPolicyDN, under PoliciesDN);
+	// Lock, Unlock, ExpirePassword and MustChangePassword put a user in a
+	// given state.
+	PPolicy bool
 }
 
 // Server is a running private slapd.
@@ -136,7 +141,7 @@ func setup(dir string, opts Options) (*Server, error) {
 		tlsExtra = clientTLSExtra()
 	}
 	cfg := filepath.Join(dir, "config.ldif")
-	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL, tlsExtra)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL, tlsExtra, opts.PPolicy)), 0o600); err != nil {
 		return nil, err
 	}
 	if out, err := exec.Command(SlapaddPath, "-n0", "-F", s.cfgDir, "-l", cfg).CombinedOutput(); err != nil {
@@ -153,6 +158,9 @@ func setup(dir string, opts Options) (*Server, error) {
 	}
 	if opts.BulkUsers > 0 {
 		data += BulkLDIF(opts.BulkUsers)
+	}
+	if opts.PPolicy {
+		data += policiesLDIF
 	}
 	data += opts.ExtraLDIF
 	dataFile := filepath.Join(dir, "data.ldif")
