@@ -19,6 +19,7 @@ import (
 type Diagnosis struct {
 	Code    int    `json:"code,omitempty"`     // LDAP result code; 0 when the error is not an LDAP result
 	SubCode string `json:"sub_code,omitempty"` // Active Directory "data" sub-code of result 49, e.g. "52e"
+	Policy  string `json:"policy,omitempty"`   // password-policy refusal, e.g. "account_locked" (PolicyAccountLocked)
 	Problem string `json:"problem"`            // what went wrong
 	Hint    string `json:"hint,omitempty"`     // how to fix it, naming the setting
 	Setting string `json:"setting,omitempty"`  // dotted key of the setting to change, e.g. "connection.ca_file"
@@ -42,6 +43,9 @@ func Explain(err error) Diagnosis {
 		return Diagnosis{}
 	}
 	if d, ok := explainContext(err); ok {
+		return d
+	}
+	if d, ok := explainPolicyBind(err, bindAccount); ok {
 		return d
 	}
 	var le *goldap.Error

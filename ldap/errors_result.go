@@ -25,6 +25,18 @@ type reason struct {
 	problem, hint, setting string
 }
 
+// adReason is what a sub-code of result 49 means for the bind account
+// (problem, hint, setting) and for a user's own bind (login, used by
+// ExplainLogin, where no setting is to blame).
+type adReason struct {
+	problem, hint, setting string
+	login                  loginReason
+}
+
+// loginReason is what a refusal means for a user logging in, and what the
+// user or an administrator does about it.
+type loginReason struct{ problem, hint string }
+
 // needsEncryption explains results 8 and 13, both meaning "encrypt first".
 var needsEncryption = reason{"the server refuses a password bind over an unencrypted connection (strong(er) authentication or confidentiality required)",
 	"encrypt the connection: write ldaps:// in connection.url, or set connection.start_tls = true with ldap://",
@@ -127,34 +139,52 @@ func ADSubCode(diagnostic string) string {
 }
 
 // adReasons maps the sub-codes of result 49 to plain words.
-var adReasons = map[string]reason{
+var adReasons = map[string]adReason{
 	"525": {"the bind account does not exist (Active Directory: user not found)",
 		"check connection.bind_dn: use the account's full DN (CN=svc-ldapwiz,OU=Service Accounts,DC=corp,DC=example) or its UPN (svc-ldapwiz@corp.example)",
-		"connection.bind_dn"},
+		"connection.bind_dn",
+		loginReason{"the account does not exist (Active Directory: user not found)",
+			"check the username; the entry found may have been deleted or moved meanwhile"}},
 	"52e": {"the password is wrong for this account (Active Directory: invalid credentials; some servers also say this for an unknown account)",
 		"check the password in " + passwordSettings + ", and the account name in connection.bind_dn",
-		"connection.bind_password_file"},
+		"connection.bind_password_file",
+		loginReason{"the password is wrong (Active Directory: invalid credentials)",
+			"check the password; repeated failures may lock the account under the domain's lockout policy"}},
 	"530": {"the account may not log on at this time (Active Directory: logon hours restriction)",
 		"have an administrator lift the logon-hours restriction on the account in connection.bind_dn, or use another service account",
-		"connection.bind_dn"},
+		"connection.bind_dn",
+		loginReason{"the account may not log on at this time (Active Directory: logon hours restriction)",
+			"an administrator changes the account's logon hours if the user should log in now"}},
 	"531": {"the account may not log on from this computer (Active Directory: workstation restriction)",
 		"have an administrator allow this computer in the account's \"Log On To\" list (userWorkstations), or use another account in connection.bind_dn",
-		"connection.bind_dn"},
+		"connection.bind_dn",
+		loginReason{"the account may not log on from this computer (Active Directory: workstation restriction)",
+			"an administrator adds this computer to the account's \"Log On To\" list (userWorkstations)"}},
 	"532": {"the account's password has expired (Active Directory: password expired)",
 		"set a new password for the account in the directory (for a service account consider \"password never expires\"), then update " + passwordSettings,
-		"connection.bind_password_file"},
+		"connection.bind_password_file",
+		loginReason{"the password has expired (Active Directory: password expired)",
+			"the user sets a new password (an administrator can reset it) before logging in"}},
 	"533": {"the account is disabled (Active Directory: account disabled)",
 		"have an administrator enable the account in connection.bind_dn, or use another account",
-		"connection.bind_dn"},
+		"connection.bind_dn",
+		loginReason{"the account is disabled (Active Directory: account disabled)",
+			"an administrator enables the account if the user should log in"}},
 	"701": {"the account has expired (Active Directory: account expired, see accountExpires)",
 		"have an administrator extend the account's expiry date, or use another account in connection.bind_dn",
-		"connection.bind_dn"},
+		"connection.bind_dn",
+		loginReason{"the account has expired (Active Directory: account expired, see accountExpires)",
+			"an administrator extends the account's expiry date if the user should log in"}},
 	"773": {"the account's password must be changed before it can be used (Active Directory: user must reset password)",
 		"log on once with the account and set a new password (or clear \"user must change password at next logon\"), then update " + passwordSettings,
-		"connection.bind_password_file"},
+		"connection.bind_password_file",
+		loginReason{"the password must be changed before the account can be used (Active Directory: user must reset password)",
+			"the user sets a new password first (or an administrator clears \"user must change password at next logon\")"}},
 	"775": {"the account is locked out after too many failed logons (Active Directory: account locked)",
 		"wait for the lockout to expire or have an administrator unlock it; make sure " + passwordSettings + " holds the right password so it does not lock again",
-		"connection.bind_password_file"},
+		"connection.bind_password_file",
+		loginReason{"the account is locked out after too many failed logons (Active Directory: account locked)",
+			"wait for the lockout to expire, or an administrator unlocks the account"}},
 }
 
 func explainInvalidCredentials(d Diagnosis, msg string) Diagnosis {

@@ -88,11 +88,17 @@ func (r *testRun) bind() Step {
 			Hint:    "set the password of " + r.cfg.BindDN + " in connection.bind_password_file (or bind_password_env / bind_password)",
 			Setting: "connection.bind_password_file"}
 	}
-	if err := r.conn.Bind(r.ctx, r.cfg.BindDN, r.cfg.BindPassword); err != nil {
+	policy, err := r.conn.BindWithPolicy(r.ctx, r.cfg.BindDN, r.cfg.BindPassword)
+	if err != nil {
 		if connectionLost(err) {
 			r.dropConn()
 		}
 		return failed("bind as "+r.cfg.BindDN+" refused", Explain(err))
+	}
+	if notes := policy.PolicyNotes(); len(notes) > 0 {
+		return Step{Status: StepWarning, Detail: "bound as " + r.cfg.BindDN + ", but the password policy says: " + strings.Join(notes, "; "),
+			Hint:    "set a new password for the bind account before it stops working, then update connection.bind_password_file (or bind_password_env / bind_password)",
+			Setting: "connection.bind_password_file"}
 	}
 	return Step{Status: StepOK, Detail: "bound as " + r.cfg.BindDN}
 }

@@ -135,7 +135,7 @@ func diagStep(status StepStatus, prefix string, d Diagnosis) Step {
 	if prefix != "" {
 		detail = prefix + ": " + detail
 	}
-	if d.Server != "" && d.Code == goldap.LDAPResultInvalidCredentials {
+	if d.Server != "" && (d.Code == goldap.LDAPResultInvalidCredentials || d.Policy != "") {
 		detail += " (server said: " + d.Server + ")"
 	}
 	return Step{Status: status, Detail: detail, Hint: d.Hint, Setting: d.Setting}
