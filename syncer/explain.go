@@ -1,0 +1,363 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// Statuses of an explanation step.
+const (
+	StepPass = "pass" // the step lets the user or group through
+	StepFail = "fail" // the step keeps it out of the sync
+	StepInfo = "info" // facts without a verdict
+)
+
+// Outcomes of an explanation: what the next sync does, in one word.
+const (
+	OutcomeNotFound   = "not found"    // neither side has it
+	OutcomeOutside    = "not in scope" // the directory has it, but a sync does not read it
+	OutcomeSkipped    = "skipped"      // read, and skipped for a reason (Explanation.Skipped)
+	OutcomeNothing    = "nothing"      // in scope, in sync: the next sync changes nothing
+	OutcomeChanged    = "changed"      // the next sync changes it (Explanation.Actions)
+	OutcomeConflicted = "conflict"     // changed, with a conflict resolved (Explanation.Conflicts)
+	OutcomeLeftAlone  = "left alone"   // only in the store, and the mode or scope leaves it there
+	OutcomeUnlinked   = "not synchronized"
+)
+
+// ExplainStep is one step of an explanation: a question, its answer in
+// plain words, and the settings that decide it.
+type ExplainStep struct {
+	Step     string   `json:"step"`               // the question, short: "search base", "users.filter", ...
+	Status   string   `json:"status"`             // StepPass, StepFail or StepInfo
+	Detail   string   `json:"detail"`             // the answer, in words
+	Settings []string `json:"settings,omitempty"` // the settings that decide it
+}
+
+// ExplainedEntry is the directory entry an explanation is about.
+type ExplainedEntry struct {
+	DN           string   `json:"dn"`
+	Name         string   `json:"name,omitempty"`           // the username or group name it carries
+	StableID     string   `json:"stable_id,omitempty"`      // its preferred stable id
+	StableIDAttr string   `json:"stable_id_attr,omitempty"` // the attribute holding it
+	ObjectClass  []string `json:"object_class,omitempty"`
+}
+
+// ExplainedStoreUser is the store user an explanation is about.
+type ExplainedStoreUser struct {
+	ID                int64  `json:"id"`
+	Username          string `json:"username"`
+	Email             string `json:"email,omitempty"`
+	Disabled          bool   `json:"disabled"`
+	EnrollmentPending bool   `json:"enrollment_pending"`
+	PasswordPending   bool   `json:"password_pending"`
+	FromLDAP          bool   `json:"from_ldap"`
+	Deleted           bool   `json:"deleted"` // a tombstone: deleted in the store, not yet in the directory
+}
+
+// ExplainedStoreGroup is the store group an explanation is about.
+type ExplainedStoreGroup struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Members int    `json:"members"`
+	Deleted bool   `json:"deleted"`
+}
+
+// ExplainedLink is the link between the store object and a directory entry.
+type ExplainedLink struct {
+	StableID string    `json:"stable_id"`
+	DN       string    `json:"dn"` // the entry's DN when last synchronized
+	SyncedAt time.Time `json:"synced_at"`
+}
+
+// Explanation says where one user or group stands, step by step, and what
+// the next sync does to it. The next sync's part (Actions, Skipped,
+// Conflicts) is taken from a real plan of the whole directory and store,
+// the one "ldapwiz preview" shows; nothing is changed.
+type Explanation struct {
+	Kind       store.Kind           `json:"kind"`
+	Query      string               `json:"query"`
+	Server     string               `json:"server,omitempty"`
+	Mode       string               `json:"mode"`
+	Authority  string               `json:"authority"`
+	Entry      *ExplainedEntry      `json:"entry,omitempty"`
+	Others     []string             `json:"other_matches,omitempty"` // other entries the query matched
+	StoreUser  *ExplainedStoreUser  `json:"store_user,omitempty"`
+	StoreGroup *ExplainedStoreGroup `json:"store_group,omitempty"`
+	Link       *ExplainedLink       `json:"link,omitempty"`
+	Steps      []ExplainStep        `json:"steps"`
+	Actions    []Action             `json:"actions"`   // the next sync's changes for it, in order
+	Skipped    []Skip               `json:"skipped"`   // why the next sync leaves it alone
+	Conflicts  []Conflict           `json:"conflicts"` // fields changed on both sides, and who wins
+	Outcome    string               `json:"outcome"`   // one of the Outcome* words
+	Summary    string               `json:"summary"`   // one sentence
+}
+
+// Failed returns the first failing step, or nil.
+func (x *Explanation) Failed() *ExplainStep {
+	for i := range x.Steps {
+		if x.Steps[i].Status == StepFail {
+			return &x.Steps[i]
+		}
+	}
+	return nil
+}
+
+// explainer holds what one explanation reads: the directory snapshot,
+// the store snapshot and the plan a sync would run, and a connection for
+// the questions the snapshots cannot answer (entries out of scope, filter
+// clauses).
+type explainer struct {
+	ctx  context.Context
+	conn *ldap.Conn
+	cfg  syncConfig
+	dir  *DirSnapshot
+	st   *StoreSnapshot
+	plan *Plan
+	out  *Explanation
+	dns  dnCache
+}
+
+// newExplainer connects, reads both sides and plans, as Preview does; the
+// caller closes x.conn.
+func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, kind store.Kind, query string) (*explainer, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, fmt.Errorf("name the %s to explain: a name, a DN or (for a user) an e-mail address", kind)
+	}
+	cfg := newSyncConfig(s)
+	lcfg, err := s.LDAPConfig(opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := ldap.Dial(ctx, lcfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
+	}
+	x := &explainer{ctx: ctx, conn: conn, cfg: cfg,
+		out: &Explanation{Kind: kind, Query: query, Server: conn.Server(), Mode: cfg.mode, Authority: cfg.authority,
+			Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{}}}
+	if x.dir, err = readDirectory(ctx, conn, cfg, nil); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if x.st, err = readStore(ctx, db, false); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if x.plan, err = planStore(cfg, x.dir, x.st); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+// step records one step.
+func (x *explainer) step(name, status, detail string, settings ...string) {
+	x.out.Steps = append(x.out.Steps, ExplainStep{Step: name, Status: status, Detail: detail, Settings: settings})
+}
+
+// find looks for entries of the query: the entry at the DN when the query
+// is one, else the entries whose attrs hold the query, under base first and
+// then under the directory's naming contexts (an entry outside the base is
+// still found, to say so). Entries are read whole.
+func (x *explainer) find(query, base string, attrs []string) ([]*ldap.Entry, string, error) {
+	if looksLikeDN(query) {
+		e, err := x.conn.Entry(x.ctx, query)
+		if err != nil {
+			return nil, "the DN", nil // no entry there: an answer, not an error
+		}
+		return []*ldap.Entry{e}, "the DN", nil
+	}
+	var parts []string
+	for _, a := range attrs {
+		if a != "" {
+			parts = append(parts, "("+a+"="+ldap.EscapeFilter(query)+")")
+		}
+	}
+	filter := "(|" + strings.Join(parts, "") + ")"
+	bases := []string{base}
+	if root, err := x.conn.RootDSE(x.ctx); err == nil {
+		if root.DefaultNamingContext != "" {
+			bases = append(bases, root.DefaultNamingContext)
+		}
+		bases = append(bases, root.NamingContexts...)
+	}
+	var found []*ldap.Entry
+	seen := map[string]bool{}
+	for i, b := range bases {
+		if strings.TrimSpace(b) == "" || (i > 0 && len(found) > 0) {
+			continue
+		}
+		err := x.conn.Search(x.ctx, ldap.SearchRequest{Base: b, Filter: filter, Attributes: []string{"*", "+"}}, func(e *ldap.Entry) error {
+			if n, ok := x.dns.normalize(e.DN); ok && !seen[n] {
+				seen[n] = true
+				found = append(found, e)
+			}
+			return nil
+		})
+		if err != nil && i == 0 {
+			return nil, "", err
+		}
+	}
+	return found, strings.Join(nonEmptyStrings(attrs), " or "), nil
+}
+
+// looksLikeDN reports whether the query is a DN rather than a name.
+func looksLikeDN(q string) bool {
+	if !strings.Contains(q, "=") {
+		return false
+	}
+	_, err := ldap.ParseDN(q)
+	return err == nil
+}
+
+func nonEmptyStrings(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// stableIDAttr names the attribute of e holding id.
+func stableIDAttr(e *ldap.Entry, id string) string {
+	for _, a := range ldap.StableIDAttributes() {
+		if e.First(a) == id {
+			return a
+		}
+	}
+	return ""
+}
+
+// explainedEntry describes e, named by nameAttr.
+func explainedEntry(e *ldap.Entry, nameAttr string) *ExplainedEntry {
+	out := &ExplainedEntry{DN: e.DN, Name: e.First(nameAttr), StableID: e.StableID(), ObjectClass: e.Get("objectClass")}
+	out.StableIDAttr = stableIDAttr(e, out.StableID)
+	return out
+}
+
+// matches asks the server whether the entry matches filter.
+func (x *explainer) matches(dn, filter string) (bool, error) {
+	return x.conn.Matches(x.ctx, dn, filter)
+}
+
+// nextSync writes the last step from what the plan picked for the object
+// (x.out.Actions, Skipped, Conflicts) and sets the outcome and summary.
+// idle says in words why nothing happens when the plan has nothing.
+func (x *explainer) nextSync(idleOutcome, idle string) {
+	o := x.out
+	var lines []string
+	for _, a := range o.Actions {
+		lines = append(lines, describeAction(a))
+	}
+	for _, s := range o.Skipped {
+		lines = append(lines, "skipped ("+s.Reason+"): "+s.Detail)
+	}
+	for _, c := range o.Conflicts {
+		lines = append(lines, describeConflict(c))
+	}
+	switch {
+	case len(o.Skipped) > 0 && len(o.Actions) == 0:
+		o.Outcome = OutcomeSkipped
+	case len(o.Conflicts) > 0:
+		o.Outcome = OutcomeConflicted
+	case len(o.Actions) > 0:
+		o.Outcome = OutcomeChanged
+	default:
+		o.Outcome = idleOutcome
+		lines = append(lines, idle)
+	}
+	status := StepInfo
+	if o.Outcome == OutcomeSkipped {
+		status = StepFail
+	}
+	x.step("next sync", status, strings.Join(lines, "; "), "sync.mode", "sync.authority")
+	o.Summary = x.summary()
+}
+
+// summary is the explanation in one sentence.
+func (x *explainer) summary() string {
+	o := x.out
+	what := string(o.Kind) + " " + o.Query
+	switch o.Outcome {
+	case OutcomeChanged, OutcomeConflicted:
+		var ops []string
+		for _, a := range o.Actions {
+			ops = append(ops, a.Op+" on the "+sideWord(a.Side))
+		}
+		s := "the next " + o.Mode + " sync changes " + what + ": " + strings.Join(dedupe(ops), ", ")
+		if len(o.Conflicts) > 0 {
+			s += fmt.Sprintf(" (%d conflict(s) resolved for the %s)", len(o.Conflicts), sideWord(o.Conflicts[0].Winner))
+		}
+		return s
+	case OutcomeSkipped:
+		return "the next sync skips " + what + ": " + o.Skipped[0].Reason
+	}
+	if f := x.out.Failed(); f != nil {
+		return "the next sync leaves " + what + " alone: " + f.Step + " — " + f.Detail
+	}
+	return "the next sync changes nothing for " + what
+}
+
+func sideWord(side string) string {
+	if side == SideLDAP {
+		return "directory"
+	}
+	return "store"
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// describeAction says what one planned change does, with its diff.
+func describeAction(a Action) string {
+	what := a.Op + " " + string(a.Kind) + " " + a.Name
+	if a.Member != "" {
+		what = a.Op + " " + a.Member + " in group " + a.Name
+	}
+	s := what + " on the " + sideWord(a.Side)
+	if a.Reason != "" {
+		s += " (" + a.Reason + ")"
+	}
+	var diffs []string
+	for _, d := range a.Diffs {
+		label := d.Field
+		if d.Attr != "" {
+			label += " (" + d.Attr + ")"
+		}
+		if a.Op == OpCreate {
+			diffs = append(diffs, fmt.Sprintf("%s %q", label, d.New))
+		} else {
+			diffs = append(diffs, fmt.Sprintf("%s %q -> %q", label, d.Old, d.New))
+		}
+	}
+	if len(diffs) > 0 {
+		s += ": " + strings.Join(diffs, ", ")
+	}
+	if a.OldDN != "" && a.DN != "" {
+		s += "; DN " + a.OldDN + " -> " + a.DN
+	}
+	return s
+}
+
+// describeConflict says what conflicted and who wins.
+func describeConflict(c Conflict) string {
+	return fmt.Sprintf("conflict on %s: store %q, directory %q; the %s wins (sync.authority)", c.Field, c.StoreValue, c.LDAPValue, sideWord(c.Winner))
+}
