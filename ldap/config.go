@@ -22,18 +22,28 @@ type Config struct {
 	CAFile          string        // PEM CA bundle; empty uses the system roots
 	ClientCertFile  string        // PEM client certificate presented in the TLS handshake; empty for none
 	ClientKeyFile   string        // PEM private key of ClientCertFile
-	BindMethod      string        // BindSimple (or empty) or BindExternal
+	BindMethod      string        // BindSimple (or empty), BindExternal or BindGSSAPI
 	BindDN          string        // empty binds anonymously (simple binds only)
 	BindPassword    string        // never logged or printed
 	Timeout         time.Duration // connect and per-operation timeout; 0 means 10s
 	PageSize        int           // paged search page size; 0 means 500
 	ActiveDirectory bool          // the settings claim Active Directory
+
+	// Kerberos, for BindGSSAPI: log in as Principal (name@REALM) with its
+	// key from KeytabFile, reaching the realm's KDC as Krb5Conf says (empty:
+	// DefaultKrb5Conf). ServicePrincipal is the directory server's principal;
+	// empty means ldap/<the URL's host>, as Kerberos clients name it.
+	KeytabFile       string
+	Principal        string
+	Krb5Conf         string
+	ServicePrincipal string
 }
 
 // Bind methods of Config.BindMethod.
 const (
 	BindSimple   = "simple"   // bind DN and password (anonymous without a DN)
 	BindExternal = "external" // SASL EXTERNAL: the TLS client certificate is the identity
+	BindGSSAPI   = "gssapi"   // SASL GSSAPI: Kerberos, logging in with a keytab from KeytabFile
 )
 
 // Servers returns the URLs to try, as listed: URL split on white space. It

@@ -142,6 +142,8 @@ func (c *Conn) authenticate(ctx context.Context, cfg Config, probe bool) error {
 	switch {
 	case cfg.external():
 		return c.ExternalBind(ctx)
+	case cfg.gssapi():
+		return c.GSSAPIBind(ctx)
 	case cfg.BindDN != "":
 		return c.Bind(ctx, cfg.BindDN, cfg.BindPassword)
 	case probe:

@@ -48,6 +48,9 @@ func Explain(err error) Diagnosis {
 	if d, ok := explainPolicyBind(err, bindAccount); ok {
 		return d
 	}
+	if d, ok := explainKerberos(err); ok {
+		return d
+	}
 	var le *goldap.Error
 	if errors.As(err, &le) && le.ResultCode < goldap.ErrorNetwork {
 		return explainResult(le)

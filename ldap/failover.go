@@ -90,7 +90,8 @@ func connectFailsOver(err error) bool {
 // does not speak LDAP. A result the server gave to the bind itself (invalid
 // credentials above all) and the client's own refusals do not fail over.
 func failsOver(err error) bool {
-	if errors.Is(err, ErrExternalWithoutTLS) || errors.Is(err, errEmptyPassword) {
+	var ke *KerberosError
+	if errors.Is(err, ErrExternalWithoutTLS) || errors.Is(err, errEmptyPassword) || errors.As(err, &ke) {
 		return false
 	}
 	var le *goldap.Error

@@ -75,6 +75,9 @@ func (r *testRun) stepBind() Step {
 }
 
 func (r *testRun) bind() Step {
+	if step, ok := r.saslBind(); ok {
+		return step
+	}
 	if strings.TrimSpace(r.cfg.BindDN) == "" {
 		r.anonymous = true
 		return Step{Status: StepWarning,

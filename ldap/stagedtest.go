@@ -83,6 +83,9 @@ type TestResult struct {
 	Steps   []Step    `json:"steps"`
 	RootDSE *RootDSE  `json:"root_dse,omitempty"`
 	Cert    *CertInfo `json:"certificate,omitempty"`
+	// Servers is each listed server's result, in listed order, when
+	// connection.url lists several (see StepServerPrefix).
+	Servers []ServerResult `json:"servers,omitempty"`
 }
 
 // Failed reports whether any step failed.
@@ -117,22 +120,33 @@ func (r TestResult) Step(id string) Step {
 // not answer (refused, timed out, busy, not LDAP) are passed over, while one
 // that refuses the bind or that the settings cannot reach (a bad URL, the
 // CA file) is the one tested, so the test shows why. The TCP step names
-// the servers passed over and why.
+// the servers passed over and why. After the staged steps, one step per
+// listed server gives its result: every other server is checked too
+// (connect, TLS, bind, the search bases), and TestResult.Servers holds the
+// details.
 func RunTest(ctx context.Context, cfg Config, scope TestScope, report func(Step)) TestResult {
 	var passedOver []string
-	if servers := cfg.Servers(); len(servers) > 1 {
-		cfg.URL, passedOver = pickServer(ctx, cfg, servers)
+	var failures []ServerFailure
+	servers := cfg.Servers()
+	if len(servers) > 1 {
+		cfg.URL, failures = pickServer(ctx, cfg, servers)
+		for _, f := range failures {
+			passedOver = append(passedOver, f.URL+": "+Explain(f.Err).Problem)
+		}
 	}
 	r := &testRun{ctx: ctx, cfg: cfg, scope: scope, report: report, passedOver: passedOver}
 	defer r.close()
 	r.run()
+	if len(servers) > 1 {
+		r.checkServers(servers, failures)
+	}
 	return r.result
 }
 
 // pickServer returns the server of servers the staged test runs against,
 // and the ones passed over before it, each with why.
-func pickServer(ctx context.Context, cfg Config, servers []string) (string, []string) {
-	var passedOver []string
+func pickServer(ctx context.Context, cfg Config, servers []string) (string, []ServerFailure) {
+	var passedOver []ServerFailure
 	for i, s := range servers {
 		if i == len(servers)-1 {
 			return s, passedOver
@@ -147,7 +161,7 @@ func pickServer(ctx context.Context, cfg Config, servers []string) (string, []st
 		if err == nil || !connectFailsOver(err) || !failsOver(err) || ctx.Err() != nil {
 			return s, passedOver
 		}
-		passedOver = append(passedOver, s+": "+Explain(err).Problem)
+		passedOver = append(passedOver, ServerFailure{URL: s, Err: err})
 	}
 	return servers[len(servers)-1], passedOver
 }

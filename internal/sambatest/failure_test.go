@@ -44,7 +44,7 @@ func TestStartFailureIsLoud(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.launch(f, conf)
+		s.launch(f, conf, false)
 	}()
 	<-done
 	for i := len(f.cleanups) - 1; i >= 0; i-- {

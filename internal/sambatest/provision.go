@@ -96,8 +96,9 @@ func provision(dir string) error {
 
 // copyTemplate copies the provisioned template into dir (which must not
 // exist), rewrites the paths in its smb.conf, and adds the settings that
-// are per run (TLS files) or that provision drops (old password period).
-func copyTemplate(template, dir string, tf tlsFiles) error {
+// are per run (TLS files, the KDC when kdc is set) or that provision drops
+// (old password period).
+func copyTemplate(template, dir string, tf tlsFiles, kdc bool) error {
 	if err := run("cp", "-a", template, dir); err != nil {
 		return err
 	}
@@ -118,7 +119,28 @@ func copyTemplate(template, dir string, tf tlsFiles) error {
 		return errors.New("generated smb.conf has no [global] section: " + conf)
 	}
 	text = strings.Replace(text, "[global]\n", extra, 1)
-	return os.WriteFile(conf, []byte(text), 0o644)
+	if kdc {
+		const services = "\tserver services = ldap\n"
+		if !strings.Contains(text, services) {
+			return errors.New("generated smb.conf does not say " + strings.TrimSpace(services) + ": " + conf)
+		}
+		// go-ldap's GSSAPI bind neither signs nor seals and sends no TLS
+		// channel bindings: Samba (4.17) accepts it only over TLS and only when
+		// "ldap server require strong auth" allows SASL over TLS.
+		text = strings.Replace(text, services, "\tserver services = ldap kdc\n"+
+			"\tldap server require strong auth = allow_sasl_over_tls\n", 1)
+	}
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		return err
+	}
+	if !kdc {
+		return nil
+	}
+	// A running Samba DC registers its ldap/ SPNs with samba_spnupdate (the
+	// dnsupdate service), which this DC does not run: without the SPN the
+	// KDC has no ticket for LDAP ("Server not found in Kerberos database").
+	return run("samba-tool", "spn", "add", ServicePrincipal, "DC1$",
+		"-H", filepath.Join(dir, "private", "sam.ldb"), "-s", conf)
 }
 
 // run runs a command and returns its output tail on failure, the admin

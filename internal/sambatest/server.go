@@ -33,6 +33,9 @@ const (
 	AdminPassword = "Adm1n!Passw0rd"
 	// UsersDN is the default container for users and groups.
 	UsersDN = "CN=Users," + BaseDN
+	// DCHost is the domain controller's DNS name: its LDAP service
+	// principal is "ldap/" + DCHost.
+	DCHost = "dc1.example.test"
 )
 
 // runDirPrefix names each run's directory under the system temp dir.
@@ -66,9 +69,13 @@ type Server struct {
 	Dir string
 	// PID is the samba master process; its process group is killed at cleanup.
 	PID int
+	// KDCAddr is 127.0.0.1:P, forwarded to the KDC's TCP port 88, when
+	// started with Options.KDC; empty otherwise.
+	KDCAddr string
 
 	caPool *x509.CertPool
 	output *harness.SyncBuffer
+	conf   string // this run's smb.conf
 
 	helperMu sync.Mutex // guards helper
 	helper   *ldap.Conn // Administrator connection of AddUser, AddGroup, AddOU
@@ -79,6 +86,13 @@ type Timings struct {
 	Install, Provision, Copy, Start time.Duration
 }
 
+// Options change what Start runs.
+type Options struct {
+	// KDC runs Samba's Kerberos KDC beside LDAP ("server services = ldap
+	// kdc") and forwards its TCP port 88 to Server.KDCAddr.
+	KDC bool
+}
+
 // Start runs a fresh Samba AD DC for the test and stops it at cleanup.
 // Any failure fails the test with Samba's output.
 func Start(t testing.TB) *Server {
@@ -87,8 +101,20 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+// StartWith is Start with options.
+func StartWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s, _ := startTimed(t, opts)
+	return s
+}
+
 // StartTimed is Start that also reports how long each phase took.
 func StartTimed(t testing.TB) (*Server, Timings) {
+	t.Helper()
+	return startTimed(t, Options{})
+}
+
+func startTimed(t testing.TB, opts Options) (*Server, Timings) {
 	t.Helper()
 	var tm Timings
 	begin := time.Now()
@@ -113,7 +139,7 @@ func StartTimed(t testing.TB) (*Server, Timings) {
 		t.Fatalf("sambatest: making the TLS certificate: %v", err)
 	}
 	domainDir := filepath.Join(dir, "domain")
-	if err := copyTemplate(template, domainDir, tf); err != nil {
+	if err := copyTemplate(template, domainDir, tf, opts.KDC); err != nil {
 		t.Fatalf("sambatest: copying the provisioned domain from %s: %v", template, err)
 	}
 	tm.Copy = time.Since(begin)
@@ -128,14 +154,15 @@ func StartTimed(t testing.TB) (*Server, Timings) {
 	if err != nil || !s.caPool.AppendCertsFromPEM(pem) {
 		t.Fatalf("sambatest: reading CA %s: %v", tf.CAFile, err)
 	}
-	s.launch(t, filepath.Join(domainDir, "etc", "smb.conf"))
+	s.conf = filepath.Join(domainDir, "etc", "smb.conf")
+	s.launch(t, s.conf, opts.KDC)
 	tm.Start = time.Since(begin)
 	return s, tm
 }
 
 // launch starts samba in a new network namespace, forwards its LDAP ports,
 // waits until an LDAPS bind works, and registers the cleanup.
-func (s *Server) launch(t testing.TB, conf string) {
+func (s *Server) launch(t testing.TB, conf string, kdc bool) {
 	t.Helper()
 	out := &harness.SyncBuffer{}
 	s.output = out
@@ -187,7 +214,11 @@ func (s *Server) launch(t testing.TB, conf string) {
 		}
 		fail("%v", nsErr)
 	}
-	for _, port := range []int{389, 636} {
+	ports := []int{389, 636}
+	if kdc {
+		ports = append(ports, 88)
+	}
+	for _, port := range ports {
 		fw, err := forward(dialer, port)
 		if err != nil {
 			fail("%v", err)
@@ -196,6 +227,9 @@ func (s *Server) launch(t testing.TB, conf string) {
 	}
 	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", fws[0].port())
 	s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", fws[1].port())
+	if kdc {
+		s.KDCAddr = fmt.Sprintf("127.0.0.1:%d", fws[2].port())
+	}
 
 	deadline := time.Now().Add(startTimeout)
 	for {
