@@ -73,6 +73,7 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 		newServeCmd(env, cfg),
 		newPreviewCmd(env, cfg),
 		newSyncCmd(env, cfg),
+		newExplainCmd(env, cfg),
 		newUsersCmd(env, cfg),
 		newEnrollCmd(env, cfg),
 		newVersionCmd(env),

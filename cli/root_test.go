@@ -251,8 +251,8 @@ func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^\s+serve\b`).MatchString(help) {
 		t.Errorf("--help does not list serve:\n%s", help)
 	}
-	if code, _, errOut := runCLI(t, nil, "explain"); code != 2 || !strings.Contains(errOut, `unknown command "explain"`) {
-		t.Errorf("explain (not built): exit %d, stderr %q", code, errOut)
+	if code, _, errOut := runCLI(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("frobnicate (no such command): exit %d, stderr %q", code, errOut)
 	}
 }
 
