@@ -1,17 +1,31 @@
 package ui
 
 import (
+	"reflect"
+
 	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/ldap"
 	"ldapwiz/wizard"
 )
 
-// rebaseUndo remembers the search bases an automatic rebase replaced, so
-// ctrl+z can put them back while the bases are still the rebased ones.
+// rebaseUndo remembers what an automatic rebase or ctrl+a changed (the
+// users and groups settings and the Active Directory switch), so ctrl+z can
+// put them back while they are still as that change left them.
 type rebaseUndo struct {
-	users, groups       string // before
-	newUsers, newGroups string // after
+	what          string          // what was done, for the status line
+	before, after wizard.Settings // the settings before and after it
+}
+
+// undoable are the parts of the settings a rebase or ctrl+a changes, with
+// empty lists as nil so that two equal settings compare equal.
+func undoable(s wizard.Settings) any {
+	s = cloneSettings(s)
+	return struct {
+		AD     bool
+		Users  wizard.Users
+		Groups wizard.Groups
+	}{s.Connection.ActiveDirectory, s.Users, s.Groups}
 }
 
 // namingContextOf is the naming context search bases belong under: AD's
@@ -48,10 +62,7 @@ func (cs *connectionScreen) autoRebase() tea.Cmd {
 	if len(changed) == 0 {
 		return nil
 	}
-	m.undo = &rebaseUndo{
-		users: m.settings.Users.SearchBase, groups: m.settings.Groups.SearchBase,
-		newUsers: s.Users.SearchBase, newGroups: s.Groups.SearchBase,
-	}
+	m.undo = &rebaseUndo{what: "moved the search bases", before: cloneSettings(m.settings), after: cloneSettings(s)}
 	m.settings = s
 	m.reloadForms()
 	cmd := m.changed()
@@ -59,21 +70,64 @@ func (cs *connectionScreen) autoRebase() tea.Cmd {
 	return tea.Batch(cmd, cs.startTest())
 }
 
-// undoRebase puts back the bases an automatic rebase replaced (ctrl+z), as
-// long as they were not edited since.
+// undoRebase puts back what the last automatic rebase or ctrl+a changed
+// (ctrl+z), as long as those settings were not edited since.
 func (m *Model) undoRebase() tea.Cmd {
 	u := m.undo
 	if u == nil {
 		return nil
 	}
 	m.undo = nil
-	if m.settings.Users.SearchBase != u.newUsers || m.settings.Groups.SearchBase != u.newGroups {
-		m.status, m.statusOK = "Nothing to undo: the search bases were edited since they were moved.", false
+	if !reflect.DeepEqual(undoable(m.settings), undoable(u.after)) {
+		m.status, m.statusOK = "Nothing to undo: the users and groups settings were edited since ldapwiz "+u.what+".", false
 		return nil
 	}
-	m.settings.Users.SearchBase, m.settings.Groups.SearchBase = u.users, u.groups
+	b := cloneSettings(u.before)
+	m.settings.Connection.ActiveDirectory, m.settings.Users, m.settings.Groups = b.Connection.ActiveDirectory, b.Users, b.Groups
 	m.reloadForms()
 	cmd := m.changed()
-	m.status, m.statusOK = "Search bases put back to "+u.users+" and "+u.groups+".", true
+	m.status, m.statusOK = "Search bases put back to "+b.Users.SearchBase+" and "+b.Groups.SearchBase+" (undone: ldapwiz "+u.what+").", true
+	return cmd
+}
+
+// applyFound applies what the test found (ctrl+a): the AD preset's users and
+// groups settings when the server is AD, and search bases moved under the
+// naming context. A search base already inside the directory's naming
+// contexts is kept as it is: it may match entries, and nothing the test
+// found says it is wrong. ctrl+z undoes the whole of it.
+func (s *connectionScreen) applyFound(f findings) tea.Cmd {
+	m := s.m
+	var ncs []string
+	if r := s.test.result; r != nil && r.RootDSE != nil {
+		ncs = r.RootDSE.NamingContexts
+		if f.nc == "" {
+			f.nc = namingContextOf(r.RootDSE)
+		}
+	}
+	st := cloneSettings(m.settings)
+	if f.ad {
+		ad, _ := wizard.Preset(wizard.PresetAD)
+		st.Connection.ActiveDirectory = true
+		ub, gb := st.Users.SearchBase, st.Groups.SearchBase
+		st.Users, st.Groups = ad.Users, ad.Groups
+		if ub != "" && underAny(ub, ncs) {
+			st.Users.SearchBase = ub
+		}
+		if gb != "" && underAny(gb, ncs) {
+			st.Groups.SearchBase = gb
+		}
+	}
+	if f.nc != "" {
+		st, _ = wizard.RebaseOnNamingContext(st, f.nc)
+	}
+	if reflect.DeepEqual(undoable(st), undoable(m.settings)) {
+		m.setStatus("Nothing to apply: the settings already say what the test found.", true)
+		return nil
+	}
+	m.undo = &rebaseUndo{what: "applied what the test found", before: cloneSettings(m.settings), after: cloneSettings(st)}
+	m.settings = st
+	m.reloadForms()
+	cmd := m.changed()
+	m.setStatus("Applied what the test found; search bases that were inside the directory kept. ctrl+z undoes.", true)
 	return cmd
 }

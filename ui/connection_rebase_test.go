@@ -53,7 +53,7 @@ func TestADPresetBasesFollowTheDomain(t *testing.T) {
 	// ctrl+z puts the placeholders back; the next test moves them again.
 	d.keys("ctrl+z")
 	if got := d.m.Settings().Users.SearchBase; got != placeholder {
-		t.Fatalf("ctrl+z left %q", got)
+		t.Fatalf("ctrl+z left %q: %s", got, d.m.status)
 	}
 	d.contains("Search bases put back")
 	d.keys("ctrl+t")
@@ -87,4 +87,48 @@ func TestChosenBasesAreNotMovedAutomatically(t *testing.T) {
 	if got := d.m.Settings().Users.SearchBase; !ldap.DNEqual(got, "ou=staff,dc=example,dc=com") {
 		t.Fatalf("ctrl+a gave %q", got)
 	}
+}
+
+// TestApplyKeepsWorkingBasesAndUndoes: the 389 DS preset against the AD demo
+// (issue 17, defect 2). The test moves the placeholder bases onto the domain
+// (OU=People matches every user); ctrl+a applies the AD settings but keeps
+// those bases, which match entries, instead of the AD preset's cn=Users
+// (which matches none); ctrl+z undoes what ctrl+a did.
+func TestApplyKeepsWorkingBasesAndUndoes(t *testing.T) {
+	demo := startDemo(t, true)
+	d := newDriver(t, Options{Getenv: func(string) string { return "" }}, 80, 24)
+	d.keys("down", "down", "enter") // New: 389 Directory Server
+	if s := d.m.Settings(); s.Connection.ActiveDirectory || s.Users.SearchBase != "ou=People,dc=example,dc=com" {
+		t.Fatalf("not the 389 DS preset: %+v", s.Users)
+	}
+	d.replace("connection.url", demo.Connection.URL)
+	d.replace("connection.ca_file", demo.Connection.CAFile)
+	d.replace("connection.bind_dn", demo.Connection.BindDN)
+	d.replace("ui.test_password", demo.Connection.BindPassword)
+	d.keys("ctrl+t")
+	moved := d.m.Settings()
+	if !ldap.DNEqual(moved.Users.SearchBase, "ou=People,DC=example,DC=test") {
+		t.Fatalf("the test did not move the placeholder users base: %q\n%s", moved.Users.SearchBase, d.screen())
+	}
+	d.contains("The server is Active Directory")
+
+	d.keys("ctrl+a")
+	s := d.m.Settings()
+	if !s.Connection.ActiveDirectory || s.Users.ObjectClass != "user" {
+		t.Fatalf("the AD settings were not applied: %+v", s.Users)
+	}
+	if s.Users.SearchBase != moved.Users.SearchBase || s.Groups.SearchBase != moved.Groups.SearchBase {
+		t.Fatalf("ctrl+a replaced working bases: users %q (was %q), groups %q (was %q)",
+			s.Users.SearchBase, moved.Users.SearchBase, s.Groups.SearchBase, moved.Groups.SearchBase)
+	}
+	d.contains("Applied what the test found", "ctrl+z undoes")
+
+	d.keys("ctrl+z")
+	s = d.m.Settings()
+	if s.Connection.ActiveDirectory || s.Users.ObjectClass != moved.Users.ObjectClass ||
+		s.Users.SearchBase != moved.Users.SearchBase || s.Groups.SearchBase != moved.Groups.SearchBase {
+		t.Fatalf("ctrl+z did not undo ctrl+a: AD %v, users %+v", s.Connection.ActiveDirectory, s.Users)
+	}
+	d.contains("Search bases put back", "undone: ldapwiz applied what the test found")
+	d.lacks("Nothing to undo")
 }

@@ -189,31 +189,13 @@ func underAny(dn string, ncs []string) bool {
 	return false
 }
 
-// applyFindings applies what the test found (ctrl+a): the AD preset's users
-// and groups settings, and search bases under the naming context.
+// applyFindings applies what the test found (ctrl+a); see applyFound.
 func (s *connectionScreen) applyFindings() tea.Cmd {
-	m := s.m
 	f := s.testFindings()
 	if !f.ad && f.nc == "" {
 		return nil
 	}
-	st := m.settings
-	if f.ad {
-		ad, _ := wizard.Preset(wizard.PresetAD)
-		st.Connection.ActiveDirectory = true
-		st.Users, st.Groups = ad.Users, ad.Groups
-	}
-	if f.nc == "" && s.test.result != nil && s.test.result.RootDSE != nil {
-		f.nc = namingContextOf(s.test.result.RootDSE)
-	}
-	if f.nc != "" {
-		st, _ = wizard.RebaseOnNamingContext(st, f.nc)
-	}
-	m.settings = st
-	m.reloadForms()
-	cmd := m.changed()
-	m.setStatus("Applied what the test found; see the Users and Groups screens.", true)
-	return cmd
+	return s.applyFound(f)
 }
 
 // stepMark is the mark of a step's status.

@@ -71,7 +71,7 @@ func (s *formScreen) helpTail() []key.Binding {
 	k := s.m.c.Keys
 	var bs []key.Binding
 	if s.m.undo != nil {
-		bs = append(bs, withHelp(k.Undo, "undo bases"))
+		bs = append(bs, withHelp(k.Undo, "undo"))
 	}
 	return append(bs, k.Back, k.Save, k.Help, k.Quit)
 }

@@ -80,7 +80,7 @@ func DefaultKeyMap() KeyMap {
 		FixIt:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to the field")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		GoTo:     key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to the blamed setting")),
-		Undo:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo moved bases")),
+		Undo:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo applied or moved bases")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "preview again")),
 		Force:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "run with force")),
 		Expand:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "expand")),
