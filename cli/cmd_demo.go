@@ -61,7 +61,8 @@ func runDemoServer(env *cliEnv, d demoFlags) int {
 // serveDemo starts the demo directory, prints how to reach it and serves it
 // until ctx ends. It returns the exit code.
 func serveDemo(ctx context.Context, env *cliEnv, name string, d demoFlags) int {
-	srv, err := demodir.New(demodir.Options{AD: d.ad})
+	tlsDir := demoTLSDir(env) // the CA outlives the run: settings printed below keep working
+	srv, err := demodir.New(demodir.Options{AD: d.ad, TLSDir: tlsDir})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz %s: %v\n", name, err)
 		return 1
@@ -72,12 +73,14 @@ func serveDemo(ctx context.Context, env *cliEnv, name string, d demoFlags) int {
 	}
 	defer srv.Close()
 
-	caFile, err := writeDemoCA(srv)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz %s: %v\n", name, err)
-		return 1
+	caFile := filepath.Join(tlsDir, demodir.TLSDirCA)
+	if tlsDir == "" {
+		if caFile, err = writeDemoCA(srv); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz %s: %v\n", name, err)
+			return 1
+		}
+		defer os.Remove(caFile)
 	}
-	defer os.Remove(caFile)
 
 	printDemoInfo(env, srv, caFile)
 	<-ctx.Done()
@@ -86,7 +89,8 @@ func serveDemo(ctx context.Context, env *cliEnv, name string, d demoFlags) int {
 }
 
 // writeDemoCA writes the server's CA certificate to a temporary file, so
-// clients can verify StartTLS; the caller removes it.
+// clients can verify StartTLS, when there is no cache directory to keep it
+// in (demoTLSDir); the caller removes it.
 func writeDemoCA(srv *demodir.Server) (string, error) {
 	f, err := os.CreateTemp("", "ldapwiz-demo-ca-*.pem")
 	if err != nil {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,31 +19,54 @@ import (
 )
 
 // runDemo is "ldapwiz --demo [--ad] [-c FILE]": it starts the embedded demo
-// directory on a free 127.0.0.1 port, writes its CA certificate to a
-// temporary file, and opens the wizard with the connection already pointing
-// at it. The demo stops, and the CA file goes, when the wizard exits; a
-// file saved meanwhile works while the demo runs (its port changes each run).
+// directory on a loopback port and opens the wizard with the connection
+// already pointing at it. The demo keeps its CA certificate under the
+// user's cache directory (demoTLSDir), so a file saved from it keeps
+// working: the next "ldapwiz --demo" finds that file, serves its flavour on
+// the port it names, and offers to open it. The demo stops when the wizard
+// exits.
 func runDemo(env *cliEnv, path string, d demoFlags) int {
 	// A hang-up (the SSH session dropped) ends the wizard and the demo
-	// cleanly, so the CA file does not outlive them.
+	// cleanly.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP)
 	defer stop()
-	srv, err := demodir.New(demodir.Options{AD: d.ad})
+	tlsDir := demoTLSDir(env)
+	caFile := ""
+	if tlsDir != "" {
+		caFile = filepath.Join(tlsDir, demodir.TLSDirCA)
+	}
+	saved := findSavedDemo(path, caFile)
+	if saved != nil {
+		d.ad = saved.ad // the file's flavour, so that it works as saved
+	}
+	srv, err := demodir.New(demodir.Options{AD: d.ad, TLSDir: tlsDir})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
 		return 1
 	}
-	if err := srv.Start(ctx, d.listen); err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
-		return 2
+	listen := d.listen
+	if saved != nil && listen == defaultDemoListen {
+		listen = net.JoinHostPort("127.0.0.1", saved.port) // the port the file names
+	}
+	if err := srv.Start(ctx, listen); err != nil {
+		if listen == d.listen {
+			fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+			return 2
+		}
+		// The file's port is taken: any free one; the wizard says so.
+		if err := srv.Start(ctx, d.listen); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+			return 2
+		}
 	}
 	defer srv.Close()
-	caFile, err := writeDemoCA(srv)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
-		return 1
+	if caFile == "" {
+		if caFile, err = writeDemoCA(srv); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz --demo: %v\n", err)
+			return 1
+		}
+		defer os.Remove(caFile)
 	}
-	defer os.Remove(caFile)
 
 	opts, err := demoWizardOptions(env, srv, caFile, path)
 	if err != nil {
@@ -58,14 +83,20 @@ func runDemo(env *cliEnv, path string, d demoFlags) int {
 		code = 1
 	}
 	_ = srv.Close()
-	fmt.Fprintf(env.stdout, "Demo directory stopped (it served %s). A file saved from the demo points at it and works only while a demo runs on that port.\n", srv.URL())
+	if tlsDir != "" {
+		fmt.Fprintf(env.stdout, "Demo directory stopped (it served %s). A file saved from the demo works again with \"ldapwiz --demo -c FILE\", which serves it on that port.\n", srv.URL())
+	} else {
+		fmt.Fprintf(env.stdout, "Demo directory stopped (it served %s). A file saved from the demo points at it and works only while a demo runs on that port.\n", srv.URL())
+	}
 	return code
 }
 
 // demoWizardOptions builds the wizard's options for the demo directory: the
 // preset of the demo's flavour adjusted to it, saved to path. An existing
-// file at path is not loaded (it points elsewhere) but is kept for the
-// Review diff; saving replaces it, keeping a backup.
+// file at path that was saved from a demo keeping its CA in caFile is
+// loaded (Welcome offers to open it; its url follows the demo when the
+// port had to change); any other file is not loaded (it points elsewhere)
+// but is kept for the Review diff, and saving replaces it, keeping a backup.
 func demoWizardOptions(env *cliEnv, srv *demodir.Server, caFile, path string) (ui.Options, error) {
 	preset := wizard.PresetOpenLDAP
 	flavour := "OpenLDAP"
@@ -81,9 +112,20 @@ func demoWizardOptions(env *cliEnv, srv *demodir.Server, caFile, path string) (u
 		Demo: &ui.Demo{
 			Preset: preset,
 			Adjust: adjust,
-			Banner: fmt.Sprintf("Demo directory (%s flavour) running at %s until you quit; its port changes each run. The connection settings point at it.",
+			Banner: fmt.Sprintf("Demo directory (%s flavour) running at %s until you quit. The connection settings point at it; a file saved now opens again with ldapwiz --demo, on the same port.",
 				flavour, srv.URL()),
 		},
+	}
+	if sd := findSavedDemo(path, caFile); sd != nil && sd.ad == srv.ActiveDirectory() {
+		s := sd.settings
+		opts.Settings, opts.Exists, opts.OnDisk = s, true, sd.data
+		opts.Demo.Banner = fmt.Sprintf("Demo directory (%s flavour) running at %s until you quit. %s was saved from the demo: open it, or start again from a preset.",
+			flavour, srv.URL(), path)
+		if s.Connection.URL != srv.URL() {
+			opts.Settings.Connection.URL = srv.URL()
+			opts.Demo.Banner += fmt.Sprintf(" Its port was taken: the demo runs on %s, and saving writes that address.", srv.URL())
+		}
+		return opts, nil
 	}
 	data, err := os.ReadFile(path)
 	switch {

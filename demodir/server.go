@@ -31,6 +31,11 @@ type Options struct {
 	// MaxConns is how many clients may be connected at once; one more is
 	// told the server is busy and disconnected. 0 means DefaultMaxConns.
 	MaxConns int
+	// TLSDir, when set, keeps the CA and the server certificate in this
+	// directory (TLSDirCA is the CA clients trust) and reuses them on the
+	// next start, so a config naming that CA file keeps working from one run
+	// to the next. Empty: a throw-away pair, gone with the server.
+	TLSDir string
 }
 
 // The demo directory's connection limits, when Options leave them zero:
@@ -66,7 +71,11 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, caPEM, err := newTLS()
+	newPair := newTLS
+	if opts.TLSDir != "" {
+		newPair = func() (*tls.Config, []byte, error) { return tlsFromDir(opts.TLSDir) }
+	}
+	cfg, caPEM, err := newPair()
 	if err != nil {
 		return nil, err
 	}

@@ -47,9 +47,10 @@ func (s *welcomeScreen) items() []welcomeItem {
 	return items
 }
 
-// demoIndex is the item of the demo's preset, or 0.
+// demoIndex is the item of the demo's preset, or 0 (also when a file
+// saved from the demo is there to open).
 func (s *welcomeScreen) demoIndex() int {
-	if s.m.opts.Demo == nil {
+	if s.m.opts.Demo == nil || s.m.opts.Exists {
 		return 0
 	}
 	for i, it := range s.items() {
