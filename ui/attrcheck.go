@@ -1,11 +1,13 @@
 package ui
 
 // attrcheck.go: the directory's verdict on the attributes that name users and
-// groups. Whenever users.username_attribute, the effective
-// users.rdn_attribute or groups.name_attribute changes (typed, picked or
-// loaded) and a directory is known, a debounced command samples the entries
-// and says whether the attribute's values repeat, are missing or are binary.
-// The verdicts show beside the fields and on the Review screen.
+// groups, and on the group names of groups.sync_only. Whenever
+// users.username_attribute, the effective users.rdn_attribute or
+// groups.name_attribute changes (typed, picked or loaded) and a directory is
+// known, a debounced command samples the entries and says whether the
+// attribute's values repeat, are missing or are binary; whenever
+// groups.sync_only changes, it looks each name up as the sync will. The
+// verdicts show beside the fields and on the Review screen.
 
 import (
 	"context"
@@ -30,6 +32,7 @@ type attrQuery struct {
 	key   string // the setting checked
 	attr  string
 	where countQuery
+	names string // groups.sync_only: the names looked up, one a line
 }
 
 // attrResult is a check's answer for one setting.
@@ -58,7 +61,10 @@ type (
 )
 
 // identityKeys are the settings checked, in the order Review lists them.
-var identityKeys = [...]string{"users.username_attribute", "users.rdn_attribute", "groups.name_attribute"}
+var identityKeys = [...]string{"users.username_attribute", "users.rdn_attribute", "groups.name_attribute", syncOnlyKey}
+
+// syncOnlyKey is the setting whose group names are looked up.
+const syncOnlyKey = "groups.sync_only"
 
 // attrQueries lists the checks the settings call for. The naming attribute
 // is checked only when it differs from the username attribute (empty means
@@ -78,6 +84,9 @@ func attrQueries(s wizard.Settings) []attrQuery {
 		add(identityKeys[1], rdn, users)
 	}
 	add(identityKeys[2], strings.TrimSpace(s.Groups.NameAttribute), groups)
+	if names := s.Scope().SyncOnly; len(names) > 0 && strings.TrimSpace(s.Groups.NameAttribute) != "" && strings.TrimSpace(groups.base) != "" {
+		qs = append(qs, attrQuery{key: syncOnlyKey, attr: strings.TrimSpace(s.Groups.NameAttribute), where: groups, names: strings.Join(names, "\n")})
+	}
 	return qs
 }
 
@@ -171,7 +180,11 @@ func runAttrChecks(ctx context.Context, dial func(context.Context) (*ldap.Conn, 
 	}
 	defer conn.Close()
 	for _, q := range qs {
-		warn, err := checkAttribute(ctx, conn, q)
+		check := checkAttribute
+		if q.key == syncOnlyKey {
+			check = checkGroupNames
+		}
+		warn, err := check(ctx, conn, q)
 		r := attrResult{q: q, warn: warn}
 		if err != nil {
 			r.err = ldapErrText(err)
@@ -219,6 +232,29 @@ func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, 
 	return q.attr + ": " + strings.Join(parts, "; "), nil
 }
 
+// checkGroupNames looks up each name of groups.sync_only as the sync does
+// (a group of the groups' base, class and filter whose name attribute has
+// that value) and names those that match no group: the sync would stop on
+// them.
+func checkGroupNames(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, error) {
+	var missing []string
+	for _, name := range strings.Split(q.names, "\n") {
+		f := "(&" + q.where.full() + "(" + q.attr + "=" + ldap.EscapeFilter(name) + "))"
+		n, err := conn.Count(ctx, q.where.base, f)
+		if err != nil {
+			return "", err
+		}
+		if n == 0 {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("no group named %s under %s (%s=…): the sync would stop; fix the name (ctrl+o picks) or the group settings",
+		strings.Join(missing, ", "), q.where.base, q.attr), nil
+}
+
 // checkProblems are the checks' answers as problems beside their fields:
 // the warnings, and the checks that could not run.
 func (m *Model) checkProblems() []wizard.Problem {
@@ -227,6 +263,8 @@ func (m *Model) checkProblems() []wizard.Problem {
 		r, ok := m.checks.results[k]
 		switch {
 		case !ok:
+		case r.err != "" && k == syncOnlyKey:
+			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: wizard.ScreenFor(k), Message: "could not look the groups up in the directory: " + r.err})
 		case r.err != "":
 			ps = append(ps, wizard.Problem{Severity: wizard.Warning, Setting: k, Screen: wizard.ScreenFor(k), Message: "could not check " + r.q.attr + " in the directory: " + r.err})
 		case r.warn != "":
@@ -270,7 +308,7 @@ func (m *Model) dirReviewLines(w, first int) []string {
 		}
 	}
 	if m.checks.running {
-		lines = append(lines, m.c.Styles.Muted.Render("… checking the username and group name attributes in the directory"))
+		lines = append(lines, m.c.Styles.Muted.Render("… checking the naming attributes and sync_only groups in the directory"))
 	}
 	return lines
 }
