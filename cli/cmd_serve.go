@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -19,6 +18,7 @@ import (
 // serveFlags are the flags of "ldapwiz serve".
 type serveFlags struct {
 	listen, authorizedKeys, trustedCA, hostKey string
+	metricsListen                              string
 	maxSessions                                int
 	idle                                       time.Duration
 }
@@ -55,6 +55,7 @@ ldapwiz serve -c /etc/ldapwiz/prod.toml --listen 10.0.0.5:2222 --authorized-keys
 	fl.StringVar(&f.hostKey, "host-key", "", "the host key FILE, created when missing (default: beside the config file)")
 	fl.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most sessions open at once")
 	fl.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "end a session without a key pressed for this long")
+	fl.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus metrics (open sessions, the process) on ADDR (host:port) at /metrics")
 	return cmd
 }
 
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, env *cliEnv, path string, f serveFlags) int {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	log := slog.New(slog.NewTextHandler(env.stderr, nil))
+	log := env.logging.logger(env.stderr, true)
 	srv, created, err := serve.New(serve.Options{
 		ConfigPath: path, AuthorizedKeys: f.authorizedKeys, TrustedCA: f.trustedCA, HostKey: f.hostKey,
 		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log, Getenv: env.getenv,
@@ -89,6 +90,18 @@ func runServe(ctx context.Context, env *cliEnv, path string, f serveFlags) int {
 	fmt.Fprintf(env.stdout, "host key %s (%s %s)\n", srv.Fingerprint(), how, hostKey)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	m, code := startMetrics(ctx, env, "ldapwiz serve", f.metricsListen)
+	if code != 0 {
+		l.Close()
+		return code
+	}
+	if m != nil {
+		m.WatchSessions(srv.OpenSessions)
+	}
+	var sd serviceNotifier
+	sd.ready("serving the wizard on " + l.Addr().String())
+	sd.watchdog(ctx)
+	defer sd.stopping()
 	if err := srv.Serve(ctx, l); err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz serve: %v\n", err)
 		return 1

@@ -39,14 +39,19 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 	if o.breakLock {
 		return breakSyncLock(ctx, env, db)
 	}
+	log := env.logging.logger(env.stderr, o.watch)
 	if o.watch {
+		m, code := startMetrics(ctx, env, "ldapwiz sync", o.metricsListen)
+		if code != 0 {
+			return code
+		}
 		return watchSync(ctx, env, s, db, syncer.Options{
-			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch",
-		}, o.report)
+			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log,
+		}, o.report, m)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
-		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync",
+		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log,
 	})
 	pr.finish()
 	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {

@@ -5,7 +5,7 @@ import "github.com/spf13/cobra"
 // syncFlags are the flags of "ldapwiz sync".
 type syncFlags struct {
 	dryRun, force, watch, breakLock, json bool
-	report                                string
+	report, metricsListen                 string
 }
 
 // newSyncCmd is "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report
@@ -21,7 +21,10 @@ one-way or two-way). Progress is drawn on a terminal and printed as plain lines
 otherwise; the summary goes to stdout (as JSON with --json). A run that would delete
 more than sync.max_delete, or finds no users at all, is refused unless --force.
 
---watch runs a sync every sync.interval until SIGINT or SIGTERM, one line per run.
+--watch runs a sync every sync.interval until SIGINT or SIGTERM, one line per run,
+with structured log lines on stderr (--log-format, --log-level) and, with
+--metrics-listen, Prometheus metrics; under systemd it reports readiness and
+pings the watchdog (Type=notify, WatchdogSec=).
 --break-lock removes the lock of a sync that no longer runs (e.g. killed on another
 host), then exits without syncing.
 
@@ -32,12 +35,15 @@ code of the last run.`),
 ldapwiz sync --report /var/log/ldapwiz/last.json
 ldapwiz sync --json | jq .outcome
 ldapwiz sync --watch
+ldapwiz sync --watch --log-format json --metrics-listen 127.0.0.1:9464
 ldapwiz sync --break-lock`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
 			case o.breakLock && (o.dryRun || o.force || o.watch || o.json || o.report != ""):
 				return usagef(cmd, "--break-lock only removes the lock; run the sync again without it")
+			case o.metricsListen != "" && !o.watch:
+				return usagef(cmd, "--metrics-listen serves metrics while --watch runs; add --watch")
 			case o.watch && o.json:
 				return usagef(cmd, "--json prints the summary of one run; with --watch, save each run's report with --report FILE")
 			}
@@ -51,6 +57,7 @@ ldapwiz sync --break-lock`,
 	f.BoolVar(&o.watch, "watch", false, "run a sync every sync.interval until interrupted (SIGINT or SIGTERM), one summary line per run")
 	f.BoolVar(&o.breakLock, "break-lock", false, "remove the sync lock left by a sync that no longer runs, then exit without syncing")
 	f.BoolVar(&o.json, "json", false, "print the run's summary as JSON")
+	f.StringVar(&o.metricsListen, "metrics-listen", "", "with --watch: serve Prometheus metrics on ADDR (host:port) at /metrics")
 	_ = cmd.MarkFlagFilename("report", "json")
 	return cmd
 }

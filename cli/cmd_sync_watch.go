@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"ldapwiz/metrics"
 	"ldapwiz/store"
 	"ldapwiz/syncer"
 	"ldapwiz/wizard"
@@ -16,9 +17,17 @@ import (
 // why on stderr, and the loop goes on. The exit code is that of the last
 // run that finished: 0 when it succeeded, 1 when it failed or was refused.
 // A run interrupted by the signal does not count.
-func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string) int {
+//
+// Under systemd (Type=notify) it says when it is ready, each run's summary
+// as the status line, pings the watchdog and says when it stops; with
+// metrics, each run is recorded there.
+func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics) int {
 	interval := s.IntervalDuration()
 	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
+	var sd serviceNotifier
+	sd.ready(fmt.Sprintf("watching: a sync every %s", interval))
+	sd.watchdog(ctx)
+	defer sd.stopping()
 	code := 0
 	for run := 1; ; run++ {
 		rep, err := syncer.Run(ctx, s, db, opts)
@@ -26,7 +35,12 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 			fmt.Fprintf(env.stdout, "%s run %d: interrupted\n", stamp(), run)
 			return code
 		}
-		fmt.Fprintf(env.stdout, "%s run %d: %s\n", stamp(), run, watchSummary(rep))
+		if m != nil {
+			m.ObserveRun(rep, err)
+		}
+		summary := fmt.Sprintf("run %d: %s", run, watchSummary(rep))
+		sd.status(summary)
+		fmt.Fprintf(env.stdout, "%s %s\n", stamp(), summary)
 		code = 0
 		if err != nil {
 			code = 1

@@ -21,6 +21,8 @@ type cliEnv struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// logging: the --log-format and --log-level flags of this command tree.
+	logging *logFlags
 }
 
 // Main runs ldapwiz on the process's arguments, standard streams and
@@ -52,9 +54,14 @@ func runContext(ctx context.Context, env *cliEnv, args []string) int {
 // newRootCmd builds the whole command tree on env. Each call makes a fresh
 // tree with its own flag values.
 func newRootCmd(env *cliEnv) *cobra.Command {
+	withLogs := *env
+	withLogs.logging = newLogFlags()
+	env = &withLogs
 	cfg := &configFlag{}
 	root := newWizardCmd(env, cfg)
 	root.PersistentFlags().VarP(cfg, "config", "c", "the config file (default: $"+configEnvVar+", else ./"+defaultConfigPath+")")
+	root.PersistentFlags().Var(&env.logging.format, "log-format", "structured log lines on stderr as text or json (sync --watch and serve always log; other commands when a --log flag is given)")
+	root.PersistentFlags().Var(&env.logging.level, "log-level", "the least important log lines written")
 	_ = root.MarkPersistentFlagFilename("config", "toml")
 	root.SetFlagErrorFunc(flagError)
 	root.SetIn(env.stdin)

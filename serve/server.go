@@ -137,6 +137,9 @@ func (s *Server) release() { <-s.slots }
 // open is the number of sessions open.
 func (s *Server) open() int { return len(s.slots) }
 
+// OpenSessions is the number of sessions open now.
+func (s *Server) OpenSessions() int { return s.open() }
+
 // track registers a session's program (and where its ending is written)
 // for shutdown; the returned func unregisters it.
 func (s *Server) track(p *tea.Program, why *atomic.Value) func() {

@@ -160,6 +160,9 @@ func (ap *applier) finish(a *Action, err error) {
 		return
 	}
 	a.Failed, a.Error = true, err.Error()
+	if a.Side == SideLDAP {
+		a.ResultCode = ldap.Explain(err).Code
+	}
 	ap.failed++
 	if ap.firstFailure == "" {
 		ap.firstFailure = fmt.Sprintf("%s %s of %s %q: %v", a.Side, a.Op, a.Kind, a.Name, err)

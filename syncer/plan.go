@@ -59,19 +59,22 @@ type AttrDiff struct {
 // Action is one planned change. Plans list them in the order they are
 // applied.
 type Action struct {
-	Side   string     `json:"side"`              // SideLDAP or SideStore: where it is written
-	Op     string     `json:"op"`                // OpCreate ...
-	Kind   store.Kind `json:"kind"`              // store.KindUser or store.KindGroup
-	Name   string     `json:"name"`              // username or group name (the new one on renames)
-	DN     string     `json:"dn,omitempty"`      // the entry's DN (new DN on renames; planned DN on creates)
-	OldDN  string     `json:"old_dn,omitempty"`  // renames and moves
-	Member string     `json:"member,omitempty"`  // membership actions: the username
-	Diffs  []AttrDiff `json:"diffs,omitempty"`   // creates: the values; updates: old -> new
-	Reason string     `json:"reason,omitempty"`  // why, in words
-	Hidden bool       `json:"hidden,omitempty"`  // bookkeeping (OpLink): not shown, not counted
-	Error  string     `json:"error,omitempty"`   // set in a report when applying it failed
-	Failed bool       `json:"failed,omitempty"`  // applying it failed
-	Done   bool       `json:"applied,omitempty"` // applied (reports)
+	Side   string     `json:"side"`             // SideLDAP or SideStore: where it is written
+	Op     string     `json:"op"`               // OpCreate ...
+	Kind   store.Kind `json:"kind"`             // store.KindUser or store.KindGroup
+	Name   string     `json:"name"`             // username or group name (the new one on renames)
+	DN     string     `json:"dn,omitempty"`     // the entry's DN (new DN on renames; planned DN on creates)
+	OldDN  string     `json:"old_dn,omitempty"` // renames and moves
+	Member string     `json:"member,omitempty"` // membership actions: the username
+	Diffs  []AttrDiff `json:"diffs,omitempty"`  // creates: the values; updates: old -> new
+	Reason string     `json:"reason,omitempty"` // why, in words
+	Hidden bool       `json:"hidden,omitempty"` // bookkeeping (OpLink): not shown, not counted
+	Error  string     `json:"error,omitempty"`  // set in a report when applying it failed
+	Failed bool       `json:"failed,omitempty"` // applying it failed
+	// ResultCode is the LDAP result code of a directory write that failed
+	// (SideLDAP), 0 otherwise.
+	ResultCode int  `json:"result_code,omitempty"`
+	Done       bool `json:"applied,omitempty"` // applied (reports)
 
 	apply *applyData // what the applier needs; nil on decoded reports
 }
@@ -147,6 +150,9 @@ type Plan struct {
 
 	entriesRead int // directory entries read, for the next run's progress estimate
 }
+
+// EntriesRead is how many directory entries the run read.
+func (p *Plan) EntriesRead() int { return p.entriesRead }
 
 // Visible returns the actions a person should see: all but bookkeeping.
 func (p *Plan) Visible() []Action {

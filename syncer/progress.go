@@ -53,9 +53,19 @@ func (e Event) ETA() (d time.Duration, ok bool) {
 	return time.Duration(float64(e.Total-e.Done) / e.Rate * float64(time.Second)), true
 }
 
-// tracker turns counts into throttled progress events.
+// PhaseTiming is how long one phase of a run took and how many items
+// (entries read, actions applied) it handled.
+type PhaseTiming struct {
+	Phase    Phase         `json:"phase"`
+	Duration time.Duration `json:"duration_ns"`
+	Items    int           `json:"items"`
+}
+
+// tracker turns counts into throttled progress events, and times the
+// phases (phaseDone hears of each phase as it ends).
 type tracker struct {
 	fn        func(Event)
+	phaseDone func(PhaseTiming)
 	phase     Phase
 	msg       string
 	start     time.Time
@@ -72,6 +82,7 @@ func newTracker(fn func(Event)) *tracker { return &tracker{fn: fn} }
 
 // begin starts a phase and emits its first event.
 func (t *tracker) begin(p Phase, total int, estimated bool, msg string) {
+	t.closePhase()
 	t.phase, t.total, t.estimated, t.msg, t.done = p, total, estimated, msg, 0
 	t.start = time.Now()
 	t.last = time.Time{}
@@ -80,9 +91,22 @@ func (t *tracker) begin(p Phase, total int, estimated bool, msg string) {
 
 // end emits the final event of a run: phase p with n of n items done.
 func (t *tracker) end(p Phase, n int, msg string) {
+	t.closePhase()
 	t.phase, t.total, t.estimated, t.msg, t.done = p, n, false, msg, n
 	t.start = time.Now()
 	t.emit(nil, true)
+}
+
+// closePhase reports the phase under way, if any, as ended now. A run that
+// stops with an error calls it to time the phase it stopped in.
+func (t *tracker) closePhase() {
+	if t.phase == "" || t.phase == PhaseDone {
+		return
+	}
+	if t.phaseDone != nil {
+		t.phaseDone(PhaseTiming{Phase: t.phase, Duration: time.Since(t.start), Items: t.done})
+	}
+	t.phase = ""
 }
 
 // step records that done items are finished; events are throttled unless

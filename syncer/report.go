@@ -27,6 +27,8 @@ type Report struct {
 	Plan       *Plan     `json:"plan,omitempty"`
 	// Invites: enrollment invitations made after the run (enrollment.enabled).
 	Invites *enroll.InviteReport `json:"invites,omitempty"`
+	// Phases times each phase the run went through, in order.
+	Phases []PhaseTiming `json:"phases,omitempty"`
 }
 
 // end stamps the outcome and returns the report.

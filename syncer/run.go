@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"ldapwiz/enroll"
@@ -27,6 +28,10 @@ type Options struct {
 	// Enroller invites the users a run created, when enrollment.enabled;
 	// nil means NewEnroller(settings, db, Getenv).
 	Enroller *enroll.Enroller
+	// Logger receives a line when a run starts, as each phase ends, for
+	// each change that failed and when the run ends (RunSync only); nil
+	// for none. No line holds a secret.
+	Logger *slog.Logger
 
 	// faultHook, set only by this package's tests, is called at the fault
 	// points of a run: between a directory write and the store transaction
@@ -96,7 +101,28 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 // report is returned even with an error, when there is one to tell.
 // A *GuardError means the run was refused before any change; an error
 // wrapping store.ErrSyncRunning means another sync holds the lock.
+//
+// The report's Phases time each phase, and opts.Logger hears of the run.
 func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Report, error) {
+	lg := runLog{l: opts.Logger}
+	lg.started(s, opts)
+	var phases []PhaseTiming
+	tr := newTracker(opts.Progress)
+	tr.phaseDone = func(p PhaseTiming) {
+		phases = append(phases, p)
+		lg.phaseEnded(p)
+	}
+	rep, err := run(ctx, s, db, opts, tr)
+	tr.closePhase()
+	if rep != nil {
+		rep.Phases = phases
+	}
+	lg.finished(rep, err)
+	return rep, err
+}
+
+// run is Run with the tracker that times its phases.
+func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr *tracker) (*Report, error) {
 	cfg := newSyncConfig(s)
 	rep := &Report{Mode: cfg.mode, Authority: cfg.authority, DryRun: opts.DryRun, StartedAt: time.Now().UTC(), Outcome: store.OutcomeRunning}
 	owner := opts.Owner
@@ -110,7 +136,6 @@ func Run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*R
 		}
 		defer lock.Release()
 	}
-	tr := newTracker(opts.Progress)
 	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr)
 	if err != nil {
 		return rep.end(outcomeOf(ctx), err), err
