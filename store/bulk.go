@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -21,18 +23,17 @@ func (q Queries) CreateUserID(ctx context.Context, nu NewUser) (int64, error) {
 		return 0, err
 	}
 	t := fmtTime(now())
-	res, err := q.exec(ctx, `INSERT INTO users
+	// A taken name inserts nothing (rather than failing, which would abort
+	// a PostgreSQL transaction): no id comes back.
+	var id int64
+	err := q.queryRow(ctx, `INSERT INTO users
 		(username, email, first_name, last_name, phone, disabled, enrollment_pending, from_ldap, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 		nu.Username, nu.Email, nu.FirstName, nu.LastName, nu.Phone,
-		boolInt(nu.Disabled), boolInt(nu.EnrollmentPending), boolInt(nu.FromLDAP), t, t)
-	if isUniqueViolation(err) {
+		boolInt(nu.Disabled), boolInt(nu.EnrollmentPending), boolInt(nu.FromLDAP), t, t).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, q.nameTakenError(ctx, nu.Username)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("store: create user %q: %w", nu.Username, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("store: create user %q: %w", nu.Username, err)
 	}
@@ -58,9 +59,13 @@ func (q Queries) SaveLink(ctx context.Context, l Link) error {
 	if err != nil {
 		return fmt.Errorf("store: encode base values: %w", err)
 	}
+	if err := q.refuseLinkConflict(ctx, l); err != nil {
+		return err
+	}
 	table := map[Kind]string{KindUser: "users", KindGroup: "groups"}[l.Kind]
 	res, err := q.exec(ctx, `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at)
-		SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)
+		SELECT CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)
+		WHERE EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)
 		ON CONFLICT (kind, local_id) DO UPDATE SET stable_id = excluded.stable_id, dn = excluded.dn,
 			base = excluded.base, synced_at = excluded.synced_at`,
 		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now()), l.LocalID)
@@ -103,14 +108,14 @@ func (q Queries) AddMembers(ctx context.Context, groupID int64, userIDs []int64)
 				args = append(args, id)
 			}
 			query := `INSERT INTO memberships (user_id, group_id, created_at)
-				SELECT id, ?, ? FROM users WHERE deleted_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
+				SELECT id, CAST(? AS BIGINT), CAST(? AS TEXT) FROM users WHERE deleted_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
 				ON CONFLICT DO NOTHING`
 			var n int64
 			var err error
 			if len(chunk) == addMembersChunk {
 				n, err = rowsAffected(q.exec(ctx, query, args...))
 			} else { // odd sizes stay out of the statement cache
-				n, err = rowsAffected(q.q.ExecContext(ctx, query, args...))
+				n, err = rowsAffected(q.execOnce(ctx, query, args...))
 			}
 			if err != nil {
 				return fmt.Errorf("store: add %d users to group %d: %w", len(chunk), groupID, err)

@@ -10,14 +10,12 @@ import (
 // Two handles on one file, several goroutines each, all writing: the busy
 // timeout and IMMEDIATE transactions must serialize them without a single
 // "database is locked".
-func TestConcurrentWritersTwoHandles(t *testing.T) {
+func TestConcurrentWritersTwoHandles(t *testing.T) { forBackends(t, testConcurrentWritersTwoHandles) }
+
+func testConcurrentWritersTwoHandles(t *testing.T, be backend) {
 	ctx := context.Background()
-	db1 := openTest(t)
-	db2, err := Open(ctx, db1.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
+	db1 := be.open(t)
+	db2 := reopen(t, db1)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for h, db := range []*DB{db1, db2} {

@@ -1,6 +1,8 @@
-// Package store is the application's user database in SQLite: users, groups,
+// Package store is the application's user database: users, groups,
 // memberships, the links to directory entries, sync runs and their changes,
-// enrollment invites and the sync lock.
+// enrollment invites and the sync lock. It lives in SQLite (one file, the
+// default: Open) or in PostgreSQL (Config.URL), with the same schema,
+// migrations and API on both.
 //
 // The database API is shared by *DB (each call on its own) and *Tx (calls
 // inside one transaction, see DB.WithTx): both embed Queries.
@@ -31,6 +33,11 @@ type DB struct {
 	sql   *sql.DB
 	path  string
 	cache *stmtCache
+	// where names the database in messages: the file, or the URL without
+	// a password.
+	where string
+	// cfg is how it was opened (tests open it again with it).
+	cfg Config
 }
 
 // Tx is a store transaction, handed to the function given to DB.WithTx.
@@ -50,6 +57,7 @@ type querier interface {
 // is not usable: obtain one through Open or DB.WithTx.
 type Queries struct {
 	q     querier
+	d     *dialect
 	tx    *sql.Tx    // set inside a transaction
 	cache *stmtCache // prepared statements of the DB
 	path  string     // database file, for the key file of pending passwords
@@ -97,8 +105,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	// Keep a few connections (and their prepared statements) around.
 	sqlDB.SetMaxIdleConns(4)
-	cache := newStmtCache(sqlDB)
-	db := &DB{Queries: Queries{q: sqlDB, cache: cache, path: abs}, sql: sqlDB, path: abs, cache: cache}
+	db := newDB(sqlDB, sqliteDialect, abs, abs)
+	db.cfg = Config{Path: abs}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: open %s: %w (is it an SQLite database, and writable by this user?)", abs, err)
@@ -107,11 +115,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
 		_ = os.Chmod(p, 0o600)
 	}
-	if err := migrate(ctx, sqlDB); err != nil {
+	if err := migrate(ctx, sqlDB, sqliteDialect); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
 	}
 	return db, nil
+}
+
+// newDB wraps an open database of dialect d; path is the SQLite file or,
+// on PostgreSQL, store.path (where the key file sealing pending passwords
+// lives), where names it in messages.
+func newDB(sqlDB *sql.DB, d *dialect, path, where string) *DB {
+	cache := newStmtCache(sqlDB, d)
+	return &DB{Queries: Queries{q: sqlDB, d: d, cache: cache, path: path}, sql: sqlDB, path: path, cache: cache, where: where}
 }
 
 // dsn builds the modernc.org/sqlite data source name for an absolute path.
@@ -139,7 +155,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	tx := &Tx{Queries: Queries{q: sqlTx, tx: sqlTx, cache: db.cache, path: db.path, txStmts: newTxStmts()}}
+	tx := &Tx{Queries: Queries{q: sqlTx, d: db.d, tx: sqlTx, cache: db.cache, path: db.path, txStmts: newTxStmts()}}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -172,7 +188,7 @@ func (q Queries) atomic(ctx context.Context, fn func(q Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	if err := fn(Queries{q: sqlTx, tx: sqlTx, cache: q.cache, path: q.path, txStmts: newTxStmts()}); err != nil {
+	if err := fn(Queries{q: sqlTx, d: q.d, tx: sqlTx, cache: q.cache, path: q.path, txStmts: newTxStmts()}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -211,7 +227,7 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	return t, nil
 }
 
-// boolInt converts a bool to SQLite's 0/1.
+// boolInt converts a bool to the 0/1 of the store's flag columns.
 func boolInt(b bool) int {
 	if b {
 		return 1

@@ -84,15 +84,22 @@ func TestOpenConcurrentlyOnFreshFile(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchemaAndMissingDir(t *testing.T) {
+	forBackends(t, testOpenRefusesNewerSchemaAndMissingDir)
+}
+
+func testOpenRefusesNewerSchemaAndMissingDir(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	if _, err := db.sql.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (999, '2030-01-01T00:00:00.000000Z')`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err := Open(ctx, db.path)
-	if err == nil || !strings.Contains(err.Error(), "schema version 999") {
+	_, err := db.cfg.Open(ctx)
+	if err == nil || !strings.Contains(err.Error(), "schema version 999") || !strings.Contains(err.Error(), db.d.setting()) {
 		t.Fatalf("Open of a newer schema: %v", err)
+	}
+	if _, err := db.cfg.OpenReadOnly(ctx); err == nil || !strings.Contains(err.Error(), "schema version 999") {
+		t.Fatalf("OpenReadOnly of a newer schema: %v", err)
 	}
 
 	_, err = Open(ctx, filepath.Join(t.TempDir(), "nope", "x.db"))
@@ -114,9 +121,11 @@ func TestOpenRejectsNonDatabase(t *testing.T) {
 	}
 }
 
-func TestWithTxRollbackLeavesNothing(t *testing.T) {
+func TestWithTxRollbackLeavesNothing(t *testing.T) { forBackends(t, testWithTxRollbackLeavesNothing) }
+
+func testWithTxRollbackLeavesNothing(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	boom := errors.New("boom")
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		u, err := tx.CreateUser(ctx, NewUser{Username: "ghost"})

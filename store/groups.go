@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,19 +55,16 @@ func (q Queries) CreateGroup(ctx context.Context, name, description string, from
 		return nil, err
 	}
 	t := fmtTime(now())
-	res, err := q.exec(ctx, `INSERT INTO groups (name, description, from_ldap, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-		name, description, boolInt(fromLDAP), t, t)
-	if isUniqueViolation(err) {
+	g, err := scanGroup(q.queryRow(ctx, `INSERT INTO groups (name, description, from_ldap, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING `+groupColumns,
+		name, description, boolInt(fromLDAP), t, t))
+	if errors.Is(err, sql.ErrNoRows) || isUniqueViolation(err) {
 		return nil, errorf(ErrExists, "a group named %q already exists (possibly deleted and waiting for the next sync)", name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: create group %q: %w", name, err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, fmt.Errorf("store: create group %q: %w", name, err)
-	}
-	return q.GetGroup(ctx, id)
+	return g, nil
 }
 
 // GetGroup returns the group with that id, tombstone or not.
@@ -79,7 +77,7 @@ func (q Queries) GetGroup(ctx context.Context, id int64) (*Group, error) {
 // tombstone or not. It is API for applications, which look a group up by
 // name to read its members (GroupMembers); ldapwiz itself does not use it.
 func (q Queries) GetGroupByName(ctx context.Context, name string) (*Group, error) {
-	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE name = ?`, name))
+	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupColumns+` FROM groups WHERE `+q.d.fold("name")+` = `+q.d.foldArg(), name))
 	return scanOne(g, err, func() error { return errorf(ErrNotFound, "no group named %q", name) }, "read group %q", name)
 }
 
@@ -90,7 +88,7 @@ func (q Queries) ListGroups(ctx context.Context, includeDeleted bool) ([]Group, 
 	if !includeDeleted {
 		query += ` WHERE deleted_at IS NULL`
 	}
-	rows, err := q.query(ctx, query+` ORDER BY name, id`)
+	rows, err := q.query(ctx, query+` ORDER BY `+q.d.fold("name")+`, id`)
 	return scanAll(rows, err, "list groups", scanGroup)
 }
 
@@ -112,6 +110,11 @@ func (q Queries) UpdateGroup(ctx context.Context, id int64, name, description *s
 	if name != nil && *name != g.Name {
 		if err := ValidateGroupName(*name); err != nil {
 			return nil, err
+		}
+		if taken, err := q.nameTaken(ctx, KindGroup, *name, id); err != nil {
+			return nil, err
+		} else if taken {
+			return nil, errorf(ErrExists, "a group named %q already exists", *name)
 		}
 		sets = append(sets, "name = ?")
 		args = append(args, *name)

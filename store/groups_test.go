@@ -7,9 +7,11 @@ import (
 	"testing"
 )
 
-func TestGroupsAndMemberships(t *testing.T) {
+func TestGroupsAndMemberships(t *testing.T) { forBackends(t, testGroupsAndMemberships) }
+
+func testGroupsAndMemberships(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	a, b := mustUser(t, db, "a1"), mustUser(t, db, "b1")
 	g, err := db.CreateGroup(ctx, "Engineering", "builders", true)
 	if err != nil || !g.FromLDAP || g.Description != "builders" {

@@ -4,7 +4,28 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"ldapwiz/internal/pgtest"
 )
+
+// backend opens fresh stores of one kind for the tests that run on both.
+type backend struct {
+	name string
+	open func(t *testing.T) *DB
+}
+
+// backends are SQLite (a file in a temporary directory) and PostgreSQL (a
+// database of the test's own on the real server pgtest starts).
+func backends() []backend {
+	return []backend{{"sqlite", openTest}, {"postgres", openPGTest}}
+}
+
+// forBackends runs f once per backend, as subtests.
+func forBackends(t *testing.T, f func(t *testing.T, b backend)) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) { f(t, b) })
+	}
+}
 
 // openTest opens a fresh database file in a temporary directory, closed at
 // the end of the test.
@@ -16,6 +37,38 @@ func openTest(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// pgConfig returns the Config of a fresh PostgreSQL database for the test,
+// reached over TLS verified against the harness's CA, with the key file in
+// a temporary directory.
+func pgTestConfig(t *testing.T) Config {
+	t.Helper()
+	d := pgtest.NewDB(t)
+	return Config{Path: filepath.Join(t.TempDir(), "ldapwiz.db"), URL: d.URL(), Password: d.Password, CAFile: d.CAFile}
+}
+
+// openPGTest opens (migrating) a fresh PostgreSQL store, closed at the end
+// of the test.
+func openPGTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := pgTestConfig(t).Open(context.Background())
+	if err != nil {
+		t.Fatalf("Open PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// reopen opens another handle on db's store, closed at the end of the test.
+func reopen(t *testing.T, db *DB) *DB {
+	t.Helper()
+	db2, err := db.cfg.Open(context.Background())
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	return db2
 }
 
 // mustUser creates a user or fails the test.

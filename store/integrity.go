@@ -10,8 +10,8 @@ import (
 // maxReported caps how many problems of one check IntegrityCheck lists.
 const maxReported = 20
 
-// IntegrityCheck verifies the database: SQLite's own integrity_check and
-// foreign_key_check, then the store's invariants (every link points at an
+// IntegrityCheck verifies the database: on SQLite its own integrity_check
+// and foreign_key_check (PostgreSQL enforces foreign keys always), then the store's invariants (every link points at an
 // existing user or group of its kind, tombstones have no memberships, no
 // membership involves a tombstoned group, the sync lock has one row at
 // most). It returns nil, or one error listing every problem found.
@@ -20,34 +20,16 @@ const maxReported = 20
 // consistent with it); ldapwiz itself does not call it.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	var problems []string
-	rows, err := db.sql.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
-	}
-	var lines []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: integrity check: %w", err)
-		}
-		lines = append(lines, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
-	}
-	if !(len(lines) == 1 && lines[0] == "ok") {
-		for _, l := range lines {
-			problems = append(problems, "sqlite: "+l)
+	if !db.pgDB() {
+		var err error
+		if problems, err = db.sqliteIntegrity(ctx); err != nil {
+			return err
 		}
 	}
-
 	checks := []struct {
 		what  string
 		query string
 	}{
-		{"foreign key violation in", `SELECT "table" || ' row ' || COALESCE(rowid, '?') || ' -> ' || parent FROM pragma_foreign_key_check`},
 		{"link points at no user:", `SELECT 'link ' || id || ' (' || dn || ') -> user ' || local_id FROM links
 			WHERE kind = 'user' AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = links.local_id)`},
 		{"link points at no group:", `SELECT 'link ' || id || ' (' || dn || ') -> group ' || local_id FROM links
@@ -72,7 +54,44 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return errors.New("store: integrity check of " + db.path + " failed:\n  " + strings.Join(problems, "\n  "))
+	return errors.New("store: integrity check of " + db.where + " failed:\n  " + strings.Join(problems, "\n  "))
+}
+
+// sqliteIntegrity runs SQLite's integrity_check and foreign_key_check and
+// returns the problems they found.
+func (db *DB) sqliteIntegrity(ctx context.Context) ([]string, error) {
+	var problems []string
+	rows, err := db.sql.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, fmt.Errorf("store: integrity check: %w", err)
+	}
+	var lines []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: integrity check: %w", err)
+		}
+		lines = append(lines, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: integrity check: %w", err)
+	}
+	if !(len(lines) == 1 && lines[0] == "ok") {
+		for _, l := range lines {
+			problems = append(problems, "sqlite: "+l)
+		}
+	}
+
+	found, err := db.collect(ctx, `SELECT "table" || ' row ' || COALESCE(rowid, '?') || ' -> ' || parent FROM pragma_foreign_key_check`)
+	if err != nil {
+		return nil, fmt.Errorf("store: integrity check (foreign keys): %w", err)
+	}
+	for _, f := range found {
+		problems = append(problems, "foreign key violation in "+f)
+	}
+	return problems, nil
 }
 
 // collect returns up to maxReported values of a one-column text query.

@@ -60,16 +60,12 @@ func (q Queries) CreateInvite(ctx context.Context, userID int64, tokenHash strin
 	if _, err := q.liveUser(ctx, userID); err != nil {
 		return nil, err
 	}
-	res, err := q.exec(ctx, `INSERT INTO invites (user_id, token_hash, created_at, expires_at, queued_reason) VALUES (?, ?, ?, ?, ?)`,
-		userID, tokenHash, fmtTime(now()), fmtTime(expiresAt), queuedReason)
+	in, err := scanInvite(q.queryRow(ctx, `INSERT INTO invites (user_id, token_hash, created_at, expires_at, queued_reason) VALUES (?, ?, ?, ?, ?) RETURNING `+inviteColumns,
+		userID, tokenHash, fmtTime(now()), fmtTime(expiresAt), queuedReason))
 	if err != nil {
 		return nil, fmt.Errorf("store: record the invitation of user %d: %w", userID, err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, fmt.Errorf("store: record the invitation of user %d: %w", userID, err)
-	}
-	return scanInvite(q.queryRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE id = ?`, id))
+	return in, nil
 }
 
 // InviteByTokenHash returns the invitation with that token hash, revoked or

@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-func TestInviteQueueLifecycle(t *testing.T) {
+func TestInviteQueueLifecycle(t *testing.T) { forBackends(t, testInviteQueueLifecycle) }
+
+func testInviteQueueLifecycle(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u := mustUser(t, db, "queued")
 	other := mustUser(t, db, "other")
 	exp := time.Now().Add(time.Hour)

@@ -20,8 +20,12 @@ func inviteState(t *testing.T, db *DB, hash string) *Invite {
 }
 
 func TestSetUserDisabledRevokesUnusedInvites(t *testing.T) {
+	forBackends(t, testSetUserDisabledRevokesUnusedInvites)
+}
+
+func testSetUserDisabledRevokesUnusedInvites(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u := mustUser(t, db, "dora")
 	other := mustUser(t, db, "otto")
 	exp := time.Now().Add(time.Hour)
@@ -86,8 +90,12 @@ func TestSetUserDisabledRevokesUnusedInvites(t *testing.T) {
 // user and then fails leaves the invitations alone, and one that commits
 // revokes them (the sync disables users inside its own transaction).
 func TestSetUserDisabledRevokesInTheSameTransaction(t *testing.T) {
+	forBackends(t, testSetUserDisabledRevokesInTheSameTransaction)
+}
+
+func testSetUserDisabledRevokesInTheSameTransaction(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u := mustUser(t, db, "tina")
 	if _, err := db.CreateInvite(ctx, u.ID, TokenHash("tina"), time.Now().Add(time.Hour), ""); err != nil {
 		t.Fatal(err)
@@ -121,9 +129,11 @@ func TestSetUserDisabledRevokesInTheSameTransaction(t *testing.T) {
 
 // A user deleted in the store but still linked to a directory entry stays as
 // a tombstone until the next sync; its invitations are revoked at once.
-func TestDeleteUserRevokesInvites(t *testing.T) {
+func TestDeleteUserRevokesInvites(t *testing.T) { forBackends(t, testDeleteUserRevokesInvites) }
+
+func testDeleteUserRevokesInvites(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u := mustUser(t, db, "gone")
 	if _, err := db.UpsertLink(ctx, Link{Kind: KindUser, LocalID: u.ID, StableID: "uuid-gone", DN: "uid=gone,dc=x"}); err != nil {
 		t.Fatal(err)
@@ -164,7 +174,7 @@ func TestRevocationMigratesAVersion1Database(t *testing.T) {
 	if _, err := old.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := applyMigration(ctx, old, 1, 1, migrations()[0]); err != nil {
+	if err := applyMigration(ctx, old, sqliteDialect, 1, 1, migrations()[0]); err != nil {
 		t.Fatal(err)
 	}
 	t0 := "2026-01-01T00:00:00.000000Z"

@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-func TestInvites(t *testing.T) {
+func TestInvites(t *testing.T) { forBackends(t, testInvites) }
+
+func testInvites(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u := mustUser(t, db, "newbie")
 	exp := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Microsecond)
 	in, err := db.CreateInvite(ctx, u.ID, TokenHash("secret-token"), exp, "no SMTP server configured")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -98,6 +99,9 @@ func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
 	if l.StableID == "" {
 		return nil, errorf(ErrInvalid, "link of %s %d: empty directory stable id", l.Kind, l.LocalID)
 	}
+	if err := q.refuseLinkConflict(ctx, l); err != nil {
+		return nil, err
+	}
 	table := map[Kind]string{KindUser: "users", KindGroup: "groups"}[l.Kind]
 	var exists bool
 	if err := q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)`, l.LocalID).Scan(&exists); err != nil {
@@ -130,4 +134,21 @@ func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
 		return nil, fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
 	}
 	return saved, nil
+}
+
+// refuseLinkConflict fails with ErrLinkConflict when l's stable id is
+// linked to another local object: checked before writing, since a failed
+// statement would abort a PostgreSQL transaction.
+func (q Queries) refuseLinkConflict(ctx context.Context, l Link) error {
+	var other int64
+	err := q.queryRow(ctx, `SELECT local_id FROM links WHERE kind = ? AND stable_id = ?`, l.Kind, l.StableID).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
+	case other != l.LocalID:
+		return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other, l.LocalID)
+	}
+	return nil
 }

@@ -7,9 +7,11 @@ import (
 	"testing"
 )
 
-func TestLinksUniquenessAndUpsert(t *testing.T) {
+func TestLinksUniquenessAndUpsert(t *testing.T) { forBackends(t, testLinksUniquenessAndUpsert) }
+
+func testLinksUniquenessAndUpsert(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	// The duplicate-RDN pair: same RDN, different OUs, different entries.
 	u1 := mustUser(t, db, "user1")
 	u2 := mustUser(t, db, "user1b")

@@ -41,6 +41,8 @@ type SyncLock struct {
 	token string
 	once  sync.Once
 	err   error
+	// conn, on PostgreSQL, is the session holding the advisory lock.
+	conn *sql.Conn
 }
 
 // Release frees the lock. It is safe to call more than once, and it works
@@ -49,9 +51,12 @@ func (l *SyncLock) Release() error {
 	l.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), busyTimeout+5*time.Second)
 		defer cancel()
-		_, err := l.db.sql.ExecContext(ctx, `DELETE FROM sync_lock WHERE token = ?`, l.token)
+		_, err := l.db.execOnce(ctx, `DELETE FROM sync_lock WHERE token = ?`, l.token)
 		if err != nil {
 			l.err = fmt.Errorf("store: release the sync lock: %w", err)
+		}
+		if l.conn != nil {
+			releaseAdvisory(ctx, l.conn)
 		}
 	})
 	return l.err
@@ -59,10 +64,18 @@ func (l *SyncLock) Release() error {
 
 // LockSync takes the sync lock for owner (a short description such as
 // "ldapwiz sync"). While another live process holds it, it fails with an
-// error wrapping ErrSyncRunning that names the holder. A lock left by a
-// process of this host that no longer runs is taken over, and the returned
-// lock's TakenOver says so. Taking the lock also marks runs left "running"
-// by a dead process as interrupted. Release the lock when the sync ends.
+// error wrapping ErrSyncRunning that names the holder. Taking the lock also
+// marks runs left "running" by a dead process as interrupted. Release the
+// lock when the sync ends.
+//
+// On SQLite the lock is a row naming the holder's process and host: a lock
+// left by a process of this host that no longer runs is taken over, and the
+// returned lock's TakenOver says so; one of another host must be broken by
+// hand (BreakSyncLock). On PostgreSQL it is a session advisory lock held by a
+// connection of its own until Release, which the server releases by itself
+// when the holder's connection ends (the process died, the host is gone), so
+// any number of workers on any number of hosts can try it; the row is kept
+// beside it only to name the holder to the others.
 func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 	me, err := currentHolder(owner)
 	if err != nil {
@@ -73,13 +86,20 @@ func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 		return nil, err
 	}
 	lock := &SyncLock{Holder: me, db: db, token: token}
+	if db.pgDB() {
+		if lock.conn, err = db.tryAdvisory(ctx); err != nil {
+			return nil, err
+		}
+	}
 	err = db.WithTx(ctx, func(tx *Tx) error {
 		cur, err := tx.syncLockHolder(ctx)
 		if err != nil {
 			return err
 		}
 		if cur != nil {
-			if !holderIsGone(*cur, me.Host) {
+			// On PostgreSQL, holding the advisory lock proves the row's
+			// holder gone: it died without releasing.
+			if lock.conn == nil && !holderIsGone(*cur, me.Host) {
 				return errorf(ErrSyncRunning, "another sync is running: %s. Wait for it to finish; if you are sure it is no longer running, break its lock (ldapwiz sync --break-lock)", cur)
 			}
 			lock.TakenOver = cur
@@ -94,6 +114,9 @@ func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 		return tx.markInterruptedRuns(ctx)
 	})
 	if err != nil {
+		if lock.conn != nil {
+			releaseAdvisory(context.WithoutCancel(ctx), lock.conn)
+		}
 		return nil, err
 	}
 	return lock, nil
@@ -101,8 +124,14 @@ func (db *DB) LockSync(ctx context.Context, owner string) (*SyncLock, error) {
 
 // BreakSyncLock removes the sync lock whoever holds it, and returns the
 // holder it removed (nil when it was free). For an administrator who knows
-// the holder is gone, e.g. on another host.
+// the holder is gone, e.g. on another host. On PostgreSQL there is nothing
+// to break (the server frees the lock of a worker that is gone): it fails
+// with an error wrapping ErrSyncRunning while a live worker holds the lock,
+// and otherwise only clears the record a dead holder left.
 func (db *DB) BreakSyncLock(ctx context.Context) (*LockHolder, error) {
+	if db.pgDB() {
+		return db.breakAdvisory(ctx)
+	}
 	var prev *LockHolder
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		var err error

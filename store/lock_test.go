@@ -14,14 +14,12 @@ import (
 	"time"
 )
 
-func TestSyncLockTwoHandlesSameFile(t *testing.T) {
+func TestSyncLockTwoHandlesSameFile(t *testing.T) { forBackends(t, testSyncLockTwoHandlesSameFile) }
+
+func testSyncLockTwoHandlesSameFile(t *testing.T, be backend) {
 	ctx := context.Background()
-	db1 := openTest(t)
-	db2, err := Open(ctx, db1.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
+	db1 := be.open(t)
+	db2 := reopen(t, db1)
 
 	lock, err := db1.LockSync(ctx, "ldapwiz sync")
 	if err != nil {
@@ -57,9 +55,11 @@ func TestSyncLockTwoHandlesSameFile(t *testing.T) {
 	lock2.Release()
 }
 
-func TestSyncLockGoroutinesRace(t *testing.T) {
+func TestSyncLockGoroutinesRace(t *testing.T) { forBackends(t, testSyncLockGoroutinesRace) }
+
+func testSyncLockGoroutinesRace(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	const n = 8
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -95,8 +95,10 @@ func TestSyncLockGoroutinesRace(t *testing.T) {
 	mustIntegrity(t, db)
 }
 
-func TestSyncLockReleaseAfterCancel(t *testing.T) {
-	db := openTest(t)
+func TestSyncLockReleaseAfterCancel(t *testing.T) { forBackends(t, testSyncLockReleaseAfterCancel) }
+
+func testSyncLockReleaseAfterCancel(t *testing.T, be backend) {
+	db := be.open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	lock, err := db.LockSync(ctx, "sync")
 	if err != nil {
@@ -114,16 +116,18 @@ func TestSyncLockReleaseAfterCancel(t *testing.T) {
 // insertLock writes a lock row as another process would have.
 func insertLock(t *testing.T, db *DB, owner string, pid int, host, pidStart string) {
 	t.Helper()
-	_, err := db.sql.Exec(`INSERT INTO sync_lock (id, token, owner, pid, host, pid_start, started_at) VALUES (1, 'other', ?, ?, ?, ?, ?)`,
+	_, err := db.sql.Exec(db.d.rebind(`INSERT INTO sync_lock (id, token, owner, pid, host, pid_start, started_at) VALUES (1, 'other', ?, ?, ?, ?, ?)`),
 		owner, pid, host, pidStart, fmtTime(now().Add(-time.Hour)))
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func TestSyncLockStaleTakeover(t *testing.T) {
+func TestSyncLockStaleTakeover(t *testing.T) { forBackends(t, testSyncLockStaleTakeover) }
+
+func testSyncLockStaleTakeover(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	host, _ := os.Hostname()
 
 	// A pid that certainly no longer runs: a child that has exited.
@@ -166,8 +170,21 @@ func TestSyncLockStaleTakeover(t *testing.T) {
 		lock.Release()
 	}
 
-	// Another host cannot be checked: refused, with the way out named.
+	// On PostgreSQL, holding the advisory lock proves any recorded holder
+	// gone, whatever its host: taken over, nothing to break.
 	insertLock(t, db, "ldapwiz sync", 1, "elsewhere.example", "")
+	if db.pgDB() {
+		lock, err := db.LockSync(ctx, "sync")
+		if err != nil || lock.TakenOver == nil || lock.TakenOver.Host != "elsewhere.example" {
+			t.Fatalf("lock left by a worker of another host: %+v %v", lock, err)
+		}
+		lock.Release()
+		if prev, err := db.BreakSyncLock(ctx); err != nil || prev != nil {
+			t.Fatalf("BreakSyncLock of a free lock: %+v %v", prev, err)
+		}
+		return
+	}
+	// Another host cannot be checked: refused, with the way out named.
 	_, err = db.LockSync(ctx, "sync")
 	if !errors.Is(err, ErrSyncRunning) || !strings.Contains(err.Error(), "elsewhere.example") || !strings.Contains(err.Error(), "--break-lock") {
 		t.Fatalf("lock of another host: %v", err)
@@ -188,15 +205,19 @@ func TestSyncLockStaleTakeover(t *testing.T) {
 
 // TestSyncLockOtherProcess holds the lock in a real second process: while it
 // lives we are refused; once it is killed, its lock is taken over.
-func TestSyncLockOtherProcess(t *testing.T) {
+func TestSyncLockOtherProcess(t *testing.T) { forBackends(t, testSyncLockOtherProcess) }
+
+func testSyncLockOtherProcess(t *testing.T, be backend) {
 	if path := os.Getenv("LDAPWIZ_LOCK_HELPER_DB"); path != "" {
-		holdLockAndWait(path)
+		holdLockAndWait(Config{Path: path, URL: os.Getenv("LDAPWIZ_LOCK_HELPER_URL"),
+			Password: os.Getenv("LDAPWIZ_LOCK_HELPER_PW"), CAFile: os.Getenv("LDAPWIZ_LOCK_HELPER_CA")})
 		return
 	}
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSyncLockOtherProcess$")
-	cmd.Env = append(os.Environ(), "LDAPWIZ_LOCK_HELPER_DB="+db.path)
+	cmd.Env = append(os.Environ(), "LDAPWIZ_LOCK_HELPER_DB="+db.cfg.Path, "LDAPWIZ_LOCK_HELPER_URL="+db.cfg.URL,
+		"LDAPWIZ_LOCK_HELPER_PW="+db.cfg.Password, "LDAPWIZ_LOCK_HELPER_CA="+db.cfg.CAFile)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +238,13 @@ func TestSyncLockOtherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+	// PostgreSQL ends the dead helper's session (and frees its lock) as
+	// soon as it reads the closed connection: allow it a moment.
 	lock, err := db.LockSync(ctx, "parent")
+	for deadline := time.Now().Add(10 * time.Second); errors.Is(err, ErrSyncRunning) && db.pgDB() && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		lock, err = db.LockSync(ctx, "parent")
+	}
 	if err != nil {
 		t.Fatalf("after the helper died: %v", err)
 	}
@@ -228,8 +255,8 @@ func TestSyncLockOtherProcess(t *testing.T) {
 }
 
 // holdLockAndWait is the helper process: take the lock, say so, wait to be killed.
-func holdLockAndWait(path string) {
-	db, err := Open(context.Background(), path)
+func holdLockAndWait(c Config) {
+	db, err := c.Open(context.Background())
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)

@@ -42,7 +42,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: read %s: %w (is it an ldapwiz SQLite database, and readable by this user?)", abs, err)
 	}
-	switch latest := len(migrations()); {
+	switch latest := len(sqliteDialect.migrations()); {
 	case version > latest:
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: %s has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another store.path", abs, version, latest)
@@ -50,6 +50,5 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: %s has schema version %d, this ldapwiz %d: %w", abs, version, latest, ErrSchemaNotCurrent)
 	}
-	cache := newStmtCache(sqlDB)
-	return &DB{Queries: Queries{q: sqlDB, cache: cache, path: abs}, sql: sqlDB, path: abs, cache: cache}, nil
+	return newDB(sqlDB, sqliteDialect, abs, abs), nil
 }

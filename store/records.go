@@ -78,6 +78,22 @@ func deleteRecord[T record](ctx context.Context, q Queries, k Kind, id int64,
 	return purged, err
 }
 
+// nameTaken reports whether a record of kind k other than id has name,
+// ignoring ASCII case: checked before a rename, since a failed statement
+// would abort a PostgreSQL transaction.
+func (q Queries) nameTaken(ctx context.Context, k Kind, name string, id int64) (bool, error) {
+	col := "username"
+	if k == KindGroup {
+		col = "name"
+	}
+	var taken bool
+	err := q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+k.table()+` WHERE `+q.d.fold(col)+` = `+q.d.foldArg()+` AND id <> ?)`, name, id).Scan(&taken)
+	if err != nil {
+		return false, fmt.Errorf("store: is the %s name %q taken: %w", k, name, err)
+	}
+	return taken, nil
+}
+
 // purgeRecord removes the record of kind k with that id for good (the
 // schema drops what hangs on it).
 func (q Queries) purgeRecord(ctx context.Context, k Kind, id int64) error {

@@ -92,16 +92,12 @@ func scanRun(r rowScanner) (*Run, error) {
 
 // BeginRun records the start of a run and returns it.
 func (q Queries) BeginRun(ctx context.Context, mode string, dryRun bool, owner string) (*Run, error) {
-	res, err := q.exec(ctx, `INSERT INTO sync_runs (started_at, mode, dry_run, owner, outcome) VALUES (?, ?, ?, ?, ?)`,
-		fmtTime(now()), mode, boolInt(dryRun), owner, OutcomeRunning)
+	r, err := scanRun(q.queryRow(ctx, `INSERT INTO sync_runs (started_at, mode, dry_run, owner, outcome) VALUES (?, ?, ?, ?, ?) RETURNING `+runColumns,
+		fmtTime(now()), mode, boolInt(dryRun), owner, OutcomeRunning))
 	if err != nil {
 		return nil, fmt.Errorf("store: record the start of the run: %w", err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, fmt.Errorf("store: record the start of the run: %w", err)
-	}
-	return q.GetRun(ctx, id)
+	return r, nil
 }
 
 // FinishRun records the end of a run: its outcome, counts and error text
@@ -179,12 +175,13 @@ func (q Queries) AddChange(ctx context.Context, c Change) (int64, error) {
 	} else if !json.Valid(c.Detail) {
 		return 0, errorf(ErrInvalid, "change detail is not valid JSON")
 	}
-	res, err := q.exec(ctx, `INSERT INTO changes (run_id, at, side, op, kind, name, dn, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.RunID, fmtTime(c.At), c.Side, c.Op, c.Kind, c.Name, c.DN, detail)
+	var id int64
+	err := q.queryRow(ctx, `INSERT INTO changes (run_id, at, side, op, kind, name, dn, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.RunID, fmtTime(c.At), c.Side, c.Op, c.Kind, c.Name, c.DN, detail).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: record %s of %s %q in run %d: %w", c.Op, c.Kind, c.Name, c.RunID, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // Changes returns the changes of a run in the order they were applied: the

@@ -7,9 +7,11 @@ import (
 	"testing"
 )
 
-func TestRunsAndChanges(t *testing.T) {
+func TestRunsAndChanges(t *testing.T) { forBackends(t, testRunsAndChanges) }
+
+func testRunsAndChanges(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	if c, err := db.LastRunCounts(ctx); err != nil || c != nil {
 		t.Fatalf("no runs yet: %v %v", c, err)
 	}

@@ -16,12 +16,13 @@ const maxCachedStatements = 256
 // once per pooled connection and hands transactions the connection's copy.
 type stmtCache struct {
 	db *sql.DB
+	d  *dialect
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, m: map[string]*sql.Stmt{}}
+func newStmtCache(db *sql.DB, d *dialect) *stmtCache {
+	return &stmtCache{db: db, d: d, m: map[string]*sql.Stmt{}}
 }
 
 // get returns the prepared statement for query, preparing it on first use;
@@ -35,7 +36,7 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	if len(c.m) >= maxCachedStatements {
 		return nil
 	}
-	st, err := c.db.PrepareContext(ctx, query)
+	st, err := c.db.PrepareContext(ctx, c.d.rebind(query))
 	if err != nil {
 		return nil
 	}
@@ -87,12 +88,19 @@ func (q Queries) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
-// exec runs a statement through the cache.
+// exec runs a statement through the cache. Every query of the store is
+// written with ? placeholders; the cache and execOnce put them in the
+// dialect's form.
 func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return q.q.ExecContext(ctx, query, args...)
+	return q.execOnce(ctx, query, args...)
+}
+
+// execOnce runs a statement without caching it (one of many shapes).
+func (q Queries) execOnce(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.q.ExecContext(ctx, q.d.rebind(query), args...)
 }
 
 // query runs a query through the cache.
@@ -100,7 +108,7 @@ func (q Queries) query(ctx context.Context, query string, args ...any) (*sql.Row
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return q.q.QueryContext(ctx, query, args...)
+	return q.q.QueryContext(ctx, q.d.rebind(query), args...)
 }
 
 // queryRow runs a one-row query through the cache.
@@ -108,5 +116,5 @@ func (q Queries) queryRow(ctx context.Context, query string, args ...any) *sql.R
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return q.q.QueryRowContext(ctx, query, args...)
+	return q.q.QueryRowContext(ctx, q.d.rebind(query), args...)
 }

@@ -9,9 +9,11 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-func TestUserCRUD(t *testing.T) {
+func TestUserCRUD(t *testing.T) { forBackends(t, testUserCRUD) }
+
+func testUserCRUD(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	u, err := db.CreateUser(ctx, NewUser{Username: "jdoe", Email: "j@example.com", FirstName: "Jöhn", LastName: "Doe", Phone: "+1 555"})
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +74,9 @@ func TestUserCRUD(t *testing.T) {
 	mustIntegrity(t, db)
 }
 
-func TestUsernameValidation(t *testing.T) {
+func TestUsernameValidation(t *testing.T) { forBackends(t, testUsernameValidation) }
+
+func testUsernameValidation(t *testing.T, be backend) {
 	for _, ok := range []string{"a", "user1", "j.doe", "ann_lee-2", "x@corp", "Zoë", strings.Repeat("a", 64)} {
 		if err := ValidateUsername(ok); err != nil {
 			t.Errorf("ValidateUsername(%q): %v", ok, err)
@@ -83,15 +87,17 @@ func TestUsernameValidation(t *testing.T) {
 			t.Errorf("ValidateUsername(%q) = %v, want ErrInvalid", bad, err)
 		}
 	}
-	db := openTest(t)
+	db := be.open(t)
 	if _, err := db.CreateUser(context.Background(), NewUser{Username: "has space"}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("CreateUser with a space: %v", err)
 	}
 }
 
-func TestListUsersFilters(t *testing.T) {
+func TestListUsersFilters(t *testing.T) { forBackends(t, testListUsersFilters) }
+
+func testListUsersFilters(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	for _, n := range []string{"carol", "alice", "bob"} {
 		mustUser(t, db, n)
 	}
@@ -141,8 +147,12 @@ func TestListUsersFilters(t *testing.T) {
 }
 
 func TestDeleteTombstonesLinkedAndPurgesUnlinked(t *testing.T) {
+	forBackends(t, testDeleteTombstonesLinkedAndPurgesUnlinked)
+}
+
+func testDeleteTombstonesLinkedAndPurgesUnlinked(t *testing.T, be backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := be.open(t)
 	local := mustUser(t, db, "local")
 	linked := mustUser(t, db, "linked")
 	g, err := db.CreateGroup(ctx, "staff", "", false)

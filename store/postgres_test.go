@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestBothBackendsHaveTheSameMigrations: every schema change has its
+// PostgreSQL twin, so both backends stand at the same version.
+func TestBothBackendsHaveTheSameMigrations(t *testing.T) {
+	if len(pgMigrations()) != len(migrations()) {
+		t.Fatalf("%d PostgreSQL migrations, %d SQLite ones: add the twin of each", len(pgMigrations()), len(migrations()))
+	}
+}
+
+// TestPostgresOpenNamesTheSettingToFix opens a real PostgreSQL store with
+// each setting wrong in turn: the error names the setting and never shows
+// the password.
+func TestPostgresOpenNamesTheSettingToFix(t *testing.T) {
+	ctx := context.Background()
+	good := pgTestConfig(t)
+	withPW := strings.Replace(good.URL, "://", "://"+"u:"+good.Password+"@", 1)
+	for _, c := range []struct {
+		name string
+		cfg  func(c Config) Config
+		want string
+	}{
+		{"password in the URL", func(c Config) Config { c.URL = withPW; return c }, "store.password_file"},
+		{"wrong password", func(c Config) Config { c.Password = "not-the-password"; return c }, "store.password_file or store.password_env"},
+		{"no CA", func(c Config) Config { c.CAFile = ""; return c }, "store.ca_file"},
+		{"no such database", func(c Config) Config { c.URL += "_nope"; return c }, "store.url"},
+		{"not a URL", func(c Config) Config { c.URL = "mysql://x"; return c }, "store.url"},
+		{"nobody listening", func(c Config) Config { c.URL = "postgres://u@127.0.0.1:1/db"; return c }, "host and port in store.url"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.cfg(good).Open(ctx)
+			if err == nil {
+				t.Fatal("opened")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error lacks %q: %v", c.want, err)
+			}
+			if strings.Contains(err.Error(), good.Password) {
+				t.Errorf("error shows the password: %v", err)
+			}
+		})
+	}
+}
+
+// TestPostgresReadOnlyNeverWrites: a read-only open of a database without
+// the schema says so without creating it; of a migrated one, reads work
+// and writes are refused by the server.
+func TestPostgresReadOnlyNeverWrites(t *testing.T) {
+	ctx := context.Background()
+	c := pgTestConfig(t)
+	if _, err := c.OpenReadOnly(ctx); !errors.Is(err, ErrNoSchema) || !errors.Is(err, ErrSchemaNotCurrent) {
+		t.Fatalf("read-only open of an empty database: %v", err)
+	}
+	db, err := c.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUser(t, db, "ronly")
+	db.Close()
+	ro, err := c.OpenReadOnly(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.GetUserByName(ctx, "RONLY"); err != nil {
+		t.Fatalf("read (any case): %v", err)
+	}
+	if _, err := ro.CreateUser(ctx, NewUser{Username: "w"}); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("write through a read-only open: %v", err)
+	}
+	if v, err := ro.SchemaVersion(ctx); err != nil || v != LatestSchemaVersion() {
+		t.Fatalf("schema version %d %v", v, err)
+	}
+}
+
+// TestRebindSkipsQuotedText: only placeholders outside quotes become $n.
+func TestRebindSkipsQuotedText(t *testing.T) {
+	got := postgresDialect.rebind(`SELECT '?', "a?b" FROM t WHERE a = ? AND b IN (?, ?)`)
+	want := `SELECT '?', "a?b" FROM t WHERE a = $1 AND b IN ($2, $3)`
+	if got != want {
+		t.Fatalf("rebind = %s, want %s", got, want)
+	}
+	if s := sqliteDialect.rebind("a = ?"); s != "a = ?" {
+		t.Fatalf("SQLite rebind changed the query: %s", s)
+	}
+}
+
+// FuzzRedactURL: a password in a store URL never survives redaction.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("postgres://u:secretpw@h/db", "secretpw")
+	f.Add("postgres://u@h/db?password=secretpw", "secretpw")
+	f.Fuzz(func(t *testing.T, raw, pw string) {
+		if len(pw) < 6 || strings.ContainsAny(pw, "%@:/?#&=+ ;") || strings.Contains(raw, pw) {
+			return
+		}
+		for _, u := range []string{"postgres://u:" + pw + "@h/db" + raw, "postgres://u@h/db?password=" + pw + "&" + raw} {
+			if strings.Contains(RedactURL(u), pw) {
+				t.Fatalf("RedactURL(%q) = %q", u, RedactURL(u))
+			}
+		}
+	})
+}
+
+// TestPostgresKeyFileBesideStorePath: on PostgreSQL the key sealing pending
+// passwords is the file beside store.path.
+func TestPostgresKeyFileBesideStorePath(t *testing.T) {
+	ctx := context.Background()
+	db := openPGTest(t)
+	u := mustUser(t, db, "kim")
+	if _, err := db.SetPassword(ctx, u.ID, "kim's password"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(KeyPath(db.cfg.Path)); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", st, err)
+	}
+}
