@@ -75,6 +75,7 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 	root.AddCommand(
 		newValidateCmd(env, cfg),
 		newTestConnCmd(env, cfg),
+		newLoginCmd(env, cfg),
 		newBrowseCmd(env, cfg),
 		newDemoServerCmd(env),
 		newServeCmd(env, cfg),

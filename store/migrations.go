@@ -6,8 +6,17 @@ import (
 	"fmt"
 )
 
-// migrations returns the schema history: migration N+1 is element N. Never
-// edit or reorder an entry that has shipped; append a new one instead.
+// migrations returns the schema history of d's backend.
+func (d *dialect) migrations() []string {
+	if d.pg {
+		return pgMigrations()
+	}
+	return migrations()
+}
+
+// migrations returns the SQLite schema history: migration N+1 is element
+// N. Never edit or reorder an entry that has shipped; append a new one
+// instead, and its PostgreSQL twin to pgMigrations.
 func migrations() []string {
 	return []string{
 		// 1: the initial schema.
@@ -122,20 +131,30 @@ CREATE TABLE sync_lock (
 	}
 }
 
-// migrate applies every migration newer than the database's version, each in
-// its own IMMEDIATE transaction, so that two processes opening a fresh file
-// at once apply each migration exactly once.
-func migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+// schemaMigrationsTable records the applied migrations, on both backends.
+const schemaMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		applied_at TEXT NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
+	)`
+
+// migrationLockKey is the PostgreSQL advisory lock that serializes
+// migrations between processes ("ldapwiz migrate", as bytes).
+const migrationLockKey = 0x6c64617077697a6d
+
+// migrate applies every migration newer than the database's version, each in
+// its own transaction (IMMEDIATE on SQLite; holding an advisory lock on
+// PostgreSQL), so that two processes opening a fresh database at once apply
+// each migration exactly once. A database newer than this ldapwiz is refused.
+func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
+	if !d.pg {
+		if _, err := db.ExecContext(ctx, schemaMigrationsTable); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
 	}
-	steps := migrations()
+	steps := d.migrations()
 	for i, stmt := range steps {
 		version := i + 1
-		if err := applyMigration(ctx, db, version, len(steps), stmt); err != nil {
+		if err := applyMigration(ctx, db, d, version, len(steps), stmt); err != nil {
 			return err
 		}
 	}
@@ -143,18 +162,26 @@ func migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // applyMigration applies one migration unless it already is.
-func applyMigration(ctx context.Context, db *sql.DB, version, latest int, stmt string) error {
+func applyMigration(ctx context.Context, db *sql.DB, d *dialect, version, latest int, stmt string) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %d: %w", version, err)
 	}
 	defer tx.Rollback()
+	if d.pg {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockKey)); err != nil {
+			return fmt.Errorf("migration %d: wait for other processes migrating: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, schemaMigrationsTable); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+	}
 	var current int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if current > latest {
-		return fmt.Errorf("the database has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another store.path", current, latest)
+		return fmt.Errorf("the database has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another %s", current, latest, d.setting())
 	}
 	if current >= version {
 		return nil
@@ -162,7 +189,7 @@ func applyMigration(ctx context.Context, db *sql.DB, version, latest int, stmt s
 	if _, err := tx.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("migration %d: %w", version, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, version, fmtTime(now())); err != nil {
+	if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`), version, fmtTime(now())); err != nil {
 		return fmt.Errorf("migration %d: record: %w", version, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -119,12 +120,14 @@ func (q Queries) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		return nil, err
 	}
 	t := fmtTime(now())
+	// A taken name inserts nothing (rather than failing, which would abort
+	// a PostgreSQL transaction): no row comes back.
 	u, err := scanUser(q.queryRow(ctx, `INSERT INTO users
 		(username, email, first_name, last_name, phone, disabled, enrollment_pending, from_ldap, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING `+userColumns,
 		nu.Username, nu.Email, nu.FirstName, nu.LastName, nu.Phone,
 		boolInt(nu.Disabled), boolInt(nu.EnrollmentPending), boolInt(nu.FromLDAP), t, t))
-	if isUniqueViolation(err) {
+	if errors.Is(err, sql.ErrNoRows) || isUniqueViolation(err) {
 		return nil, q.nameTakenError(ctx, nu.Username)
 	}
 	if err != nil {
@@ -154,7 +157,7 @@ func (q Queries) GetUser(ctx context.Context, id int64) (*User, error) {
 // GetUserByName returns the user with that username (ignoring ASCII case),
 // tombstone or not: check Deleted.
 func (q Queries) GetUserByName(ctx context.Context, name string) (*User, error) {
-	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, name))
+	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+q.d.fold("username")+` = `+q.d.foldArg(), name))
 	return scanOne(u, err, func() error { return errorf(ErrNotFound, "no user named %q", name) }, "read user %q", name)
 }
 
@@ -175,8 +178,8 @@ func (q Queries) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 		where = append(where, "deleted_at IS NULL")
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		where = append(where, `(instr(lower(username), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0
-			OR instr(lower(first_name), lower(?)) > 0 OR instr(lower(last_name), lower(?)) > 0)`)
+		where = append(where, `(`+q.d.contains("username")+` OR `+q.d.contains("email")+`
+			OR `+q.d.contains("first_name")+` OR `+q.d.contains("last_name")+`)`)
 		args = append(args, s, s, s, s)
 	}
 	for col, v := range map[string]*bool{"disabled": f.Disabled, "from_ldap": f.FromLDAP, "enrollment_pending": f.EnrollmentPending} {
@@ -189,7 +192,7 @@ func (q Queries) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY username, id"
+	query += " ORDER BY " + q.d.fold("username") + ", id"
 	rows, err := q.query(ctx, query, args...)
 	return scanAll(rows, err, "list users", scanUser)
 }
@@ -212,6 +215,11 @@ func (q Queries) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User
 	if up.Username != nil && *up.Username != u.Username {
 		if err := ValidateUsername(*up.Username); err != nil {
 			return nil, err
+		}
+		if taken, err := q.nameTaken(ctx, KindUser, *up.Username, id); err != nil {
+			return nil, err
+		} else if taken {
+			return nil, q.nameTakenError(ctx, *up.Username)
 		}
 	}
 	next := *u

@@ -82,6 +82,7 @@ func (e *prereqError) Error() string { return e.msg }
 // the run (directory unreachable, store failure, cancellation); refusals of
 // single changes are recorded on the actions and counted.
 func (ap *applier) apply(ctx context.Context, plan *Plan) error {
+	ap.cfg.adoptAccountState(plan.AccountState)
 	ap.tr.begin(PhaseApply, len(plan.Actions), false, "applying changes")
 	var batch []*Action
 	flush := func() error {

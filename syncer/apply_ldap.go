@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"ldapwiz/ldap"
@@ -39,16 +38,7 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 	case OpUpdate:
 		return ap.modifyEntry(ctx, a, &p.dn)
 	case OpDisable, OpEnable:
-		uac := 512
-		if p.dir != nil && p.dir.UAC >= 0 {
-			uac = p.dir.UAC
-		}
-		if a.Op == OpDisable {
-			uac |= uacDisabled
-		} else {
-			uac &^= uacDisabled
-		}
-		return ap.conn.Modify(ctx, p.dn, []ldap.Change{{Op: ldap.ModReplace, Attr: "userAccountControl", Values: []string{strconv.Itoa(uac)}}})
+		return ap.setLocked(ctx, p, a.Op == OpDisable)
 	case OpPassword:
 		pw, version, ok, err := ap.db.PendingPassword(ctx, p.localID)
 		if err != nil || !ok {
@@ -59,7 +49,10 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent; the password stays pending)"}
 		}
 		d.pwVersion = version
-		return ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad)
+		if err := ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad); err != nil {
+			return err
+		}
+		return ap.keepLock(ctx, p)
 	case OpDelete:
 		err := ap.conn.Delete(ctx, p.dn)
 		if resultCode(err) == codeNoSuchObject {
@@ -139,9 +132,9 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 		}
 	}
 	if cfg.ad {
-		uac := 512
+		uac := ldap.UACEnabledUser
 		if d.values[FieldDisabled] == "true" {
-			uac |= uacDisabled
+			uac |= ldap.UACAccountDisable
 		}
 		if pw != "" && !ap.conn.Encrypted() {
 			d.pwVersion = 0
@@ -152,9 +145,9 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 			// One add with the password: the account is never enabled without one.
 			attrs.set("unicodePwd", string(ldap.EncodeADPassword(pw)))
 		} else {
-			uac |= uacDisabled | 0x20 // no password yet: disabled, password not required
+			uac |= ldap.UACAccountDisable | 0x20 // no password yet: disabled, password not required
 		}
-		attrs.set("userAccountControl", strconv.Itoa(uac))
+		attrs.set("userAccountControl", ldap.FormatUAC(uac))
 	}
 	err = ap.conn.Add(ctx, a.DN, attrs.m)
 	if resultCode(err) == codeEntryExists {
@@ -179,7 +172,51 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 			return err
 		}
 	}
+	if !cfg.ad && d.values[FieldDisabled] == "true" {
+		// Locked after the password is set: a password change may lift a
+		// lock on some servers.
+		return ap.setLocked(ctx, p, true)
+	}
 	return nil
+}
+
+// keepLock locks p's entry again after its password was set, when it was
+// locked as read and a password change lifts locks on this directory
+// (ppolicy): a password change leaves the lock as it was, and a disable or
+// enable of the same run is its own action.
+func (ap *applier) keepLock(ctx context.Context, p *userPair) error {
+	if !ap.cfg.acct.PasswordChangeUnlocks() || p.dir == nil {
+		return nil
+	}
+	if locked, err := ap.cfg.acct.Locked(p.dir.accountEntry()); err != nil || !locked {
+		return err
+	}
+	changes, err := ap.cfg.acct.Changes(&ldap.Entry{DN: p.dn}, true)
+	if err != nil || len(changes) == 0 {
+		return err
+	}
+	return ap.conn.Modify(ctx, p.dn, changes)
+}
+
+// setLocked locks (or unlocks) the directory account of p the way the
+// directory marks it (users.account_state), from the account-state values
+// read with the entry: nothing is sent when it already is so, and the
+// entry is never deleted.
+func (ap *applier) setLocked(ctx context.Context, p *userPair, locked bool) error {
+	e := &ldap.Entry{DN: p.dn}
+	if p.dir != nil {
+		e = p.dir.accountEntry()
+	}
+	changes, err := ap.cfg.acct.Changes(e, locked)
+	if err != nil || len(changes) == 0 {
+		return err
+	}
+	err = ap.conn.Modify(ctx, p.dn, changes)
+	switch resultCode(err) {
+	case codeValueExists, codeNoSuchAttribute:
+		return nil // already so: an interrupted run got this far
+	}
+	return err
 }
 
 // modifyEntry writes an update's values to the entry at *dn, renaming it

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ldapwiz/ldap"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
@@ -15,6 +16,11 @@ type syncConfig struct {
 	mode, authority string
 	ad              bool
 	enrollment      bool
+	// acct is how the directory marks a disabled account; acctFromServer:
+	// users.account_state is "auto" and the kind still has to be read from
+	// the server (see resolveAccountState).
+	acct           ldap.AccountState
+	acctFromServer bool
 
 	scope                           wizard.Scope
 	userBase, userClass, userFilter string // userFilter: the extra filter, "" for none
@@ -69,10 +75,9 @@ func newSyncConfig(s wizard.Settings) syncConfig {
 			c.attrOf[m.field] = a
 		}
 	}
-	if c.ad {
-		c.fields = append(c.fields, FieldDisabled)
-		c.attrOf[FieldDisabled] = "userAccountControl"
-	}
+	st, fromServer := s.AccountState()
+	c.setAccountState(st)
+	c.acctFromServer = fromServer
 	return c
 }
 
@@ -101,9 +106,6 @@ func (c syncConfig) storeValues(u *store.User) map[string]string {
 	}
 	return v
 }
-
-// uacDisabled is Active Directory's ACCOUNTDISABLE bit of userAccountControl.
-const uacDisabled = 0x2
 
 // membersRequired reports whether the group object class needs at least one
 // member value (groupOfNames and groupOfUniqueNames: MUST member).

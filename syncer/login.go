@@ -94,8 +94,9 @@ type loginRun struct {
 // password (asking for the password-policy control), then check what a
 // sync makes of the entry: a member of the groups.sync_only groups (the
 // sync engine's own rule, nested groups included) and the store user
-// linked to it, enabled and not pending enrollment. db is the store, open
-// read-only; report, when not nil, is called with each step as it ends.
+// linked to it, enabled and not pending enrollment. db is the store; nil
+// opens the one s names read-only (OpenStoreForPreview) for the check.
+// report, when not nil, is called with each step as it ends.
 // The password is sent only in the user's bind; it is never logged, kept
 // or part of the result.
 func CheckLogin(ctx context.Context, s wizard.Settings, cfg ldap.Config, db *store.DB, username, password string, report func(ldap.Step)) LoginCheck {
@@ -278,7 +279,12 @@ func (r *loginRun) syncOnly() ldap.Step {
 // ids, and checks that it may log in.
 func (r *loginRun) store(db *store.DB) ldap.Step {
 	if db == nil {
-		return ldap.Step{Status: ldap.StepNotRun, Detail: "not run: no store to look in"}
+		opened, closeDB, err := OpenStoreForPreview(r.ctx, r.s.Store.Path)
+		if err != nil {
+			return ldap.Step{Status: ldap.StepFailed, Detail: "cannot open the store read-only: " + err.Error(), Setting: "store.path"}
+		}
+		defer closeDB()
+		db = opened
 	}
 	var link *store.Link
 	for _, id := range r.entry.IDs {

@@ -88,6 +88,13 @@ func (pl *planner) mergeUser(p *userPair) {
 			continue
 		}
 		bv, hasBase := baseValue(base, f)
+		if f == FieldDisabled && cfg.mode == wizard.ModeImport && hasBase && dv == bv {
+			// Import copies the directory's locks and unlocks, but a user
+			// disabled in the store alone stays disabled: re-enabling an
+			// account someone disabled here is never what an import is for.
+			settled[f] = []string{bv}
+			continue
+		}
 		dest, conflict := cfg.decide(sv, dv, bv, hasBase)
 		if dest != "" && !pl.fieldWritable(p, f, dest, sv, dv) {
 			if hasBase {
@@ -212,6 +219,9 @@ func (pl *planner) flagAction(p *userPair, side string, disabled bool) Action {
 	op, reason := OpEnable, "enabled on the other side"
 	if disabled {
 		op, reason = OpDisable, "disabled on the other side"
+	}
+	if side == SideLDAP {
+		reason += "; the sync " + pl.cfg.acct.Describe(disabled)
 	}
 	return Action{Side: side, Op: op, Kind: store.KindUser, Name: p.st.Username, DN: p.dir.DN, Reason: reason,
 		apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {boolString(disabled)}}}}

@@ -3,6 +3,7 @@ package syncer
 import (
 	"sort"
 
+	"ldapwiz/ldap"
 	"ldapwiz/store"
 )
 
@@ -139,6 +140,10 @@ type Plan struct {
 	// while the users and groups were read. ldapwiz does not chase them, so
 	// whatever they point to is not synchronized.
 	Referrals []Referral `json:"referrals,omitempty"`
+
+	// AccountState is how the directory marks a disabled account, as this
+	// plan reads and writes it (users.account_state).
+	AccountState ldap.AccountState `json:"account_state"`
 
 	// What was read.
 	DirectoryUsers  int `json:"directory_users"`  // user entries in scope and usable

@@ -12,7 +12,7 @@ import (
 // Planner tests on in-memory snapshots: fast, no directory.
 
 func dirUser(id, dn, uid, mail string) DirUser {
-	return DirUser{StableID: id, DN: dn, UAC: -1, Values: map[string]string{
+	return DirUser{StableID: id, DN: dn, Values: map[string]string{
 		FieldUsername: uid, FieldEmail: mail, FieldFirstName: "F", FieldLastName: "L", FieldPhone: ""}}
 }
 

@@ -135,10 +135,11 @@ func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 
 // planStore plans; its error is a link base of st that cannot be decoded.
 func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, error) {
+	cfg.adoptAccountState(dir.AccountState)
 	pl := &planner{
 		cfg: cfg, dir: dir, st: st,
 		plan: &Plan{
-			Mode: cfg.mode, Authority: cfg.authority,
+			Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
 			DirectoryUsers: len(dir.Users), DirectoryGroups: len(dir.Groups),
 			LinkedUsers: len(st.UserLinks), LinkedGroups: len(st.GroupLinks),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"ldapwiz/ldap"
@@ -53,9 +52,18 @@ func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, prog
 }
 
 // readDirectory is ReadDirectory on a run's derived configuration.
+// The account state is chosen first, when the server decides it ("auto"),
+// and recorded in the snapshot.
 func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) (*DirSnapshot, error) {
+	if err := cfg.resolveAccountState(ctx, conn); err != nil {
+		return nil, err
+	}
 	r := &dirReader{conn: conn, cfg: cfg, progress: progress}
-	return r.readAll(ctx)
+	snap, err := r.readAll(ctx)
+	if snap != nil {
+		snap.AccountState = cfg.acct
+	}
+	return snap, err
 }
 
 func (r *dirReader) tick() {
@@ -123,20 +131,13 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
-		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN, Values: make(map[string]string, len(c.fields)), UAC: -1}
+		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN, Values: make(map[string]string, len(c.fields))}
 		for _, f := range c.fields {
 			if f == FieldDisabled {
+				u.Values[f], u.Account = r.accountState(e)
 				continue
 			}
 			u.Values[f] = e.First(c.attrOf[f])
-		}
-		if c.ad {
-			if n, err := strconv.Atoi(e.First("userAccountControl")); err == nil {
-				u.UAC = n
-				u.Values[FieldDisabled] = boolString(n&uacDisabled != 0)
-			} else {
-				u.Values[FieldDisabled] = "false"
-			}
 		}
 		if snap.MembersFromUsers && c.userMemberAttr != "" {
 			u.MemberOf = e.Get(c.userMemberAttr)
@@ -170,6 +171,21 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
 	}
 	return nil
+}
+
+// accountState reads whether entry e is locked ("true"/"false") and keeps
+// the attributes that say so, for writing a lock or unlock later. An
+// unreadable value (a userAccountControl that is not a number) counts as
+// not locked, as before.
+func (r *dirReader) accountState(e *ldap.Entry) (string, []ldap.Attribute) {
+	locked, err := r.cfg.acct.Locked(e)
+	var kept []ldap.Attribute
+	for _, name := range r.cfg.acct.Attributes() {
+		if a := e.Attr(name); a != nil {
+			kept = append(kept, ldap.Attribute{Name: a.Name, Values: a.Values})
+		}
+	}
+	return boolString(locked && err == nil), kept
 }
 
 // readGroups reads every group entry under groups.search_base.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"ldapwiz/ldap"
 	"ldapwiz/store"
 )
 
@@ -14,8 +15,10 @@ type DirUser struct {
 	OtherIDs []string          // the entry's other stable ids (389 DS: entryUUID beside nsUniqueId)
 	DN       string            // as the server returned it
 	Values   map[string]string // store field -> value (first value); FieldUsername always set
-	UAC      int               // Active Directory userAccountControl; -1 when not read
-	MemberOf []string          // group DNs from users.member_attribute, when memberships come from it
+	// Account holds the account-state attributes as read (users.account_state:
+	// userAccountControl, nsAccountLock, ...); nil when none is synchronized.
+	Account  []ldap.Attribute
+	MemberOf []string // group DNs from users.member_attribute, when memberships come from it
 }
 
 // DirGroup is one group entry of the directory, in scope.
@@ -42,6 +45,9 @@ type DirSnapshot struct {
 	// Referrals are the search result references met while reading,
 	// skipped (never chased).
 	Referrals []Referral
+	// AccountState is how the directory read marks a disabled account
+	// (users.account_state, or what "auto" found on the server).
+	AccountState ldap.AccountState
 }
 
 // StoreSnapshot is what the store holds for a sync.

@@ -1,6 +1,10 @@
 package wizard
 
-import "strings"
+import (
+	"strings"
+
+	"ldapwiz/ldap"
+)
 
 // PresetInfo describes a preset for the Welcome screen.
 type PresetInfo struct {
@@ -57,6 +61,7 @@ func Preset(name string) (Settings, bool) {
 		s.Connection.StartTLS = true
 		s.Connection.BindDN = "cn=Directory Manager"
 		s.Users.SearchBase = "ou=People,dc=example,dc=com"
+		s.Users.AccountState = ldap.AccountState389 // nsAccountLock
 		s.Groups.SearchBase = "ou=Groups,dc=example,dc=com"
 		return s, true
 	case PresetAD:
@@ -71,6 +76,7 @@ func Preset(name string) (Settings, bool) {
 			RDNAttribute:            "cn",
 			MemberAttribute:         "memberOf",
 			Filter:                  "(&(objectCategory=person)(!(isCriticalSystemObject=TRUE)))",
+			AccountState:            AccountStateAuto, // userAccountControl
 			Attributes: UserAttributes{
 				Email:     "mail",
 				FirstName: "givenName",

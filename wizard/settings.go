@@ -50,6 +50,9 @@ type Users struct {
 	RDNAttribute            string         `toml:"rdn_attribute" comment:"Attribute used in the DN of created users; empty means username_attribute."`
 	MemberAttribute         string         `toml:"member_attribute" comment:"Attribute on a user listing the DNs of its groups (usually memberOf)."`
 	Filter                  string         `toml:"filter" comment:"Optional extra LDAP filter users must match, e.g. \"(mail=*)\"."`
+	AccountState            string         `toml:"account_state" comment:"How the directory marks a disabled account: \"auto\" (from the server), \"ad\" (userAccountControl), \"389\" (nsAccountLock), \"ppolicy\" (pwdAccountLockedTime), \"attribute\" (disabled_attribute: disabled_value) or \"none\" (disabled stays in the store)."`
+	DisabledAttribute       string         `toml:"disabled_attribute" comment:"With account_state = \"attribute\": the attribute marking a disabled account, e.g. \"employeeType\"."`
+	DisabledValue           string         `toml:"disabled_value" comment:"With account_state = \"attribute\": its value on a disabled account, e.g. \"disabled\"; other values are kept."`
 	Attributes              UserAttributes `toml:"attributes" comment:"Directory attribute for each store field (empty: not synchronized)."`
 }
 
@@ -139,6 +142,7 @@ func Default() Settings {
 			AdditionalObjectClasses: []string{},
 			UsernameAttribute:       "uid",
 			MemberAttribute:         "memberOf",
+			AccountState:            AccountStateAuto,
 			Attributes: UserAttributes{
 				Email:     "mail",
 				FirstName: "givenName",

@@ -37,6 +37,7 @@ func Validate(s Settings, opts ValidateOptions) []Problem {
 	c := &checker{s: s, opts: opts}
 	c.connection()
 	c.users()
+	c.accountState()
 	c.groups()
 	c.sync()
 	c.enrollment()
