@@ -24,7 +24,11 @@ func newTestConnCmd(env *cliEnv, cfg *configFlag) *cobra.Command {
 		Long: prose(`Runs the staged connection test against the directory in the config file: DNS,
 TCP, TLS or StartTLS, RootDSE, bind, search bases, matching users and groups, sample
 entries and read access. Each step is printed as it completes, with how to fix a
-failure and the setting to change.
+failure and the setting to change. When connection.url lists several servers, the
+full test runs against the one a sync would use, and then every listed server is
+checked (connect, TLS, bind, the search bases) and its result shown: one that does
+not answer is a warning (a sync passes over it), one that refuses the bind or lacks
+a search base is a failure.
 
 Exit codes: 0 nothing failed (warnings allowed), 1 a step failed, 2 bad usage or a
 config file that cannot be loaded.`),
@@ -90,10 +94,13 @@ func plainMarks(env *cliEnv) bool {
 	return !isTerminal(env.stdout)
 }
 
-// stepPrinter writes one step per line, with its hint below it.
+// stepPrinter writes one step per line, with its hint below it; the
+// results of the listed servers (connection.url lists several) come under
+// a heading of their own.
 type stepPrinter struct {
-	w     io.Writer
-	plain bool
+	w       io.Writer
+	plain   bool
+	servers bool // the heading of the servers' results is written
 }
 
 func newStepPrinter(w io.Writer, plain bool) *stepPrinter { return &stepPrinter{w: w, plain: plain} }
@@ -108,6 +115,10 @@ var stepMarks = map[ldap.StepStatus]struct{ symbol, color, ascii string }{
 }
 
 func (p *stepPrinter) print(s ldap.Step) {
+	if strings.HasPrefix(s.ID, ldap.StepServerPrefix) && !p.servers {
+		p.servers = true
+		fmt.Fprintln(p.w, "Each listed server:")
+	}
 	m := stepMarks[s.Status]
 	line := s.Title
 	if s.Detail != "" {

@@ -81,41 +81,101 @@ func (cfg Config) servicePrincipalFor(host string) (string, error) {
 // kerberosClient loads krb5_conf and keytab_file and checks that the
 // keytab holds a key of principal, in the realm Kerberos will ask.
 func kerberosClient(cfg Config) (*gssapi.Client, string, error) {
+	k, err := kerberosSetup(cfg, os.ReadFile)
+	if err != nil {
+		return nil, "", err
+	}
+	cl := client.NewWithKeytab(k.name, k.realm, k.keytab, k.conf, client.DisablePAFXFAST(true))
+	return &gssapi.Client{Client: cl}, k.realm, nil
+}
+
+// CheckKerberos checks the Kerberos settings of a GSSAPI bind without
+// asking the KDC: principal set, krb5_conf readable and naming the
+// principal's realm, keytab_file readable and holding the principal's key.
+// readFile reads the files (os.ReadFile, or a test's). The error is a
+// *KerberosError naming the setting.
+func CheckKerberos(cfg Config, readFile func(string) ([]byte, error)) error {
+	_, err := kerberosSetup(cfg, readFile)
+	return err
+}
+
+// kerberosFiles are the loaded Kerberos settings of a GSSAPI bind.
+type kerberosFiles struct {
+	name, realm string
+	conf        *config.Config
+	keytab      *keytab.Keytab
+}
+
+func kerberosSetup(cfg Config, readFile func(string) ([]byte, error)) (kerberosFiles, error) {
+	var k kerberosFiles
 	name, realm, _ := strings.Cut(strings.TrimSpace(cfg.Principal), "@")
 	if name == "" {
-		return nil, "", &KerberosError{Problem: "connection.principal is empty",
+		return k, &KerberosError{Problem: "connection.principal is empty",
 			Hint: "set connection.principal to the account whose key is in connection.keytab_file, e.g. ldapwiz@EXAMPLE.COM", Setting: "connection.principal"}
 	}
 	kt := strings.TrimSpace(cfg.KeytabFile)
 	if kt == "" {
-		return nil, "", &KerberosError{Problem: "connection.keytab_file is empty",
+		return k, &KerberosError{Problem: "connection.keytab_file is empty",
 			Hint: "export a keytab for " + cfg.Principal + " (on Samba: samba-tool domain exportkeytab FILE --principal=" + cfg.Principal + "; on Windows: ktpass) and set connection.keytab_file", Setting: "connection.keytab_file"}
 	}
-	conf, err := config.Load(cfg.krb5Conf())
+	confText, err := readFile(cfg.krb5Conf())
+	var conf *config.Config
+	if err == nil {
+		conf, err = parseKrb5Conf(string(confText))
+	}
 	if err != nil {
-		return nil, "", &KerberosError{Err: err, Problem: "cannot read the Kerberos configuration " + cfg.krb5Conf() + ": " + describeErr(err),
+		return k, &KerberosError{Err: err, Problem: "cannot read the Kerberos configuration " + cfg.krb5Conf() + ": " + describeErr(err),
 			Hint: "set connection.krb5_conf to a krb5.conf naming the realm and its KDC ([realms] EXAMPLE.COM = { kdc = dc1.example.com })", Setting: "connection.krb5_conf"}
 	}
 	if realm == "" {
 		realm = conf.LibDefaults.DefaultRealm
 		if realm == "" {
-			return nil, "", &KerberosError{Problem: "connection.principal " + cfg.Principal + " names no realm and " + cfg.krb5Conf() + " sets no default_realm",
+			return k, &KerberosError{Problem: "connection.principal " + cfg.Principal + " names no realm and " + cfg.krb5Conf() + " sets no default_realm",
 				Hint: "write the realm in connection.principal, e.g. " + name + "@EXAMPLE.COM (realms are upper case)", Setting: "connection.principal"}
 		}
 	}
 	if !slices.ContainsFunc(conf.Realms, func(r config.Realm) bool { return r.Realm == realm && len(r.KDC) > 0 }) && !conf.LibDefaults.DNSLookupKDC {
-		return nil, "", wrongRealm(cfg, realm, conf)
+		return k, wrongRealm(cfg, realm, conf)
 	}
-	tab, err := keytab.Load(kt)
+	ktData, err := readFile(kt)
+	var tab *keytab.Keytab
+	if err == nil {
+		tab, err = parseKeytab(ktData)
+	}
 	if err != nil {
-		return nil, "", &KerberosError{Err: err, Problem: "cannot read connection.keytab_file " + kt + ": " + describeErr(err),
+		return k, &KerberosError{Err: err, Problem: "cannot read connection.keytab_file " + kt + ": " + describeErr(err),
 			Hint: "export a keytab for " + name + "@" + realm + " and set connection.keytab_file to it (readable by ldapwiz only, mode 0600)", Setting: "connection.keytab_file"}
 	}
 	if err := keytabHolds(tab, name, realm, kt); err != nil {
-		return nil, "", err
+		return k, err
 	}
-	cl := client.NewWithKeytab(name, realm, tab, conf, client.DisablePAFXFAST(true))
-	return &gssapi.Client{Client: cl}, realm, nil
+	return kerberosFiles{name: name, realm: realm, conf: conf, keytab: tab}, nil
+}
+
+// parseKrb5Conf parses a krb5.conf; a panic of the parser on a malformed
+// file is an error.
+func parseKrb5Conf(text string) (conf *config.Config, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			conf, err = nil, fmt.Errorf("not a krb5.conf (%v)", p)
+		}
+	}()
+	return config.NewFromString(text)
+}
+
+// parseKeytab parses a keytab file; a panic of the parser on a malformed
+// file is an error.
+func parseKeytab(data []byte) (kt *keytab.Keytab, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			kt, err = nil, fmt.Errorf("not a keytab (%v)", p)
+		}
+	}()
+	kt = new(keytab.Keytab)
+	if err := kt.Unmarshal(data); err != nil {
+		return nil, fmt.Errorf("not a keytab (%v)", err)
+	}
+	return kt, nil
 }
 
 // describeErr is an error from opening a file, without Go's "open PATH:".

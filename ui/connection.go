@@ -184,11 +184,20 @@ func connectionFields(m *Model) []*field {
 		intS("connection.page_size", "Page size", "Entries fetched per page in large searches (1-10000).", func(s *wizard.Settings) *int { return &c(s).PageSize }),
 		textS("connection.client_cert_file", "Client certificate", "PEM certificate sent to the server over TLS; empty for none.", func(s *wizard.Settings) *string { return &c(s).ClientCertFile }),
 		textS("connection.client_key_file", "Client key file", "PEM private key of the client certificate (mode 0600).", func(s *wizard.Settings) *string { return &c(s).ClientKeyFile }),
-		choiceS("connection.bind_method", "Sign in with", "A password, or the client certificate (SASL EXTERNAL).", func(s *wizard.Settings) *string { return &c(s).BindMethod }, choice{"", "password"}, choice{wizard.BindExternal, "client certificate"}),
+		choiceS("connection.bind_method", "Sign in with", "A password, the client certificate (SASL EXTERNAL) or a Kerberos keytab (SASL GSSAPI).", func(s *wizard.Settings) *string { return &c(s).BindMethod }, choice{"", "password"}, choice{wizard.BindExternal, "client certificate"}, choice{wizard.BindGSSAPI, "Kerberos keytab"}),
+		kerberos(textS("connection.principal", "Kerberos principal", "The account ldapwiz logs in as, name@REALM (realm upper case).", func(s *wizard.Settings) *string { return &c(s).Principal })),
+		kerberos(textS("connection.keytab_file", "Keytab file", "Keytab holding the principal's key (mode 0600).", func(s *wizard.Settings) *string { return &c(s).KeytabFile })),
+		kerberos(textS("connection.krb5_conf", "krb5.conf", "Names the realm and its KDC; empty means /etc/krb5.conf.", func(s *wizard.Settings) *string { return &c(s).Krb5Conf })),
 		choiceS("connection.server_order", "Server order", "With several URLs (separated by spaces): try them as listed or randomly.", func(s *wizard.Settings) *string { return &c(s).ServerOrder }, choice{"", "as listed"}, choice{wizard.ServerOrderRandom, "random"}),
 		{Key: "ui.test", Label: "Test the connection", Kind: kindButton, Action: actionTest,
 			Help: "Runs DNS, TCP, TLS, RootDSE and sign-in checks with the settings above (ctrl+t)."},
 	}
+}
+
+// kerberos shows f only while bind_method is "gssapi".
+func kerberos(f *field) *field {
+	f.visible = func(s wizard.Settings) bool { return s.Connection.GSSAPI() }
+	return f
 }
 
 // setPasswordSource switches the bind password source, keeping the other

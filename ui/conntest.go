@@ -249,10 +249,15 @@ func (s *connectionScreen) testPane(w int) (head, body, foot []string, spans [][
 	}
 	notRun := 0
 	shown := 0
+	servers := false // the heading of the listed servers' results is drawn
 	for _, step := range t.steps {
 		if step.Status == ldap.StepNotRun {
 			notRun++
 			continue
+		}
+		if strings.HasPrefix(step.ID, ldap.StepServerPrefix) && !servers {
+			servers = true
+			body = append(body, "  "+st.Muted.Render("Each listed server:"))
 		}
 		cur := t.focused && shown == t.cur
 		shown++

@@ -19,6 +19,7 @@ const (
 const (
 	BindSimple   = "simple"
 	BindExternal = "external"
+	BindGSSAPI   = "gssapi"
 )
 
 // ServerURLs lists the directory servers to try, as listed: connection.url
@@ -31,11 +32,17 @@ func (c Connection) External() bool {
 	return strings.EqualFold(strings.TrimSpace(c.BindMethod), BindExternal)
 }
 
+// GSSAPI reports whether the bind is SASL GSSAPI (Kerberos with a keytab).
+func (c Connection) GSSAPI() bool {
+	return strings.EqualFold(strings.TrimSpace(c.BindMethod), BindGSSAPI)
+}
+
 // LDAPConfig turns the connection settings into an ldap.Config with the bind
 // password read from its source (getenv nil means os.Getenv; files are read
 // from disk). It fails with a message naming the setting when the timeout
 // does not parse or the password cannot be resolved; it does not run the
-// rest of Validate. An EXTERNAL bind needs no password and ignores bind_dn.
+// rest of Validate. EXTERNAL and GSSAPI binds need no password and ignore
+// bind_dn.
 func (s Settings) LDAPConfig(getenv func(string) string) (ldap.Config, error) {
 	c := s.Connection
 	timeout, err := time.ParseDuration(strings.TrimSpace(c.Timeout))
@@ -59,6 +66,11 @@ func (s Settings) LDAPConfig(getenv func(string) string) (ldap.Config, error) {
 	}
 	if c.External() {
 		cfg.BindMethod = ldap.BindExternal
+		return cfg, nil
+	}
+	if c.GSSAPI() {
+		cfg.BindMethod = ldap.BindGSSAPI
+		cfg.KeytabFile, cfg.Principal, cfg.Krb5Conf = strings.TrimSpace(c.KeytabFile), strings.TrimSpace(c.Principal), strings.TrimSpace(c.Krb5Conf)
 		return cfg, nil
 	}
 	pw, err := c.ResolveBindPassword(getenv, os.ReadFile)

@@ -35,10 +35,13 @@ type Connection struct {
 	BindPassword     string `toml:"bind_password" comment:"The bind password inline (discouraged: prefer bind_password_file)."`
 	Timeout          string `toml:"timeout" comment:"Connect and operation timeout, e.g. \"10s\"."`
 	PageSize         int    `toml:"page_size" comment:"Entries per page in paged searches (1-10000)."`
-	BindMethod       string `toml:"bind_method" comment:"\"simple\" (bind_dn and a password; the default) or \"external\" (SASL EXTERNAL: the TLS client certificate is the identity)."`
+	BindMethod       string `toml:"bind_method" comment:"\"simple\" (bind_dn and a password; the default), \"external\" (SASL EXTERNAL: the TLS client certificate is the identity) or \"gssapi\" (Kerberos with keytab_file, principal and krb5_conf)."`
 	ClientCertFile   string `toml:"client_cert_file" comment:"PEM client certificate presented to the server over TLS (for bind_method = \"external\"); empty for none."`
 	ClientKeyFile    string `toml:"client_key_file" comment:"PEM private key of client_cert_file; keep it readable only by ldapwiz (mode 0600)."`
 	ServerOrder      string `toml:"server_order" comment:"Order in which several servers are tried: \"in-order\" (as listed; the default) or \"random\" (spreads the load)."`
+	KeytabFile       string `toml:"keytab_file" comment:"For bind_method = \"gssapi\": keytab holding the key of principal; keep it readable only by ldapwiz (mode 0600)."`
+	Principal        string `toml:"principal" comment:"For bind_method = \"gssapi\": the Kerberos principal ldapwiz logs in as, name@REALM (the realm upper case)."`
+	Krb5Conf         string `toml:"krb5_conf" comment:"For bind_method = \"gssapi\": krb5.conf naming the realm and its KDC; empty means /etc/krb5.conf."`
 }
 
 // Users holds the [users] settings.

@@ -14,9 +14,9 @@ import (
 func (c *checker) connection() {
 	conn := c.s.Connection
 	switch strings.ToLower(strings.TrimSpace(conn.BindMethod)) {
-	case "", BindSimple, BindExternal:
+	case "", BindSimple, BindExternal, BindGSSAPI:
 	default:
-		c.errorf("connection.bind_method", "bind_method %s is not \"simple\" (bind_dn and password) or \"external\" (client certificate).", Echo(conn.BindMethod))
+		c.errorf("connection.bind_method", "bind_method %s is not \"simple\" (bind_dn and password), \"external\" (client certificate) or \"gssapi\" (Kerberos keytab).", Echo(conn.BindMethod))
 	}
 	servers := conn.ServerURLs()
 	if len(servers) == 0 {
@@ -51,6 +51,8 @@ func (c *checker) connection() {
 	c.clientCert(conn, u.Scheme != "" && allTLS)
 	if conn.External() {
 		c.externalBind(conn)
+	} else if conn.GSSAPI() {
+		c.gssapiBind(conn)
 	} else {
 		c.bindDN(conn)
 		c.bindPassword(conn)
