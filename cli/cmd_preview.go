@@ -88,6 +88,7 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 	}
 	fmt.Fprintf(w, "Read: %d users and %d groups in the directory; %d users and %d groups in the store (%d users, %d groups linked)\n",
 		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
+	fmt.Fprintf(w, "Disabled accounts (users.account_state): %s\n", p.AccountState.Name())
 	for _, side := range []struct{ side, title string }{{syncer.SideLDAP, "Directory"}, {syncer.SideStore, "Store"}} {
 		acts := p.Select(side.side, "")
 		if len(acts) == 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"ldapwiz/ldap"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
@@ -22,6 +23,10 @@ type usersCmd struct {
 	db     *store.DB
 	dbPath string
 	mode   string // sync.mode from the config file; "" when --db was given instead
+	// acct is how the directory marks a disabled account (users.account_state);
+	// acctFromServer: "auto", decided by the server at the next sync.
+	acct           ldap.AccountState
+	acctFromServer bool
 }
 
 // usersSub is one "ldapwiz users" subcommand.
@@ -127,6 +132,7 @@ func (c *usersCmd) open(cfgPath, dbFlag string, creates bool) int {
 		}
 		c.dbPath = strings.TrimSpace(s.Store.Path)
 		c.mode = s.Sync.Mode
+		c.acct, c.acctFromServer = s.AccountState()
 		source = "store.path in " + cfgPath
 		if c.dbPath == "" {
 			fmt.Fprintf(c.env.stderr, "ldapwiz users: store.path is empty in %s: set it to the user database file, e.g. \"ldapwiz.db\"\n", cfgPath)
@@ -220,7 +226,7 @@ func usersToggleFlags(disable bool) func(*pflag.FlagSet) func(*usersCmd, []strin
 				return 0
 			}
 			fmt.Fprintf(c.env.stdout, "user %s %s\n", u.Username, state)
-			c.note(c.propagation(u, "change"))
+			c.note(c.lockPropagation(u, disable))
 			return 0
 		}
 	}

@@ -147,7 +147,7 @@ func TestUsersCommandLinkedDelete(t *testing.T) {
 
 	expect(t, 0, []string{"ldap, linked", "staff"}, "", "users", "list", "-c", f.config)
 	expect(t, 0, []string{"directory:", dn, "created by a sync"}, "", "users", "show", "linked", "-c", f.config)
-	expect(t, 0, []string{"the next sync writes this change to " + dn}, "", "users", "disable", "linked", "-c", f.config)
+	expect(t, 0, []string{"the next sync locks " + dn + " if the directory marks locked accounts"}, "", "users", "disable", "linked", "-c", f.config)
 	expect(t, 0, []string{"user linked deleted", "the next sync deletes " + dn}, "", "users", "delete", "linked", "-c", f.config)
 	expect(t, 0, []string{"no users"}, "", "users", "list", "-c", f.config)
 	expect(t, 0, []string{"deleted*", "next sync deletes the directory entry"}, "", "users", "list", "--deleted", "-c", f.config)

@@ -161,28 +161,31 @@ func (s AccountState) Changes(e *Entry, locked bool) ([]Change, error) {
 func (s AccountState) PasswordChangeUnlocks() bool { return s.Kind == AccountStatePPolicy }
 
 // Name describes the state in a few words for people: "nsAccountLock
-// (389 Directory Server)", "none".
+// (389 Directory Server)", "none: ...". A kind found on the server says so.
 func (s AccountState) Name() string {
-	var n string
+	var attr, where string
 	switch s.Kind {
 	case AccountStateAD:
-		n = "userAccountControl bit 2 (Active Directory)"
+		attr, where = "userAccountControl bit 2", "Active Directory"
 	case AccountState389:
-		n = "nsAccountLock (389 Directory Server)"
+		attr, where = "nsAccountLock", "389 Directory Server"
 	case AccountStatePPolicy:
-		n = "pwdAccountLockedTime (OpenLDAP password policy)"
+		attr, where = "pwdAccountLockedTime", "OpenLDAP password policy"
 	case AccountStateAttribute:
 		if !s.Syncs() {
 			return "none (users.disabled_attribute or users.disabled_value is empty)"
 		}
-		n = s.Attr + ": " + s.Value
+		attr, where = s.Attr+": "+s.Value, "users.disabled_attribute"
 	default:
+		if s.Detected {
+			return "none found on this server: disabled users stay disabled in the store only"
+		}
 		return "none: disabled users stay disabled in the store only"
 	}
 	if s.Detected {
-		n += ", detected"
+		where += ", detected"
 	}
-	return n
+	return attr + " (" + where + ")"
 }
 
 // Describe says what locking (or unlocking) writes, for messages such as
