@@ -43,7 +43,11 @@ func (r *testRun) stepUsers() Step {
 }
 
 func (r *testRun) stepGroups() Step {
-	filter, _ := ScopeFilter(r.scope.GroupObjectClass, "")
+	filter, err := ScopeFilter(r.scope.GroupObjectClass, r.scope.GroupFilter)
+	if err != nil {
+		return Step{Status: StepFailed, Detail: err.Error(),
+			Hint: "fix groups.filter, e.g. (!(cn=archive*))", Setting: "groups.filter"}
+	}
 	n, err := r.countMatches(r.scope.GroupBase, filter)
 	if err != nil {
 		return r.queryFailed("cannot count groups", err, "groups.object_class")
@@ -52,7 +56,7 @@ func (r *testRun) stepGroups() Step {
 	if n > 0 {
 		return Step{Status: StepOK, Detail: fmt.Sprintf("%s groups match %s under %s", withCommas(n), filter, r.scope.GroupBase)}
 	}
-	return r.zeroMatches("groups", r.scope.GroupBase, r.scope.GroupObjectClass, "")
+	return r.zeroMatches("groups", r.scope.GroupBase, r.scope.GroupObjectClass, r.scope.GroupFilter)
 }
 
 // zeroMatches explains why the settings select nobody: the extra filter,
@@ -231,7 +235,7 @@ func (r *testRun) stepGroupSample() Step {
 	if r.groupCount == 0 {
 		return Step{Status: StepNotRun, Detail: "not run: the settings match no groups"}
 	}
-	filter, _ := ScopeFilter(r.scope.GroupObjectClass, "")
+	filter, _ := ScopeFilter(r.scope.GroupObjectClass, r.scope.GroupFilter)
 	name := r.scope.GroupNameAttribute
 	groups, err := r.sampleEntries(r.scope.GroupBase, filter, uniqueFold([]string{name}), sampleSize)
 	if err != nil {

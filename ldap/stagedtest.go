@@ -70,6 +70,7 @@ type TestScope struct {
 	UserMemberAttribute  string // on the user, e.g. memberOf; empty when membership is read from groups
 	GroupBase            string
 	GroupObjectClass     string
+	GroupFilter          string // optional extra filter, with or without parentheses
 	GroupNameAttribute   string
 	GroupMemberAttribute string
 	// UserAttributes maps a setting key to the directory attribute it names,

@@ -125,5 +125,11 @@ CREATE TABLE sync_lock (
 `,
 		// 2: invitations withdrawn when their user is disabled or deleted.
 		`ALTER TABLE invites ADD COLUMN revoked_at TEXT;`,
+		// 3: users gone from the directory under sync.missing_users =
+		// "disable": since when, and whether the sync disabled them.
+		`
+ALTER TABLE users ADD COLUMN missing_since TEXT;
+ALTER TABLE users ADD COLUMN missing_disabled INTEGER NOT NULL DEFAULT 0 CHECK (missing_disabled IN (0, 1));
+`,
 	}
 }

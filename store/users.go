@@ -39,6 +39,12 @@ type User struct {
 	// DeletedAt is set on a tombstone: a user deleted in the store whose
 	// deletion has not yet been applied to the directory. Zero when live.
 	DeletedAt time.Time
+	// MissingSince is when a sync found the user's directory entry gone
+	// and kept the user under sync.missing_users = "disable" (zero while
+	// the entry is there); MissingDisabled says that sync disabled it, so
+	// it is enabled again if the entry comes back (see MarkUserMissing).
+	MissingSince    time.Time
+	MissingDisabled bool
 }
 
 // Deleted reports whether u is a tombstone.
@@ -93,18 +99,18 @@ type UserFilter struct {
 // userColumns is the column list scanUser reads, in order.
 const userColumns = `id, username, email, first_name, last_name, phone, disabled,
 	password_hash, password_version, password_changed_at, password_pending IS NOT NULL, enrollment_pending,
-	from_ldap, created_at, updated_at, deleted_at`
+	from_ldap, created_at, updated_at, deleted_at, missing_since, missing_disabled`
 
 func scanUser(r rowScanner) (*User, error) {
 	var u User
-	var pwAt, created, updated, deleted sql.NullString
+	var pwAt, created, updated, deleted, missing sql.NullString
 	if err := r.Scan(&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.Phone,
 		&u.Disabled, &u.PasswordHash, &u.PasswordVersion, &pwAt, &u.PasswordPending, &u.EnrollmentPending,
-		&u.FromLDAP, &created, &updated, &deleted); err != nil {
+		&u.FromLDAP, &created, &updated, &deleted, &missing, &u.MissingDisabled); err != nil {
 		return nil, err
 	}
 	if err := parseTimes(timeCol{pwAt, &u.PasswordChangedAt}, timeCol{created, &u.CreatedAt},
-		timeCol{updated, &u.UpdatedAt}, timeCol{deleted, &u.DeletedAt}); err != nil {
+		timeCol{updated, &u.UpdatedAt}, timeCol{deleted, &u.DeletedAt}, timeCol{missing, &u.MissingSince}); err != nil {
 		return nil, err
 	}
 	return &u, nil

@@ -21,6 +21,12 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 	if p.failed && a.Op != OpCreate {
 		return &prereqError{msg: fmt.Sprintf("user %q was not created in the directory, so this change waits for the next sync", p.name)}
 	}
+	if d.missing != nil {
+		if err := ap.storeMissing(ctx, tx, p, d); err != nil {
+			return err
+		}
+		return ap.addChange(ctx, tx, a)
+	}
 	switch a.Op {
 	case OpCreate:
 		v := d.values

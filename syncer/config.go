@@ -3,6 +3,7 @@ package syncer
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"ldapwiz/ldap"
 	"ldapwiz/store"
@@ -32,6 +33,15 @@ type syncConfig struct {
 
 	groupBase, groupClass, groupNameAttr, groupMemberAttr string
 	syncOnly                                              []string
+	flattenNested                                         bool // groups.flatten_nested
+
+	// missingUsers is sync.missing_users (wizard.MissingDelete or
+	// MissingDisable); missingGrace is sync.missing_grace, 0 for none.
+	missingUsers string
+	missingGrace time.Duration
+	// now is the time the plan is made at (Options.Now); zero means the
+	// clock's (see clock).
+	now time.Time
 }
 
 // newSyncConfig derives the sync configuration from s.
@@ -55,6 +65,9 @@ func newSyncConfig(s wizard.Settings) syncConfig {
 		groupNameAttr:   sc.GroupNameAttribute,
 		groupMemberAttr: sc.GroupMemberAttribute,
 		syncOnly:        sc.SyncOnly,
+		flattenNested:   s.Groups.FlattenNested,
+		missingUsers:    s.EffectiveMissingUsers(),
+		missingGrace:    s.MissingGraceDuration(),
 		attrOf:          map[string]string{FieldUsername: sc.UsernameAttribute},
 	}
 	if c.mode == "" {
@@ -79,6 +92,14 @@ func newSyncConfig(s wizard.Settings) syncConfig {
 	c.setAccountState(st)
 	c.acctFromServer = fromServer
 	return c
+}
+
+// clock returns the time the plan is made at: c.now, or the current time.
+func (c syncConfig) clock() time.Time {
+	if c.now.IsZero() {
+		return time.Now().UTC()
+	}
+	return c.now.UTC()
 }
 
 // writesStore reports whether the mode changes the store from the directory.

@@ -94,6 +94,9 @@ type applyData struct {
 	// pwVersion: the store password version written (set while applying),
 	// cleared from the store's pending passwords with the change.
 	pwVersion int64
+	// missing: the user's entry is gone or back under sync.missing_users
+	// (see planner_missing.go).
+	missing *missingMark
 }
 
 // planner builds a Plan from two snapshots.
@@ -116,7 +119,12 @@ type planner struct {
 	// syncedMembers: with sync_only, the store users in synchronized store
 	// groups (computed when first needed).
 	syncedMembers map[int64]bool
-	dns           dnCache
+	// nested and groupByDN: with groups.flatten_nested, each directory
+	// group's members through nested groups, and the groups read by
+	// normalized DN (computed when first needed).
+	nested    map[*DirGroup]map[*userPair]string
+	groupByDN map[string]*DirGroup
+	dns       dnCache
 	// err: a link base that could not be decoded (see StoreSnapshot.userBases).
 	err error
 }
@@ -222,6 +230,10 @@ func (pl *planner) pairUsers() {
 	}
 	used := map[string]bool{}
 	unlinkedStore := map[string]*userPair{}
+	// missingStore: users marked missing whose entry is still not found by
+	// its id; an entry of the same username that comes back (re-created,
+	// with a new id) is theirs again.
+	missingStore := map[string]*userPair{}
 	for i := range pl.st.Users {
 		u := &pl.st.Users[i]
 		p := &userPair{st: u, localID: u.ID}
@@ -239,6 +251,9 @@ func (pl *planner) pairUsers() {
 				pl.userByID[d.StableID] = p
 			}
 			pl.userByID[p.link.StableID] = p
+			if p.dir == nil && !u.MissingSince.IsZero() && !u.Deleted() {
+				missingStore[strings.ToLower(u.Username)] = p
+			}
 		} else if !u.Deleted() {
 			unlinkedStore[strings.ToLower(u.Username)] = p
 		}
@@ -252,6 +267,11 @@ func (pl *planner) pairUsers() {
 		}
 		key := strings.ToLower(d.Values[FieldUsername])
 		if p := unlinkedStore[key]; p != nil && p.dir == nil {
+			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
+			pl.userByID[d.StableID] = p
+			continue
+		}
+		if p := missingStore[key]; p != nil && p.dir == nil {
 			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
 			pl.userByID[d.StableID] = p
 			continue
@@ -301,6 +321,7 @@ func (pl *planner) planUser(p *userPair) {
 		pl.planEntryGone(p)
 	case p.st != nil && p.dir != nil:
 		p.bothAfter, p.name = true, p.st.Username
+		pl.planReturned(p)
 		if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 			pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindUser, Name: p.st.Username,
 				DN: p.dir.DN, OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it",
@@ -436,13 +457,20 @@ func (pl *planner) planEntryGone(p *userPair) {
 	if pl.dir.Kept[p.link.StableID] {
 		return // still there, skipped for a reason of its own (listed in Skipped)
 	}
+	if !u.MissingSince.IsZero() && pl.cfg.writesStore() {
+		pl.planStillMissing(p) // decided when it went missing
+		return
+	}
 	if pl.deletionOverruled(p, SideLDAP, p.link.DN) {
 		pl.createUserInDir(p, pl.cfg.storeValues(u), p.link.DN, "missing from the directory; the store's user is written back")
 		return
 	}
+	if pl.cfg.missingUsers == wizard.MissingDisable {
+		pl.planGoneMissing(p)
+		return
+	}
 	pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
-		Reason: "no longer in the directory (deleted, moved out of users.search_base, or no longer matching the filter or sync_only)",
-		apply:  &applyData{user: p}})
+		Reason: missingReason, apply: &applyData{user: p}})
 }
 
 // deletionOverruled decides whether a linked user deleted on one side

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -107,7 +108,7 @@ func (pl *planner) planGroups() {
 				pl.createGroupInDir(p, "missing from the directory; the store's group is written back")
 			} else {
 				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
-					Reason: "no longer in the directory (deleted, moved out of groups.search_base, or no longer in sync_only)",
+					Reason: "no longer in the directory (deleted, moved out of groups.search_base, or no longer matching groups.filter or in sync_only)",
 					apply:  &applyData{group: p}})
 			}
 		case p.st != nil && p.dir != nil:
@@ -123,7 +124,7 @@ func (pl *planner) planGroups() {
 			}
 			p.bothAfter, p.name = true, p.dir.Name
 			pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
-				Reason: "new in the directory", apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
+				Reason: "new in the directory" + pl.flattenNote(p.dir), apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
 		case p.st != nil && !p.st.Deleted():
 			if !cfg.writesDir() || !pl.groupInScopeByName(p.st.Name) {
 				continue
@@ -183,7 +184,8 @@ func (pl *planner) storeMembers(g *store.Group) []*userPair {
 }
 
 // dirMembers returns the users of directory group g that exist on both
-// sides after the plan.
+// sides after the plan: its direct members and, with
+// groups.flatten_nested, the members of the groups nested in it.
 func (pl *planner) dirMembers(g *DirGroup) []*userPair {
 	seen := map[*userPair]bool{}
 	var out []*userPair
@@ -193,8 +195,93 @@ func (pl *planner) dirMembers(g *DirGroup) []*userPair {
 			out = append(out, u)
 		}
 	}
+	for u := range pl.nestedMembers(g) {
+		if u.bothAfter && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
 	sortPairs(out)
 	return out
+}
+
+// nestedMembers returns, with groups.flatten_nested, the users that are
+// members of directory group g only through groups nested in it (at any
+// depth, among the groups read), each with the name of the nested group it
+// is a member of; nil without flatten_nested. Cycles of nesting end where
+// a group is met again.
+func (pl *planner) nestedMembers(g *DirGroup) map[*userPair]string {
+	if !pl.cfg.flattenNested {
+		return nil
+	}
+	if via, ok := pl.nested[g]; ok {
+		return via
+	}
+	if pl.nested == nil {
+		pl.nested = map[*DirGroup]map[*userPair]string{}
+		pl.groupByDN = map[string]*DirGroup{}
+		for i := range pl.dir.Groups {
+			if n, ok := pl.dns.normalize(pl.dir.Groups[i].DN); ok {
+				pl.groupByDN[n] = &pl.dir.Groups[i]
+			}
+		}
+	}
+	direct := map[*userPair]bool{}
+	for _, u := range pl.dirMemberPairs(g) {
+		direct[u] = true
+	}
+	via := map[*userPair]string{}
+	seen := map[*DirGroup]bool{g: true}
+	queue := pl.subgroups(g)
+	for len(queue) > 0 {
+		sub := queue[0]
+		queue = queue[1:]
+		if seen[sub] {
+			continue
+		}
+		seen[sub] = true
+		for _, u := range pl.dirMemberPairs(sub) {
+			if _, ok := via[u]; !ok && !direct[u] {
+				via[u] = sub.Name
+			}
+		}
+		queue = append(queue, pl.subgroups(sub)...)
+	}
+	pl.nested[g] = via
+	return via
+}
+
+// subgroups returns the groups read that g lists among its members.
+func (pl *planner) subgroups(g *DirGroup) []*DirGroup {
+	var out []*DirGroup
+	for _, m := range g.Members {
+		if n, ok := pl.dns.normalize(m); ok {
+			if sub := pl.groupByDN[n]; sub != nil {
+				out = append(out, sub)
+			}
+		}
+	}
+	return out
+}
+
+// flattenNote words, for a group created in the store, the members it
+// gets through nested groups (groups.flatten_nested); "" when none.
+func (pl *planner) flattenNote(g *DirGroup) string {
+	var names []string
+	for u := range pl.nestedMembers(g) {
+		if u.bothAfter {
+			names = append(names, u.name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	sort.Strings(names)
+	list := strings.Join(names, ", ")
+	if len(names) > 5 {
+		list = strings.Join(names[:5], ", ") + ", …"
+	}
+	return fmt.Sprintf("; with groups.flatten_nested it also gets the %d members of its nested groups (%s)", len(names), list)
 }
 
 // dirMemberPairs resolves a directory group's direct member users.
@@ -349,6 +436,7 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 	sortPairs(users)
 	settled := map[*userPair]bool{}
 	var adds, removes []Action
+	via := pl.nestedMembers(p.dir)
 	for _, u := range users {
 		s, d := inS[u], inD[u]
 		if s == d {
@@ -387,12 +475,30 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 		if dest == SideStore {
 			member = d
 		}
+		nested := via[u] != "" && d // a member only through a nested group
+		back := false
+		if nested && dest == SideLDAP && !member {
+			// The directory lists it in the nested group, not here: the
+			// membership cannot be removed from this group.
+			if !cfg.writesStore() {
+				settled[u] = s
+				continue
+			}
+			dest, member, back = SideStore, true, true
+		}
 		a := Action{Side: dest, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN, Member: u.name,
 			apply: &applyData{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}
-		if member {
+		switch {
+		case back:
+			a.Op, a.Reason = OpAddMember, "a member of nested group "+via[u]+" in the directory (groups.flatten_nested); remove it from "+via[u]+" there"
+			adds = append(adds, a)
+		case nested && dest == SideStore && member:
+			a.Op, a.Reason = OpAddMember, "a member of nested group "+via[u]+" in the directory (groups.flatten_nested)"
+			adds = append(adds, a)
+		case member:
 			a.Op, a.Reason = OpAddMember, "added on the other side"
 			adds = append(adds, a)
-		} else {
+		default:
 			a.Op, a.Reason = OpRemoveMember, "removed on the other side"
 			removes = append(removes, a)
 		}

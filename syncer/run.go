@@ -33,6 +33,10 @@ type Options struct {
 	// for none. No line holds a secret.
 	Logger *slog.Logger
 
+	// Now, when set, is the clock a run plans by instead of the system's:
+	// when a user went missing and whether sync.missing_grace has passed.
+	Now func() time.Time
+
 	// faultHook, set only by this package's tests, is called at the fault
 	// points of a run: between a directory write and the store transaction
 	// recording it (see applier.faultPoint). A test kills the process
@@ -85,6 +89,9 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	tr.begin(PhasePlan, 0, false, "planning")
+	if opts.Now != nil {
+		cfg.now = opts.Now()
+	}
 	plan, err := planStore(cfg, dir, st)
 	if err != nil {
 		conn.Close()

@@ -21,5 +21,7 @@ func groupsFields() []*field {
 	mem.Pick = pickGroupAttr
 	only := listS("groups.sync_only", "Only members of", "Limit sync to members of these groups; empty: all users. ctrl+o picks.", func(s *wizard.Settings) *[]string { return &g(s).SyncOnly })
 	only.Pick = pickGroups
-	return []*field{base, oc, name, mem, only}
+	filter := textS("groups.filter", "Extra filter", "Optional LDAP filter groups must also match, e.g. (!(cn=archive*)).", func(s *wizard.Settings) *string { return &g(s).Filter })
+	flatten := boolS("groups.flatten_nested", "Flatten nested groups", "Users also become members of the groups their groups are nested in.", func(s *wizard.Settings) *bool { return &g(s).FlattenNested })
+	return []*field{base, oc, filter, name, mem, only, flatten}
 }

@@ -69,7 +69,7 @@ func queryFor(what string, s wizard.Settings) countQuery {
 	target := fmt.Sprint(c.URL, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword))
 	sc := s.Scope()
 	if what == "groups" {
-		return countQuery{target: target, what: what, base: sc.GroupBase, class: sc.GroupObjectClass}
+		return countQuery{target: target, what: what, base: sc.GroupBase, class: sc.GroupObjectClass, filter: sc.GroupExtraFilter}
 	}
 	return countQuery{target: target, what: what, base: sc.UserBase, class: sc.UserObjectClass, filter: sc.UserExtraFilter}
 }

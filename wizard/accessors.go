@@ -85,10 +85,4 @@ func (s Settings) EffectiveRDNAttribute() string {
 // EffectiveUserFilter returns users.filter with surrounding parentheses
 // added when the user left them out ("mail=*" becomes "(mail=*)"); "" when
 // no filter is set.
-func (s Settings) EffectiveUserFilter() string {
-	f := strings.TrimSpace(s.Users.Filter)
-	if f == "" || strings.HasPrefix(f, "(") {
-		return f
-	}
-	return "(" + f + ")"
-}
+func (s Settings) EffectiveUserFilter() string { return wrapFilter(s.Users.Filter) }

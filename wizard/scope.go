@@ -29,9 +29,14 @@ type Scope struct {
 	// "mail".
 	UserAttributes map[string]string
 
-	GroupBase            string
-	GroupObjectClass     string
-	GroupFilter          string // the whole group filter
+	GroupBase        string
+	GroupObjectClass string
+	// GroupExtraFilter is groups.filter with its outer parentheses ("" for
+	// none); GroupFilter is the whole group filter, class and extra filter
+	// combined; GroupFilterErr says why groups.filter does not compile.
+	GroupExtraFilter     string
+	GroupFilter          string
+	GroupFilterErr       error
 	GroupNameAttribute   string
 	GroupMemberAttribute string
 	SyncOnly             []string // group names; empty means every group
@@ -49,6 +54,7 @@ func (s Settings) Scope() Scope {
 		UserMemberAttribute:  t(s.Users.MemberAttribute),
 		GroupBase:            t(s.Groups.SearchBase),
 		GroupObjectClass:     t(s.Groups.ObjectClass),
+		GroupExtraFilter:     s.EffectiveGroupFilter(),
 		GroupNameAttribute:   t(s.Groups.NameAttribute),
 		GroupMemberAttribute: t(s.Groups.MemberAttribute),
 		UserAttributes: map[string]string{
@@ -59,7 +65,7 @@ func (s Settings) Scope() Scope {
 		},
 	}
 	sc.UserFilter, sc.UserFilterErr = ldap.ScopeFilter(sc.UserObjectClass, sc.UserExtraFilter)
-	sc.GroupFilter, _ = ldap.ScopeFilter(sc.GroupObjectClass, "")
+	sc.GroupFilter, sc.GroupFilterErr = ldap.ScopeFilter(sc.GroupObjectClass, sc.GroupExtraFilter)
 	sc.AdditionalObjectClasses = nonEmpty(s.Users.AdditionalObjectClasses)
 	sc.SyncOnly = nonEmpty(s.Groups.SyncOnly)
 	return sc
@@ -75,6 +81,7 @@ func (sc Scope) Test() ldap.TestScope {
 		UserMemberAttribute:  sc.UserMemberAttribute,
 		GroupBase:            sc.GroupBase,
 		GroupObjectClass:     sc.GroupObjectClass,
+		GroupFilter:          sc.GroupExtraFilter,
 		GroupNameAttribute:   sc.GroupNameAttribute,
 		GroupMemberAttribute: sc.GroupMemberAttribute,
 		UserAttributes:       sc.UserAttributes,

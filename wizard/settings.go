@@ -74,6 +74,8 @@ type Groups struct {
 	NameAttribute   string   `toml:"name_attribute" comment:"Attribute holding the group name; must be unique across groups."`
 	MemberAttribute string   `toml:"member_attribute" comment:"Attribute on a group listing its members' DNs (usually member)."`
 	SyncOnly        []string `toml:"sync_only" comment:"Limit synchronization to members of these groups (names); empty means all users."`
+	Filter          string   `toml:"filter" comment:"Optional extra LDAP filter groups must match, e.g. \"(!(cn=archive*))\"."`
+	FlattenNested   bool     `toml:"flatten_nested" comment:"Give users the memberships of the groups their groups are nested in (parent groups) in the store."`
 }
 
 // Sync holds the [sync] settings.
@@ -82,6 +84,10 @@ type Sync struct {
 	Authority string `toml:"authority" comment:"Who wins a field changed on both sides: \"ldap\" or \"store\"."`
 	MaxDelete string `toml:"max_delete" comment:"Refuse a run deleting more than this (\"N\" or \"N%\" of linked users), unless --force."`
 	Interval  string `toml:"interval" comment:"Time between runs for sync --watch, e.g. \"5m\"."`
+	// MissingUsers and MissingGrace: what happens to a store user whose
+	// entry left the directory (or the scope).
+	MissingUsers string `toml:"missing_users" comment:"A user gone from the directory is \"delete\"d from the store (the default) or \"disable\"d there."`
+	MissingGrace string `toml:"missing_grace" comment:"With missing_users = \"disable\": delete the disabled user after this long, e.g. \"72h\"; empty keeps it disabled."`
 }
 
 // Enrollment holds the [enrollment] settings.
@@ -114,6 +120,12 @@ const (
 	ModeImport = "import"
 	ModeOneWay = "one-way"
 	ModeTwoWay = "two-way"
+)
+
+// What happens to a user gone from the directory (sync.missing_users).
+const (
+	MissingDelete  = "delete"
+	MissingDisable = "disable"
 )
 
 // Authorities.
@@ -161,10 +173,11 @@ func Default() Settings {
 			SyncOnly:        []string{},
 		},
 		Sync: Sync{
-			Mode:      ModeTwoWay,
-			Authority: AuthorityLDAP,
-			MaxDelete: "10%",
-			Interval:  "5m",
+			Mode:         ModeTwoWay,
+			Authority:    AuthorityLDAP,
+			MaxDelete:    "10%",
+			Interval:     "5m",
+			MissingUsers: MissingDelete,
 		},
 		Enrollment: Enrollment{
 			TokenTTL: "48h",

@@ -17,11 +17,7 @@ func (c *checker) users() {
 	c.name("users.username_attribute", "attribute", u.UsernameAttribute, true)
 	c.name("users.rdn_attribute", "attribute", u.RDNAttribute, false)
 	c.name("users.member_attribute", "attribute", u.MemberAttribute, false)
-	if strings.TrimSpace(u.Filter) != "" {
-		if msg := filterProblem(u.Filter); msg != "" {
-			c.errorf("users.filter", "The filter %s", msg)
-		}
-	}
+	c.filter("users.filter", u.Filter)
 	attrs := []struct{ setting, value string }{
 		{"users.attributes.email", u.Attributes.Email},
 		{"users.attributes.first_name", u.Attributes.FirstName},
@@ -46,6 +42,10 @@ func (c *checker) groups() {
 	c.name("groups.object_class", "object class", g.ObjectClass, true)
 	c.name("groups.name_attribute", "attribute", g.NameAttribute, true)
 	c.name("groups.member_attribute", "attribute", g.MemberAttribute, true)
+	c.filter("groups.filter", g.Filter)
+	if g.FlattenNested && strings.TrimSpace(g.MemberAttribute) == "" {
+		c.warnf("groups.flatten_nested", "flatten_nested follows groups nested in groups through groups.member_attribute, which is empty; set it (usually member), or turn flatten_nested off (a memberOf that lists parent groups, as on Active Directory and 389 DS, needs no flattening).")
+	}
 	seen := map[string]bool{}
 	for i, name := range g.SyncOnly {
 		n := strings.TrimSpace(name)
@@ -62,6 +62,17 @@ func (c *checker) groups() {
 		if strings.Contains(n, "=") && strings.Contains(n, ",") {
 			c.warnf("groups.sync_only", "%s looks like a DN; sync_only takes group names (the %s value), e.g. %s.", Echo(n), g.NameAttribute, Echo(firstRDNValue(n)))
 		}
+	}
+}
+
+// filter checks an optional extra LDAP filter setting (users.filter,
+// groups.filter).
+func (c *checker) filter(setting, v string) {
+	if strings.TrimSpace(v) == "" {
+		return
+	}
+	if msg := filterProblem(v); msg != "" {
+		c.errorf(setting, "The filter %s", msg)
 	}
 }
 

@@ -30,11 +30,36 @@ func (c *checker) sync() {
 	if msg := durationProblem(s.Interval, "5m"); msg != "" {
 		c.errorf("sync.interval", "The interval %s", msg)
 	}
+	c.missingUsers()
 	conn := c.s.Connection
 	u, bad := parseConnectionURL(conn.URL)
 	writesPasswords := s.Mode == ModeOneWay || s.Mode == ModeTwoWay
 	if conn.ActiveDirectory && writesPasswords && bad == "" && u.Scheme == "ldap" && !conn.StartTLS {
 		c.errorf("connection.start_tls", "Active Directory refuses password changes over an unencrypted connection, and sync.mode %q writes passwords; use ldaps:// or turn on start_tls (or set sync.mode = \"import\").", s.Mode)
+	}
+}
+
+// missingUsers checks sync.missing_users and sync.missing_grace.
+func (c *checker) missingUsers() {
+	s := c.s.Sync
+	mode := strings.TrimSpace(s.MissingUsers)
+	switch mode {
+	case "", MissingDelete, MissingDisable:
+	default:
+		c.errorf("sync.missing_users", "missing_users %s is not \"delete\" (a user gone from the directory is deleted from the store) or \"disable\" (it is disabled, and deleted after sync.missing_grace when that is set).", Echo(s.MissingUsers))
+	}
+	if mode == MissingDisable && s.Mode == ModeOneWay {
+		c.warnf("sync.missing_users", "In one-way mode a user gone from the directory is written back from the store, so missing_users = \"disable\" does not apply; it matters in import and two-way mode.")
+	}
+	if strings.TrimSpace(s.MissingGrace) == "" {
+		return
+	}
+	if msg := durationProblem(s.MissingGrace, "72h"); msg != "" {
+		c.errorf("sync.missing_grace", "The grace period %s", msg)
+		return
+	}
+	if mode != MissingDisable {
+		c.warnf("sync.missing_grace", "missing_grace only applies with missing_users = \"disable\"; with %q a user gone from the directory is deleted at once. Set missing_users = \"disable\" or clear missing_grace.", c.s.EffectiveMissingUsers())
 	}
 }
 
