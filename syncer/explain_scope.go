@@ -20,10 +20,10 @@ func (x *explainer) classStep(e *ldap.Entry, class, setting string) bool {
 		x.step("object class", StepFail, "cannot ask the directory: "+err.Error(), setting)
 		return false
 	case ok:
-		x.step("object class", StepPass, "is a "+class, setting)
+		x.step("object class", StepPass, "has object class "+class, setting)
 		return true
 	}
-	x.step("object class", StepFail, fmt.Sprintf("is not a %s (its object classes: %s)", class, strings.Join(e.Get("objectClass"), ", ")), setting)
+	x.step("object class", StepFail, fmt.Sprintf("lacks object class %s (its object classes: %s)", class, strings.Join(e.Get("objectClass"), ", ")), setting)
 	return false
 }
 

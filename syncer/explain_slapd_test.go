@@ -257,7 +257,7 @@ func TestExplainUserSlapd(t *testing.T) {
 	t.Run("another object class", func(t *testing.T) {
 		e := env(t)
 		x := e.explain("acct")
-		want(t, x, "object class", StepFail, "is not a inetOrgPerson", "account")
+		want(t, x, "object class", StepFail, "lacks object class inetOrgPerson", "account")
 		if x.Outcome != OutcomeOutside {
 			t.Errorf("outcome %s", x.Outcome)
 		}

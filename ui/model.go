@@ -81,6 +81,7 @@ type Model struct {
 	browser      *browser
 	browserField *field
 	picker       *pickerState
+	explain      *explainPanel // "Explain a user…" (explain.go)
 
 	connOK bool              // a connection test bound, or the browser connected: live counts may run
 	notes  map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)

@@ -2,11 +2,12 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 )
 
 // overlayOpen reports whether a component (browser or picker) covers the screen.
-func (m *Model) overlayOpen() bool { return m.browser != nil || m.picker != nil }
+func (m *Model) overlayOpen() bool { return m.browser != nil || m.picker != nil || m.explain != nil }
 
 // overlayKey sends a key to the open component and applies its result.
 func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -17,10 +18,14 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.browser = nil
 		}
 		m.closePicker()
+		m.closeExplain()
 		return tea.Batch(cmd, m.askQuit())
 	}
 	if key.Matches(msg, m.c.Keys.Save) {
 		return m.saveCmd()
+	}
+	if m.explain != nil {
+		return m.explainKey(msg)
 	}
 	if m.browser != nil {
 		cmd, res := m.browser.key(msg, m.c.Height-6)
@@ -44,6 +49,9 @@ func (m *Model) setField(f *field, v string) tea.Cmd {
 
 // overlayView draws the open component.
 func (m *Model) overlayView(w, h int) string {
+	if m.explain != nil {
+		return m.explainView(w, h)
+	}
 	if m.browser != nil {
 		return m.browser.view(w, h)
 	}
@@ -52,6 +60,9 @@ func (m *Model) overlayView(w, h int) string {
 
 // overlayHelp lists the open component's keys.
 func (m *Model) overlayHelp() []key.Binding {
+	if m.explain != nil {
+		return m.explainHelp()
+	}
 	if m.browser != nil {
 		return m.browser.help()
 	}
@@ -69,6 +80,12 @@ func (m *Model) openBrowserFor(f *field) tea.Cmd {
 // routeOverlay delivers the answer of a command to the open component.
 func (m *Model) routeOverlay(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case explainDoneMsg:
+		return m.onExplainDone(msg)
+	case spinner.TickMsg:
+		if m.explain != nil && m.explain.running {
+			return m.explainSpin(msg)
+		}
 	case browserConnMsg, browserPageMsg, browserEntryMsg, browserEntryTick:
 		if m.browser != nil {
 			cmd := m.browser.handle(msg)

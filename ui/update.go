@@ -104,6 +104,9 @@ func (m *Model) currentField() *field {
 
 // onPaste puts pasted text into whatever has the keyboard.
 func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
+	if m.explain != nil && !m.confirmQuit && m.conflict == nil && !m.showHelp {
+		return m.explainPaste(msg)
+	}
 	if m.confirmQuit || m.conflict != nil || m.showHelp || m.overlayOpen() {
 		return m.pickerPaste(msg)
 	}

@@ -1,11 +1,17 @@
 package ui
 
-import "ldapwiz/wizard"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"ldapwiz/wizard"
+)
 
 // newUsersScreen builds the Users screen: where the users are, which
 // attributes feed the store, and the live count of the users matched.
 func newUsersScreen(m *Model) screen {
-	return &searchScreen{what: "users", formScreen: newFormScreen(m, wizard.ScreenUsers, "Users", "Where the users are and which attributes feed the store.", usersFields()...)}
+	s := &searchScreen{what: "users", formScreen: newFormScreen(m, wizard.ScreenUsers, "Users", "Where the users are and which attributes feed the store.", usersFields()...)}
+	s.actions = map[string]func() tea.Cmd{actionExplain: m.openExplain}
+	return s
 }
 
 // usersFields lists the Users screen.
@@ -34,5 +40,7 @@ func usersFields() []*field {
 		attr("users.attributes.last_name", "Last name from", "Directory attribute for the last name.", func(s *wizard.Settings) *string { return &u(s).Attributes.LastName }),
 		attr("users.attributes.phone", "Phone from", "Directory attribute for the phone number.", func(s *wizard.Settings) *string { return &u(s).Attributes.Phone }),
 		listS("users.additional_object_classes", "Extra classes for new users", "Comma-separated object classes added to users ldapwiz creates.", func(s *wizard.Settings) *[]string { return &u(s).AdditionalObjectClasses }),
+		{Key: "ui.explain", Label: "Explain a user…", Kind: kindButton, Action: actionExplain,
+			Help: "Where one user stands with these settings, step by step, and what the next sync does to it."},
 	}
 }
