@@ -133,6 +133,9 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 		return
 	}
 	fmt.Fprintf(w, "\nTotal: %s\n", summaryLine(p.Summary()))
+	if n := p.MembershipChanges(""); n > 0 {
+		fmt.Fprintf(w, "Memberships added or removed: %d (those of new groups included)\n", n)
+	}
 }
 
 // printAction writes one planned change with its per-attribute diff.
@@ -147,6 +150,9 @@ func printAction(w io.Writer, a syncer.Action) {
 		fmt.Fprintf(w, "      dn: %s -> %s\n", a.OldDN, a.DN)
 	} else if a.DN != "" && a.Member == "" {
 		fmt.Fprintf(w, "      dn: %s\n", a.DN)
+	}
+	if len(a.Members) > 0 {
+		fmt.Fprintf(w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
 	}
 	for _, d := range a.Diffs {
 		label := d.Field

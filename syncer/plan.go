@@ -77,6 +77,10 @@ type Action struct {
 	ResultCode int  `json:"result_code,omitempty"`
 	Done       bool `json:"applied,omitempty"` // applied (reports)
 
+	// Members are, on a group create or restore, the usernames the new
+	// group gets as members at once: memberships added by this action.
+	Members []string `json:"members,omitempty"`
+
 	apply *applyData // what the applier needs; nil on decoded reports
 }
 

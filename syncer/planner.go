@@ -182,6 +182,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 		pl.plan.Actions = append(pl.plan.Actions, b...)
 		pl.buckets[i] = nil
 	}
+	listCreateMembers(pl.plan.Actions)
 	sortSkips(pl.plan.Skipped)
 	return pl.plan, nil
 }

@@ -65,6 +65,16 @@ func planTabs(p *syncer.Plan) []planTab {
 			i = 4
 		}
 		tabs[i].rows = append(tabs[i].rows, actionRow(a))
+		// A new group's members are memberships added too: listed one by
+		// one beside the add_member actions, so the tab counts them all.
+		for _, u := range a.Members {
+			if a.Memberships() == 0 {
+				break
+			}
+			r := planRow{side: sideName(a.Side), what: "add member", name: u + " in " + a.Name, note: "with the new group"}
+			r.search = r.searchText()
+			tabs[4].rows = append(tabs[4].rows, r)
+		}
 	}
 	for _, s := range p.Skipped {
 		tabs[5].rows = append(tabs[5].rows, skipRow(s))
@@ -103,6 +113,14 @@ func actionRow(a syncer.Action) planRow {
 		r.lines = append(r.lines, "dn: "+prettyDN(a.OldDN)+" → "+prettyDN(a.DN))
 	case a.DN != "" && a.Member == "":
 		r.lines = append(r.lines, "dn: "+prettyDN(a.DN))
+	}
+	if n := a.Memberships(); n > 0 && a.Member == "" {
+		shown := a.Members[:min(len(a.Members), 5)]
+		more := ""
+		if n > len(shown) {
+			more = fmt.Sprintf(", … (%s in the Members tab)", thousands(n))
+		}
+		r.lines = append(r.lines, fmt.Sprintf("members (%s): %s%s", thousands(n), strings.Join(shown, ", "), more))
 	}
 	for _, d := range a.Diffs {
 		label := d.Field
@@ -205,12 +223,13 @@ func sideCounts(p *syncer.Plan, side string) string {
 		switch a.Op {
 		case syncer.OpCreate, syncer.OpRestore:
 			creates++
+			members += a.Memberships() // a new group's members
 		case syncer.OpDisable, syncer.OpEnable:
 			disables++
 		case syncer.OpDelete:
 			deletes++
 		case syncer.OpAddMember, syncer.OpRemoveMember:
-			members++
+			members += a.Memberships()
 		default:
 			updates++
 		}

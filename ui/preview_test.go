@@ -59,7 +59,8 @@ func TestPreviewAgainstSlapd(t *testing.T) {
 	if len(rows) == 0 || len(rows) >= all {
 		t.Fatalf("filter doe kept %d of %d rows", len(rows), all)
 	}
-	d.contains("jdoe", `cn=Doe\, John`, "/ doe", "1 of 307")
+	// jdoe, and the group project-x whose new members (listed on its row) include jdoe.
+	d.contains("jdoe", `cn=Doe\, John`, "/ doe", "2 of 307", "members (3): jdoe")
 	d.keys("esc") // clears the filter
 	if p.filter.Value() != "" {
 		t.Fatal("esc did not clear the filter")

@@ -73,11 +73,20 @@ func (p *previewScreen) planView(w, h int) string {
 		mode += ", authority " + pl.Authority
 	}
 	var lines []string
-	lines = append(lines, ansi.Truncate(m.c.Styles.Heading.Render("Plan: "+mode)+m.c.Styles.Muted.Render(fmt.Sprintf(
-		" · read %s, %s from the directory; %s, %s in the store",
+	// The heading and the counts wrap (at spaces) rather than lose their ends.
+	head := "Plan: " + mode
+	read := fmt.Sprintf("· read %s, %s from the directory; %s, %s in the store",
 		kindCount(pl.DirectoryUsers, store.KindUser), kindCount(pl.DirectoryGroups, store.KindGroup),
-		kindCount(pl.StoreUsers, store.KindUser), kindCount(pl.StoreGroups, store.KindGroup))), w, "…"))
-	lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP)+m.c.Styles.Muted.Render(" · ")+"Store: "+sideCounts(pl, syncer.SideStore), w, "…"))
+		kindCount(pl.StoreUsers, store.KindUser), kindCount(pl.StoreGroups, store.KindGroup))
+	for i, l := range strings.Split(wrap(head+" "+read, w), "\n") {
+		if i == 0 && strings.HasPrefix(l, head) {
+			l = m.c.Styles.Heading.Render(head) + m.c.Styles.Muted.Render(strings.TrimPrefix(l, head))
+		} else {
+			l = m.c.Styles.Muted.Render(l)
+		}
+		lines = append(lines, l)
+	}
+	lines = append(lines, strings.Split(wrap("Directory: "+sideCounts(pl, syncer.SideLDAP)+" · Store: "+sideCounts(pl, syncer.SideStore), w), "\n")...)
 	switch {
 	case p.guard != "":
 		gl := strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n")
@@ -134,11 +143,11 @@ func (p *previewScreen) current() bool {
 // tabsLine draws the tab titles with their counts, the current one marked.
 func (p *previewScreen) tabsLine(w int) string {
 	m := p.m
-	render := func(level int) string {
+	render := func(level int, pad string) string {
 		parts := make([]string, len(p.tabs))
 		for i, t := range p.tabs {
 			title := []string{t.title, t.medium, t.short}[level]
-			text := fmt.Sprintf(" %s %s ", title, thousands(t.count()))
+			text := fmt.Sprintf("%s%s %s%s", pad, title, thousands(t.count()), pad)
 			switch {
 			case i == p.tab: // brackets mark it where reverse video does not show
 				parts[i] = m.c.Styles.Selected.Render(fmt.Sprintf("[%s %s]", title, thousands(t.count())))
@@ -150,9 +159,15 @@ func (p *previewScreen) tabsLine(w int) string {
 		}
 		return strings.Join(parts, m.c.Styles.Muted.Render("│"))
 	}
-	line := render(0)
-	for level := 1; level < 3 && lipgloss.Width(line) > w; level++ {
-		line = render(level)
+	// Shorter titles, then no padding, until the line fits.
+	var line string
+	for _, f := range []struct {
+		level int
+		pad   string
+	}{{0, " "}, {1, " "}, {1, ""}, {2, " "}, {2, ""}} {
+		if line = render(f.level, f.pad); lipgloss.Width(line) <= w {
+			break
+		}
 	}
 	return ansi.Truncate(line, w, "…")
 }
