@@ -299,7 +299,11 @@ func kdcError(cfg Config, err error, realm, spn string, login bool) error {
 		return wrongRealm(cfg, realm, conf)
 	case strings.Contains(msg, "communication error with KDC"), strings.Contains(msg, "failed to communicate with KDC"),
 		strings.Contains(msg, "no KDCs resolved"), strings.Contains(msg, "Networking_Error"):
-		ke.Problem = "cannot reach the KDC of " + realm + " named in " + cfg.krb5Conf() + " (" + lastPart(msg) + ")"
+		detail := lastPart(msg)
+		if i := strings.LastIndex(msg, "dial "); i >= 0 {
+			detail = msg[i:]
+		}
+		ke.Problem = "cannot reach the KDC of " + realm + " named in " + cfg.krb5Conf() + " (" + detail + ")"
 		ke.Hint = "check the kdc = host:port of realm " + realm + " in connection.krb5_conf and that this machine reaches it (port 88; udp_preference_limit = 1 in [libdefaults] makes it TCP only)"
 		ke.Setting = "connection.krb5_conf"
 	case login && strings.Contains(msg, "KDC_ERR_C_PRINCIPAL_UNKNOWN"):

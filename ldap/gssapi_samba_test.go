@@ -106,6 +106,8 @@ func TestGSSAPIBindSamba(t *testing.T) {
 			[]string{"127.0.0.1", "host name"}},
 		{"KDC unreachable", func(c *Config) { c.Krb5Conf = krb5ConfAt(t, "127.0.0.1:1") }, "connection.krb5_conf",
 			[]string{"cannot reach the KDC"}},
+		{"plain LDAP", func(c *Config) { c.URL = e.s.URL }, "connection.url",
+			[]string{"signed or sealed", "ldaps://"}},
 		{"no krb5.conf", func(c *Config) { c.Krb5Conf = filepath.Join(t.TempDir(), "none.conf") }, "connection.krb5_conf",
 			[]string{"cannot read the Kerberos configuration"}},
 	}
