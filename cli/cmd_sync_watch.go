@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +38,20 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 		}
 		if m != nil {
 			m.ObserveRun(rep, err)
+		}
+		if errors.Is(err, store.ErrSyncRunning) {
+			// Several workers share a store: another one syncs now. Not a
+			// failure: this one tries again at its next interval.
+			summary := fmt.Sprintf("run %d: waiting: another worker holds the sync lock; next try in %s", run, interval)
+			sd.status(summary)
+			fmt.Fprintf(env.stdout, "%s %s\n", stamp(), summary)
+			fmt.Fprintf(env.stderr, "ldapwiz sync: run %d: %v\n", run, err)
+			select {
+			case <-ctx.Done():
+				return code
+			case <-time.After(interval):
+			}
+			continue
 		}
 		summary := fmt.Sprintf("run %d: %s", run, watchSummary(rep))
 		sd.status(summary)

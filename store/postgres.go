@@ -86,14 +86,11 @@ func checkSchema(ctx context.Context, db *DB) error {
 // c.Password (a URL holding one is refused), TLS verified (sslmode
 // verify-full) unless the URL asks otherwise, c.CAFile as the trusted CAs.
 func pgConfig(c Config) (*pgx.ConnConfig, error) {
-	u, err := url.Parse(strings.TrimSpace(c.URL))
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-		return nil, fmt.Errorf("store.url %s is not a PostgreSQL URL; write postgres://USER@HOST:5432/DATABASE", quoteURL(c.URL))
+	u, err := parseURL(c.URL)
+	if err != nil {
+		return nil, err
 	}
 	q := u.Query()
-	if _, has := u.User.Password(); has || q.Has("password") {
-		return nil, errors.New("store.url holds a password; remove it from the URL and put it in the file named by store.password_file, or the environment variable named by store.password_env")
-	}
 	if q.Get("sslmode") == "" {
 		q.Set("sslmode", "verify-full")
 	}
@@ -107,7 +104,7 @@ func pgConfig(c Config) (*pgx.ConnConfig, error) {
 		if strings.Contains(err.Error(), "sslrootcert") || strings.Contains(err.Error(), "certificate") {
 			setting = "store.ca_file"
 		}
-		return nil, fmt.Errorf("%s: %s", setting, redactParseError(err, c))
+		return nil, &settingError{setting, errors.New(redactParseError(err, c)), "fix " + setting}
 	}
 	if c.Password != "" {
 		cfg.Password = c.Password
@@ -116,6 +113,25 @@ func pgConfig(c Config) (*pgx.ConnConfig, error) {
 		cfg.ConnectTimeout = connectTimeout
 	}
 	return cfg, nil
+}
+
+// CheckURL checks the form of a store URL (store.url) without connecting:
+// a postgres:// or postgresql:// URL with a host, and no password in it.
+func CheckURL(raw string) error {
+	_, err := parseURL(raw)
+	return err
+}
+
+// parseURL parses a store URL, refusing what CheckURL refuses.
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return nil, &settingError{"store.url", fmt.Errorf("store.url %s is not a PostgreSQL URL", quoteURL(raw)), "write postgres://USER@HOST:5432/DATABASE"}
+	}
+	if _, has := u.User.Password(); has || u.Query().Has("password") {
+		return nil, &settingError{"store.url", errors.New("store.url holds a password"), "remove it from the URL and put it in the file named by store.password_file, or the environment variable named by store.password_env"}
+	}
+	return u, nil
 }
 
 // redactParseError is pgx's parse error without any secret it may quote.
@@ -127,7 +143,8 @@ func redactParseError(err error, c Config) string {
 	return msg
 }
 
-// explainPG adds to a PostgreSQL connection error the setting to fix.
+// explainPG adds to a PostgreSQL connection error the setting to fix (see
+// SettingOf).
 func explainPG(err error) error {
 	var pe *pgconn.PgError
 	var ua x509.UnknownAuthorityError
@@ -137,21 +154,44 @@ func explainPG(err error) error {
 	var oe *net.OpError
 	switch {
 	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
-		return fmt.Errorf("%w; check the user in store.url and the password in store.password_file or store.password_env", err)
+		return &settingError{"store.password_file", err, "check the user in store.url and the password in store.password_file or store.password_env"}
 	case errors.As(err, &pe) && pe.Code == "3D000":
-		return fmt.Errorf("%w; create the database or fix its name in store.url", err)
+		return &settingError{"store.url", err, "create the database or fix its name in store.url"}
 	case errors.As(err, &pe) && pe.Code == "42501":
-		return fmt.Errorf("%w; the user in store.url needs the right to create tables in the database (make it the database's owner)", err)
+		return &settingError{"store.url", err, "the user in store.url needs the right to create tables in the database (make it the database's owner)"}
 	case errors.As(err, &ua), errors.As(err, &ci):
-		return fmt.Errorf("%w; the server's certificate is not trusted: set store.ca_file to the CA that signed it", err)
+		return &settingError{"store.ca_file", err, "the server's certificate is not trusted: set store.ca_file to the CA that signed it"}
 	case errors.As(err, &hn):
-		return fmt.Errorf("%w; the certificate does not name the host in store.url: use the name it holds", err)
+		return &settingError{"store.url", err, "the certificate does not name the host in store.url: use the name it holds"}
 	case errors.As(err, &oe), errors.As(err, &ne):
-		return fmt.Errorf("%w; check the host and port in store.url and that PostgreSQL runs there", err)
+		return &settingError{"store.url", err, "check the host and port in store.url and that PostgreSQL runs there"}
 	case strings.Contains(err.Error(), "server refused TLS"), strings.Contains(err.Error(), "SSL is not enabled"):
-		return fmt.Errorf("%w; enable TLS on the server, or (on a trusted network only) add ?sslmode=disable to store.url", err)
+		return &settingError{"store.url", err, "enable TLS on the server, or (on a trusted network only) add ?sslmode=disable to store.url"}
 	}
 	return err
+}
+
+// settingError is an error with the setting that fixes it and how.
+type settingError struct {
+	setting string
+	err     error
+	hint    string
+}
+
+// Error is the error, then the hint.
+func (e *settingError) Error() string { return e.err.Error() + "; " + e.hint }
+
+// Unwrap returns the error.
+func (e *settingError) Unwrap() error { return e.err }
+
+// SettingOf returns the setting an error of Config.Open says to fix
+// ("store.url", "store.ca_file", ...), or "" when it names none.
+func SettingOf(err error) string {
+	var se *settingError
+	if errors.As(err, &se) {
+		return se.setting
+	}
+	return ""
 }
 
 // RedactURL returns a store URL fit for messages: any password replaced by

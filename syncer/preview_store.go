@@ -80,12 +80,15 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// OpenStore opens the store that settings s name (store.path, trimmed) for a
-// run: read-only through OpenStoreForPreview for a dry run, which never
+// OpenStore opens the store that settings s name (store.path, trimmed, or
+// store.url for PostgreSQL) for a run: read-only for a dry run, which never
 // writes it, read-write (created and migrated when needed) otherwise. The
 // wizard's Run screen and "ldapwiz sync" both open it here. The returned
 // function closes it.
 func OpenStore(ctx context.Context, s wizard.Settings, dryRun bool) (*store.DB, func(), error) {
+	if s.Store.Backend() == wizard.StorePostgres {
+		return openPostgresStore(ctx, s, dryRun)
+	}
 	if dryRun {
 		return OpenStoreForPreview(ctx, s.Store.Path)
 	}

@@ -112,7 +112,11 @@ type SMTP struct {
 
 // StoreSettings holds the [store] settings.
 type StoreSettings struct {
-	Path string `toml:"path" comment:"Path of the SQLite user database."`
+	Path         string `toml:"path" comment:"Path of the SQLite user database (with url set: where the key file sealing pending passwords lives, path + \".key\")."`
+	URL          string `toml:"url" comment:"postgres://USER@HOST:5432/DATABASE puts the store in PostgreSQL instead (no password in it); empty: SQLite at path."`
+	PasswordFile string `toml:"password_file" comment:"File holding the PostgreSQL password (or use password_env)."`
+	PasswordEnv  string `toml:"password_env" comment:"Name of an environment variable holding the PostgreSQL password."`
+	CAFile       string `toml:"ca_file" comment:"PEM file of the CA that signed the PostgreSQL server's certificate; empty: the system's CAs."`
 }
 
 // Sync modes.

@@ -15,6 +15,7 @@ func (c *checker) secretFileModes() {
 	if c.s.Enrollment.Enabled && c.s.Enrollment.AutoInvite {
 		c.secretFileMode("smtp.password_file", c.s.SMTP.PasswordFile, "The SMTP password file")
 	}
+	c.secretFileMode("store.password_file", c.s.Store.PasswordFile, "The PostgreSQL password file")
 	if p := strings.TrimSpace(c.s.Store.Path); p != "" {
 		c.secretFileMode("store.path", store.KeyPath(p), "The store's key file")
 	}

@@ -147,6 +147,9 @@ func (c *checker) smtp() {
 
 // store checks the [store] settings.
 func (c *checker) store() {
+	if c.s.Store.Backend() == StorePostgres {
+		c.storePostgres()
+	}
 	p := strings.TrimSpace(c.s.Store.Path)
 	if p == "" {
 		c.errorf("store.path", "The database path is empty; set it, e.g. \"ldapwiz.db\".")
