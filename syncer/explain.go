@@ -150,7 +150,10 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 		conn.Close()
 		return nil, err
 	}
-	if x.plan, err = planStore(cfg, x.dir, x.st); err != nil {
+	if opts.Now != nil {
+		x.cfg.now = opts.Now()
+	}
+	if x.plan, err = planStore(x.cfg, x.dir, x.st); err != nil {
 		conn.Close()
 		return nil, err
 	}

@@ -12,10 +12,10 @@ import (
 
 // ExplainGroup says where one group stands, step by step: the directory
 // entry named by name (a group name or a DN) and the store group, whether
-// a sync reads it (search base, object class, groups.sync_only), its name,
-// its members and which of them are users in scope, its link, and what the
-// next sync does to it, taken from the plan "ldapwiz preview" shows. It
-// changes nothing.
+// a sync reads it (search base, object class, each clause of groups.filter,
+// groups.sync_only), its name, its members and which of them are users in
+// scope, its link, and what the next sync does to it, taken from the plan
+// "ldapwiz preview" shows. It changes nothing.
 func ExplainGroup(ctx context.Context, s wizard.Settings, db *store.DB, name string, opts Options) (*Explanation, error) {
 	x, err := newExplainer(ctx, s, db, opts, store.KindGroup, name)
 	if err != nil {
@@ -128,14 +128,7 @@ func (x *explainer) groupScopeSteps(e *ldap.Entry) bool {
 		x.step("search base", StepFail, "not under "+cfg.groupBase+": a sync reads groups only below groups.search_base", "groups.search_base")
 	}
 	ok = x.classStep(e, cfg.groupClass, "groups.object_class") && ok
-	if plain, _ := ldap.ScopeFilter(cfg.groupClass, ""); cfg.scope.GroupFilter != plain {
-		if m, err := x.matches(e.DN, cfg.scope.GroupFilter); err == nil && !m {
-			ok = false
-			x.step("groups filter", StepFail, "does not match "+cfg.scope.GroupFilter, "groups.filter")
-		} else if err == nil {
-			x.step("groups filter", StepPass, "matches "+cfg.scope.GroupFilter, "groups.filter")
-		}
-	}
+	ok = x.filterStep(e, cfg.scope.GroupExtraFilter, cfg.scope.GroupFilterErr, "groups.filter") && ok
 	if len(cfg.syncOnly) == 0 {
 		x.step("sync_only", StepPass, "groups.sync_only is empty: every group in scope is synchronized", "groups.sync_only")
 		return ok

@@ -284,6 +284,9 @@ func (x *explainer) storeUserStep(u userSubject) {
 	if su.PasswordPending {
 		state = append(state, "a new password waits to be written to the directory")
 	}
+	if !su.MissingSince.IsZero() {
+		state = append(state, "missing from the directory since "+su.MissingSince.UTC().Format("2006-01-02 15:04 UTC")+" (sync.missing_users)")
+	}
 	if len(state) > 0 {
 		detail += "; the store user is " + strings.Join(state, ", ")
 	}
