@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"ldapwiz/internal/pgtest"
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/ldap"
 	"ldapwiz/store"
@@ -27,12 +28,28 @@ type syncEnv struct {
 
 func newSyncEnv(t testing.TB, opts slapdtest.Options) *syncEnv {
 	t.Helper()
+	return newSyncEnvOn(t, opts, storeSQLite)
+}
+
+// The store backends a syncEnv can use.
+const (
+	storeSQLite   = "sqlite"
+	storePostgres = "postgres"
+)
+
+// storeBackends are the backends the scenario table runs on.
+var storeBackends = []string{storeSQLite, storePostgres}
+
+// newSyncEnvOn is newSyncEnv with the store on backend: a file, or a
+// database of the test's own on the real PostgreSQL pgtest starts.
+func newSyncEnvOn(t testing.TB, opts slapdtest.Options, backend string) *syncEnv {
+	t.Helper()
 	srv := slapdtest.StartWith(t, opts)
 	s := wizard.Default()
 	s.Connection.URL = srv.URL
 	s.Connection.BindDN = srv.AdminDN
 	s.Connection.BindPassword = srv.AdminPassword
-	e := newSyncEnvFor(t, s)
+	e := newSyncEnvBackend(t, s, backend)
 	e.srv = srv
 	return e
 }
@@ -41,13 +58,27 @@ func newSyncEnv(t testing.TB, opts slapdtest.Options) *syncEnv {
 // the fixture's ou=people and ou=groups (srv stays nil when it is not slapd).
 func newSyncEnvFor(t testing.TB, s wizard.Settings) *syncEnv {
 	t.Helper()
+	return newSyncEnvBackend(t, s, storeSQLite)
+}
+
+// newSyncEnvBackend is newSyncEnvFor with the store on backend.
+func newSyncEnvBackend(t testing.TB, s wizard.Settings, backend string) *syncEnv {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	s.Users.SearchBase = slapdtest.PeopleDN
 	s.Groups.SearchBase = slapdtest.GroupsDN
 	s.Sync.MaxDelete = "100%"
 	s.Store.Path = filepath.Join(t.TempDir(), "store.db")
-	db, err := store.Open(ctx, s.Store.Path)
+	if backend == storePostgres {
+		d := pgtest.NewDB(t)
+		s.Store.URL, s.Store.PasswordFile, s.Store.CAFile = d.URL(), d.PasswordFile, d.CAFile
+	}
+	cfg, err := s.Store.Config(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := cfg.Open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,13 @@ func (e *syncEnv) waitMember(groupDN, dn string) bool {
 // first two-way sync.
 func newSmallEnv(t *testing.T) *syncEnv {
 	t.Helper()
-	e := newSyncEnv(t, slapdtest.Options{NoFixture: true, ExtraLDIF: smallLDIF})
+	return newSmallEnvOn(t, storeSQLite)
+}
+
+// newSmallEnvOn is newSmallEnv with the store on backend.
+func newSmallEnvOn(t *testing.T, backend string) *syncEnv {
+	t.Helper()
+	e := newSyncEnvOn(t, slapdtest.Options{NoFixture: true, ExtraLDIF: smallLDIF}, backend)
 	rep := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
 	if rep.Plan.DirectoryUsers != 6 || rep.Failed != 0 {
 		t.Fatalf("baseline sync read %d users, failed %d: %s", rep.Plan.DirectoryUsers, rep.Failed, rep.Error)
@@ -403,7 +409,15 @@ func scenarios() []scenario {
 	}
 }
 
-func TestSyncScenarios(t *testing.T) { runScenarios(t, newSmallEnv) }
+// TestSyncScenarios runs the table on each store backend: SQLite and a
+// real PostgreSQL.
+func TestSyncScenarios(t *testing.T) {
+	for _, backend := range storeBackends {
+		t.Run(backend, func(t *testing.T) {
+			runScenarios(t, func(t *testing.T) *syncEnv { return newSmallEnvOn(t, backend) })
+		})
+	}
+}
 
 // runScenarios runs every scenario in every mode and authority, each on a
 // fresh directory from newEnv (linked by a baseline sync).
