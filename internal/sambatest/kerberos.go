@@ -11,6 +11,17 @@ import (
 // name a Kerberos client asks a ticket for when it talks LDAP to DCHost.
 const ServicePrincipal = "ldap/" + DCHost
 
+// LocalServicePrincipal is registered on the domain controller too (with
+// Options.KDC), so that a client reaching it as ldaps://localhost:P asks
+// for a ticket the KDC has: Kerberos names the server by the URL's host.
+const LocalServicePrincipal = "ldap/localhost"
+
+// LocalhostURL returns LDAPSURL with localhost for 127.0.0.1: a URL whose
+// host has an SPN (LocalServicePrincipal) and a name in the certificate.
+func (s *Server) LocalhostURL() string {
+	return strings.Replace(s.LDAPSURL, "127.0.0.1", "localhost", 1)
+}
+
 // Krb5Conf writes a krb5.conf for the realm, its KDC at KDCAddr (the
 // server must have been started with Options.KDC), and returns its path.
 // It asks over TCP only (udp_preference_limit = 1): only TCP is forwarded

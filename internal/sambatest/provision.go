@@ -139,8 +139,15 @@ func copyTemplate(template, dir string, tf tlsFiles, kdc bool) error {
 	// A running Samba DC registers its ldap/ SPNs with samba_spnupdate (the
 	// dnsupdate service), which this DC does not run: without the SPN the
 	// KDC has no ticket for LDAP ("Server not found in Kerberos database").
-	return run("samba-tool", "spn", "add", ServicePrincipal, "DC1$",
-		"-H", filepath.Join(dir, "private", "sam.ldb"), "-s", conf)
+	// ldap/localhost lets a client that dials ldaps://localhost:P (the
+	// forwarder) name the server by its URL's host, as real clients do.
+	for _, spn := range []string{ServicePrincipal, LocalServicePrincipal} {
+		if err := run("samba-tool", "spn", "add", spn, "DC1$",
+			"-H", filepath.Join(dir, "private", "sam.ldb"), "-s", conf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // run runs a command and returns its output tail on failure, the admin
