@@ -181,3 +181,24 @@ ca_file = %q
 		t.Errorf("%d user links, want %d (%v)", len(links), bulk, err)
 	}
 }
+
+// TestTestCommandChecksThePostgresStore: "ldapwiz test" connects to the
+// PostgreSQL store and says so; with a wrong password it fails on the
+// password's setting, never showing it.
+func TestTestCommandChecksThePostgresStore(t *testing.T) {
+	srv := slapdtest.Start(t)
+	pg := pgtest.NewDB(t)
+	vars := map[string]string{"LDAPWIZ_TEST_PW": srv.AdminPassword, "NO_COLOR": "1"}
+	cfg := syncConfigFile(t, srv, "import", slapdtest.PeopleDN)
+	setConfig(t, cfg, "path", fmt.Sprintf("path = %q\nurl = %q\npassword_env = \"PG_PW\"\nca_file = %q", filepath.Join(t.TempDir(), "s.db"), pg.URL(), pg.CAFile))
+	vars["PG_PW"] = pg.Password
+	code, out, errs := runCLI(t, vars, "test", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "Store (PostgreSQL)") || !strings.Contains(out, "no schema yet") {
+		t.Fatalf("test exit %d:\n%s\n%s", code, out, errs)
+	}
+	vars["PG_PW"] = "wrong-password-x"
+	code, out, _ = runCLI(t, vars, "test", "-c", cfg)
+	if code != 1 || !strings.Contains(out, "password authentication failed") || !strings.Contains(out, "store.password_file") || strings.Contains(out, "wrong-password-x") {
+		t.Fatalf("wrong password: exit %d:\n%s", code, out)
+	}
+}

@@ -68,6 +68,12 @@ func runTestConn(env *cliEnv, path string, asJSON bool) int {
 		report = p.print
 	}
 	res := ldap.RunTest(ctx, cfg, s.Scope().Test(), report)
+	if st, ok := storeStep(ctx, s, env.getenv); ok {
+		res.Steps = append(res.Steps, st)
+		if report != nil {
+			report(st)
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
