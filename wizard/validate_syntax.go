@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -109,10 +110,38 @@ func filterProblem(f string) string {
 		how = ", checked with parentheses added as " + Echo(checked)
 	}
 	hint := " Write it like (mail=*) or (&(objectClass=person)(!(uid=guest)))."
-	if strings.HasPrefix(f, "(") && strings.Contains(msg, "extra at end") {
+	if p := parenProblem(f); p != "" {
+		hint = " " + p
+	} else if strings.HasPrefix(f, "(") && strings.Contains(msg, "extra at end") {
 		hint = " To require several conditions, wrap them in (&...), e.g. (&(a=1)(b=2))."
 	}
 	return fmt.Sprintf("%s is not a valid LDAP filter (%s%s).%s", Echo(f), msg, how, hint)
+}
+
+// parenProblem finds unbalanced parentheses in a filter and says where (1
+// is the first character), or returns "". Parentheses inside values are
+// written \28 and \29, so every ( and ) is structure.
+func parenProblem(f string) string {
+	var open []int // byte offsets of the unclosed (
+	for i, r := range f {
+		switch r {
+		case '(':
+			open = append(open, i)
+		case ')':
+			if len(open) == 0 {
+				return fmt.Sprintf("The ) at position %d closes nothing: remove it (write a ) inside a value as \\29).", utf8.RuneCountInString(f[:i])+1)
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	switch len(open) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("The ( at position %d is never closed: add a ) at the end (write a ( inside a value as \\28).", utf8.RuneCountInString(f[:open[0]])+1)
+	}
+	return fmt.Sprintf("%d parentheses are never closed (the last opened at position %d): add %s at the end.",
+		len(open), utf8.RuneCountInString(f[:open[len(open)-1]])+1, strings.Repeat(")", len(open)))
 }
 
 // durationProblem checks a positive Go duration such as "10s".
