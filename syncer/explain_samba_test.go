@@ -48,11 +48,14 @@ func TestExplainUserSamba(t *testing.T) {
 		}
 	})
 
-	t.Run("disabled in AD: disabled in the store", func(t *testing.T) {
+	t.Run("disabled in AD: disabled in the store; enabled again: enabled", func(t *testing.T) {
 		e.modify(t, aliceDN, ldap.ModReplace, "userAccountControl", "514")
-		x := e.explain(t, "alice")
-		action(t, x, SideStore, OpDisable)
+		action(t, e.explain(t, "alice"), SideStore, OpDisable)
+		e.sync(t)
+		want(t, e.explain(t, "alice"), "store user", StepInfo, "the store user is disabled")
 		e.modify(t, aliceDN, ldap.ModReplace, "userAccountControl", "512")
+		action(t, e.explain(t, "alice"), SideStore, OpEnable)
+		e.sync(t)
 	})
 
 	t.Run("removed by a users.filter clause with the bitwise rule", func(t *testing.T) {
