@@ -82,6 +82,7 @@ type Model struct {
 	browserField *field
 	picker       *pickerState
 	explain      *explainPanel // "Explain a user…" (explain.go)
+	login        *loginPanel   // "Try a user's login…" (login.go)
 
 	connOK bool              // a connection test bound, or the browser connected: live counts may run
 	notes  map[string]string // per-setting warnings from the directory (e.g. a non-unique username attribute)

@@ -7,7 +7,9 @@ import (
 )
 
 // overlayOpen reports whether a component (browser or picker) covers the screen.
-func (m *Model) overlayOpen() bool { return m.browser != nil || m.picker != nil || m.explain != nil }
+func (m *Model) overlayOpen() bool {
+	return m.browser != nil || m.picker != nil || m.explain != nil || m.login != nil
+}
 
 // overlayKey sends a key to the open component and applies its result.
 func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -19,6 +21,7 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.closePicker()
 		m.closeExplain()
+		m.closeLogin()
 		return tea.Batch(cmd, m.askQuit())
 	}
 	if key.Matches(msg, m.c.Keys.Save) {
@@ -26,6 +29,9 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.explain != nil {
 		return m.explainKey(msg)
+	}
+	if m.login != nil {
+		return m.loginKey(msg)
 	}
 	if m.browser != nil {
 		cmd, res := m.browser.key(msg, m.c.Height-6)
@@ -52,6 +58,9 @@ func (m *Model) overlayView(w, h int) string {
 	if m.explain != nil {
 		return m.explainView(w, h)
 	}
+	if m.login != nil {
+		return m.loginView(w, h)
+	}
 	if m.browser != nil {
 		return m.browser.view(w, h)
 	}
@@ -62,6 +71,9 @@ func (m *Model) overlayView(w, h int) string {
 func (m *Model) overlayHelp() []key.Binding {
 	if m.explain != nil {
 		return m.explainHelp()
+	}
+	if m.login != nil {
+		return m.loginHelp()
 	}
 	if m.browser != nil {
 		return m.browser.help()
@@ -82,9 +94,14 @@ func (m *Model) routeOverlay(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case explainDoneMsg:
 		return m.onExplainDone(msg)
+	case loginDoneMsg:
+		return m.onLoginDone(msg)
 	case spinner.TickMsg:
 		if m.explain != nil && m.explain.running {
 			return m.explainSpin(msg)
+		}
+		if m.login != nil && m.login.running {
+			return m.loginSpin(msg)
 		}
 	case browserConnMsg, browserPageMsg, browserEntryMsg, browserEntryTick:
 		if m.browser != nil {

@@ -107,6 +107,9 @@ func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	if m.explain != nil && !m.confirmQuit && m.conflict == nil && !m.showHelp {
 		return m.explainPaste(msg)
 	}
+	if m.login != nil && !m.confirmQuit && m.conflict == nil && !m.showHelp {
+		return m.loginPaste(msg)
+	}
 	if m.confirmQuit || m.conflict != nil || m.showHelp || m.overlayOpen() {
 		return m.pickerPaste(msg)
 	}

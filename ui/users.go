@@ -10,7 +10,7 @@ import (
 // attributes feed the store, and the live count of the users matched.
 func newUsersScreen(m *Model) screen {
 	s := &searchScreen{what: "users", formScreen: newFormScreen(m, wizard.ScreenUsers, "Users", "Where the users are and which attributes feed the store.", usersFields()...)}
-	s.actions = map[string]func() tea.Cmd{actionExplain: m.openExplain}
+	s.actions = map[string]func() tea.Cmd{actionExplain: m.openExplain, actionLogin: m.openLogin}
 	return s
 }
 
@@ -42,5 +42,7 @@ func usersFields() []*field {
 		listS("users.additional_object_classes", "Extra classes for new users", "Comma-separated object classes added to users ldapwiz creates.", func(s *wizard.Settings) *[]string { return &u(s).AdditionalObjectClasses }),
 		{Key: "ui.explain", Label: "Explain a user…", Kind: kindButton, Action: actionExplain,
 			Help: "Where one user stands with these settings, step by step, and what the next sync does to it."},
+		{Key: "ui.login", Label: "Try a user's login…", Kind: kindButton, Action: actionLogin,
+			Help: "Find a user, bind as them with their password and say what the directory and the store answer."},
 	}
 }
