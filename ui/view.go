@@ -65,10 +65,16 @@ func fitBlock(s string, w, h int) string {
 
 // headerView is the title line and the steps of the flow.
 func (m *Model) headerView(w int) string {
-	title := m.c.Styles.Title.Render("ldapwiz") + " " + m.c.Styles.Muted.Render(m.opts.Path)
+	mark := ""
 	if m.Dirty() && (m.baseline != nil || m.touched) {
-		title += " " + m.c.Styles.Warning.Render("● unsaved")
+		mark = " " + m.c.Styles.Warning.Render("● unsaved")
 	}
+	// A long path gives way from its start, so the unsaved mark stays on show.
+	path, room := m.opts.Path, w-len("ldapwiz ")-lipgloss.Width(mark)
+	if pw := ansi.StringWidth(path); pw > room && room > 1 {
+		path = "…" + ansi.Cut(path, pw-room+1, pw)
+	}
+	title := m.c.Styles.Title.Render("ldapwiz") + " " + m.c.Styles.Muted.Render(path) + mark
 	var steps []string
 	for i, sc := range m.screens {
 		name := sc.title()
@@ -85,19 +91,30 @@ func (m *Model) headerView(w int) string {
 	return ansi.Truncate(title, w, "…") + "\n" + line
 }
 
-// footerView is the status line and the one-line help bar.
+// footerView is the status line, wrapped (up to three lines), and the
+// one-line help bar.
 func (m *Model) footerView(w int) string {
-	status := m.statusLine()
-	return ansi.Truncate(status, w, "…") + "\n" + m.helpBar(w)
+	lines := strings.Split(m.statusLine(w), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2], w-1, "") + "…"
+	}
+	return strings.Join(lines, "\n") + "\n" + m.helpBar(w)
 }
 
-// statusLine says the last action's result, else a summary of the problems.
-func (m *Model) statusLine() string {
+// statusLine says the last action's result, wrapped at w, else a summary
+// of the problems.
+func (m *Model) statusLine(w int) string {
 	if m.status != "" {
+		st := m.c.Styles.Error
 		if m.statusOK {
-			return m.c.Styles.OK.Render(m.status)
+			st = m.c.Styles.OK
 		}
-		return m.c.Styles.Error.Render(m.status)
+		var out []string
+		for _, l := range strings.Split(wrap(m.status, w), "\n") {
+			out = append(out, st.Render(l))
+		}
+		return strings.Join(out, "\n")
 	}
 	errs, warns := 0, 0
 	for _, p := range m.reviewItems() {
