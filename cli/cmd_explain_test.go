@@ -105,7 +105,7 @@ func TestExplainCommand(t *testing.T) {
 	}
 
 	code, out, _ = runExplainCLI(t, srv, "-c", cfg, "--group", "engineering")
-	if code != 0 || !strings.Contains(out, `Explaining group "engineering"`) || !strings.Contains(out, "nested groups (platform)") {
+	if code != 0 || !strings.Contains(out, `Explaining group "engineering"`) || !strings.Contains(out, "1 nested group (platform)") {
 		t.Errorf("--group (exit %d):\n%s", code, out)
 	}
 

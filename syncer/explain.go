@@ -310,6 +310,14 @@ func (x *explainer) summary() string {
 	return "the next sync changes nothing for " + what
 }
 
+// plural is "1 entry" or "2 entries": n and the word for its count.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func sideWord(side string) string {
 	if side == SideLDAP {
 		return "directory"

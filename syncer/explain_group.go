@@ -59,7 +59,7 @@ func (x *explainer) explainGroup() error {
 		x.out.Entry = explainedEntry(e, cfg.groupNameAttr)
 		detail := "found " + e.DN
 		if len(x.out.Others) > 0 {
-			detail += fmt.Sprintf("; %d more entries match too (%s): explain one by its DN", len(x.out.Others), strings.Join(x.out.Others, "; "))
+			detail += fmt.Sprintf("; %s match too (%s): explain one by its DN", plural(len(x.out.Others), "more entry", "more entries"), strings.Join(x.out.Others, "; "))
 		}
 		x.step("found", StepPass, detail, "groups.name_attribute")
 		inScope = x.groupScopeSteps(e)
@@ -135,7 +135,11 @@ func (x *explainer) groupScopeSteps(e *ldap.Entry) bool {
 	}
 	if g := x.dirGroup(e.DN); g != nil {
 		if path := x.syncOnlyPath(g.DN, nil); path != nil {
-			x.step("sync_only", StepPass, "nested in "+describePath(path), "groups.sync_only")
+			names := make([]string, len(path))
+			for i, p := range path {
+				names[len(path)-1-i] = p.Name
+			}
+			x.step("sync_only", StepPass, "nested in "+strings.Join(names, ", nested in ")+" (named in groups.sync_only)", "groups.sync_only")
 		} else {
 			x.step("sync_only", StepPass, g.Name+" is named in groups.sync_only", "groups.sync_only")
 		}
@@ -193,15 +197,15 @@ func (x *explainer) membersStep(e *ldap.Entry) {
 			other = append(other, m)
 		}
 	}
-	detail := fmt.Sprintf("%d member values: %d users in scope", len(users)+len(groups)+len(other), len(users))
+	detail := plural(len(users)+len(groups)+len(other), "member value", "member values") + ": " + plural(len(users), "user", "users") + " in scope"
 	if len(users) > 0 {
 		detail += " (" + firstFew(users) + ")"
 	}
 	if len(groups) > 0 {
-		detail += fmt.Sprintf(", %d nested groups (%s)", len(groups), firstFew(groups))
+		detail += ", " + plural(len(groups), "nested group", "nested groups") + " (" + firstFew(groups) + ")"
 	}
 	if len(other) > 0 {
-		detail += fmt.Sprintf(", %d not synchronized (outside the user scope, skipped, or no such entry: %s)", len(other), firstFew(other))
+		detail += ", " + plural(len(other), "other", "others") + " not synchronized (outside the user scope, skipped, or no such entry: " + firstFew(other) + ")"
 	}
 	x.step("members", StepInfo, detail, "groups.member_attribute", "users.search_base", "users.filter")
 }

@@ -188,7 +188,7 @@ func (x *explainer) foundUserStep(u userSubject) {
 	}
 	detail := "found " + u.entry.DN + " " + by
 	if n := len(x.out.Others); n > 0 {
-		detail += fmt.Sprintf("; %d more entries match too (%s): explain one by its DN", n, strings.Join(x.out.Others, "; "))
+		detail += fmt.Sprintf("; %s match too (%s): explain one by its DN", plural(n, "more entry", "more entries"), strings.Join(x.out.Others, "; "))
 	}
 	x.step("found", StepPass, detail, settings...)
 }
@@ -259,6 +259,9 @@ func (x *explainer) storeUserStep(u userSubject) {
 		switch {
 		case e == nil:
 			detail = fmt.Sprintf("%s is linked by stable id %s to %s, which the directory no longer has there (deleted, or moved or renamed out of scope)", who, l.StableID, l.DN)
+		case attr == "" && x.dns.equal(l.DN, e.DN):
+			detail = fmt.Sprintf("%s is linked by stable id %s to the entry that was at this DN before; this entry is another one (%s %s): deleted and added again?",
+				who, l.StableID, x.out.Entry.StableIDAttr, x.out.Entry.StableID)
 		case attr == "":
 			detail = fmt.Sprintf("%s is linked to another entry: %s (stable id %s)", who, l.DN, l.StableID)
 		default:
