@@ -9,9 +9,11 @@ import (
 // A user marked missing is disabled (unless an administrator had disabled
 // it already), remembers since when, and is enabled again only when the
 // mark is cleared with enable and the mark had disabled it.
-func TestMarkAndClearUserMissing(t *testing.T) {
+func TestMarkAndClearUserMissing(t *testing.T) { forBackends(t, testMarkAndClearUserMissing) }
+
+func testMarkAndClearUserMissing(t *testing.T, b backend) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := b.open(t)
 	since := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 
 	bob := mustUser(t, db, "bob")
