@@ -123,31 +123,19 @@ func (c *Conn) whyOutside(ctx context.Context, sc LoginScope, dn string) (why, s
 		return "the entry is not under " + sc.Base, "users.search_base", nil
 	}
 	if class, _ := ScopeFilter(sc.ObjectClass, ""); strings.TrimSpace(sc.ObjectClass) != "" {
-		ok, err := c.entryMatches(ctx, dn, class)
+		ok, err := c.Matches(ctx, dn, class)
 		if err != nil || !ok {
 			return "the entry is not of the class " + strings.TrimSpace(sc.ObjectClass), "users.object_class", err
 		}
 	}
 	if x := strings.TrimSpace(sc.ExtraFilter); x != "" {
 		extra, _ := ScopeFilter("", x)
-		ok, err := c.entryMatches(ctx, dn, extra)
+		ok, err := c.Matches(ctx, dn, extra)
 		if err != nil || !ok {
 			return "the entry does not match " + extra, "users.filter", err
 		}
 	}
 	return "the entry matches the users' filter but the server did not return it under " + sc.Base + " (a referral, or access rights)", "users.search_base", nil
-}
-
-// entryMatches reports whether the entry at dn matches filter (a search of
-// that entry alone).
-func (c *Conn) entryMatches(ctx context.Context, dn, filter string) (bool, error) {
-	found := false
-	err := c.Search(ctx, SearchRequest{Base: dn, Scope: ScopeBase, Filter: filter, Attributes: []string{"1.1"}, PageSize: -1},
-		func(*Entry) error {
-			found = true
-			return ErrStopSearch
-		})
-	return found, err
 }
 
 // LoginBind binds as dn with password on a connection of its own (the
