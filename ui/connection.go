@@ -184,7 +184,7 @@ func connectionFields(m *Model) []*field {
 		intS("connection.page_size", "Page size", "Entries fetched per page in large searches (1-10000).", func(s *wizard.Settings) *int { return &c(s).PageSize }),
 		textS("connection.client_cert_file", "Client certificate", "PEM certificate sent to the server over TLS; empty for none.", func(s *wizard.Settings) *string { return &c(s).ClientCertFile }),
 		textS("connection.client_key_file", "Client key file", "PEM private key of the client certificate (mode 0600).", func(s *wizard.Settings) *string { return &c(s).ClientKeyFile }),
-		choiceS("connection.bind_method", "Sign in with", "A password, the client certificate (SASL EXTERNAL) or a Kerberos keytab (SASL GSSAPI).", func(s *wizard.Settings) *string { return &c(s).BindMethod }, choice{"", "password"}, choice{wizard.BindExternal, "client certificate"}, choice{wizard.BindGSSAPI, "Kerberos keytab"}),
+		choiceS("connection.bind_method", "Sign in with", "A password, the client certificate (SASL EXTERNAL) or a Kerberos keytab (SASL GSSAPI).", func(s *wizard.Settings) *string { return &c(s).BindMethod }, choice{"", "password"}, choice{wizard.BindExternal, "client certificate"}, choice{wizard.BindGSSAPI, "Kerberos"}),
 		kerberos(textS("connection.principal", "Kerberos principal", "The account ldapwiz logs in as, name@REALM (realm upper case).", func(s *wizard.Settings) *string { return &c(s).Principal })),
 		kerberos(textS("connection.keytab_file", "Keytab file", "Keytab holding the principal's key (mode 0600).", func(s *wizard.Settings) *string { return &c(s).KeytabFile })),
 		kerberos(textS("connection.krb5_conf", "krb5.conf", "Names the realm and its KDC; empty means /etc/krb5.conf.", func(s *wizard.Settings) *string { return &c(s).Krb5Conf })),

@@ -8,7 +8,7 @@ import (
 )
 
 // On the Connection screen, "Sign in with" cycles (→) from password to
-// client certificate to Kerberos keytab; only then do the principal, keytab
+// client certificate to Kerberos; only then do the principal, keytab
 // and krb5.conf fields show, and what is typed there lands in the settings.
 // Going back to password hides them again.
 func TestConnectionKerberosFields(t *testing.T) {
@@ -24,7 +24,7 @@ func TestConnectionKerberosFields(t *testing.T) {
 	if got := d.m.Settings().Connection.BindMethod; got != wizard.BindGSSAPI {
 		t.Fatalf("bind_method = %q after → →:\n%s", got, d.screen())
 	}
-	d.contains("(•) Kerberos keytab", "Kerberos principal", "Keytab file", "krb5.conf", "empty means /etc/krb5.conf")
+	d.contains("(•) Kerberos", "Kerberos principal", "Keytab file", "krb5.conf", "empty means /etc/krb5.conf")
 	d.keys("down", "type:ldapwiz@EXAMPLE.TEST", "down", "type:/etc/ldapwiz/ldapwiz.keytab", "down", "type:/etc/krb5.conf")
 	c := d.m.Settings().Connection
 	if c.Principal != "ldapwiz@EXAMPLE.TEST" || c.KeytabFile != "/etc/ldapwiz/ldapwiz.keytab" || c.Krb5Conf != "/etc/krb5.conf" {
