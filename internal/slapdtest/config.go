@@ -8,8 +8,9 @@ import (
 // configLDIF renders the cn=config of a private slapd rooted at dir; extraACL
 // are olcAccess rules placed before the standard ones of the data; tlsExtra
 // are more cn=config lines (client certificate checks), usually empty;
-// ppolicy adds the password-policy module and overlay (Options.PPolicy).
-func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string, ppolicy bool) string {
+// ppolicy adds the password-policy module and overlay (Options.PPolicy);
+// syncprov the content-synchronization provider (Options.SyncProv).
+func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string, ppolicy, syncprov bool) string {
 	var acl strings.Builder
 	names := strings.NewReplacer("@READER@", ReaderDN, "@BASE@", BaseDN)
 	for i, rule := range extraACL {
@@ -18,11 +19,20 @@ func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string,
 	n := len(extraACL)
 	standard := fmt.Sprintf("olcAccess: {%d}to attrs=userPassword by self write by anonymous auth by * none\n"+
 		"olcAccess: {%d}to * by users read by * none\n", n, n+1)
-	module, overlay := "", ""
+	module, overlay, index := "", "", ""
 	if ppolicy {
 		module, overlay = ppolicyModule, ppolicyOverlay
 	}
-	r := strings.NewReplacer("@MODULES@", module, "@OVERLAYS@", overlay, "@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
+	if syncprov {
+		n := 2 // after memberof and refint
+		if ppolicy {
+			n++
+		}
+		module += syncprovModule
+		overlay += syncprovOverlay(n)
+		index = syncprovIndex
+	}
+	r := strings.NewReplacer("@MODULES@", module, "@OVERLAYS@", overlay, "@SYNCINDEX@", index, "@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
 		"@BASE@", BaseDN, "@ADMIN@", AdminDN, "@ADMINPW@", AdminPassword, "@READER@", ReaderDN,
 		"@SIZELIMIT@", fmt.Sprint(SizeLimit), "@TLSEXTRA@", tlsExtra)
 	return r.Replace(configTemplate)
@@ -83,7 +93,7 @@ olcDbNoSync: TRUE
 olcDbMaxSize: 4294967296
 olcDbIndex: objectClass eq
 olcDbIndex: entryUUID eq
-olcDbIndex: uid eq,sub
+@SYNCINDEX@olcDbIndex: uid eq,sub
 olcDbIndex: mail eq
 olcDbIndex: cn eq,sub
 olcDbIndex: member eq

@@ -42,6 +42,10 @@ type Options struct {
 	// Lock, Unlock, ExpirePassword and MustChangePassword put a user in a
 	// given state.
 	PPolicy bool
+	// SyncProv loads the content-synchronization provider (syncprov, RFC
+	// 4533) on the data: a checkpoint, a session log that reports deletes
+	// to a refresh from a recent cookie, and an entryCSN index.
+	SyncProv bool
 }
 
 // Server is a running private slapd.
@@ -141,7 +145,7 @@ func setup(dir string, opts Options) (*Server, error) {
 		tlsExtra = clientTLSExtra()
 	}
 	cfg := filepath.Join(dir, "config.ldif")
-	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL, tlsExtra, opts.PPolicy)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(configLDIF(dir, certs, opts.ExtraACL, tlsExtra, opts.PPolicy, opts.SyncProv)), 0o600); err != nil {
 		return nil, err
 	}
 	if out, err := exec.Command(SlapaddPath, "-n0", "-F", s.cfgDir, "-l", cfg).CombinedOutput(); err != nil {
