@@ -59,7 +59,7 @@ func (x *explainer) explainGroup() error {
 		x.out.Entry = explainedEntry(e, cfg.groupNameAttr)
 		detail := "found " + e.DN
 		if len(x.out.Others) > 0 {
-			detail += fmt.Sprintf("; %s match too (%s): explain one by its DN", plural(len(x.out.Others), "more entry", "more entries"), strings.Join(x.out.Others, "; "))
+			detail += "; the name also matches " + strings.Join(x.out.Others, "; ") + ": explain one by its DN"
 		}
 		x.step("found", StepPass, detail, "groups.name_attribute")
 		inScope = x.groupScopeSteps(e)

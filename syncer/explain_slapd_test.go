@@ -317,6 +317,7 @@ func TestExplainUserSlapd(t *testing.T) {
 	t.Run("duplicate username: skipped, naming the other entry", func(t *testing.T) {
 		e := env(t)
 		x := e.explain("dup")
+		want(t, x, "found", StepPass, "the name also matches", "explain one by its DN")
 		want(t, x, "username", StepFail, "is not unique")
 		if len(x.Others) != 1 {
 			t.Errorf("other matches %v", x.Others)

@@ -187,8 +187,8 @@ func (x *explainer) foundUserStep(u userSubject) {
 		by = "by its " + mailAttr
 	}
 	detail := "found " + u.entry.DN + " " + by
-	if n := len(x.out.Others); n > 0 {
-		detail += fmt.Sprintf("; %s match too (%s): explain one by its DN", plural(n, "more entry", "more entries"), strings.Join(x.out.Others, "; "))
+	if len(x.out.Others) > 0 {
+		detail += "; the name also matches " + strings.Join(x.out.Others, "; ") + ": explain one by its DN"
 	}
 	x.step("found", StepPass, detail, settings...)
 }
