@@ -134,6 +134,22 @@ CREATE TABLE sync_lock (
 ALTER TABLE users ADD COLUMN missing_since TEXT;
 ALTER TABLE users ADD COLUMN missing_disabled INTEGER NOT NULL DEFAULT 0 CHECK (missing_disabled IN (0, 1));
 `,
+		// 4: the directory's state token for incremental sync (see
+		// sync_token.go): one row, replaced by each run that read the
+		// directory.
+		`
+CREATE TABLE sync_tokens (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	run_id     INTEGER NOT NULL,
+	method     TEXT NOT NULL,
+	server     TEXT NOT NULL,
+	scope_hash TEXT NOT NULL,
+	token      BLOB NOT NULL,
+	view       BLOB NOT NULL,
+	full_at    TEXT NOT NULL,
+	saved_at   TEXT NOT NULL
+);
+`,
 	}
 }
 
