@@ -204,6 +204,15 @@ func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, 
 	}
 	sampled, missing, multi, binary := sp.Sampled, sp.Missing, sp.MultiValued, sp.Binary
 	repeats, repeated := sp.Repeats, sp.Repeated
+	repeatWhere := ""
+	if q.key == identityKeys[1] {
+		// An RDN names an entry among its siblings only: cn may repeat
+		// across branches (two John Smiths in two OUs) without harm.
+		if repeats, repeated, err = siblingRepeats(ctx, conn, q); err != nil {
+			return "", err
+		}
+		repeatWhere = " among siblings"
+	}
 	of := fmt.Sprintf("of %s sampled %s", thousands(sampled), q.where.what)
 	var parts []string
 	if binary {
@@ -215,7 +224,7 @@ func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, 
 		if len(repeated) > 3 {
 			more = ", …"
 		}
-		parts = append(parts, fmt.Sprintf("values repeat on %s %s (%s%s)", thousands(repeats), of, strings.Join(ex, ", "), more))
+		parts = append(parts, fmt.Sprintf("values repeat%s on %s %s (%s%s)", repeatWhere, thousands(repeats), of, strings.Join(ex, ", "), more))
 	}
 	switch {
 	case missing == sampled:
@@ -230,6 +239,45 @@ func checkAttribute(ctx context.Context, conn *ldap.Conn, q attrQuery) (string, 
 		return "", nil
 	}
 	return q.attr + ": " + strings.Join(parts, "; "), nil
+}
+
+// siblingRepeats counts the sampled entries of q whose q.attr value another
+// entry with the same parent also has (case folded), with examples: what
+// would make two entries named by that attribute collide.
+func siblingRepeats(ctx context.Context, conn *ldap.Conn, q attrQuery) (int, []string, error) {
+	holders := map[string][]string{} // parent + value -> the values as spelt
+	n := 0
+	err := conn.Search(ctx, ldap.SearchRequest{Base: q.where.base, Filter: q.where.full(), Attributes: []string{q.attr}}, func(e *ldap.Entry) error {
+		if n++; n > attrCheckSample {
+			return ldap.ErrStopSearch
+		}
+		d, err := ldap.ParseDN(e.DN)
+		if err != nil {
+			return nil
+		}
+		parent, err := ldap.NormalizeDN(d.Parent().String())
+		if err != nil {
+			return nil
+		}
+		for _, v := range e.Get(q.attr) {
+			k := parent + "\x00" + strings.ToLower(v)
+			holders[k] = append(holders[k], v)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	repeats := 0
+	var examples []string
+	for _, vs := range holders {
+		if len(vs) > 1 {
+			repeats += len(vs)
+			examples = append(examples, vs[0])
+		}
+	}
+	slices.Sort(examples)
+	return repeats, examples, nil
 }
 
 // checkGroupNames looks up each name of groups.sync_only as the sync does

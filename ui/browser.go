@@ -57,11 +57,25 @@ type browser struct {
 	busy  bool        // a children page is on its way
 	queue []*treeNode // nodes waiting for the connection
 
-	entry    *ldap.Entry
-	entryErr string
-	entryReq request
-	entryDN  string
+	entry       *ldap.Entry
+	entryErr    string
+	entryReq    request
+	entryDN     string
+	entryScroll int // the first attribute line shown in the entry pane
+
+	// The DN the browser opens at (the field's current value): the nodes
+	// down to it are expanded as their children arrive, then the cursor
+	// goes to it. reveal are the DNs still to open, nearest first; revealing
+	// is the node whose children are awaited.
+	target    string
+	reveal    []string
+	revealing *treeNode
 }
+
+// startAt makes the browser open at dn (the field's current value) rather
+// than collapsed at the naming contexts. Call it before the connection's
+// answer arrives.
+func (b *browser) startAt(dn string) { b.target = strings.TrimSpace(dn) }
 
 // browserResult is what closing the browser produced.
 type browserResult struct {
@@ -155,7 +169,7 @@ func (b *browser) handle(msg tea.Msg) tea.Cmd {
 			b.err = "The server lists no naming contexts in its RootDSE; type the search base by hand."
 		}
 		b.flatten()
-		return b.entryCmd()
+		return tea.Batch(b.beginReveal(), b.entryCmd())
 	case browserPageMsg:
 		if msg.id != b.id {
 			return nil
@@ -170,7 +184,7 @@ func (b *browser) handle(msg tea.Msg) tea.Cmd {
 		if msg.id != b.id || !b.entryReq.done(msg.seq) {
 			return nil // the cursor moved on
 		}
-		b.entry, b.entryErr = msg.entry, ""
+		b.entry, b.entryErr, b.entryScroll = msg.entry, "", 0
 		if msg.err != nil {
 			b.entry, b.entryErr = nil, ldapErrText(msg.err)
 		}
@@ -203,9 +217,86 @@ func (b *browser) onPage(msg browserPageMsg) tea.Cmd {
 	}
 	b.flatten()
 	if msg.err == nil && msg.page.Cookie != nil {
-		return b.listCmd(n, msg.page.Cookie) // the rest of this node first: cookies die if another listing runs between
+		more := b.listCmd(n, msg.page.Cookie) // the rest of this node first: cookies die if another listing runs between
+		return tea.Batch(more, b.revealStep(n))
 	}
-	return b.nextQueued()
+	return tea.Batch(b.revealStep(n), b.nextQueued())
+}
+
+// beginReveal starts opening the tree down to the target: the DNs from the
+// naming context holding it down to the target itself.
+func (b *browser) beginReveal() tea.Cmd {
+	if b.target == "" {
+		return nil
+	}
+	t, err := ldap.ParseDN(b.target)
+	if err != nil {
+		return nil
+	}
+	for _, r := range b.roots {
+		if !ldap.InSubtree(b.target, r.DN) {
+			continue
+		}
+		rd, err := ldap.ParseDN(r.DN)
+		if err != nil {
+			return nil
+		}
+		b.reveal = nil
+		for i := len(t.RDNs) - len(rd.RDNs) - 1; i >= 0; i-- {
+			b.reveal = append(b.reveal, ldap.DN{RDNs: t.RDNs[i:]}.String())
+		}
+		return b.revealFrom(r)
+	}
+	return nil
+}
+
+// revealFrom goes on opening the tree from n, a node on the way to the
+// target: the cursor goes to n when it is the target; otherwise n is
+// expanded and the next node is looked for among its children.
+func (b *browser) revealFrom(n *treeNode) tea.Cmd {
+	b.cursorTo(n)
+	if len(b.reveal) == 0 {
+		b.revealing = nil
+		return nil
+	}
+	b.revealing = n
+	cmd := b.expand(n)
+	if n.loaded || len(n.children) > 0 {
+		if next := b.revealStep(n); next != nil {
+			return tea.Batch(cmd, next)
+		}
+	}
+	return cmd
+}
+
+// revealStep looks for the next node on the way among n's children, once
+// some have arrived; when all have and it is not there, revealing stops
+// with the cursor on n.
+func (b *browser) revealStep(n *treeNode) tea.Cmd {
+	if n != b.revealing || len(b.reveal) == 0 {
+		return nil
+	}
+	for _, c := range n.children {
+		if ldap.DNEqual(c.DN, b.reveal[0]) {
+			b.reveal = b.reveal[1:]
+			return tea.Batch(b.revealFrom(c), b.entryCmd())
+		}
+	}
+	if n.loaded || n.err != "" {
+		b.reveal, b.revealing = nil, nil
+		return b.entryCmd()
+	}
+	return nil
+}
+
+// cursorTo puts the cursor on n when it is a visible row.
+func (b *browser) cursorTo(n *treeNode) {
+	for i, r := range b.rows {
+		if r == n {
+			b.cursor = i
+			return
+		}
+	}
 }
 
 // nextQueued starts the next waiting listing.
@@ -334,7 +425,14 @@ func (b *browser) key(msg tea.KeyPressMsg, height int) (tea.Cmd, *browserResult)
 		return b.filterKey(msg), nil
 	}
 	n := b.current()
+	b.reveal, b.revealing = nil, nil // a key stops the opening at the field's base
 	switch {
+	case key.Matches(msg, k.EntryDown):
+		b.entryScroll++ // bounded when drawn
+		return nil, nil
+	case key.Matches(msg, k.EntryUp):
+		b.entryScroll = max(b.entryScroll-1, 0)
+		return nil, nil
 	case key.Matches(msg, k.Back):
 		if p := b.filterParent(); p != nil && p.filter != "" {
 			p.filter = ""
@@ -463,7 +561,7 @@ func (b *browser) help() []key.Binding {
 		return []key.Binding{withHelp(k.Enter, "stop filtering"), withHelp(k.Back, "clear filter")}
 	}
 	return []key.Binding{pick, key.NewBinding(key.WithKeys("right"), key.WithHelp("→/←", "expand/collapse")),
-		key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓/j/k", "move")), k.Filter, withHelp(k.Back, "close")}
+		key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓/j/k", "move")), k.Filter, withHelp(k.Back, "close"), k.EntryDown}
 }
 
 // view draws the tree and the entry pane in w x h.
@@ -490,7 +588,10 @@ func (b *browser) view(w, h int) string {
 		paneH = bodyH - treeH - 1
 	}
 	tree := b.treeLines(treeW, treeH)
-	pane := b.entryLines(max(paneW, w), max(paneH, bodyH))
+	pane := b.entryLines(w, paneH) // below the tree
+	if paneW > 0 {
+		pane = b.entryLines(paneW, bodyH) // beside it
+	}
 	if paneW > 0 {
 		for i := range bodyH {
 			l, r := "", ""
@@ -615,6 +716,7 @@ func (b *browser) entryLines(w, h int) []string {
 	case b.entry == nil || b.entryDN != n.DN:
 		out = append(out, b.c.Styles.Muted.Render("reading…"))
 	default:
+		var attrs []string
 		for _, a := range b.entry.Attributes {
 			v := strings.Join(a.Values, ", ")
 			switch {
@@ -623,11 +725,35 @@ func (b *browser) entryLines(w, h int) []string {
 			case len(a.Values) > 3:
 				v = strings.Join(a.Values[:3], ", ") + fmt.Sprintf(" … (%d values)", len(a.Values))
 			}
-			out = append(out, ansi.Truncate(b.c.Styles.Key.Render(a.Name)+": "+v, w, "…"))
-			if len(out) >= h {
-				break
-			}
+			attrs = append(attrs, ansi.Truncate(b.c.Styles.Key.Render(a.Name)+": "+v, w, "…"))
 		}
+		out = append(out, b.scrollAttrs(attrs, h-1)...)
+	}
+	return out
+}
+
+// scrollAttrs is the window of the entry's attribute lines that fits in
+// room lines, from entryScroll (J/K), with a line saying what is above and
+// below.
+func (b *browser) scrollAttrs(attrs []string, room int) []string {
+	if room < 3 || len(attrs) <= room {
+		b.entryScroll = 0
+		return attrs[:min(len(attrs), max(room, 0))]
+	}
+	b.entryScroll = min(b.entryScroll, len(attrs)-room+1)
+	first := b.entryScroll
+	var out []string
+	if first > 0 {
+		out = append(out, b.c.Styles.Muted.Render(fmt.Sprintf("↑ %d more attributes (K)", first)))
+	}
+	rows := room - len(out)
+	if len(attrs)-first > rows {
+		rows-- // for the line below
+	}
+	end := first + rows
+	out = append(out, attrs[first:end]...)
+	if end < len(attrs) {
+		out = append(out, b.c.Styles.Muted.Render(fmt.Sprintf("↓ %d more attributes (J)", len(attrs)-end)))
 	}
 	return out
 }

@@ -85,6 +85,7 @@ func (m *Model) overlayHelp() []key.Binding {
 func (m *Model) openBrowserFor(f *field) tea.Cmd {
 	m.nextID++
 	b, cmd := newBrowser(m.nextID, m.c, f.Key, m.settings.TimeoutDuration(), m.dialer())
+	b.startAt(f.get(&m.settings)) // open where the field's base is, not collapsed at the root
 	m.browser, m.browserField = b, f
 	return cmd
 }

@@ -15,8 +15,10 @@ import (
 	"ldapwiz/wizard"
 )
 
-// pickSample is how many entries the attribute and class pickers look at.
-const pickSample = 200
+// pickSample is how many entries the attribute picker looks at: the same
+// sample as the check beside the field, so that both say the same about an
+// attribute's values.
+const pickSample = attrCheckSample
 
 // pickItem is one candidate in a picker.
 type pickItem struct {
@@ -124,8 +126,11 @@ func attributeItems(ctx context.Context, c *ldap.Conn, q countQuery, identity bo
 	seen := map[string]bool{}
 	for _, a := range stats.Attributes {
 		seen[strings.ToLower(a.Name)] = true
+		if identity && !nameCandidate(a.Name) {
+			continue // typing it stays possible
+		}
 		detail := fmt.Sprintf("on %d of %d", a.Count, stats.Sampled)
-		if a.Unique {
+		if a.Unique && !secretAttribute(a.Name) {
 			detail += " · unique"
 		}
 		switch {
@@ -149,7 +154,7 @@ func attributeItems(ctx context.Context, c *ldap.Conn, q countQuery, identity bo
 	}
 	if schema, err := c.Schema(ctx); err == nil && q.class != "" {
 		for _, name := range append(schema.AllMust(q.class), schema.AllMay(q.class)...) {
-			if seen[strings.ToLower(name)] {
+			if seen[strings.ToLower(name)] || (identity && !nameCandidate(name)) {
 				continue
 			}
 			seen[strings.ToLower(name)] = true
@@ -164,6 +169,26 @@ func attributeItems(ctx context.Context, c *ldap.Conn, q countQuery, identity bo
 		return items, fmt.Errorf("no entry under %s matches %s: fix the base, class or filter first", q.base, q.full())
 	}
 	return items, nil
+}
+
+// nameCandidate reports whether an attribute can name a user or a group
+// (username, naming and group name attributes): not a secret, not the
+// object classes, not a membership list, not a server-made identifier or
+// timestamp (those are unique, but nobody logs in with them).
+func nameCandidate(name string) bool {
+	if secretAttribute(name) {
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "objectclass", "structuralobjectclass", "memberof", "member", "uniquemember", "memberuid", "ismemberof",
+		"entryuuid", "nsuniqueid", "objectguid", "objectsid", "entrydn", "entrycsn", "ipauniqueid", "guid",
+		"createtimestamp", "modifytimestamp", "creatorsname", "modifiersname", "whencreated", "whenchanged",
+		"usncreated", "usnchanged", "instancetype", "objectcategory", "distinguishedname", "hassubordinates",
+		"subschemasubentry", "pwdchangedtime", "pwdlastset", "lastlogon", "lastlogontimestamp", "badpasswordtime",
+		"useraccountcontrol", "samaccounttype", "primarygroupid", "grouptype":
+		return false
+	}
+	return true
 }
 
 // secretAttribute reports whether an attribute holds passwords or keys,

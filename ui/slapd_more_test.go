@@ -34,6 +34,7 @@ func TestBrowserReferralCollapseAndLoadingMark(t *testing.T) {
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 120, 40)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenUsers)
+	d.replace("users.search_base", "") // no base yet: the browser opens collapsed at the naming context
 	d.keys("ctrl+b")
 	// The expand is answered by a command: before it runs, the mark shows.
 	_, cmd := d.m.Update(keyMsg("right"))

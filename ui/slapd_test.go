@@ -125,7 +125,7 @@ func TestBrowserFilterAndEntryPane(t *testing.T) {
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 120, 40)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenGroups)
-	d.keys("ctrl+b", "right", "j")
+	d.keys("ctrl+b", "left", "right", "j") // it opens on the field's base, ou=groups: ← goes up to the naming context
 	d.keys("/", "type:peo", "enter")
 	d.contains("ou=people", "filter under dc=example,dc=com: peo")
 	d.lacks("ou=groups")
@@ -148,7 +148,7 @@ func TestBrowserTenThousandChildren(t *testing.T) {
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 80, 24)
 	d.keys("enter")
 	d.gotoScreen(wizard.ScreenUsers)
-	d.keys("ctrl+b", "right")
+	d.keys("ctrl+b", "left", "right") // it opens on the field's base: ← goes up to the naming context
 	for range 20 {
 		if n := d.m.browser.current(); n != nil && n.RDN == "ou=bulk" {
 			break
