@@ -70,8 +70,8 @@ func (m *Model) explainKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case p.running:
 		if key.Matches(msg, k.Back) {
-			p.req.stop()
-			p.running, p.asking, p.err = false, true, "cancelled"
+			p.req.bump() // its answer, if it still comes, is stale
+			p.running, p.asking, p.err = false, true, "cancelled; enter explains again"
 			return p.input.Focus()
 		}
 		return nil

@@ -100,3 +100,22 @@ func TestExplainUserOverlayErrorsAndPaste(t *testing.T) {
 		t.Errorf("ctrl+c: overlay open %v, quit asked %v", d.m.explain != nil, d.m.confirmQuit)
 	}
 }
+
+// esc while an explanation is read cancels it: the line has the keyboard
+// again, and the answer, when it comes, is dropped.
+func TestExplainUserOverlayCancel(t *testing.T) {
+	d, _ := explainDriver(t, 100, 30)
+	focusExplain(t, d)
+	d.keys("enter", "type:jdoe")
+	_, cmd := d.m.Update(keyMsg("enter")) // the read starts; its answer is held back
+	d.contains("reading the directory and the store, and planning")
+	d.keys("esc")
+	d.contains("cancelled; enter explains again", "User: jdoe")
+	d.run(cmd) // the late answer
+	d.lacks("Outcome:")
+	if d.m.explain == nil || !d.m.explain.asking {
+		t.Fatal("the line does not have the keyboard after the cancel")
+	}
+	d.keys("enter")
+	d.contains("Outcome: changed")
+}
