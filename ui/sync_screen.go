@@ -1,24 +1,65 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
 
 	"ldapwiz/wizard"
 )
 
-// syncScreen is the Synchronization screen: its fields alone.
-type syncScreen struct{ *formScreen }
+// syncScreen is the Synchronization screen: its fields, and the check of
+// the store's connection.
+type syncScreen struct {
+	*formScreen
+	check storeCheck
+}
 
 // newSyncScreen builds the Synchronization screen.
 func newSyncScreen(m *Model) screen {
-	return &syncScreen{newFormScreen(m, wizard.ScreenSync, "Sync", "Which way changes flow, who wins a conflict, and safety limits.", syncFields()...)}
+	s := &syncScreen{formScreen: newFormScreen(m, wizard.ScreenSync, "Sync", "Which way changes flow, who wins a conflict, and safety limits.", syncFields(&storePick{})...)}
+	s.actions = map[string]func() tea.Cmd{actionCheckStore: s.checkStore}
+	return s
+}
+
+// update handles the screen's keys and the store check's answer.
+func (s *syncScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case storeCheckMsg:
+		return s.onStoreCheck(msg)
+	case spinner.TickMsg:
+		if s.check.running {
+			var cmd tea.Cmd
+			s.check.spin, cmd = s.check.spin.Update(msg)
+			return cmd
+		}
+	}
+	return s.formScreen.update(msg)
+}
+
+// view is the form, and below it the store check when there is one.
+func (s *syncScreen) view(w, h int) string {
+	m := s.m
+	cl := s.checkLines(w)
+	if len(cl) == 0 {
+		return s.formScreen.view(w, h)
+	}
+	formH := max(h-len(cl)-1, h/2)
+	out := s.fields.view(w, formH, m.c.Styles, &m.settings, m.shownProblems(), true)
+	if room := h - formH - 1; len(cl) > room {
+		cl = cl[:max(room, 0)]
+	}
+	return fitBlock(out, w, formH) + "\n\n" + strings.Join(cl, "\n")
 }
 
 // help lists the field's keys and the common ones.
 func (s *syncScreen) help() []key.Binding { return append(s.formScreen.help(), s.helpTail()...) }
 
-// syncFields lists the Synchronization screen.
-func syncFields() []*field {
+// syncFields lists the Synchronization screen; pick is its choice of user
+// database.
+func syncFields(pick *storePick) []*field {
 	y := func(s *wizard.Settings) *wizard.Sync { return &s.Sync }
 	auth := choiceS("sync.authority", "Who wins a conflict", "When a field changed on both sides since the last sync.", func(s *wizard.Settings) *string { return &y(s).Authority },
 		choice{wizard.AuthorityLDAP, "the directory"}, choice{wizard.AuthorityStore, "the store"})
@@ -35,7 +76,7 @@ func syncFields() []*field {
 		}
 		return ""
 	}
-	return []*field{
+	return append([]*field{
 		choiceS("sync.mode", "Direction", "import: directory → store; one-way: store → directory; two-way: both.", func(s *wizard.Settings) *string { return &y(s).Mode },
 			choice{wizard.ModeImport, "import"}, choice{wizard.ModeOneWay, "one-way"}, choice{wizard.ModeTwoWay, "two-way"}),
 		auth,
@@ -44,6 +85,5 @@ func syncFields() []*field {
 		choiceS("sync.missing_users", "Missing users", "A user gone from the directory: deleted from the store, or disabled first.", func(s *wizard.Settings) *string { return &y(s).MissingUsers },
 			choice{wizard.MissingDelete, "delete"}, choice{wizard.MissingDisable, "disable"}),
 		grace,
-		textS("store.path", "User database file", "The application's SQLite database that ldapwiz keeps in sync.", func(s *wizard.Settings) *string { return &s.Store.Path }),
-	}
+	}, storeFields(pick)...)
 }
