@@ -145,7 +145,9 @@ func serverVerdict(url string, checks []Step, lostAtBind bool) ServerResult {
 			warned = append(warned, c.Title)
 			continue
 		case StepNotRun:
-			continue
+			// Nothing failed before it: the test was cancelled.
+			res.Status, res.Detail = StepNotRun, c.Detail
+			return res
 		}
 		res.Detail, res.Hint, res.Setting = c.Title+" failed: "+c.Detail, c.Hint, c.Setting
 		switch {

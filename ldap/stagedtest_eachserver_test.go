@@ -126,3 +126,21 @@ func TestRunTestChecksTheOtherServers(t *testing.T) {
 		t.Errorf("a single server got per-server steps: %+v", res.Steps)
 	}
 }
+
+// TestRunTestCancelledServersNotRun: a test cancelled before the other
+// servers are checked shows them as not run, never as answering.
+func TestRunTestCancelledServersNotRun(t *testing.T) {
+	srv := slapdtest.Start(t)
+	cfg := Config{URL: srv.URL + " " + srv.URL + "/", BindDN: srv.AdminDN, BindPassword: srv.AdminPassword, Timeout: 5 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	res := RunTest(ctx, cfg, fixtureScope(), func(s Step) {
+		if s.ID == StepAccess {
+			cancel()
+		}
+	})
+	cancel()
+	steps := serverSteps(res)
+	if len(steps) != 2 || steps[1].Status != StepNotRun || !strings.Contains(steps[1].Detail, "cancelled") {
+		t.Errorf("the second server after a cancel: %+v", steps)
+	}
+}
