@@ -17,8 +17,10 @@ const syncprovModule = "olcModuleLoad: syncprov\n"
 const syncprovIndex = "olcDbIndex: entryCSN eq\n"
 
 // syncprovOverlay is the overlay on the data database at position n: a
-// contextCSN checkpoint every 100 operations or 10 minutes and the session
-// log.
+// contextCSN checkpoint every 100 operations or 10 minutes, the session
+// log, and the reload hint honoured: a cookie the provider can no longer
+// serve from its log or database is refused with e-syncRefreshRequired
+// (result 4096) rather than answered with the present phase.
 func syncprovOverlay(n int) string {
 	return fmt.Sprintf(`
 dn: olcOverlay={%[1]d}syncprov,olcDatabase={1}mdb,cn=config
@@ -27,5 +29,6 @@ objectClass: olcSyncProvConfig
 olcOverlay: {%[1]d}syncprov
 olcSpCheckpoint: 100 10
 olcSpSessionlog: %[2]d
+olcSpReloadHint: TRUE
 `, n, SyncProvSessionlog)
 }
