@@ -150,6 +150,7 @@ func (r *RootDSE) Summary() string {
 	if r.ActiveDirectory {
 		parts = append(parts, "Active Directory detected")
 	}
+	parts = append(parts, r.syncSummary())
 	return strings.Join(parts, ", ")
 }
 
