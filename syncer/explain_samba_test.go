@@ -48,6 +48,14 @@ func TestExplainUserSamba(t *testing.T) {
 		}
 	})
 
+	t.Run("found by userPrincipalName", func(t *testing.T) {
+		e.modify(t, bobDN, ldap.ModReplace, "mail", "robert.stone@example.test")
+		x := e.explain(t, "bob@example.test")
+		want(t, x, "found", StepPass, "by its userPrincipalName")
+		x = e.explain(t, "nobody@example.test")
+		want(t, x, "found", StepFail, `no entry in the directory has sAMAccountName or mail or userPrincipalName "nobody@example.test"`)
+	})
+
 	t.Run("disabled in AD: disabled in the store; enabled again: enabled", func(t *testing.T) {
 		e.modify(t, aliceDN, ldap.ModReplace, "userAccountControl", "514")
 		action(t, e.explain(t, "alice"), SideStore, OpDisable)

@@ -42,7 +42,7 @@ type userSubject struct {
 func (x *explainer) explainUser() error {
 	cfg, q := x.cfg, x.out.Query
 	unAttr := cfg.attrOf[FieldUsername]
-	entries, _, err := x.find(q, cfg.userBase, []string{unAttr, cfg.attrOf[FieldEmail]})
+	entries, _, err := x.find(q, cfg.userBase, x.userLookupAttrs())
 	if err != nil {
 		return fmt.Errorf("find %q in the directory: %w", q, err)
 	}
@@ -62,6 +62,17 @@ func (x *explainer) explainUser() error {
 	outcome, idle := x.userIdle(u, inScope)
 	x.nextSync(outcome, idle)
 	return nil
+}
+
+// userLookupAttrs are the attributes a user is looked up by: the username
+// and e-mail attributes, and on Active Directory the userPrincipalName
+// people sign in with.
+func (x *explainer) userLookupAttrs() []string {
+	attrs := nonEmptyStrings([]string{x.cfg.attrOf[FieldUsername], x.cfg.attrOf[FieldEmail]})
+	if x.cfg.ad && !strings.EqualFold(x.cfg.attrOf[FieldUsername], "userPrincipalName") {
+		attrs = append(attrs, "userPrincipalName")
+	}
+	return attrs
 }
 
 // pickUserEntry picks the entry explained among those the query found:
@@ -162,11 +173,11 @@ func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.
 
 // foundUserStep says what the query found on each side.
 func (x *explainer) foundUserStep(u userSubject) {
-	cfg, q := x.cfg, x.out.Query
-	unAttr, mailAttr := cfg.attrOf[FieldUsername], cfg.attrOf[FieldEmail]
+	q := x.out.Query
+	attrs := x.userLookupAttrs()
 	settings := []string{"users.username_attribute", "users.attributes.email"}
 	if u.entry == nil {
-		how := fmt.Sprintf("no entry in the directory has %s %q", strings.Join(nonEmptyStrings([]string{unAttr, mailAttr}), " or "), q)
+		how := fmt.Sprintf("no entry in the directory has %s %q", strings.Join(attrs, " or "), q)
 		if looksLikeDN(q) {
 			how = "no entry exists at " + q
 		}
@@ -180,11 +191,11 @@ func (x *explainer) foundUserStep(u userSubject) {
 		return
 	}
 	by := "by its DN"
-	switch {
-	case strings.EqualFold(u.entry.First(unAttr), q):
-		by = "by its " + unAttr
-	case mailAttr != "" && strings.EqualFold(u.entry.First(mailAttr), q):
-		by = "by its " + mailAttr
+	for _, a := range attrs {
+		if strings.EqualFold(u.entry.First(a), q) {
+			by = "by its " + a
+			break
+		}
 	}
 	detail := "found " + u.entry.DN + " " + by
 	if len(x.out.Others) > 0 {
