@@ -88,6 +88,21 @@ func (pl *planner) mergeUser(p *userPair) {
 			continue
 		}
 		bv, hasBase := baseValue(base, f)
+		if f == FieldDisabled && !hasBase && cfg.mode != wizard.ModeOneWay {
+			// First contact with the account state (a first sync, or a link
+			// made while "disabled" was store-only): disabled wins, so it
+			// never enables an account. Import writes no lock: there the
+			// store keeps its disable, and the base the directory's value.
+			switch {
+			case dv == "true":
+				flags = append(flags, pl.flagAction(p, SideStore, true))
+			case cfg.mode == wizard.ModeTwoWay:
+				flags = append(flags, pl.flagAction(p, SideLDAP, true))
+			default:
+				settled[f] = []string{dv}
+			}
+			continue
+		}
 		if f == FieldDisabled && cfg.mode == wizard.ModeImport && hasBase && dv == bv {
 			// Import copies the directory's locks and unlocks, but a user
 			// disabled in the store alone stays disabled: re-enabling an

@@ -9,7 +9,7 @@ import (
 // newUsersScreen builds the Users screen: where the users are, which
 // attributes feed the store, and the live count of the users matched.
 func newUsersScreen(m *Model) screen {
-	s := &searchScreen{what: "users", formScreen: newFormScreen(m, wizard.ScreenUsers, "Users", "Where the users are and which attributes feed the store.", usersFields()...)}
+	s := &searchScreen{what: "users", formScreen: newFormScreen(m, wizard.ScreenUsers, "Users", "Where the users are and which attributes feed the store.", withAccountState(usersFields())...)}
 	s.actions = map[string]func() tea.Cmd{actionExplain: m.openExplain, actionLogin: m.openLogin}
 	return s
 }
