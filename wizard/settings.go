@@ -88,6 +88,10 @@ type Sync struct {
 	// entry left the directory (or the scope).
 	MissingUsers string `toml:"missing_users" comment:"A user gone from the directory is \"delete\"d from the store (the default) or \"disable\"d there."`
 	MissingGrace string `toml:"missing_grace" comment:"With missing_users = \"disable\": delete the disabled user after this long, e.g. \"72h\"; empty keeps it disabled."`
+	// Incremental and FullEvery: read only what changed since the last run
+	// when the directory can say (see incremental.go).
+	Incremental string `toml:"incremental" comment:"Read only what changed since the last run: \"auto\" (what the server offers), \"off\", or \"syncrepl\", \"dirsync\", \"usn\"."`
+	FullEvery   string `toml:"full_every" comment:"Read the directory whole at least this often, e.g. \"24h\", so nothing a token missed stays missed."`
 }
 
 // Enrollment holds the [enrollment] settings.
@@ -182,6 +186,8 @@ func Default() Settings {
 			MaxDelete:    "10%",
 			Interval:     "5m",
 			MissingUsers: MissingDelete,
+			Incremental:  IncrementalAuto,
+			FullEvery:    "24h",
 		},
 		Enrollment: Enrollment{
 			TokenTTL: "48h",

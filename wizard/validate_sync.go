@@ -31,6 +31,7 @@ func (c *checker) sync() {
 		c.errorf("sync.interval", "The interval %s", msg)
 	}
 	c.missingUsers()
+	c.incremental()
 	conn := c.s.Connection
 	u, bad := parseConnectionURL(conn.URL)
 	writesPasswords := s.Mode == ModeOneWay || s.Mode == ModeTwoWay
