@@ -145,7 +145,10 @@ func (c *Conn) authenticate(ctx context.Context, cfg Config, probe bool) error {
 	case cfg.gssapi():
 		return c.GSSAPIBind(ctx)
 	case cfg.BindDN != "":
-		return c.Bind(ctx, cfg.BindDN, cfg.BindPassword)
+		// With the password-policy control: a locked or expired service
+		// account is refused with the policy's reason, which Explain words.
+		_, err := c.BindWithPolicy(ctx, cfg.BindDN, cfg.BindPassword)
+		return err
 	case probe:
 		return c.do(ctx, func() error { return c.c.UnauthenticatedBind("") })
 	}

@@ -50,3 +50,33 @@ func TestPasswordPolicySlapd(t *testing.T) {
 		t.Errorf("an account the policy has nothing to say about: %+v", st)
 	}
 }
+
+// TestDialDecodesPolicyRefusals binds the service account the way sync,
+// preview and browse do (Dial) against slapd with ppolicy: a locked or
+// expired account is refused with the policy's reason in plain words, not
+// a bare "invalid credentials", and is never failed over.
+func TestDialDecodesPolicyRefusals(t *testing.T) {
+	srv := slapdtest.StartWith(t, slapdtest.Options{PPolicy: true})
+	users := srv.Fixture.Users[6:]
+	ctx := context.Background()
+	dial := func(dn string) error {
+		t.Helper()
+		cfg := ldap.Config{URL: srv.URL, StartTLS: true, VerifyTLS: true, CAFile: srv.CAFile, BindDN: dn, BindPassword: slapdtest.UserPassword, Timeout: 10 * time.Second}
+		c, err := ldap.Dial(ctx, cfg)
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+	srv.Lock(t, users[0].DN)
+	if err := dial(users[0].DN); err == nil || !strings.Contains(ldap.Explain(err).String(), "account is locked") {
+		t.Errorf("a locked service account: %v → %q", err, ldap.Explain(err))
+	}
+	srv.ExpirePassword(t, users[1].DN, 0)
+	if err := dial(users[1].DN); err == nil || !strings.Contains(ldap.Explain(err).String(), "password has expired") {
+		t.Errorf("an expired service account: %v → %q", err, ldap.Explain(err))
+	}
+	if err := dial(users[4].DN); err != nil {
+		t.Errorf("an account the policy has nothing to say about: %v", err)
+	}
+}
