@@ -255,3 +255,39 @@ func TestAccountStateFirstContactDisabledWins(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountState389FixtureImport: the 389 DS fixture's locked accounts
+// (nsAccountLock: true, loaded offline) import disabled with the 389 DS
+// preset, every other user enabled.
+func TestAccountState389FixtureImport(t *testing.T) {
+	srv := ds389test.Start(t)
+	s, _ := wizard.Preset(wizard.Preset389DS)
+	s.Connection.URL, s.Connection.VerifyTLS, s.Connection.CAFile = srv.URL, true, srv.CAFile
+	s.Connection.BindDN, s.Connection.BindPassword = srv.AdminDN, srv.AdminPassword
+	e := newSyncEnvFor(t, s)
+	rep := e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	if rep.Failed != 0 || rep.Plan.AccountState.Kind != ldap.AccountState389 {
+		t.Fatalf("import: %d failed, account state %+v: %s", rep.Failed, rep.Plan.AccountState, rep.Error)
+	}
+	locked := map[string]bool{}
+	for _, u := range srv.Fixture.Locked() {
+		locked[u.UID] = true
+	}
+	users, err := e.db.ListUsers(e.ctx, store.UserFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled := 0
+	for _, u := range users {
+		if u.Disabled != locked[u.Username] {
+			t.Errorf("%s: disabled=%v, locked in the directory=%v", u.Username, u.Disabled, locked[u.Username])
+		}
+		if u.Disabled {
+			disabled++
+		}
+	}
+	if disabled != len(locked) || disabled < 2 {
+		t.Errorf("%d users imported disabled, %d locked in the fixture", disabled, len(locked))
+	}
+	e.checkIdle(wizard.ModeImport, wizard.AuthorityLDAP)
+}
