@@ -124,6 +124,15 @@ func (c *enrollCmd) open(cfgPath string) int {
 	if !ok {
 		return 2
 	}
+	if s.Store.Backend() == wizard.StorePostgres {
+		db, err := openPostgresStore(c.ctx, c.env, s)
+		if err != nil {
+			fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: %v\n", c.sub, err)
+			return 1
+		}
+		c.s, c.db = s, db
+		return 0
+	}
 	path := strings.TrimSpace(s.Store.Path)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: no user database at %s (store.path in %s); it is created by the first sync\n", c.sub, path, cfgPath)

@@ -14,6 +14,7 @@ import (
 
 	"ldapwiz/enroll"
 	"ldapwiz/store"
+	"ldapwiz/wizard"
 )
 
 // Exit codes of "ldapwiz enroll redeem", one per refusal, so that an
@@ -137,6 +138,14 @@ func (c *enrollCmd) openStore(cfgPath, dbFlag string) int {
 			return 2
 		}
 		path, source = strings.TrimSpace(s.Store.Path), "store.path in "+cfgPath
+		if s.Store.Backend() == wizard.StorePostgres {
+			db, err := openPostgresStore(c.ctx, c.env, s)
+			if err != nil {
+				return c.fail(err)
+			}
+			c.db = db
+			return 0
+		}
 	}
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(c.env.stderr, "ldapwiz enroll %s: no user database at %s (%s); it is created by the first sync\n", c.sub, path, source)

@@ -134,6 +134,15 @@ func (c *usersCmd) open(cfgPath, dbFlag string, creates bool) int {
 		c.mode = s.Sync.Mode
 		c.acct, c.acctFromServer = s.AccountState()
 		source = "store.path in " + cfgPath
+		if s.Store.Backend() == wizard.StorePostgres {
+			db, err := openPostgresStore(c.ctx, c.env, s)
+			if err != nil {
+				fmt.Fprintf(c.env.stderr, "ldapwiz users: %v\n", err)
+				return 1
+			}
+			c.db = db
+			return 0
+		}
 		if c.dbPath == "" {
 			fmt.Fprintf(c.env.stderr, "ldapwiz users: store.path is empty in %s: set it to the user database file, e.g. \"ldapwiz.db\"\n", cfgPath)
 			return 2

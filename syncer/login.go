@@ -279,7 +279,7 @@ func (r *loginRun) syncOnly() ldap.Step {
 // ids, and checks that it may log in.
 func (r *loginRun) store(db *store.DB) ldap.Step {
 	if db == nil {
-		opened, closeDB, err := OpenStoreForPreview(r.ctx, r.s.Store.Path)
+		opened, closeDB, err := OpenStore(r.ctx, r.s, true)
 		if err != nil {
 			return ldap.Step{Status: ldap.StepFailed, Detail: "cannot open the store read-only: " + err.Error(), Setting: "store.path"}
 		}

@@ -153,7 +153,7 @@ func computeExplain(ctx context.Context, s wizard.Settings, getenv func(string) 
 		}
 		return explainDoneMsg{blocked: errs}
 	}
-	db, closeDB, err := syncer.OpenStoreForPreview(ctx, s.Store.Path)
+	db, closeDB, err := syncer.OpenStore(ctx, s, true)
 	if err != nil {
 		return explainDoneMsg{err: err}
 	}

@@ -151,7 +151,7 @@ func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) 
 		}
 		return previewDoneMsg{blocked: errs}
 	}
-	db, closeDB, err := syncer.OpenStoreForPreview(ctx, s.Store.Path)
+	db, closeDB, err := syncer.OpenStore(ctx, s, true)
 	if err != nil {
 		return previewDoneMsg{err: err}
 	}
