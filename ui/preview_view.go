@@ -27,7 +27,13 @@ func (p *previewScreen) view(w, h int) string {
 				lines = append(lines, m.c.Styles.Muted.Render(fmt.Sprintf("  … and %d more on the Review screen", len(p.blocked)-i)))
 				break
 			}
-			lines = append(lines, ansi.Truncate("  "+m.screenTitle(pr.Screen)+" › "+pr.Setting+": "+pr.Message, w, "…"))
+			for j, l := range strings.Split(wrap(m.screenTitle(pr.Screen)+" › "+pr.Setting+": "+pr.Message, w-4), "\n") {
+				indent := "    " // continuation lines under the setting
+				if j == 0 {
+					indent = "  "
+				}
+				lines = append(lines, indent+l)
+			}
 		}
 		lines = append(lines, "", m.c.Styles.Muted.Render(wrap("esc goes back to Review (enter there jumps to the field); r reads again.", w)))
 		return strings.Join(lines, "\n")
@@ -89,11 +95,7 @@ func (p *previewScreen) planView(w, h int) string {
 	lines = append(lines, strings.Split(wrap("Directory: "+sideCounts(pl, syncer.SideLDAP)+" · Store: "+sideCounts(pl, syncer.SideStore), w), "\n")...)
 	switch {
 	case p.guard != "":
-		gl := strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n")
-		if len(gl) > 3 {
-			gl = append(gl[:2], ansi.Truncate(gl[2], w-1, "")+"…")
-		}
-		for _, l := range gl {
+		for _, l := range strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n") {
 			lines = append(lines, m.c.Styles.Warning.Render(l))
 		}
 	case pl.Changes() == 0:
@@ -102,7 +104,9 @@ func (p *previewScreen) planView(w, h int) string {
 		lines = append(lines, m.c.Styles.OK.Render("✓ Within the safety limits: a sync would run."))
 	}
 	if !p.current() {
-		lines = append(lines, m.c.Styles.Warning.Render(ansi.Truncate("The settings changed since this preview: r reads again.", w, "…")))
+		for _, l := range strings.Split(wrap("The settings changed since this preview: r reads again.", w), "\n") {
+			lines = append(lines, m.c.Styles.Warning.Render(l))
+		}
 	}
 	lines = append(lines, p.tabsLine(w))
 	tab := p.tabs[p.tab]
@@ -189,12 +193,26 @@ func (m *Model) rowLines(rows []planRow, w int) []string {
 		if r.note != "" {
 			head += m.c.Styles.Muted.Render("  " + r.note)
 		}
-		out = append(out, ansi.Truncate(head, w, "…"))
+		if ansi.StringWidth(head) <= w { // fits: the columns stay aligned
+			out = append(out, head)
+		} else {
+			out = append(out, wrappedHead(head, w)...)
+		}
 		for _, l := range r.lines {
 			for _, part := range strings.Split(ansi.Hardwrap(wrap(l, w-4), w-4, true), "\n") {
 				out = append(out, "    "+part)
 			}
 		}
+	}
+	return out
+}
+
+// wrappedHead breaks a row's head line too long for w at spaces, the
+// continuation lines indented past the side column.
+func wrappedHead(head string, w int) []string {
+	out := strings.Split(wrap(head, w-10), "\n")
+	for i := 1; i < len(out); i++ {
+		out[i] = strings.Repeat(" ", 10) + out[i]
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"ldapwiz/wizard"
 )
@@ -48,6 +47,16 @@ func (r *reviewScreen) changeFrom(i, dir int) int {
 	return r.scroll
 }
 
+// arrive scrolls the file to its first change against the file on disk,
+// so that what a save changes is on show at once.
+func (r *reviewScreen) arrive() tea.Cmd {
+	if r.m.onDisk != nil {
+		r.scroll = 0
+		r.scroll = r.changeFrom(-1, 1)
+	}
+	return nil
+}
+
 // help lists the Review keys.
 func (r *reviewScreen) help() []key.Binding {
 	k := r.m.c.Keys
@@ -86,7 +95,8 @@ func (r *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// problemLine renders one problem of Review's lists.
+// problemLine renders one problem of Review's lists, wrapped in full: the
+// screen and setting, then the message (what is wrong and how to fix it).
 func (m *Model) problemLine(p wizard.Problem, selected bool, w int) string {
 	where := m.screenTitle(p.Screen)
 	if where == "" {
@@ -94,32 +104,22 @@ func (m *Model) problemLine(p wizard.Problem, selected bool, w int) string {
 	}
 	text := fmt.Sprintf("%s › %s: %s", where, p.Setting, p.Message)
 	mark := "! "
+	style := m.c.Styles.Warning
 	if p.Severity == wizard.Error {
-		mark = "✗ "
+		mark, style = "✗ ", m.c.Styles.Error
 	}
-	line := ansi.Truncate(mark+text, w-2, "…")
-	switch {
-	case selected:
-		return m.c.Styles.Selected.Render("▸ " + line)
-	case p.Severity == wizard.Error:
-		return "  " + m.c.Styles.Error.Render(line)
-	}
-	return "  " + m.c.Styles.Warning.Render(line)
-}
-
-// problemDetail renders item sel's message in full (up to 3 lines).
-func (m *Model) problemDetail(items []wizard.Problem, sel, w int) []string {
-	if sel >= len(items) {
-		return nil
-	}
-	var lines []string
-	for i, l := range strings.Split(wrap(items[sel].Message, w-4), "\n") {
-		if i == 3 {
-			break
+	lines := strings.Split(wrap(mark+text, w-4), "\n")
+	for i, l := range lines {
+		switch {
+		case i > 0:
+			lines[i] = "    " + style.Render(l)
+		case selected:
+			lines[i] = m.c.Styles.Selected.Render("▸ " + l)
+		default:
+			lines[i] = "  " + style.Render(l)
 		}
-		lines = append(lines, "    "+m.c.Styles.Muted.Render(l))
 	}
-	return lines
+	return strings.Join(lines, "\n")
 }
 
 // reviewView shows the problems and the directory's warnings, then the file
@@ -135,23 +135,9 @@ func (r *reviewScreen) view(w, h int) string {
 		lines = append(lines, m.c.Styles.OK.Render("✓ No problems in the settings."))
 	default:
 		lines = append(lines, m.c.Styles.Heading.Render(fmt.Sprintf("Problems (%d): enter goes to the field", len(m.problems))))
-		maxP := min(len(m.problems), max(h/3, 3))
-		sel := min(r.sel, len(m.problems)-1)
-		start := min(max(sel-maxP+1, 0), max(len(m.problems)-maxP, 0))
-		for i := start; i < start+maxP && i < len(m.problems); i++ {
-			lines = append(lines, m.problemLine(m.problems[i], i == r.sel, w))
-		}
-	}
-	// The selected problem in full, below its own section: what is wrong
-	// and how to fix it.
-	sel := min(r.sel, max(len(items)-1, 0))
-	if sel < len(m.problems) {
-		lines = append(lines, m.problemDetail(items, sel, w)...)
+		lines = append(lines, m.problemWindow(min(r.sel, len(m.problems)-1), r.sel, w, max(h/3, 4))...)
 	}
 	lines = append(lines, m.dirReviewLines(w, len(m.problems))...)
-	if sel >= len(m.problems) {
-		lines = append(lines, m.problemDetail(items, sel, w)...)
-	}
 	lines = append(lines, "")
 	if m.encErr != nil {
 		lines = append(lines, m.c.Styles.Error.Render("The settings cannot be encoded: "+m.encErr.Error()))
@@ -168,24 +154,77 @@ func (r *reviewScreen) view(w, h int) string {
 	default:
 		title = fmt.Sprintf("%s — +%d −%d against the file on disk; ctrl+s saves", m.opts.Path, added, removed)
 	}
-	lines = append(lines, m.c.Styles.Heading.Render(ansi.Truncate(title, w, "…")))
+	for _, l := range strings.Split(wrap(title, w), "\n") {
+		lines = append(lines, m.c.Styles.Heading.Render(l))
+	}
 	room := h - len(lines)
 	if room < 1 {
 		return strings.Join(lines, "\n")
 	}
-	scroll := min(r.scroll, max(len(d)-room, 0))
-	for i := scroll; i < len(d) && i < scroll+room; i++ {
+	// Each file line wraps under its +/- mark; the scroll stops where the
+	// end of the file fills the room.
+	rendered := func(i int) []string {
 		l := d[i]
-		text := ansi.Truncate(string(l.Op)+" "+l.Text, w, "…")
-		switch {
-		case m.onDisk == nil:
-			text = ansi.Truncate("  "+l.Text, w, "…")
-		case l.Op == diffAdd:
-			text = m.c.Styles.Added.Render(text)
-		case l.Op == diffDel:
-			text = m.c.Styles.Removed.Render(text)
+		op := string(l.Op) + " "
+		if m.onDisk == nil {
+			op = "  "
 		}
-		lines = append(lines, text)
+		out := strings.Split(wrap(l.Text, w-4), "\n")
+		for j, t := range out {
+			if j == 0 {
+				t = op + t
+			} else {
+				t = "    " + t // a continuation, under the line's text
+			}
+			switch {
+			case m.onDisk == nil:
+			case l.Op == diffAdd:
+				t = m.c.Styles.Added.Render(t)
+			case l.Op == diffDel:
+				t = m.c.Styles.Removed.Render(t)
+			}
+			out[j] = t
+		}
+		return out
+	}
+	last, used := len(d), 0
+	for last > 0 && used+len(rendered(last-1)) <= room {
+		last--
+		used += len(rendered(last))
+	}
+	scroll := min(r.scroll, last)
+	for i := scroll; i < len(d) && room > 0; i++ {
+		for _, t := range rendered(i) {
+			if room == 0 {
+				break
+			}
+			lines = append(lines, t)
+			room--
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// problemWindow renders the settings' problems in full, as many as fit in
+// room lines, keeping the selected one (sel) on show.
+func (m *Model) problemWindow(sel, cursor, w, room int) []string {
+	ps := m.problems
+	rendered := make([][]string, len(ps))
+	for i, p := range ps {
+		rendered[i] = strings.Split(m.problemLine(p, i == cursor, w), "\n")
+	}
+	start, used := sel, len(rendered[sel])
+	for start > 0 && used+len(rendered[start-1]) <= room {
+		start--
+		used += len(rendered[start])
+	}
+	var out []string
+	for i := start; i < len(ps); i++ {
+		if len(out)+len(rendered[i]) > room && i > sel {
+			out = append(out, m.c.Styles.Muted.Render(fmt.Sprintf("  … %d more (↓)", len(ps)-i)))
+			break
+		}
+		out = append(out, rendered[i]...)
+	}
+	return out
 }

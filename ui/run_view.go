@@ -172,6 +172,10 @@ func (r *runScreen) summaryView(w, h int) string {
 	rep := r.rep
 	var lines []string
 	add := func(style lipgloss.Style, text string) {
+		if ansi.StringWidth(text) <= w { // fits: kept as written (aligned columns)
+			lines = append(lines, style.Render(text))
+			return
+		}
 		for _, l := range strings.Split(wrap(text, w), "\n") {
 			lines = append(lines, style.Render(l))
 		}
@@ -201,16 +205,16 @@ func (r *runScreen) summaryView(w, h int) string {
 	if rep != nil && rep.Plan != nil && r.guard == nil {
 		pl := rep.Plan
 		lines = append(lines, "")
-		lines = append(lines, ansi.Truncate("Directory: "+sideCounts(pl, syncer.SideLDAP), w, "…"))
-		lines = append(lines, ansi.Truncate("Store:     "+sideCounts(pl, syncer.SideStore), w, "…"))
+		add(lipgloss.NewStyle(), "Directory: "+sideCounts(pl, syncer.SideLDAP))
+		add(lipgloss.NewStyle(), "Store:     "+sideCounts(pl, syncer.SideStore))
 		skipped := fmt.Sprintf("Skipped: %s", thousands(len(pl.Skipped)))
 		if reasons := skipReasonsLine(pl); reasons != "" {
 			skipped += " (" + reasons + ")"
 		}
-		lines = append(lines, ansi.Truncate(skipped, w, "…"))
+		add(lipgloss.NewStyle(), skipped)
 		lines = append(lines, fmt.Sprintf("Conflicts: %s", thousands(len(pl.Conflicts))))
 		if inv := rep.Invites; inv != nil {
-			lines = append(lines, fmt.Sprintf("Invitations: %s sent, %s queued (ldapwiz enroll invites lists the queue)", thousands(inv.Sent), thousands(inv.Queued)))
+			add(lipgloss.NewStyle(), fmt.Sprintf("Invitations: %s sent, %s queued (ldapwiz enroll invites lists the queue)", thousands(inv.Sent), thousands(inv.Queued)))
 		}
 		if rep.Failed > 0 {
 			lines = append(lines, m.c.Styles.Error.Render(fmt.Sprintf("Failures: %s", thousands(rep.Failed))))
@@ -223,7 +227,7 @@ func (r *runScreen) summaryView(w, h int) string {
 					lines = append(lines, m.c.Styles.Muted.Render("  … the report lists them all"))
 					break
 				}
-				lines = append(lines, ansi.Truncate(fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.Error), w, "…"))
+				add(lipgloss.NewStyle(), fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.Error))
 				shown++
 			}
 		}
@@ -231,7 +235,7 @@ func (r *runScreen) summaryView(w, h int) string {
 	lines = append(lines, "")
 	switch {
 	case r.reportPath != "":
-		lines = append(lines, ansi.Truncate("Report saved to "+r.reportPath, w, "…"))
+		add(lipgloss.NewStyle(), "Report saved to "+r.reportPath)
 	case r.reportErr != nil:
 		add(m.c.Styles.Error, "The report was not saved: "+r.reportErr.Error())
 	}

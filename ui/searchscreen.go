@@ -198,8 +198,7 @@ func (s *searchScreen) countLines(w int) []string {
 // view draws the live count above the form.
 func (s *searchScreen) view(w, h int) string {
 	m := s.m
-	lines := s.countLines(w)
-	lines = lines[:min(len(lines), 3)]
+	lines := s.countLines(w) // whole: a diagnosis names the setting and the fix
 	formH := h
 	if len(lines) > 0 {
 		formH = h - len(lines) - 1
