@@ -227,31 +227,35 @@ func TestAccountStateNoneStaysInStore(t *testing.T) {
 // TestAccountStateFirstContactDisabledWins: links made while "disabled"
 // was store-only (users.account_state = "none") meet the directory's locks
 // for the first time: whichever side is disabled wins, so turning account
-// state on never enables anyone, whatever the authority.
+// state on never enables anyone, whatever the mode and the authority.
 func TestAccountStateFirstContactDisabledWins(t *testing.T) {
-	for _, authority := range []string{wizard.AuthorityLDAP, wizard.AuthorityStore} {
-		t.Run(authority, func(t *testing.T) {
+	for _, c := range []struct{ mode, authority string }{
+		{wizard.ModeTwoWay, wizard.AuthorityLDAP}, {wizard.ModeTwoWay, wizard.AuthorityStore},
+		{wizard.ModeOneWay, wizard.AuthorityLDAP}, {wizard.ModeImport, wizard.AuthorityLDAP},
+	} {
+		t.Run(c.mode+"/"+c.authority, func(t *testing.T) {
 			e := newSyncEnv(t, slapdtest.Options{NoFixture: true, ExtraLDIF: smallLDIF, PPolicy: true})
 			e.s.Users.AccountState = ldap.AccountStateNone
-			e.sync(wizard.ModeTwoWay, authority)
+			e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
 			if _, err := e.db.SetUserDisabled(e.ctx, e.mustUser("alice").ID, true); err != nil {
 				t.Fatal(err)
 			}
 			e.srv.Lock(t, bobDN)
-			if p := e.preview(wizard.ModeTwoWay, authority); !p.Empty() {
+			if p := e.preview(c.mode, c.authority); !p.Empty() {
 				t.Fatalf("with account_state none: %s", describe(p.Actions))
 			}
 			e.s.Users.AccountState = wizard.AccountStateAuto
-			if rep := e.sync(wizard.ModeTwoWay, authority); rep.Failed != 0 || len(rep.Plan.Select(SideLDAP, OpEnable))+len(rep.Plan.Select(SideStore, OpEnable)) != 0 {
+			if rep := e.sync(c.mode, c.authority); rep.Failed != 0 || len(rep.Plan.Select("", OpEnable)) != 0 {
 				t.Fatalf("first contact: %s (%d failed)", describe(rep.Plan.Actions), rep.Failed)
 			}
-			if !e.mustUser("alice").Disabled || e.mustEntry("alice").First("pwdAccountLockedTime") != ldap.PPolicyPermanentLock {
-				t.Errorf("alice, disabled in the store: %+v", e.mustEntry("alice").Attributes)
+			locked := func(uid string) bool { return e.mustEntry(uid).First("pwdAccountLockedTime") == ldap.PPolicyPermanentLock }
+			if !e.mustUser("alice").Disabled || locked("alice") != (c.mode != wizard.ModeImport) {
+				t.Errorf("alice, disabled in the store: disabled=%v, locked=%v", e.mustUser("alice").Disabled, locked("alice"))
 			}
-			if !e.mustUser("bob").Disabled || e.mustEntry("bob").First("pwdAccountLockedTime") != ldap.PPolicyPermanentLock {
-				t.Error("bob, locked in the directory, is enabled somewhere")
+			if !locked("bob") || e.mustUser("bob").Disabled != (c.mode != wizard.ModeOneWay) {
+				t.Errorf("bob, locked in the directory: disabled=%v, locked=%v", e.mustUser("bob").Disabled, locked("bob"))
 			}
-			e.checkIdle(wizard.ModeTwoWay, authority)
+			e.checkIdle(c.mode, c.authority)
 		})
 	}
 }

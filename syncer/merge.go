@@ -88,17 +88,20 @@ func (pl *planner) mergeUser(p *userPair) {
 			continue
 		}
 		bv, hasBase := baseValue(base, f)
-		if f == FieldDisabled && !hasBase && cfg.mode != wizard.ModeOneWay {
+		if f == FieldDisabled && !hasBase {
 			// First contact with the account state (a first sync, or a link
 			// made while "disabled" was store-only): disabled wins, so it
-			// never enables an account. Import writes no lock: there the
-			// store keeps its disable, and the base the directory's value.
+			// never enables an account. Where the mode does not write the
+			// disabled side's partner, that side keeps its disable and the
+			// base records the other side's value.
 			switch {
-			case dv == "true":
+			case dv == "true" && cfg.writesStore():
 				flags = append(flags, pl.flagAction(p, SideStore, true))
-			case cfg.mode == wizard.ModeTwoWay:
+			case dv == "true": // one-way: the directory's lock is left alone
+				settled[f] = []string{sv}
+			case cfg.writesDir():
 				flags = append(flags, pl.flagAction(p, SideLDAP, true))
-			default:
+			default: // import: the store keeps its disable
 				settled[f] = []string{dv}
 			}
 			continue
