@@ -142,6 +142,10 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 			return rep.end(store.OutcomeRefused, err), err
 		}
 		defer lock.Release()
+		// On PostgreSQL, a run whose lock is lost stops (see Guard).
+		var stop func()
+		ctx, stop = lock.Guard(ctx)
+		defer stop()
 	}
 	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr)
 	if err != nil {
