@@ -44,7 +44,7 @@ const (
 	FieldFirstName = "first_name"
 	FieldLastName  = "last_name"
 	FieldPhone     = "phone"
-	FieldDisabled  = "disabled" // "true"/"false"; Active Directory only
+	FieldDisabled  = "disabled" // "true"/"false"; synchronized when the directory has an account state (users.account_state)
 	FieldName      = "name"     // a group's name
 	baseMembers    = "members"  // a group link's base: member users' stable ids
 )
