@@ -52,3 +52,21 @@ func TestCommandsOnAPostgresStore(t *testing.T) {
 		t.Fatalf("wrong password: exit %d:\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestValidateOpensThePostgresStore: "ldapwiz validate" reports a
+// PostgreSQL store that cannot be opened on the setting to fix.
+func TestValidateOpensThePostgresStore(t *testing.T) {
+	srv := slapdtest.Start(t)
+	pg := pgtest.NewDB(t)
+	vars := map[string]string{"LDAPWIZ_TEST_PW": srv.AdminPassword, "PG_PW": pg.Password}
+	cfg := syncConfigFile(t, srv, "import", slapdtest.PeopleDN)
+	setConfig(t, cfg, "path", fmt.Sprintf("path = %q\nurl = %q\npassword_env = \"PG_PW\"\nca_file = %q", filepath.Join(t.TempDir(), "s.db"), pg.URL(), pg.CAFile))
+	if code, out, errs := runCLI(t, vars, "validate", "-c", cfg); code != 0 {
+		t.Fatalf("validate of a good PostgreSQL store: exit %d\n%s%s", code, out, errs)
+	}
+	setConfig(t, cfg, "ca_file", `ca_file = ""`)
+	code, out, errs := runCLI(t, vars, "validate", "-c", cfg)
+	if code != 1 || !strings.Contains(out, "store.ca_file") || !strings.Contains(out, "cannot be opened") {
+		t.Fatalf("validate of an untrusted certificate: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -117,6 +117,7 @@ func validateFile(env *cliEnv, path string) ([]validateProblem, error) {
 		keyLines = config.KeyLines(data)
 	}
 	found := wizard.Validate(s, wizard.ValidateOptions{Getenv: env.getenv})
+	found = append(found, storeProblems(s, found, env.getenv)...)
 	sort.SliceStable(found, func(i, j int) bool { return found[i].Severity > found[j].Severity })
 	for _, p := range found {
 		line := keyLines[p.Setting]
