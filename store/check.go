@@ -36,7 +36,20 @@ func CheckConnection(ctx context.Context, c Config) (*Check, error) {
 		return ch, nil
 	case errors.Is(err, ErrSchemaNotCurrent):
 		// Older: the next sync migrates it.
+		var sb *schemaBehind
+		if errors.As(err, &sb) {
+			ch.Version = sb.version
+		}
 		return ch, nil
 	}
 	return ch, err
 }
+
+// schemaBehind is the ErrSchemaNotCurrent of a database at version.
+type schemaBehind struct{ version int }
+
+// Error is ErrSchemaNotCurrent's message.
+func (e *schemaBehind) Error() string { return ErrSchemaNotCurrent.Error() }
+
+// Unwrap returns ErrSchemaNotCurrent.
+func (e *schemaBehind) Unwrap() error { return ErrSchemaNotCurrent }

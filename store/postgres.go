@@ -73,7 +73,7 @@ func checkSchema(ctx context.Context, db *DB) error {
 	case version > latest:
 		return fmt.Errorf("the database has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another store.url", version, latest)
 	case version < latest:
-		err := fmt.Errorf("schema version %d, this ldapwiz %d: %w", version, latest, ErrSchemaNotCurrent)
+		err := fmt.Errorf("schema version %d, this ldapwiz %d: %w", version, latest, &schemaBehind{version})
 		if version == 0 {
 			err = fmt.Errorf("%w (%w)", err, ErrNoSchema)
 		}

@@ -122,3 +122,31 @@ func TestPostgresKeyFileBesideStorePath(t *testing.T) {
 		t.Fatalf("key file: %v %v", st, err)
 	}
 }
+
+// TestCheckConnectionReportsTheSchemaVersion: a fresh database has none
+// yet, a migrated one the latest, one a version behind that version (the
+// next sync migrates it); nothing is written.
+func TestCheckConnectionReportsTheSchemaVersion(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		db := be.open(t)
+		ch, err := CheckConnection(ctx, db.cfg)
+		if err != nil || ch.Version != LatestSchemaVersion() || ch.Latest != LatestSchemaVersion() {
+			t.Fatalf("migrated: %+v %v", ch, err)
+		}
+		if _, err := db.sql.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`); err != nil {
+			t.Fatal(err)
+		}
+		ch, err = CheckConnection(ctx, db.cfg)
+		if err != nil || ch.Version != LatestSchemaVersion()-1 {
+			t.Fatalf("a version behind: %+v %v", ch, err)
+		}
+		if v, _ := db.SchemaVersion(ctx); v != LatestSchemaVersion()-1 {
+			t.Fatalf("the check migrated the database to %d", v)
+		}
+	})
+	ch, err := CheckConnection(context.Background(), pgTestConfig(t))
+	if err != nil || ch.Version != 0 || ch.Backend != "PostgreSQL" {
+		t.Fatalf("fresh PostgreSQL database: %+v %v", ch, err)
+	}
+}

@@ -48,7 +48,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: %s has schema version %d but this ldapwiz knows only up to %d: use a newer ldapwiz, or another store.path", abs, version, latest)
 	case version < latest:
 		sqlDB.Close()
-		return nil, fmt.Errorf("store: %s has schema version %d, this ldapwiz %d: %w", abs, version, latest, ErrSchemaNotCurrent)
+		return nil, fmt.Errorf("store: %s has schema version %d, this ldapwiz %d: %w", abs, version, latest, &schemaBehind{version})
 	}
 	return newDB(sqlDB, sqliteDialect, abs, abs), nil
 }
