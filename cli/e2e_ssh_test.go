@@ -188,7 +188,10 @@ func TestE2EOverSSH(t *testing.T) {
 	sshd := startSSHD(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ldapwiz.toml")
-	remote := shellJoin([]string{"env", "TERM=xterm-256color", bin, "--demo", "-c", cfg})
+	// No cache directory: the demo's CA file is a temporary one, gone with
+	// the session (with one, it is kept for the saved file; see
+	// TestE2EDemoWalk).
+	remote := shellJoin([]string{"env", "-u", "HOME", "-u", "XDG_CACHE_HOME", "TERM=xterm-256color", bin, "--demo", "-c", cfg})
 	s := startTmux(t, dir, 80, 24, nil, nil, sshd.command(remote)...)
 
 	// Welcome, drawn through sshd's pseudo-terminal, in colour.

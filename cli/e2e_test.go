@@ -29,7 +29,8 @@ func TestE2EDemoWalk(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ldapwiz.toml")
-	s := startTmux(t, dir, 80, 24, []string{"TERM=xterm-256color"}, []string{"NO_COLOR", "LDAPWIZ_CONFIG"}, bin, "--demo", "-c", cfg)
+	cache := t.TempDir()
+	s := startTmux(t, dir, 80, 24, []string{"TERM=xterm-256color", "XDG_CACHE_HOME=" + cache}, []string{"NO_COLOR", "LDAPWIZ_CONFIG"}, bin, "--demo", "-c", cfg)
 
 	// Welcome: the demo is running and its preset is preselected.
 	url := s.waitMatch("the demo banner", regexp.MustCompile(`running at (ldap://127\.0\.0\.1:\d+)`))[1]
@@ -47,10 +48,7 @@ func TestE2EDemoWalk(t *testing.T) {
 	// Users: browse two levels down and pick ou=engineering as the base.
 	s.keys("C-n")
 	s.waitFor("the Users screen with a live count", "Step 3 of 9: Users", "✓ matches 520 users")
-	s.openBrowser("users.search_base", "dc=example,dc=com")
-	s.keys("Right")
-	s.waitFor("the naming context's children", "ou=people")
-	s.browseTo("ou=people,dc=example,dc=com")
+	s.openBrowser("users.search_base", "ou=people,dc=example,dc=com") // it opens on the field's base
 	s.keys("Right")
 	s.waitFor("the children of ou=people", "ou=engineering")
 	s.browseTo("ou=engineering,ou=people,dc=example,dc=com")
@@ -81,7 +79,9 @@ func TestE2EDemoWalk(t *testing.T) {
 	}
 	got := loadSaved(t, cfg)
 
-	// Quit: nothing unsaved, so no question; the demo stops and cleans up.
+	// Quit: nothing unsaved, so no question; the demo stops. Its CA file is
+	// kept under the cache directory, so the saved file works again with the
+	// next "ldapwiz --demo -c FILE".
 	s.keys("C-c")
 	s.waitFor("ldapwiz to exit", exitMarker+"0", "Demo directory stopped")
 
@@ -89,8 +89,11 @@ func TestE2EDemoWalk(t *testing.T) {
 	if c.URL != url || !c.StartTLS || !c.VerifyTLS || c.BindDN != "cn=admin,dc=example,dc=com" || c.BindPassword != "demo-admin" || c.CAFile == "" {
 		t.Errorf("saved connection does not point at the demo %s: %+v", url, c)
 	}
-	if _, err := os.Stat(c.CAFile); !os.IsNotExist(err) {
-		t.Errorf("the demo CA file %s is still there after exit (%v)", c.CAFile, err)
+	if want := filepath.Join(cache, "ldapwiz", "demo", "ca.pem"); c.CAFile != want {
+		t.Errorf("the saved CA file is %s, want the one kept under the cache directory, %s", c.CAFile, want)
+	}
+	if _, err := os.Stat(c.CAFile); err != nil {
+		t.Errorf("the demo CA file %s went with the demo: %v", c.CAFile, err)
 	}
 	wantWalk(t, got, "ou=engineering,ou=people,dc=example,dc=com", "engineering", "vpn-users")
 }
@@ -157,15 +160,13 @@ func TestE2ESlapdWalk(t *testing.T) {
 	// Users: a base with no users is diagnosed; then the right base is picked.
 	s.keys("C-n")
 	s.waitFor("the Users screen with a live count", "Step 3 of 9: Users", "✓ matches")
-	s.openBrowser("users.search_base", srv.BaseDN)
-	s.keys("Right")
-	s.waitFor("the naming context's children", "ou=empty")
+	s.openBrowser("users.search_base", "ou=people,"+srv.BaseDN) // it opens on the field's base
+	s.upTo(srv.BaseDN)
 	s.browseTo("ou=empty," + srv.BaseDN)
 	s.keys("Enter")
 	s.waitFor("the zero-match diagnosis", "✗ matches no users.", "The base holds no users, but", "users.search_base")
-	s.openBrowser("users.search_base", srv.BaseDN)
-	s.keys("Right")
-	s.waitFor("the naming context's children", "ou=people")
+	s.openBrowser("users.search_base", "ou=empty,"+srv.BaseDN)
+	s.upTo(srv.BaseDN)
 	s.browseTo("ou=people," + srv.BaseDN)
 	s.keys("Enter")
 	s.waitMatch("the picked base and its count", regexp.MustCompile(`(?s)✓ matches \d+ users.*Where users are\s+ou=people,dc=example,dc=com`))
@@ -234,12 +235,14 @@ func TestE2EDemoADQuitAsks(t *testing.T) {
 }
 
 // TestE2EDemoHangUp: when the terminal goes away (tmux killed, an SSH
-// session dropped), the demo stops and its CA file is removed.
+// session dropped), the demo stops and its CA file is removed. Without a
+// cache directory (no HOME, no XDG_CACHE_HOME) the CA file is a temporary
+// one, which must not outlive the demo.
 func TestE2EDemoHangUp(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	s := startTmux(t, dir, 80, 24, []string{"TERM=xterm-256color"}, []string{"NO_COLOR", "LDAPWIZ_CONFIG"}, bin, "--demo")
+	s := startTmux(t, dir, 80, 24, []string{"TERM=xterm-256color"}, []string{"NO_COLOR", "LDAPWIZ_CONFIG", "HOME", "XDG_CACHE_HOME"}, bin, "--demo")
 	s.waitFor("the Welcome screen", "▸ New: OpenLDAP")
 	s.keys("Enter")
 	ca := s.waitMatch("the demo's CA file", regexp.MustCompile(`CA certificate file\s+(\S+\.pem)`))[1]
@@ -257,6 +260,14 @@ func TestE2EDemoHangUp(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// upTo presses ← in the browser, whose cursor is on a collapsed entry,
+// and waits for the cursor (the entry pane) to be on its parent dn.
+func (s *tmuxSession) upTo(dn string) {
+	s.t.Helper()
+	s.keys("Left")
+	s.waitUntil("the browser's cursor up on "+dn, func(sc string) bool { return paneDN(sc) == dn })
 }
 
 // nextScreens presses ctrl+n once per title, each time waiting for that
