@@ -125,8 +125,12 @@ func CheckURL(raw string) error {
 // parseURL parses a store URL, refusing what CheckURL refuses.
 func parseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-		return nil, &settingError{"store.url", fmt.Errorf("store.url %s is not a PostgreSQL URL", quoteURL(raw)), "write postgres://USER@HOST:5432/DATABASE"}
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || (u.Host == "" && u.Query().Get("host") == "") {
+		shown := "(value not shown: it may be a password typed in the wrong place)"
+		if err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+			shown = quoteURL(raw)
+		}
+		return nil, &settingError{"store.url", fmt.Errorf("store.url %s is not a PostgreSQL URL", shown), "write postgres://USER@HOST:5432/DATABASE"}
 	}
 	if _, has := u.User.Password(); has || u.Query().Has("password") {
 		return nil, &settingError{"store.url", errors.New("store.url holds a password"), "remove it from the URL and put it in the file named by store.password_file, or the environment variable named by store.password_env"}

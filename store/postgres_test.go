@@ -3,9 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"ldapwiz/internal/pgtest"
 )
 
 // TestBothBackendsHaveTheSameMigrations: every schema change has its
@@ -149,4 +154,44 @@ func TestCheckConnectionReportsTheSchemaVersion(t *testing.T) {
 	if err != nil || ch.Version != 0 || ch.Backend != "PostgreSQL" {
 		t.Fatalf("fresh PostgreSQL database: %+v %v", ch, err)
 	}
+}
+
+// TestPostgresOverTheUnixSocket: a URL naming the server's socket
+// directory (host=/path) opens the store; TLS does not apply there.
+func TestPostgresOverTheUnixSocket(t *testing.T) {
+	d := pgtest.NewDB(t)
+	u := "postgres://" + d.User + "@/" + d.Name + "?host=" + url.QueryEscape(d.Server.Dir) + "&port=" + strconv.Itoa(d.Port)
+	db, err := Config{Path: filepath.Join(t.TempDir(), "x.db"), URL: u, Password: d.Password}.Open(context.Background())
+	if err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	db.Close()
+}
+
+// FuzzCheckURL: any store URL is checked without panicking, and a password
+// given in it (user info or password=) is refused and never quoted back.
+func FuzzCheckURL(f *testing.F) {
+	f.Add("h:5432/db", "secretpw")
+	f.Add("/db?host=/run/postgresql", "secretpw")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, rest, pw string) {
+		_ = CheckURL(rest)
+		if len(pw) < 6 || strings.ContainsAny(pw, "%@:/?#&=+ ;") || strings.ContainsAny(rest, "#@") ||
+			strings.Contains(rest, pw) || strings.Contains(url.PathEscape(rest), pw) || strings.Contains(url.QueryEscape(rest), pw) {
+			return
+		}
+		sep := "?"
+		if strings.Contains(rest, "?") {
+			sep = "&"
+		}
+		for _, raw := range []string{"postgres://u:" + pw + "@" + rest, "postgres://u@" + rest + sep + "password=" + pw} {
+			err := CheckURL(raw)
+			if err == nil {
+				t.Fatalf("CheckURL(%q) accepted a password", raw)
+			}
+			if strings.Contains(err.Error(), pw) {
+				t.Fatalf("CheckURL(%q) quotes the password: %v", raw, err)
+			}
+		}
+	})
 }
