@@ -12,28 +12,37 @@ import (
 // must enroll, the invitations and their mail server, and a test e-mail.
 type enrollmentScreen struct {
 	*formScreen
-	mail mailTest
+	mail   mailTest
+	retrig retrigger // "Enroll users again"
 }
 
 // newEnrollmentScreen builds the Enrollment screen.
 func newEnrollmentScreen(m *Model) screen {
 	s := &enrollmentScreen{}
 	s.formScreen = newFormScreen(m, wizard.ScreenEnrollment, "Enrollment", "Whether users created by a sync must enroll, and how they are invited.", enrollmentFields()...)
-	s.actions = map[string]func() tea.Cmd{actionTestMail: s.askTestMail}
+	s.actions = map[string]func() tea.Cmd{actionTestMail: s.askTestMail, actionRetrigger: s.openRetrigger}
 	return s
 }
 
-// capturing: the recipient line takes every key while it is open.
-func (s *enrollmentScreen) capturing() bool { return s.mail.asking }
+// capturing: the recipient line, or the panel of users to enroll again,
+// takes every key while it is open.
+func (s *enrollmentScreen) capturing() bool { return s.mail.asking || s.retrig.open }
 
-// typing reports whether the recipient line or a text field has the keyboard.
-func (s *enrollmentScreen) typing() bool { return s.mail.asking || s.formScreen.typing() }
+// typing reports whether the recipient line, the users' filter or a text
+// field has the keyboard.
+func (s *enrollmentScreen) typing() bool {
+	return s.mail.asking || (s.retrig.open && !s.retrig.confirming) || s.formScreen.typing()
+}
 
 // update handles the screen's keys and the test e-mail's answer.
 func (s *enrollmentScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case testMailMsg:
 		return s.onTestMail(msg)
+	case retriggerUsersMsg:
+		return s.onRetriggerUsers(msg)
+	case retriggerDoneMsg:
+		return s.onRetriggerDone(msg)
 	case spinner.TickMsg:
 		if s.mail.sending {
 			var cmd tea.Cmd
@@ -43,6 +52,9 @@ func (s *enrollmentScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		if s.mail.asking {
 			return s.mailKey(msg)
+		}
+		if s.retrig.open {
+			return s.retriggerKey(msg)
 		}
 		if key.Matches(msg, s.m.c.Keys.Test) {
 			return s.askTestMail()
@@ -57,6 +69,9 @@ func (s *enrollmentScreen) paste(msg tea.PasteMsg) tea.Cmd {
 	if s.mail.asking {
 		return s.mailPaste(msg)
 	}
+	if s.retrig.open {
+		return s.retriggerPaste(msg)
+	}
 	return s.formScreen.paste(msg)
 }
 
@@ -65,6 +80,9 @@ func (s *enrollmentScreen) help() []key.Binding {
 	k := s.m.c.Keys
 	if s.mail.asking {
 		return []key.Binding{withHelp(k.Enter, "send"), withHelp(k.Back, "cancel")}
+	}
+	if s.retrig.open {
+		return s.retriggerHelp()
 	}
 	bs := s.formScreen.help()
 	if s.m.settings.SMTP.Host != "" {
@@ -108,5 +126,7 @@ func enrollmentFields() []*field {
 		smtp(textS("smtp.password_env", "Mail password variable", "Or: environment variable holding the SMTP password.", func(s *wizard.Settings) *string { return &m(s).PasswordEnv })),
 		smtp(&field{Key: "ui.test_mail", Label: "Send a test email", Kind: kindButton, Action: actionTestMail,
 			Help: "Sends a short message through the mail settings above and shows the server's answer (ctrl+t)."}),
+		{Key: "ui.retrigger", Label: "Enroll users again", Kind: kindButton, Action: actionRetrigger,
+			Help: "Pick users of the store who must enroll again: their unused links stop working and each gets a new invitation."},
 	}
 }

@@ -148,6 +148,9 @@ func (s *enrollmentScreen) mailLines(w int) []string {
 // enrollmentView is the form, and below it the test e-mail when there is one.
 func (s *enrollmentScreen) view(w, h int) string {
 	m := s.m
+	if s.retrig.open {
+		return s.retriggerView(w, h)
+	}
 	ml := s.mailLines(w)
 	formH := h
 	if len(ml) > 0 {
