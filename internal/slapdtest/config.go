@@ -19,20 +19,21 @@ func configLDIF(dir string, certs CertFiles, extraACL []string, tlsExtra string,
 	n := len(extraACL)
 	standard := fmt.Sprintf("olcAccess: {%d}to attrs=userPassword by self write by anonymous auth by * none\n"+
 		"olcAccess: {%d}to * by users read by * none\n", n, n+1)
-	module, overlay, index := "", "", ""
-	if ppolicy {
-		module, overlay = ppolicyModule, ppolicyOverlay
-	}
+	module, first, overlay, index := "", "", "", ""
+	// syncprov comes first, below memberof and refint on the stack, so
+	// that their own writes (memberOf values, member values rewritten
+	// after a rename or delete) pass through it and reach its session log.
+	at := 0
 	if syncprov {
-		n := 2 // after memberof and refint
-		if ppolicy {
-			n++
-		}
-		module += syncprovModule
-		overlay += syncprovOverlay(n)
-		index = syncprovIndex
+		module, first, index = syncprovModule, syncprovOverlay(0), syncprovIndex
+		at = 1
 	}
-	r := strings.NewReplacer("@MODULES@", module, "@OVERLAYS@", overlay, "@SYNCINDEX@", index, "@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
+	if ppolicy {
+		module += ppolicyModule
+		overlay = strings.Replace(ppolicyOverlay, "{2}", fmt.Sprintf("{%d}", at+2), 2)
+	}
+	r := strings.NewReplacer("@MODULES@", module, "@OVERLAYS@", overlay, "@SYNCINDEX@", index, "@FIRSTOVERLAY@", first,
+		"{@MEMBEROF@}", fmt.Sprintf("{%d}", at), "{@REFINT@}", fmt.Sprintf("{%d}", at+1), "@DATAACL@", acl.String()+standard, "@DIR@", dir, "@CERT@", certs.CertFile, "@KEY@", certs.KeyFile, "@CA@", certs.CAFile,
 		"@BASE@", BaseDN, "@ADMIN@", AdminDN, "@ADMINPW@", AdminPassword, "@READER@", ReaderDN,
 		"@SIZELIMIT@", fmt.Sprint(SizeLimit), "@TLSEXTRA@", tlsExtra)
 	return r.Replace(configTemplate)
@@ -100,19 +101,19 @@ olcDbIndex: member eq
 olcDbIndex: memberOf eq
 olcSizeLimit: @SIZELIMIT@
 olcLimits: {0}* size.soft=@SIZELIMIT@ size.hard=@SIZELIMIT@ size.prtotal=unlimited
-@DATAACL@
-dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
+@DATAACL@@FIRSTOVERLAY@
+dn: olcOverlay={@MEMBEROF@}memberof,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
 objectClass: olcMemberOf
-olcOverlay: {0}memberof
+olcOverlay: {@MEMBEROF@}memberof
 olcMemberOfGroupOC: groupOfNames
 olcMemberOfMemberAD: member
 olcMemberOfMemberOfAD: memberOf
 olcMemberOfRefInt: TRUE
 
-dn: olcOverlay={1}refint,olcDatabase={1}mdb,cn=config
+dn: olcOverlay={@REFINT@}refint,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
 objectClass: olcRefintConfig
-olcOverlay: {1}refint
+olcOverlay: {@REFINT@}refint
 olcRefintAttribute: member memberOf
 @OVERLAYS@`
