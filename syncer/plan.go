@@ -157,6 +157,10 @@ type Plan struct {
 	LinkedUsers     int `json:"linked_users"`     // store users linked before the run
 	LinkedGroups    int `json:"linked_groups"`    // store groups linked before the run
 
+	// Read says how the directory was read: incremental from a token, or
+	// whole and why.
+	Read *DirRead `json:"read,omitempty"`
+
 	entriesRead int // directory entries read, for the next run's progress estimate
 }
 

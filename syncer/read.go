@@ -23,6 +23,9 @@ type dirReader struct {
 	memberRange int
 	refSeen     map[string]bool
 	dns         dnCache
+	// inc, when set, reads the users and groups searches through the
+	// previous run's view and token (incremental.go).
+	inc *incRead
 }
 
 // onReferral returns the callback that records the search result
@@ -55,10 +58,16 @@ func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, prog
 // The account state is chosen first, when the server decides it ("auto"),
 // and recorded in the snapshot.
 func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) (*DirSnapshot, error) {
+	return readDirectoryInc(ctx, conn, cfg, progress, nil)
+}
+
+// readDirectoryInc is readDirectory with the users and groups searches
+// made through inc when it is not nil.
+func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead) (*DirSnapshot, error) {
 	if err := cfg.resolveAccountState(ctx, conn); err != nil {
 		return nil, err
 	}
-	r := &dirReader{conn: conn, cfg: cfg, progress: progress}
+	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc}
 	snap, err := r.readAll(ctx)
 	if snap != nil {
 		snap.AccountState = cfg.acct
@@ -106,7 +115,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	var users []DirUser
 	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
 		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
-	err := r.conn.Search(ctx, req, func(e *ldap.Entry) error {
+	err := r.search(ctx, partUsers, req, func(e *ldap.Entry) error {
 		r.tick()
 		ids := e.StableIDs()
 		id := ""
@@ -203,7 +212,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 		}
 	}
 	var groups []DirGroup
-	err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
+	err := r.search(ctx, partGroups, ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
 		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 		r.tick()
 		g := DirGroup{DN: e.DN, Name: e.First(c.groupNameAttr)}

@@ -75,8 +75,13 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if counts, err := db.LastRunCounts(ctx); err == nil && counts["directory_entries"] > 0 {
 		total, estimated = counts["directory_entries"], true
 	}
-	tr.begin(PhaseReadDirectory, total, estimated, "reading users and groups")
-	dir, err := readDirectory(ctx, conn, cfg, func(n int) { tr.step(n, nil) })
+	now := time.Now().UTC()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	inc := startIncremental(ctx, s, cfg, db, conn, now)
+	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
+	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
@@ -99,6 +104,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	}
 	plan.entriesRead = read
 	plan.Server = conn.Server()
+	plan.Read = inc.finish(cfg, conn.Server(), now)
 	return plan, conn, nil
 }
 
@@ -193,6 +199,9 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 	// Record the end even when ctx was cancelled.
 	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
+	if terr := saveToken(endCtx, db, plan, run.ID); terr != nil && err == nil {
+		err, errText = terr, terr.Error()
+	}
 	if ferr := db.FinishRun(endCtx, run.ID, outcome, counts, errText); ferr != nil && err == nil {
 		err = ferr
 	}

@@ -1,0 +1,341 @@
+package syncer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// DirRead says how a run read the directory: only what changed since the
+// previous run's token (incremental), or whole, and why.
+type DirRead struct {
+	// Incremental: every search of the run was a refresh from the token.
+	Incremental bool   `json:"incremental"`
+	Method      string `json:"method,omitempty"` // ldap.SyncMethodSyncrepl when a token is kept or used
+	// Reason says why the directory was read whole ("" when incremental).
+	Reason string `json:"reason,omitempty"`
+	// Token is the token the run started from, as the server wrote it
+	// ("" when there was none).
+	Token string `json:"token,omitempty"`
+	// Changes counts the entries the refreshes reported added, changed,
+	// moved or deleted.
+	Changes int `json:"changes"`
+	// FullAt is when the directory was last read whole (this run, when it
+	// did); zero when no token is kept.
+	FullAt time.Time `json:"full_at,omitzero"`
+
+	// next is the token and view to keep after the run; nil when none.
+	next *store.SyncToken
+}
+
+// Line says in one line how the directory was read.
+func (d *DirRead) Line() string {
+	if d == nil {
+		return ""
+	}
+	if d.Incremental {
+		return fmt.Sprintf("incremental: read only what changed since token %s (RFC 4533 content sync): %d entries changed", d.Token, d.Changes)
+	}
+	return "full read: " + d.Reason
+}
+
+// viewVersion is the encoding of the directory view kept with the token.
+const viewVersion = 1
+
+// dirView is the directory as the searches of a run read it, kept with the
+// token so that the next run can patch it with the changes: one part per
+// search (users, groups).
+type dirView struct {
+	Version int                  `json:"version"`
+	Parts   map[string]*viewPart `json:"parts"`
+}
+
+// viewPart is what one search returned, in the order the server returned
+// it, and the token of the directory state it shows.
+type viewPart struct {
+	Request string `json:"request"` // requestHash of the search
+	// Base, Filter and Attributes are the search's, for refreshing it.
+	Base       string             `json:"base"`
+	Filter     string             `json:"filter"`
+	Attributes []string           `json:"attributes"`
+	Cookie     []byte             `json:"cookie"`
+	Entries    []ldap.EntryRecord `json:"entries"`
+}
+
+// request is the search a part keeps.
+func (p *viewPart) request() ldap.SearchRequest {
+	return ldap.SearchRequest{Base: p.Base, Filter: p.Filter, Attributes: p.Attributes}
+}
+
+// The searches of a run that are kept in the view.
+const (
+	partUsers  = "users"
+	partGroups = "groups"
+)
+
+// incRead is the incremental side of one directory read: the view the
+// previous run left (nil for a full read) and the view this read makes.
+type incRead struct {
+	method string    // ldap.SyncMethodSyncrepl, or "" when no token is taken
+	prev   *dirView  // the previous run's view; nil: read whole
+	prevAt time.Time // when prev's directory was last read whole
+	// refreshed holds prev's parts brought up to date (prepare), made at
+	// the first search.
+	refreshed map[string]*viewPart
+	next      dirView
+	read      *DirRead
+	full      int // searches read whole
+}
+
+// planIncremental decides how this run reads the directory: from the
+// saved token when everything allows it, else whole with the reason.
+// token is the saved token (nil when none).
+func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, conn *ldap.Conn, token *store.SyncToken, now time.Time) *incRead {
+	in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, read: &DirRead{}}
+	full := func(reason string) *incRead {
+		in.read.Reason = reason
+		return in
+	}
+	want := s.EffectiveIncremental()
+	switch want {
+	case wizard.IncrementalOff:
+		return full("sync.incremental is \"off\"")
+	case wizard.IncrementalAuto, wizard.IncrementalSyncrepl:
+	default:
+		return full(fmt.Sprintf("sync.incremental = %q is not read by this ldapwiz yet", want))
+	}
+	dse, err := conn.RootDSE(ctx)
+	if err != nil {
+		return full("the server's RootDSE could not be read to find its incremental sync method: " + ldap.Explain(err).Problem)
+	}
+	if !slices.Contains(dse.SyncMethods(), ldap.SyncMethodSyncrepl) {
+		lacks := "the server offers no RFC 4533 content sync"
+		if dse.Vendor == "OpenLDAP" {
+			lacks = "this OpenLDAP has no syncprov overlay: incremental sync needs it"
+		}
+		return full(lacks + " (full syncs still work)")
+	}
+	in.method, in.read.Method = ldap.SyncMethodSyncrepl, ldap.SyncMethodSyncrepl
+	switch {
+	case token == nil:
+		return full("no sync token yet: the first run with incremental sync reads the directory whole")
+	case token.Method != in.method:
+		return full(fmt.Sprintf("the saved token is a %s token, not %s", token.Method, in.method))
+	case token.Server != conn.Server():
+		return full(fmt.Sprintf("the directory server changed (the token is from %s, this run reached %s)", token.Server, conn.Server()))
+	case token.ScopeHash != scopeHash(cfg):
+		return full("the scope settings changed since the token (search bases, filters, object classes, groups.sync_only or the attribute mapping)")
+	case now.Sub(token.FullAt) >= s.FullEveryDuration():
+		return full(fmt.Sprintf("sync.full_every (%s) has passed since the last full read at %s", s.FullEveryDuration(), token.FullAt.Format(time.RFC3339)))
+	}
+	view, err := decodeView(token.View)
+	if err != nil {
+		return full("the directory view kept with the token cannot be read (" + err.Error() + ")")
+	}
+	in.prev, in.prevAt = view, token.FullAt
+	in.read.Incremental, in.read.FullAt = true, token.FullAt
+	if p := view.Parts[partUsers]; p != nil {
+		in.read.Token = string(p.Cookie)
+	}
+	return in
+}
+
+// search runs one of the run's searches (part) through the view: a
+// refresh from the previous token patching the previous view when there
+// is one for the same request, else the search itself, recorded. Either
+// way fn sees every entry in scope, in the server's order.
+func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req ldap.SearchRequest, fn func(*ldap.Entry) error) error {
+	hash := requestHash(req)
+	if err := in.prepare(ctx, conn); err != nil {
+		return err
+	}
+	if in.refreshed != nil {
+		if p := in.refreshed[part]; p != nil && p.Request == hash {
+			return in.deliver(part, p, fn)
+		}
+		in.fallBack("the " + part + " search changed since the token (base, filter or attributes)")
+	}
+	in.full++
+	var cookie []byte
+	if in.method != "" {
+		// Without a token this search is read whole again next time.
+		cookie, _ = conn.SyncCookie(ctx, req.Base)
+	}
+	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes, Cookie: cookie}
+	in.next.Parts[part] = vp
+	return conn.Search(ctx, req, func(e *ldap.Entry) error {
+		vp.Entries = append(vp.Entries, e.Record())
+		return fn(e)
+	})
+}
+
+// fallBack records that the run reads a search whole after all.
+func (in *incRead) fallBack(reason string) {
+	if in.read.Incremental {
+		in.read.Incremental, in.read.Reason = false, reason
+	}
+}
+
+// deliver hands the patched entries of a part to fn and keeps them as the
+// next view.
+func (in *incRead) deliver(part string, p *viewPart, fn func(*ldap.Entry) error) error {
+	in.next.Parts[part] = p
+	for _, rec := range p.Entries {
+		if err := fn(rec.Entry()); err != nil {
+			if errors.Is(err, ldap.ErrStopSearch) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// finish completes the DirRead of the run: the token and view to keep
+// (none when no token was taken), and when the directory was last read
+// whole.
+func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead {
+	d := in.read
+	if in.method == "" {
+		return d
+	}
+	fullAt := in.prevAt
+	if in.full == len(in.next.Parts) || fullAt.IsZero() {
+		fullAt = now
+	}
+	if !d.Incremental {
+		d.FullAt = fullAt
+	}
+	for _, p := range in.next.Parts {
+		if len(p.Cookie) == 0 {
+			return d // a search without a token: nothing to start from
+		}
+	}
+	view, err := encodeView(&in.next)
+	if err != nil {
+		return d
+	}
+	d.next = &store.SyncToken{Method: in.method, Server: server, ScopeHash: scopeHash(cfg), Token: tokenOf(&in.next), View: view, FullAt: fullAt}
+	return d
+}
+
+// tokenOf is the token column kept in the store: the cookie of each search.
+func tokenOf(v *dirView) []byte {
+	m := map[string]string{}
+	for name, p := range v.Parts {
+		m[name] = string(p.Cookie)
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// saveToken keeps the run's token and view in the store with the run.
+func saveToken(ctx context.Context, db *store.DB, plan *Plan, runID int64) error {
+	if plan == nil || plan.Read == nil || plan.Read.next == nil {
+		return nil
+	}
+	t := *plan.Read.next
+	t.RunID = runID
+	if err := db.SaveSyncToken(ctx, t); err != nil {
+		return fmt.Errorf("the sync succeeded, but keeping the directory's sync token failed (the next run reads the directory whole): %w", err)
+	}
+	return nil
+}
+
+// requestHash identifies a search: its base, filter and attributes.
+func requestHash(req ldap.SearchRequest) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\x00%q\x00%d\x00%q", strings.ToLower(req.Base), req.Filter, req.Scope, req.Attributes)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// scopeHash identifies the settings that decide what a run reads: bases,
+// filters, object classes, groups.sync_only and the attribute mapping.
+func scopeHash(c syncConfig) string {
+	h := sha256.New()
+	attrs := make([]string, 0, len(c.fields))
+	for _, f := range c.fields {
+		attrs = append(attrs, f+"="+c.attrOf[f])
+	}
+	fmt.Fprintf(h, "%q|%q|%q|%q|%q|%q|%q|%q|%q|%q|%q", c.userBase, c.scope.UserFilter, c.userClass, c.userMemberAttr,
+		c.groupBase, c.scope.GroupFilter, c.groupClass, c.groupNameAttr, c.groupMemberAttr, c.syncOnly, attrs)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// encodeView compresses the view for the store.
+func encodeView(v *dirView) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeView reads a view encodeView made.
+func decodeView(b []byte) (*dirView, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	var v dirView
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	if v.Version != viewVersion {
+		return nil, fmt.Errorf("view version %d, want %d", v.Version, viewVersion)
+	}
+	return &v, nil
+}
+
+// search is the reader's search for one of the parts kept in the view:
+// through the incremental read when there is one.
+func (r *dirReader) search(ctx context.Context, part string, req ldap.SearchRequest, fn func(*ldap.Entry) error) error {
+	if r.inc == nil {
+		return r.conn.Search(ctx, req, fn)
+	}
+	return r.inc.search(ctx, r.conn, part, req, fn)
+}
+
+// startIncremental loads the saved token and decides how this run reads
+// the directory (planIncremental); a token the store cannot give means a
+// full read, with the reason.
+func startIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, now time.Time) *incRead {
+	token, err := db.SyncToken(ctx)
+	if err != nil {
+		in := planIncremental(ctx, s, cfg, conn, nil, now)
+		if in.method != "" {
+			in.read.Reason = "the saved sync token could not be read: " + err.Error()
+		}
+		return in
+	}
+	return planIncremental(ctx, s, cfg, conn, token, now)
+}
+
+// readMessage is the progress message of the directory read.
+func (in *incRead) readMessage() string {
+	if in.read.Incremental {
+		return "reading only what changed since the last run"
+	}
+	return "reading users and groups (full read: " + in.read.Reason + ")"
+}

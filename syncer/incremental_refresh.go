@@ -1,0 +1,300 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"ldapwiz/ldap"
+)
+
+// prepare brings every part of the previous view up to date, once, at the
+// first search of the run: a refresh from each part's token, then a fresh
+// read of the entries the directory changed without reporting it (see
+// followServerWrites). A refused token makes the whole run a full read.
+func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
+	if in.prev == nil || in.refreshed != nil {
+		return nil
+	}
+	refreshed := map[string]*viewPart{}
+	for _, name := range sortedParts(in.prev) {
+		p, err := in.refresh(ctx, conn, in.prev.Parts[name])
+		var refused *refreshRefused
+		if errors.As(err, &refused) {
+			in.prev = nil
+			in.fallBack(refused.Error())
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		refreshed[name] = p
+	}
+	if err := in.followServerWrites(ctx, conn, refreshed); err != nil {
+		return err
+	}
+	in.refreshed = refreshed
+	return nil
+}
+
+// sortedParts returns the names of a view's parts in a fixed order.
+func sortedParts(v *dirView) []string {
+	names := make([]string, 0, len(v.Parts))
+	for n := range v.Parts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// refreshRefused is a refresh the server answered with an error about the
+// token or the request, rather than a lost connection: the run reads the
+// directory whole instead.
+type refreshRefused struct{ err error }
+
+func (r *refreshRefused) Error() string {
+	if errors.Is(r.err, ldap.ErrSyncRefreshRequired) {
+		return "the directory refused the sync token (e-syncRefreshRequired): it can no longer tell what changed since"
+	}
+	return "the directory refused the refresh from the sync token: " + r.err.Error()
+}
+
+// refresh asks for the changes since p's token and returns p's entries
+// patched with them: added and changed entries replace the old ones (or
+// come last when new), deleted ones go, and after a present phase so do
+// the entries not reported.
+func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*viewPart, error) {
+	entries := make([]*ldap.EntryRecord, len(p.Entries))
+	index := map[string]int{}
+	for i := range p.Entries {
+		entries[i] = &p.Entries[i]
+		if id := recordUUID(p.Entries[i]); id != "" {
+			index[id] = i
+		}
+	}
+	present := map[string]bool{}
+	var added []*ldap.EntryRecord
+	changes := 0
+	res, err := conn.SyncRefresh(ctx, p.request(), p.Cookie, func(ch ldap.SyncChange) error {
+		id := strings.ToLower(ch.UUID)
+		switch ch.State {
+		case ldap.SyncPresent:
+			present[id] = true
+			return nil
+		case ldap.SyncDelete:
+			if i, ok := index[id]; ok {
+				entries[i] = nil
+				delete(index, id)
+				changes++
+			}
+			return nil
+		}
+		rec := ch.Entry.Record()
+		if v := recordUUID(rec); v != "" {
+			id = v
+		}
+		present[id] = true
+		if i, ok := index[id]; ok {
+			entries[i] = &rec
+		} else {
+			index[id] = len(entries) + len(added)
+			added = append(added, &rec)
+		}
+		changes++
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() == nil && (errors.Is(err, ldap.ErrSyncRefreshRequired) || errors.Is(err, ldap.ErrSyncRefused)) {
+			return nil, &refreshRefused{err}
+		}
+		return nil, err
+	}
+	out := *p
+	out.Cookie, out.Entries = res.Cookie, make([]ldap.EntryRecord, 0, len(entries)+len(added))
+	for _, e := range append(entries, added...) {
+		if e == nil {
+			continue
+		}
+		if res.PresentPhase {
+			if id := recordUUID(*e); id != "" && !present[id] {
+				changes++ // gone: the present phase did not name it
+				continue
+			}
+		}
+		out.Entries = append(out.Entries, *e)
+	}
+	in.read.Changes += changes
+	return &out, nil
+}
+
+// followServerWrites reads again the entries the directory itself rewrote
+// without telling a content-sync client: OpenLDAP's refint and memberof
+// overlays do not replicate their own writes, so a refresh reports a
+// renamed or deleted user but not the groups whose member values refint
+// rewrote, nor the memberOf values memberof changed. Read again, by
+// entryUUID: every entry holding the old DN of an entry renamed, moved or
+// gone (refint), and every entry whose DN a changed entry gained or lost
+// as a value (memberof). The other entries are as the refresh left them.
+func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, parts map[string]*viewPart) error {
+	var dns dnCache
+	type seen struct {
+		part string
+		rec  *ldap.EntryRecord
+	}
+	before, after := map[string]seen{}, map[string]seen{}
+	for name, p := range in.prev.Parts {
+		for i := range p.Entries {
+			if id := recordUUID(p.Entries[i]); id != "" {
+				before[id] = seen{name, &p.Entries[i]}
+			}
+		}
+	}
+	for name, p := range parts {
+		for i := range p.Entries {
+			if id := recordUUID(p.Entries[i]); id != "" {
+				after[id] = seen{name, &p.Entries[i]}
+			}
+		}
+	}
+	stale, touched := map[string]bool{}, map[string]bool{}
+	addDN := func(set map[string]bool, dn string) {
+		if n, ok := dns.normalize(dn); ok {
+			set[n] = true
+		}
+	}
+	for id, b := range before {
+		a, ok := after[id]
+		switch {
+		case !ok:
+			addDN(stale, b.rec.DN)
+			for _, v := range recordValues(*b.rec) {
+				addDN(touched, v)
+			}
+		case !dns.equal(a.rec.DN, b.rec.DN):
+			addDN(stale, b.rec.DN)
+			addDN(touched, a.rec.DN)
+		}
+		if ok {
+			for _, v := range symmetricDiff(recordValues(*b.rec), recordValues(*a.rec)) {
+				addDN(touched, v)
+			}
+		}
+	}
+	for id, a := range after {
+		if _, ok := before[id]; !ok {
+			for _, v := range recordValues(*a.rec) {
+				addDN(touched, v)
+			}
+		}
+	}
+	if len(stale) == 0 && len(touched) == 0 {
+		return nil
+	}
+	for _, name := range sortedParts(&dirView{Parts: parts}) {
+		p := parts[name]
+		kept := p.Entries[:0:0]
+		for _, e := range p.Entries {
+			id := recordUUID(e)
+			if id == "" || !affected(&dns, e, stale, touched) {
+				kept = append(kept, e)
+				continue
+			}
+			fresh, err := rereadEntry(ctx, conn, p, id)
+			if err != nil {
+				return err
+			}
+			if fresh == nil {
+				in.read.Changes++ // gone since the refresh
+				continue
+			}
+			if !slices.Equal(recordValues(*fresh), recordValues(e)) || fresh.DN != e.DN {
+				in.read.Changes++
+			}
+			kept = append(kept, *fresh)
+		}
+		p.Entries = kept
+	}
+	return nil
+}
+
+// affected reports whether entry e may have been rewritten by the server:
+// its DN is touched, or one of its values is a stale DN.
+func affected(dns *dnCache, e ldap.EntryRecord, stale, touched map[string]bool) bool {
+	if n, ok := dns.normalize(e.DN); ok && touched[n] {
+		return true
+	}
+	if len(stale) == 0 {
+		return false
+	}
+	for _, v := range recordValues(e) {
+		if n, ok := dns.normalize(v); ok && stale[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// rereadEntry reads the entry with entryUUID id again with part p's
+// search (its base, filter and attributes): nil when it is no longer in
+// scope.
+func rereadEntry(ctx context.Context, conn *ldap.Conn, p *viewPart, id string) (*ldap.EntryRecord, error) {
+	req := p.request()
+	filter := strings.TrimSpace(req.Filter)
+	if filter == "" {
+		filter = "(objectClass=*)"
+	}
+	req.Filter = "(&" + filter + "(entryUUID=" + ldap.EscapeFilter(id) + "))"
+	var found *ldap.EntryRecord
+	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+		rec := e.Record()
+		found = &rec
+		return nil
+	})
+	return found, err
+}
+
+// recordValues lists the text values of a kept entry, attribute by
+// attribute.
+func recordValues(r ldap.EntryRecord) []string {
+	var out []string
+	for _, a := range r.Attrs {
+		out = append(out, a.Text...)
+	}
+	return out
+}
+
+// symmetricDiff returns the values in exactly one of a and b.
+func symmetricDiff(a, b []string) []string {
+	in := func(list []string) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, v := range list {
+			m[v] = true
+		}
+		return m
+	}
+	ma, mb := in(a), in(b)
+	var out []string
+	for v := range ma {
+		if !mb[v] {
+			out = append(out, v)
+		}
+	}
+	for v := range mb {
+		if !ma[v] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// recordUUID returns the entryUUID of a kept entry, lower case ("" when it
+// has none).
+func recordUUID(r ldap.EntryRecord) string {
+	for _, a := range r.Attrs {
+		if strings.EqualFold(a.Name, "entryUUID") && len(a.Text) > 0 {
+			return strings.ToLower(a.Text[0])
+		}
+	}
+	return ""
+}

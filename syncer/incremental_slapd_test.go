@@ -1,0 +1,304 @@
+package syncer
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"ldapwiz/internal/slapdtest"
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// storeRows renders what a store holds, row by row, without its own ids
+// and clock times: users (tombstones included), groups, memberships by
+// name, and links by stable id with their DN and base values. Two stores
+// synced from the same directory must render alike.
+func storeRows(t *testing.T, e *syncEnv) []string {
+	t.Helper()
+	users, err := e.db.ListUsers(e.ctx, store.UserFilter{IncludeDeleted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := e.db.ListGroups(e.ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.db.Memberships(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	userName, groupName := map[int64]string{}, map[int64]string{}
+	var rows []string
+	for _, u := range users {
+		userName[u.ID] = u.Username
+		rows = append(rows, fmt.Sprintf("user %s email=%q first=%q last=%q phone=%q disabled=%v ldap=%v deleted=%v missing=%v",
+			u.Username, u.Email, u.FirstName, u.LastName, u.Phone, u.Disabled, u.FromLDAP, u.Deleted(), !u.MissingSince.IsZero()))
+	}
+	for _, g := range groups {
+		groupName[g.ID] = g.Name
+		rows = append(rows, fmt.Sprintf("group %s ldap=%v deleted=%v", g.Name, g.FromLDAP, !g.DeletedAt.IsZero()))
+	}
+	for _, m := range ms {
+		rows = append(rows, "member "+groupName[m.GroupID]+" "+userName[m.UserID])
+	}
+	for _, kind := range []store.Kind{store.KindUser, store.KindGroup} {
+		links, err := e.db.ListLinks(e.ctx, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			name := userName[l.LocalID]
+			if kind == store.KindGroup {
+				name = groupName[l.LocalID]
+			}
+			for _, vs := range l.Base { // memberships are a set
+				sort.Strings(vs)
+			}
+			base, _ := json.Marshal(l.Base)
+			rows = append(rows, fmt.Sprintf("link %s %s %s dn=%s base=%s", kind, name, l.StableID, strings.ToLower(l.DN), base))
+		}
+	}
+	sort.Strings(rows)
+	return rows
+}
+
+// sameRows fails the test with the rows that differ between two stores.
+func sameRows(t *testing.T, a, b []string) {
+	t.Helper()
+	ina, inb := map[string]bool{}, map[string]bool{}
+	for _, r := range a {
+		ina[r] = true
+	}
+	for _, r := range b {
+		inb[r] = true
+	}
+	var diff []string
+	for _, r := range a {
+		if !inb[r] {
+			diff = append(diff, "only incremental: "+r)
+		}
+	}
+	for _, r := range b {
+		if !ina[r] {
+			diff = append(diff, "only full:        "+r)
+		}
+	}
+	for i, d := range diff {
+		if len(d) > 200 {
+			diff[i] = d[:200] + "…"
+		}
+	}
+	if len(diff) > 0 || len(a) != len(b) {
+		t.Fatalf("the stores differ (%d and %d rows):\n%s", len(a), len(b), strings.Join(diff, "\n"))
+	}
+}
+
+// actionLines renders a plan's actions for comparing two plans.
+func actionLines(p *Plan) []string {
+	var out []string
+	for _, a := range p.Actions {
+		s := a.Side + " " + a.Op + " " + string(a.Kind) + " " + a.Name + " " + a.Member
+		for _, d := range a.Diffs {
+			s += " " + d.Field + ":" + d.Old + "->" + d.New
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// incrementalEnvs are two stores synced from one slapd with syncprov: inc
+// with sync.incremental = "auto", full with "off".
+func incrementalEnvs(t *testing.T, mode string) (inc, full *syncEnv) {
+	t.Helper()
+	inc = newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	inc.s.Sync.Mode = mode
+	s := inc.s
+	s.Sync.Incremental = wizard.IncrementalOff
+	full = newSyncEnvFor(t, s)
+	full.srv = inc.srv
+	return inc, full
+}
+
+// After a full run, 10 users modified, 3 added, 2 deleted, 1 moved and a
+// membership changed in the directory: the incremental run reads only
+// those, plans exactly what a full run plans, and leaves the store row for
+// row as the full run leaves its own.
+func TestIncrementalSyncAppliesTheChangesLikeAFullRun(t *testing.T) {
+	for _, mode := range []string{wizard.ModeImport, wizard.ModeTwoWay} {
+		t.Run(mode, func(t *testing.T) {
+			inc, full := incrementalEnvs(t, mode)
+			first := inc.sync(mode, wizard.AuthorityLDAP)
+			if r := first.Plan.Read; r == nil || r.Incremental || !strings.Contains(r.Reason, "no sync token yet") {
+				t.Fatalf("first run read %+v; want a full read because there is no token", r)
+			}
+			full.sync(mode, wizard.AuthorityLDAP)
+			sameRows(t, storeRows(t, inc), storeRows(t, full))
+			if again := inc.sync(mode, wizard.AuthorityLDAP); !again.Plan.Read.Incremental || again.Plan.Read.Changes != 0 || len(again.Plan.Actions) != 0 {
+				t.Fatalf("a run with nothing changed: read %+v, actions %s", again.Plan.Read, describe(again.Plan.Actions))
+			}
+
+			users := inc.srv.Fixture.Users
+			for i := 20; i < 30; i++ {
+				inc.modify(users[i].DN, "sn", "Changed"+fmt.Sprint(i))
+			}
+			added := []string{inc.addDirUser("inc.new1", "n1@example.com"), inc.addDirUser("inc.new2", "n2@example.com"), inc.addDirUser("inc.new3", "n3@example.com")}
+			for _, u := range users[40:42] {
+				if err := inc.conn.Delete(inc.ctx, u.DN); err != nil {
+					t.Fatal(err)
+				}
+			}
+			moved := users[50]
+			if _, err := inc.conn.Rename(inc.ctx, moved.DN, strings.SplitN(moved.DN, ",", 2)[0], "ou=sales,ou=people,"+slapdtest.BaseDN); err != nil {
+				t.Fatal(err)
+			}
+			// refint rewrites member values in the background: let it finish
+			// so both stores read the same directory.
+			newDN := strings.SplitN(moved.DN, ",", 2)[0] + ",ou=sales,ou=people," + slapdtest.BaseDN
+			if !inc.waitMember(slapdtest.BigGroupDN, newDN) {
+				t.Fatalf("refint did not rename the moved user in %s", slapdtest.BigGroupDN)
+			}
+			for _, u := range users[40:42] {
+				for deadline := time.Now().Add(3 * time.Second); inc.dirHasMember(slapdtest.BigGroupDN, u.DN); time.Sleep(50 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("refint did not remove the deleted %s from %s", u.DN, slapdtest.BigGroupDN)
+					}
+				}
+			}
+			inc.addMember(slapdtest.ProjectXGroupDN, added[0], true)
+			inc.addMember(slapdtest.ProjectXGroupDN, slapdtest.JohnDoeDN, false)
+
+			incPlan := inc.preview(mode, wizard.AuthorityLDAP)
+			fullPlan := full.preview(mode, wizard.AuthorityLDAP)
+			if r := incPlan.Read; !r.Incremental || !strings.HasPrefix(r.Token, "rid=") || r.Changes == 0 || r.Changes > 40 {
+				t.Fatalf("preview read %+v; want incremental from the token, a few dozen changes at most", r)
+			}
+			if a, b := strings.Join(actionLines(incPlan), "\n"), strings.Join(actionLines(fullPlan), "\n"); a != b {
+				t.Fatalf("the incremental plan differs from the full one:\n--- incremental\n%s\n--- full\n%s", a, b)
+			}
+			rep := inc.sync(mode, wizard.AuthorityLDAP)
+			if !rep.Plan.Read.Incremental || rep.Outcome != store.OutcomeSuccess || rep.Failed != 0 {
+				t.Fatalf("incremental run: read %+v, outcome %s, failed %d: %s", rep.Plan.Read, rep.Outcome, rep.Failed, rep.Error)
+			}
+			sum := rep.Plan.Summary()
+			if sum["store create user"] != 3 || sum["store delete user"] != 2 {
+				t.Errorf("summary %v; want 3 users created and 2 deleted in the store", sum)
+			}
+			full.sync(mode, wizard.AuthorityLDAP)
+			sameRows(t, storeRows(t, inc), storeRows(t, full))
+			if l, err := inc.db.LinkByLocalID(inc.ctx, store.KindUser, inc.mustUser(moved.UID).ID); err != nil || !strings.Contains(strings.ToLower(l.DN), "ou=sales") {
+				t.Errorf("the moved user's link: %+v, %v", l, err)
+			}
+			if !inc.inGroup("project-x", "inc.new1") || inc.inGroup("project-x", "jdoe") {
+				t.Errorf("project-x members %v", inc.groupMembers("project-x"))
+			}
+			inc.checkIdle(mode, wizard.AuthorityLDAP)
+		})
+	}
+}
+
+// setCookies replaces the cookies of the saved view.
+func setCookies(t *testing.T, e *syncEnv, cookie string) {
+	t.Helper()
+	tok, err := e.db.SyncToken(e.ctx)
+	if err != nil || tok == nil {
+		t.Fatalf("token %+v, %v", tok, err)
+	}
+	v, err := decodeView(tok.View)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range v.Parts {
+		p.Cookie = []byte(cookie)
+	}
+	if tok.View, err = encodeView(v); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SaveSyncToken(e.ctx, *tok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A refused token, a scope change, a changed server and sync.full_every
+// each make a full run, saying why in the report and the preview; the run
+// after it is incremental again.
+func TestIncrementalFallsBackToAFullRun(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	mode := wizard.ModeImport
+	e.sync(mode, wizard.AuthorityLDAP)
+	expectIncremental := func(what string) {
+		t.Helper()
+		if r := e.sync(mode, wizard.AuthorityLDAP).Plan.Read; !r.Incremental {
+			t.Fatalf("%s: read %+v, want incremental", what, r)
+		}
+	}
+	expectFull := func(what string, rep *Report, err error, reason string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		r := rep.Plan.Read
+		if r.Incremental || !strings.Contains(r.Reason, reason) || !strings.Contains(r.Line(), "full read: ") {
+			t.Fatalf("%s: read %+v; want a full read because %q", what, r, reason)
+		}
+		var back Report
+		var buf strings.Builder
+		if err := rep.WriteJSON(&buf); err != nil || json.Unmarshal([]byte(buf.String()), &back) != nil || back.Plan.Read.Reason != r.Reason {
+			t.Fatalf("%s: the JSON report does not carry the reason: %s", what, buf.String())
+		}
+		if rep.Outcome != store.OutcomeSuccess || len(rep.Plan.Actions) != 0 {
+			t.Fatalf("%s: outcome %s, actions %s", what, rep.Outcome, describe(rep.Plan.Actions))
+		}
+		expectIncremental("the run after " + what)
+	}
+	expectIncremental("the second run")
+
+	// A token from before anything in the database: e-syncRefreshRequired.
+	setCookies(t, e, "rid=000,csn=20000101000000.000000Z#000000#000#000000")
+	if p := e.preview(mode, wizard.AuthorityLDAP); p.Read.Incremental || !strings.Contains(p.Read.Token, "csn=2000") || !strings.Contains(p.Read.Reason, "refused") {
+		t.Fatalf("preview with a token the server refuses: %+v; want a full read from the token, saying it was refused", p.Read)
+	}
+	rep, err := e.trySync(mode, wizard.AuthorityLDAP, Options{})
+	expectFull("a refused token", rep, err, "refused the sync token (e-syncRefreshRequired)")
+
+	// A scope change.
+	e.s.Users.Filter = "(!(uid=nobody))"
+	rep, err = e.trySync(mode, wizard.AuthorityLDAP, Options{})
+	expectFull("users.filter changed", rep, err, "scope settings changed")
+
+	// Another URL for the same server.
+	e.s.Connection.URL = strings.Replace(e.srv.URL, "127.0.0.1", "localhost", 1)
+	rep, err = e.trySync(mode, wizard.AuthorityLDAP, Options{})
+	expectFull("the server changed", rep, err, "directory server changed")
+
+	// sync.full_every has passed since the last full read.
+	e.s.Sync.FullEvery = "1h"
+	later := func() time.Time { return time.Now().Add(2 * time.Hour) }
+	rep, err = e.trySync(mode, wizard.AuthorityLDAP, Options{Now: later})
+	expectFull("full_every passed", rep, err, "sync.full_every (1h0m0s) has passed")
+
+	// "off" reads whole and says so.
+	e.s.Sync.Incremental = wizard.IncrementalOff
+	if p := e.preview(mode, wizard.AuthorityLDAP); p.Read.Incremental || !strings.Contains(p.Read.Reason, "\"off\"") {
+		t.Fatalf("with incremental off: %+v", p.Read)
+	}
+}
+
+// A directory without syncprov is read whole, with the reason naming the
+// missing overlay, and no token is kept.
+func TestIncrementalWithoutSyncProv(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{})
+	rep := e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	if r := rep.Plan.Read; r.Incremental || !strings.Contains(r.Reason, "no syncprov overlay") {
+		t.Fatalf("read %+v; want a full read naming syncprov", r)
+	}
+	if tok, err := e.db.SyncToken(e.ctx); err != nil || tok != nil {
+		t.Fatalf("a token was kept: %+v, %v", tok, err)
+	}
+	_ = ldap.SyncMethodSyncrepl
+}
