@@ -44,6 +44,11 @@ type SyncRefreshResult struct {
 // e-syncRefreshRequired, result 4096): the client must read whole again.
 var ErrSyncRefreshRequired = errors.New("the directory no longer accepts the sync token (e-syncRefreshRequired)")
 
+// ErrSyncRefused is the server answering a refresh with an LDAP result
+// other than success (a cookie it cannot read, "consumer state is newer
+// than provider", a size limit, ...), as opposed to the connection failing.
+var ErrSyncRefused = errors.New("the directory refused the content sync refresh")
+
 // resultSyncRefreshRequired is the LDAP result code of
 // e-syncRefreshRequired.
 const resultSyncRefreshRequired = 4096
@@ -108,6 +113,9 @@ func (c *Conn) SyncRefresh(ctx context.Context, req SearchRequest, cookie []byte
 		var le *goldap.Error
 		if errors.As(err, &le) && le.ResultCode == resultSyncRefreshRequired {
 			return res, fmt.Errorf("%w: %v", ErrSyncRefreshRequired, err)
+		}
+		if errors.As(err, &le) && le.ResultCode < goldap.ErrorNetwork {
+			return res, fmt.Errorf("%w: %w", ErrSyncRefused, c.explainSearchError(req.Base, false, 0, err))
 		}
 		return res, c.explainSearchError(req.Base, false, 0, err)
 	}
