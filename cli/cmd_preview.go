@@ -86,6 +86,9 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 	if p.Server != "" {
 		fmt.Fprintf(w, "Directory server: %s\n", p.Server)
 	}
+	if p.Read != nil {
+		fmt.Fprintf(w, "Directory read: %s\n", p.Read.Line())
+	}
 	fmt.Fprintf(w, "Read: %d users and %d groups in the directory; %d users and %d groups in the store (%d users, %d groups linked)\n",
 		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
 	fmt.Fprintf(w, "Disabled accounts (users.account_state): %s\n", p.AccountState.Name())

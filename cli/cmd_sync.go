@@ -97,6 +97,9 @@ func printSyncSummary(w io.Writer, rep *syncer.Report) {
 	if rep.Plan != nil && rep.Plan.Server != "" {
 		fmt.Fprintf(w, "  directory server: %s\n", rep.Plan.Server)
 	}
+	if rep.Plan != nil && rep.Plan.Read != nil {
+		fmt.Fprintf(w, "  directory read: %s\n", rep.Plan.Read.Line())
+	}
 	if rep.Plan != nil && rep.Plan.Changes() > 0 {
 		fmt.Fprintf(w, "  %s\n", summaryLine(rep.Plan.Summary()))
 	}
