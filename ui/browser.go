@@ -553,15 +553,16 @@ func (b *browser) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 // help lists the browser's keys.
 func (b *browser) help() []key.Binding {
 	k := b.c.Keys
-	pick := withHelp(k.Enter, "pick as search base")
+	pick := withHelp(k.Enter, "pick") // the heading says what is picked
 	if b.title == "" {
 		pick = withHelp(k.Enter, "open/close")
 	}
 	if b.filtering {
 		return []key.Binding{withHelp(k.Enter, "stop filtering"), withHelp(k.Back, "clear filter")}
 	}
-	return []key.Binding{pick, key.NewBinding(key.WithKeys("right"), key.WithHelp("→/←", "expand/collapse")),
-		key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓/j/k", "move")), k.Filter, withHelp(k.Back, "close"), k.EntryDown}
+	// Short, so that esc shows at 80 columns.
+	return []key.Binding{pick, key.NewBinding(key.WithKeys("right"), key.WithHelp("→/←", "open/close")),
+		key.NewBinding(key.WithKeys("j"), key.WithHelp("↑↓/jk", "move")), k.Filter, withHelp(k.Back, "close"), withHelp(k.EntryDown, "entry")}
 }
 
 // view draws the tree and the entry pane in w x h.
