@@ -435,7 +435,21 @@ func (m *Model) pickerView(w, h int) string {
 	if !p.loading && len(vis) == 0 && p.filter.Value() != "" {
 		lines = append(lines, m.c.Styles.Muted.Render("No candidate matches; enter uses \""+p.filter.Value()+"\" as typed."))
 	}
-	room := max(h-len(lines)-1, 1)
+	// The highlighted candidate's whole text, below the list (its row is
+	// cut to the width).
+	var full []string
+	if p.cursor < len(vis) {
+		it := vis[p.cursor]
+		text := it.value + ": " + it.detail
+		if it.warn != "" {
+			text = it.value + ": ! " + it.warn + " · " + it.detail
+		}
+		for _, l := range strings.Split(wrap(text, w-4), "\n") {
+			full = append(full, "    "+m.c.Styles.Muted.Render(l))
+		}
+		full = full[:min(len(full), 3)]
+	}
+	room := max(h-len(lines)-1-len(full)-1, 1)
 	if p.cursor < p.offset {
 		p.offset = p.cursor
 	}
@@ -467,6 +481,9 @@ func (m *Model) pickerView(w, h int) string {
 			line = "  " + line
 		}
 		lines = append(lines, line)
+	}
+	if len(full) > 0 {
+		lines = append(append(lines, ""), full...)
 	}
 	if p.multi {
 		n := 0
