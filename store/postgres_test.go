@@ -195,3 +195,24 @@ func FuzzCheckURL(f *testing.F) {
 		}
 	})
 }
+
+// TestPostgresWithoutStorePathRefusesToSealAPassword: with no store.path
+// there is no place for the key file, and setting a password says so
+// rather than writing ".key" in the working directory.
+func TestPostgresWithoutStorePathRefusesToSealAPassword(t *testing.T) {
+	ctx := context.Background()
+	c := pgTestConfig(t)
+	c.Path = ""
+	db, err := c.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u := mustUser(t, db, "nokey")
+	if _, err := db.SetPassword(ctx, u.ID, "a fine password"); err == nil || !strings.Contains(err.Error(), "store.path") {
+		t.Fatalf("SetPassword without store.path: %v", err)
+	}
+	if _, err := os.Stat(".key"); err == nil {
+		t.Fatal("a key file was written in the working directory")
+	}
+}

@@ -59,6 +59,9 @@ func pendingAAD(id, version int64) []byte {
 
 // pendingCipher loads the key file, creating it when create is set.
 func pendingCipher(dbPath string, create bool) (cipher.AEAD, error) {
+	if strings.TrimSpace(dbPath) == "" {
+		return nil, errors.New("store: no place for the key file that seals passwords waiting for the directory: set store.path (on PostgreSQL the key file is store.path + \".key\")")
+	}
 	key, err := loadKey(KeyPath(dbPath), create)
 	if err != nil {
 		return nil, err
