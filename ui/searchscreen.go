@@ -20,11 +20,11 @@ type searchScreen struct {
 	*formScreen
 	what  string // "users" or "groups"
 	count liveCount
-	scope scopedCount // users only: those groups.sync_only keeps
+	scope scopedCount // those groups.sync_only keeps
 }
 
 // scopedCount is, when groups.sync_only names groups, how many of the users
-// counted the sync keeps: read the way the sync reads them (syncer's
+// (or groups) counted the sync keeps: read the way the sync reads them (syncer's
 // ReadDirectory, nested groups included), so the number is the sync's.
 type scopedCount struct {
 	sig  string // the settings it was counted for; "" when sync_only is empty
@@ -92,10 +92,7 @@ func (s *searchScreen) liveCountCmd() tea.Cmd {
 	}
 	c := &s.count
 	q := queryFor(s.what, m.settings)
-	sig := ""
-	if s.what == "users" {
-		sig = scopeSig(m.settings)
-	}
+	sig := scopeSig(m.settings)
 	// A failed count is asked again: what failed (a password file, the
 	// password typed for the test, the server) may have been fixed since.
 	if q == c.query && sig == s.scope.sig && (c.running || (c.done && c.err == "" && s.scope.err == "")) {
@@ -125,15 +122,15 @@ func (s *searchScreen) onCountTick(msg countTick) tea.Cmd {
 		msg := searchCountMsg{countMsg: countMsg{what: q.what, seq: seq, n: n, err: err, diagnose: diag, setting: setting}, scopeSig: sig}
 		if sig != "" && err == nil && n > 0 {
 			msg.scopeRead = true
-			msg.scoped, msg.scopedErr = countInScope(ctx, dial, st)
+			msg.scoped, msg.scopedErr = countInScope(ctx, dial, st, q.what)
 		}
 		return msg
 	}
 }
 
 // countInScope reads the directory as the sync does, groups.sync_only
-// applied, and returns how many users it keeps.
-func countInScope(ctx context.Context, dial func(context.Context) (*ldap.Conn, error), s wizard.Settings) (int, error) {
+// applied, and returns how many users (what "users") or groups it keeps.
+func countInScope(ctx context.Context, dial func(context.Context) (*ldap.Conn, error), s wizard.Settings, what string) (int, error) {
 	conn, err := dial(ctx)
 	if err != nil {
 		return 0, err
@@ -142,6 +139,9 @@ func countInScope(ctx context.Context, dial func(context.Context) (*ldap.Conn, e
 	snap, err := syncer.ReadDirectory(ctx, conn, s, nil)
 	if err != nil {
 		return 0, err
+	}
+	if what == "groups" {
+		return len(snap.Groups), nil
 	}
 	return len(snap.Users), nil
 }
@@ -182,7 +182,10 @@ func (s *searchScreen) countLines(w int) []string {
 	case c.n == 0:
 		out = st.Error.Render(wrap("✗ matches no "+what+". "+c.diagnose, w))
 	case s.scope.done && s.scope.err != "":
-		out = st.Error.Render(wrap(fmt.Sprintf("✗ %s match the base and class, but groups.sync_only cannot be applied: %s", countOf(c.n, "user"), s.scope.err), w))
+		out = st.Error.Render(wrap(fmt.Sprintf("✗ %s match the base and class, but groups.sync_only cannot be applied: %s", countOf(c.n, strings.TrimSuffix(what, "s")), s.scope.err), w))
+	case s.scope.done && what == "groups":
+		names := strings.Join(m.settings.Scope().SyncOnly, ", ")
+		out = st.OK.Render(wrap(fmt.Sprintf("✓ %s to sync: %s and the groups nested in them (groups.sync_only), of %s matching the base and class", countOf(s.scope.n, "group"), names, thousands(c.n)), w))
 	case s.scope.done:
 		names := strings.Join(m.settings.Scope().SyncOnly, ", ")
 		out = st.OK.Render(wrap(fmt.Sprintf("✓ %s to sync: members of %s (groups.sync_only), of %s matching the base and class", countOf(s.scope.n, "user"), names, thousands(c.n)), w))

@@ -28,8 +28,11 @@ func TestUsersCountAppliesSyncOnly(t *testing.T) {
 	d.contains(fmt.Sprintf("✓ %s to sync: members of sales", countOf(inScope, "user")), "of "+thousands(all)+" matching")
 	d.lacks("✓ matches " + countOf(all, "user"))
 
-	// A name that is no group: flagged beside the field and on Review.
+	// The Groups count is the sync's too: sales, and what is nested in it.
 	d.gotoScreen(wizard.ScreenGroups)
+	d.contains("✓ 1 group to sync: sales and the groups nested in them")
+
+	// A name that is no group: flagged beside the field and on Review.
 	d.replace("groups.sync_only", "sales, nosuchgroup")
 	if got := d.m.Settings().Groups.SyncOnly; len(got) != 2 || got[1] != "nosuchgroup" {
 		t.Fatalf("sync_only = %q", got)
