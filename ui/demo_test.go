@@ -34,3 +34,20 @@ func TestDemoWelcome(t *testing.T) {
 		t.Fatalf("the OpenLDAP preset was not adjusted: %+v", s.Connection)
 	}
 }
+
+// TestDemoWelcomeOffersTheSavedFile (issue 17, defect 3): when --demo finds
+// a file saved from the demo, Welcome offers to open it, selected, and
+// opening it keeps its settings.
+func TestDemoWelcomeOffersTheSavedFile(t *testing.T) {
+	s := wizard.Default()
+	s.Connection.URL = "ldap://127.0.0.1:3899"
+	s.Users.SearchBase = "ou=engineering,ou=people,dc=example,dc=com"
+	demo := &Demo{Banner: "ldapwiz.toml was saved from the demo: open it, or start again from a preset.", Preset: wizard.PresetOpenLDAP,
+		Adjust: func(s wizard.Settings) wizard.Settings { return s }}
+	d := newDriver(t, Options{Path: "ldapwiz.toml", Settings: s, Exists: true, Demo: demo}, 80, 24)
+	d.contains("was saved from the demo", "▸ Open ldapwiz.toml")
+	d.keys("enter")
+	if got := d.m.Settings().Users.SearchBase; got != s.Users.SearchBase || d.m.Screen() != wizard.ScreenConnection {
+		t.Fatalf("opening the saved file gave %q on %s", got, d.m.Screen())
+	}
+}
