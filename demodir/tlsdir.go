@@ -31,12 +31,19 @@ func tlsFromDir(dir string) (*tls.Config, []byte, error) {
 	if cfg, ca, err := loadTLS(caFile, certFile, keyFile); err == nil {
 		return cfg, ca, nil
 	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("demo directory: cannot keep its certificate in %s: %w", dir, err)
+	}
+	// Two demos starting at once must not each write half a pair: one makes
+	// it, the other waits and reuses it.
+	unlock := lockDir(filepath.Join(dir, ".lock"))
+	defer unlock()
+	if cfg, ca, err := loadTLS(caFile, certFile, keyFile); err == nil {
+		return cfg, ca, nil
+	}
 	pki, err := generatePKI()
 	if err != nil {
 		return nil, nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("demo directory: cannot keep its certificate in %s: %w", dir, err)
 	}
 	keyPEM, err := pki.KeyPEM()
 	if err != nil {
@@ -93,6 +100,29 @@ func loadTLS(caFile, certFile, keyFile string) (*tls.Config, []byte, error) {
 	}
 	return tlsConfigOf(pair), ca, nil
 }
+
+// lockDir takes the lock file path (created exclusively), waiting up to
+// lockWait for another process to drop it; a lock older than that is left
+// by a process that died, and is taken over. It returns the release.
+func lockDir(path string) func() {
+	deadline := time.Now().Add(lockWait)
+	for {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			f.Close()
+			return func() { os.Remove(path) }
+		}
+		if time.Now().After(deadline) {
+			os.Remove(path) // stale
+			deadline = time.Now().Add(lockWait)
+			continue
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockWait is how long a demo waits for another to finish its certificate.
+const lockWait = 5 * time.Second
 
 // writeAtomic writes data to path through a temporary file in its
 // directory, so a demo starting meanwhile never reads half a file.

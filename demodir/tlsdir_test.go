@@ -55,3 +55,28 @@ func TestTLSDirKeepsTheCA(t *testing.T) {
 		t.Fatal("a damaged pair was not replaced by a new one at the same path")
 	}
 }
+
+// TestTLSDirConcurrentStarts: demos starting at once on an empty TLS
+// directory all serve the one pair kept there.
+func TestTLSDirConcurrentStarts(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	const n = 6
+	cas := make(chan []byte, n)
+	for range n {
+		go func() {
+			s, err := New(Options{TLSDir: dir})
+			if err != nil {
+				t.Error(err)
+				cas <- nil
+				return
+			}
+			cas <- s.CAPEM()
+		}()
+	}
+	kept := func() []byte { b, _ := os.ReadFile(filepath.Join(dir, TLSDirCA)); return b }
+	for range n {
+		if ca := <-cas; !bytes.Equal(ca, kept()) {
+			t.Fatal("a demo serves a CA other than the one kept in its directory")
+		}
+	}
+}
