@@ -98,7 +98,7 @@ func TestFullHelpFitsAt80x24(t *testing.T) {
 	k := d.m.c.Keys
 	for _, b := range []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Enter, k.Back, k.NextPane, k.PrevPane,
 		k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo, k.Undo,
-		k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.Save, k.Help, k.Quit} {
+		k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.EntryDown, k.Save, k.Help, k.Quit} {
 		d.contains(b.Help().Desc)
 	}
 	d.lacks("…")

@@ -204,7 +204,7 @@ func (m *Model) fullHelpView(w, h int) string {
 	groups := [][]key.Binding{
 		{k.Next, k.Prev, k.Up, k.Down, k.Enter, k.Back, k.NextPane, k.PrevPane},
 		{k.Left, k.Right, k.Toggle, k.Browse, k.Pick, k.Test, k.Apply, k.GoTo, k.Undo},
-		{k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.Save, k.Help, k.Quit},
+		{k.ListDown, k.ListUp, k.PageDown, k.PageUp, k.Filter, k.EntryDown, k.Save, k.Help, k.Quit},
 	}
 	var items []string
 	for _, g := range groups {
