@@ -19,6 +19,7 @@ var (
 	sizesFlag  = flag.String("sizes", "10000,50000,100000", "comma-separated directory sizes (users) to measure")
 	roundsFlag = flag.Int("rounds", 3, "rounds per size; each runs every case once, after its own ldapsearch")
 	binFlag    = flag.String("bin", "", "measure this ldapwiz binary instead of building the checkout (e.g. an older version, for a before/after)")
+	storeFlag  = flag.String("store", "sqlite", "the store to sync into: sqlite (a file) or postgres (a database on a private PostgreSQL)")
 )
 
 // The cases, in the order a round runs them.
@@ -68,8 +69,8 @@ func buildLdapwiz(tb testing.TB, dir string) string {
 	return bin
 }
 
-// config writes a settings file for mode with the store at storePath.
-func (b *bed) config(mode, storePath string) string {
+// config writes a settings file for mode with the store st.
+func (b *bed) config(mode string, st benchStore) string {
 	path := filepath.Join(b.dir, "ldapwiz-"+mode+".toml")
 	text := fmt.Sprintf(`[connection]
 url = %q
@@ -103,8 +104,8 @@ authority = "ldap"
 max_delete = "10%%"
 
 [store]
-path = %q
-`, b.srv.URL, b.srv.AdminDN, b.srv.AdminPassword, peopleBase, groupBase, mode, storePath)
+%s
+`, b.srv.URL, b.srv.AdminDN, b.srv.AdminPassword, peopleBase, groupBase, mode, st.toml())
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		panic(err)
 	}
@@ -136,8 +137,8 @@ type syncReport struct {
 	} `json:"plan"`
 }
 
-// runCase runs one case of a round; store is the round's store path.
-func (b *bed) runCase(c, store string) (usage, error) {
+// runCase runs one case of a round into the round's store.
+func (b *bed) runCase(c string, store benchStore) (usage, error) {
 	switch c {
 	case casePreview:
 		u, _, err := timed(b.dir, false, b.bin, "preview", "--json", "-c", b.config("import", store))
@@ -171,17 +172,6 @@ func (b *bed) runCase(c, store string) (usage, error) {
 	return u, nil
 }
 
-// storeMB is the size of the store's files.
-func storeMB(path string) float64 {
-	var n int64
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if fi, err := os.Stat(path + suffix); err == nil {
-			n += fi.Size()
-		}
-	}
-	return float64(n) / (1 << 20)
-}
-
 // result is what one size measured.
 type result struct {
 	users   int
@@ -198,7 +188,7 @@ func (b *bed) measure(tb testing.TB, rounds int, cases []string) result {
 		res.cases[c] = &summary{}
 	}
 	for r := 0; r < rounds; r++ {
-		store := filepath.Join(b.dir, fmt.Sprintf("round%d.db", r))
+		store := b.newStore(tb, r)
 		for _, c := range cases {
 			base, err := b.ldapsearch()
 			if err != nil {
@@ -210,19 +200,17 @@ func (b *bed) measure(tb testing.TB, rounds int, cases []string) result {
 			}
 			res.cases[c].add(pair{wiz: u, base: base})
 			if c == caseImport {
-				res.storeMB = storeMB(store)
+				res.storeMB = store.sizeMB()
 			}
 		}
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(store + suffix)
-		}
+		store.remove()
 	}
 	return res
 }
 
 // report prints one size's table.
 func report(w io.Writer, res result, cases []string) {
-	fmt.Fprintf(w, "\n%d users (+ groups and memberships as in the issue); store after import: %.1f MB\n", res.users, res.storeMB)
+	fmt.Fprintf(w, "\n%d users (+ groups and memberships as in the issue); %s store after import: %.1f MB\n", res.users, *storeFlag, res.storeMB)
 	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch | ldapwiz wall s | peak RSS MB | ldapsearch RSS MB |\n|---|---|---|---|---|---|\n")
 	for _, c := range cases {
 		s := res.cases[c]
