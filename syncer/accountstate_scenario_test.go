@@ -248,7 +248,9 @@ func TestAccountStateFirstContactDisabledWins(t *testing.T) {
 			if rep := e.sync(c.mode, c.authority); rep.Failed != 0 || len(rep.Plan.Select("", OpEnable)) != 0 {
 				t.Fatalf("first contact: %s (%d failed)", describe(rep.Plan.Actions), rep.Failed)
 			}
-			locked := func(uid string) bool { return e.mustEntry(uid).First("pwdAccountLockedTime") == ldap.PPolicyPermanentLock }
+			locked := func(uid string) bool {
+				return e.mustEntry(uid).First("pwdAccountLockedTime") == ldap.PPolicyPermanentLock
+			}
 			if !e.mustUser("alice").Disabled || locked("alice") != (c.mode != wizard.ModeImport) {
 				t.Errorf("alice, disabled in the store: disabled=%v, locked=%v", e.mustUser("alice").Disabled, locked("alice"))
 			}
