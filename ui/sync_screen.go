@@ -76,6 +76,13 @@ func syncFields(pick *storePick) []*field {
 		}
 		return ""
 	}
+	fullEvery := textS("sync.full_every", "Full read every", "Read the directory whole at least this often, e.g. 24h.", func(s *wizard.Settings) *string { return &y(s).FullEvery })
+	fullEvery.disabled = func(s wizard.Settings) string {
+		if s.EffectiveIncremental() == wizard.IncrementalOff {
+			return "Only with incremental reads: with them off every run reads the directory whole."
+		}
+		return ""
+	}
 	return append([]*field{
 		choiceS("sync.mode", "Direction", "import: directory → store; one-way: store → directory; two-way: both.", func(s *wizard.Settings) *string { return &y(s).Mode },
 			choice{wizard.ModeImport, "import"}, choice{wizard.ModeOneWay, "one-way"}, choice{wizard.ModeTwoWay, "two-way"}),
@@ -85,5 +92,8 @@ func syncFields(pick *storePick) []*field {
 		choiceS("sync.missing_users", "Missing users", "A user gone from the directory: deleted from the store, or disabled first.", func(s *wizard.Settings) *string { return &y(s).MissingUsers },
 			choice{wizard.MissingDelete, "delete"}, choice{wizard.MissingDisable, "disable"}),
 		grace,
+		choiceS("sync.incremental", "Read changes only", "auto: after a full run, read only what changed, when the server offers RFC 4533 content sync.", func(s *wizard.Settings) *string { return &y(s).Incremental },
+			choice{wizard.IncrementalAuto, "auto"}, choice{wizard.IncrementalOff, "off"}, choice{wizard.IncrementalSyncrepl, "syncrepl"}),
+		fullEvery,
 	}, storeFields(pick)...)
 }
