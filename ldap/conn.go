@@ -29,6 +29,8 @@ type Conn struct {
 	target    Target
 	server    string // the URL, as configured, of the server that answered
 	encrypted bool
+	tap       *tapConn  // what go-ldap reads through; decodes bulk search entries (tapconn.go)
+	tls       *tls.Conn // the TLS connection under tap, when encrypted
 }
 
 func (cfg Config) timeout() time.Duration {
@@ -119,10 +121,12 @@ func connectURL(ctx context.Context, cfg Config, raw string) (*Conn, error) {
 		}
 		conn, encrypted = tlsConn, true
 	}
-	c := goldap.NewConn(conn, encrypted)
+	tlsConn, _ := conn.(*tls.Conn)
+	tap := newTapConn(conn)
+	c := goldap.NewConn(tap, encrypted)
 	c.SetTimeout(cfg.timeout())
 	c.Start()
-	return &Conn{c: c, cfg: cfg, target: t, server: strings.TrimSpace(raw), encrypted: encrypted}, nil
+	return &Conn{c: c, cfg: cfg, target: t, server: strings.TrimSpace(raw), encrypted: encrypted, tap: tap, tls: tlsConn}, nil
 }
 
 // Dial connects and authenticates: a simple bind with the configured
@@ -192,7 +196,12 @@ func (c *Conn) Encrypted() bool { return c.encrypted }
 func (c *Conn) Target() Target { return c.target }
 
 // TLSState returns the TLS connection state, if the connection is encrypted.
-func (c *Conn) TLSState() (tls.ConnectionState, bool) { return c.c.TLSConnectionState() }
+func (c *Conn) TLSState() (tls.ConnectionState, bool) {
+	if c.tls == nil {
+		return c.c.TLSConnectionState() // a connection made without the tap
+	}
+	return c.tls.ConnectionState(), true
+}
 
 // PageSize is the configured paged-search page size.
 func (c *Conn) PageSize() int { return c.cfg.pageSize() }

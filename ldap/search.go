@@ -216,6 +216,11 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 
 	var cookie []byte
 	var stopped error // the caller's error; the rest of the page is drained
+	if want, ok := c.claimable(sr); ok {
+		var err error
+		cookie, stopped, err = c.searchPageClaimed(pageCtx, sr, buf, want, handle, onReferral, timer, timeout)
+		return c.pageResult(ctx, sr, cookie, stopped, err, timeout, &timedOut)
+	}
 	resp := c.c.SearchAsync(pageCtx, sr, buf)
 	for resp.Next() {
 		timer.Stop()
@@ -238,10 +243,17 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 		timer.Reset(timeout)
 	}
 	timer.Stop()
+	return c.pageResult(ctx, sr, cookie, stopped, resp.Err(), timeout, &timedOut)
+}
+
+// pageResult is the outcome of one page: the caller's error, the search's
+// error explained, or the next page's cookie.
+func (c *Conn) pageResult(ctx context.Context, sr *goldap.SearchRequest, cookie []byte, stopped, err error,
+	timeout time.Duration, timedOut *atomic.Bool) ([]byte, error) {
 	if stopped != nil {
 		return nil, stopped
 	}
-	if err := resp.Err(); err != nil {
+	if err != nil {
 		var le *goldap.Error
 		if errors.As(err, &le) && le.ResultCode == goldap.ErrorNetwork && strings.Contains(err.Error(), "timed out") {
 			// go-ldap's own per-request timer (the same setting) fired first.

@@ -1,0 +1,133 @@
+package ldap
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+
+	"ldapwiz/internal/slapdtest"
+)
+
+// tapExtraLDIF adds values go-ldap and the tap must read alike: binary
+// (jpegPhoto), non-ASCII text, an empty-looking description, long member
+// lists and a multi-valued RDN.
+const tapExtraLDIF = `dn: uid=tap-binary,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+uid: tap-binary
+cn:: w4lsaXNlIEfDvG50aGVy
+sn: Günther
+jpegPhoto:: /9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAA//EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AN//Z
+description: a value with a , comma and "quotes"
+
+dn: cn=a+sn=b,ou=people,dc=example,dc=com
+objectClass: person
+cn: a
+sn: b
+
+`
+
+// plain returns a copy of c that reads every search through go-ldap.
+func plain(c *Conn) *Conn {
+	p := *c
+	p.tap = nil
+	return &p
+}
+
+func TestTapReadsPagedSearchesAsGoLDAPDoes(t *testing.T) {
+	s := slapdtest.StartWith(t, slapdtest.Options{BulkUsers: 250, ExtraLDIF: tapExtraLDIF})
+	c := dataConn(t, s)
+	for _, req := range []SearchRequest{
+		{Base: s.BaseDN, Attributes: []string{"*", "+"}, PageSize: 40},
+		{Base: s.BaseDN, Filter: "(objectClass=inetOrgPerson)", Attributes: []string{"uid", "jpegPhoto", "entryUUID", "cn"}, PageSize: 7},
+		{Base: s.BaseDN, Filter: "(objectClass=groupOfNames)", Attributes: []string{"member", "cn"}},
+		{Base: s.BaseDN, Filter: "(uid=nobody-at-all)", PageSize: 10},
+	} {
+		before := c.tap.decoded.Load()
+		fast := collect(t, c, req)
+		decoded := c.tap.decoded.Load() - before
+		slow := collect(t, plain(c), req)
+		if decoded != int64(len(fast)) {
+			t.Errorf("%+v: the tap decoded %d entries of %d; the claim did not match the request", req, decoded, len(fast))
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("%+v: %d entries through the tap, %d through go-ldap", req, len(fast), len(slow))
+		}
+		for i := range fast {
+			if !reflect.DeepEqual(fast[i], slow[i]) {
+				t.Errorf("entry %d differs:\n tap:     %+v\n go-ldap: %+v", i, fast[i], slow[i])
+			}
+		}
+	}
+}
+
+// Searches of several goroutines on one connection each get their own
+// entries, whether or not they look alike (identical requests in flight at
+// once included). One page each: OpenLDAP keeps one paged search per
+// connection, so concurrent ones cannot go past their first page.
+func TestTapConcurrentSearchesKeepTheirEntries(t *testing.T) {
+	s := slapdtest.StartWith(t, slapdtest.Options{BulkUsers: 300})
+	c := dataConn(t, s)
+	want := map[string]int{}
+	filters := []string{"(objectClass=inetOrgPerson)", "(uid=bulk*)", "(objectClass=groupOfNames)", "(objectClass=*)"}
+	for _, f := range filters {
+		want[f] = len(collect(t, plain(c), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: -1}))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(filters))
+	for round := 0; round < 4; round++ {
+		for _, f := range filters {
+			wg.Add(1)
+			go func(f string) {
+				defer wg.Done()
+				seen := map[string]bool{}
+				err := c.Search(context.Background(), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: 1000}, func(e *Entry) error {
+					if seen[e.DN] {
+						return fmt.Errorf("%s: %s delivered twice", f, e.DN)
+					}
+					seen[e.DN] = true
+					return nil
+				})
+				if err == nil && len(seen) != want[f] {
+					err = fmt.Errorf("%s: %d entries, want %d", f, len(seen), want[f])
+				}
+				errs <- err
+			}(f)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A stream the tap cannot frame is handed on untouched.
+func TestTapPassesThroughWhatItCannotFrame(t *testing.T) {
+	for _, in := range [][]byte{
+		{0x00, 0x00, 0x00, 0x05, 1, 2, 3, 4, 5},    // a SASL security layer's length prefix
+		{0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00}, // indefinite length
+		{0x30, 0x03, 0x02, 0x01, 0x07, 0x30, 0x01}, // a message too short for an operation, then garbage
+	} {
+		tc := &tapConn{r: bufioReader(in), live: map[int64]*claim{}}
+		var out bytes.Buffer
+		buf := make([]byte, 3)
+		for {
+			n, err := tc.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		if !bytes.Equal(out.Bytes(), in) {
+			t.Errorf("% x came out as % x", in, out.Bytes())
+		}
+	}
+}
+
+func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
