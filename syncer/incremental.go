@@ -97,7 +97,8 @@ type incRead struct {
 	refreshed map[string]*viewPart
 	next      dirView
 	read      *DirRead
-	full      int // searches read whole
+	full      int    // searches read whole
+	noToken   string // why a search read whole got no token, when it did not
 }
 
 // planIncremental decides how this run reads the directory: from the
@@ -172,7 +173,10 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	var cookie []byte
 	if in.method != "" {
 		// Without a token this search is read whole again next time.
-		cookie, _ = conn.SyncCookie(ctx, req.Base)
+		var err error
+		if cookie, err = conn.SyncCookie(ctx, req.Base); err != nil {
+			in.noToken = err.Error()
+		}
 	}
 	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes, Cookie: cookie}
 	in.next.Parts[part] = vp
@@ -221,7 +225,11 @@ func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead
 	}
 	for _, p := range in.next.Parts {
 		if len(p.Cookie) == 0 {
-			return d // a search without a token: nothing to start from
+			// A search without a token: nothing to start from next time.
+			if in.noToken != "" {
+				d.Reason += "; no token kept for the next run: " + in.noToken
+			}
+			return d
 		}
 	}
 	view, err := encodeView(&in.next)
@@ -304,6 +312,11 @@ func decodeView(b []byte) (*dirView, error) {
 	}
 	if v.Version != viewVersion {
 		return nil, fmt.Errorf("view version %d, want %d", v.Version, viewVersion)
+	}
+	for name, p := range v.Parts {
+		if p == nil {
+			return nil, fmt.Errorf("view part %q is empty", name)
+		}
 	}
 	return &v, nil
 }

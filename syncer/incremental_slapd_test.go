@@ -113,14 +113,15 @@ func actionLines(p *Plan) []string {
 }
 
 // incrementalEnvs are two stores synced from one slapd with syncprov: inc
-// with sync.incremental = "auto", full with "off".
-func incrementalEnvs(t *testing.T, mode string) (inc, full *syncEnv) {
+// with sync.incremental = "auto", full with "off", both on backend.
+func incrementalEnvs(t *testing.T, mode, backend string) (inc, full *syncEnv) {
 	t.Helper()
-	inc = newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	inc = newSyncEnvOn(t, slapdtest.Options{SyncProv: true}, backend)
 	inc.s.Sync.Mode = mode
 	s := inc.s
 	s.Sync.Incremental = wizard.IncrementalOff
-	full = newSyncEnvFor(t, s)
+	s.Store.URL, s.Store.PasswordFile, s.Store.CAFile = "", "", ""
+	full = newSyncEnvBackend(t, s, backend)
 	full.srv = inc.srv
 	return inc, full
 }
@@ -130,9 +131,12 @@ func incrementalEnvs(t *testing.T, mode string) (inc, full *syncEnv) {
 // those, plans exactly what a full run plans, and leaves the store row for
 // row as the full run leaves its own.
 func TestIncrementalSyncAppliesTheChangesLikeAFullRun(t *testing.T) {
-	for _, mode := range []string{wizard.ModeImport, wizard.ModeTwoWay} {
-		t.Run(mode, func(t *testing.T) {
-			inc, full := incrementalEnvs(t, mode)
+	for _, tc := range []struct{ mode, backend string }{
+		{wizard.ModeImport, storeSQLite}, {wizard.ModeTwoWay, storeSQLite}, {wizard.ModeTwoWay, storePostgres},
+	} {
+		mode := tc.mode
+		t.Run(mode+"/"+tc.backend, func(t *testing.T) {
+			inc, full := incrementalEnvs(t, mode, tc.backend)
 			first := inc.sync(mode, wizard.AuthorityLDAP)
 			if r := first.Plan.Read; r == nil || r.Incremental || !strings.Contains(r.Reason, "no sync token yet") {
 				t.Fatalf("first run read %+v; want a full read because there is no token", r)
