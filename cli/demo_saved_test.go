@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +68,23 @@ func TestSavedDemoConfigWorksAgain(t *testing.T) {
 	}, "")
 	if after, _ := os.ReadFile(cfg); string(after) != string(before) {
 		t.Errorf("the second run changed the file:\n%s", after)
+	}
+
+	// The file's port taken by something else: the demo runs on another one
+	// rather than failing, and says where it ran.
+	u, err := url.Parse(s.Connection.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", u.Port()))
+	if err != nil {
+		t.Fatalf("cannot hold the demo's port %s: %v", u.Port(), err)
+	}
+	var third *lockedBuffer
+	runDemoKeys(t, getenv, []string{"--demo", "-c", cfg}, func(done chan int, out, _ *lockedBuffer) { third = out }, "")
+	ln.Close()
+	if !strings.Contains(third.String(), "Demo directory stopped (it served ldap://127.0.0.1:") || strings.Contains(third.String(), "it served "+s.Connection.URL+")") {
+		t.Errorf("with its port taken the demo should run on another one:\n%s", tail(third.String()))
 	}
 
 	// What the wizard is given: the file to open, not a warning that it is replaced.
