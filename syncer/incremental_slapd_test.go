@@ -306,3 +306,35 @@ func TestIncrementalWithoutSyncProv(t *testing.T) {
 	}
 	_ = ldap.SyncMethodSyncrepl
 }
+
+// More writes since the token than syncprov's session log holds: the
+// server answers with the present phase (every entry still in scope named,
+// the others gone), and the run is still incremental and exact.
+func TestIncrementalPresentPhase(t *testing.T) {
+	inc, full := incrementalEnvs(t, wizard.ModeImport, storeSQLite)
+	inc.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	full.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	users := inc.srv.Fixture.Users
+	for i := 0; i <= slapdtest.SyncProvSessionlog; i++ {
+		inc.modify(users[60].DN, "description", fmt.Sprint("write ", i))
+	}
+	inc.modify(users[61].DN, "sn", "Renamed")
+	if err := inc.conn.Delete(inc.ctx, users[62].DN); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(3 * time.Second); inc.dirHasMember(slapdtest.BigGroupDN, users[62].DN); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("refint did not remove the deleted user")
+		}
+	}
+	rep := inc.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	t.Logf("read: %s", rep.Plan.Read.Line())
+	if !rep.Plan.Read.Incremental {
+		t.Fatalf("read %+v; want incremental through the present phase", rep.Plan.Read)
+	}
+	full.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	sameRows(t, storeRows(t, inc), storeRows(t, full))
+	if u := inc.user(users[62].UID); u != nil && !u.Deleted() {
+		t.Errorf("the deleted user is still in the store: %+v", u)
+	}
+}
