@@ -1,5 +1,7 @@
 package ldap
 
+import "slices"
+
 // Incremental sync methods: how a directory tells a client what changed
 // since a token (sync.incremental names them).
 const (
@@ -36,6 +38,8 @@ func (r *RootDSE) syncSummary() string {
 	switch {
 	case len(m) > 0 && m[0] == SyncMethodSyncrepl:
 		return "incremental sync by RFC 4533 content sync (syncrepl)"
+	case slices.Contains(m, SyncMethodUSN):
+		return "incremental sync by uSNChanged"
 	case len(m) > 0:
 		return "incremental sync not used: the server offers " + m[0] + ", which ldapwiz does not read yet (full syncs)"
 	case r.Vendor == "OpenLDAP":

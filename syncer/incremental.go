@@ -10,7 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +47,7 @@ func (d *DirRead) Line() string {
 		return ""
 	}
 	if d.Incremental {
-		return fmt.Sprintf("incremental: read only what changed since token %s (RFC 4533 content sync): %d entries changed", d.Token, d.Changes)
+		return fmt.Sprintf("incremental: read only what changed since token %s (%s): %d entries changed", d.Token, methodName(d.Method), d.Changes)
 	}
 	return "full read: " + d.Reason
 }
@@ -114,7 +114,7 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 	switch want {
 	case wizard.IncrementalOff:
 		return full("sync.incremental is \"off\"")
-	case wizard.IncrementalAuto, wizard.IncrementalSyncrepl:
+	case wizard.IncrementalAuto, wizard.IncrementalSyncrepl, wizard.IncrementalUSN:
 	default:
 		return full(fmt.Sprintf("sync.incremental = %q is not read by this ldapwiz yet", want))
 	}
@@ -122,14 +122,24 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 	if err != nil {
 		return full("the server's RootDSE could not be read to find its incremental sync method: " + ldap.Explain(err).Problem)
 	}
-	if !slices.Contains(dse.SyncMethods(), ldap.SyncMethodSyncrepl) {
-		lacks := "the server offers no RFC 4533 content sync"
-		if dse.Vendor == "OpenLDAP" {
+	method := ""
+	for _, m := range dse.SyncMethods() {
+		if (want == wizard.IncrementalAuto && readable(m)) || m == want {
+			method = m
+			break
+		}
+	}
+	if method == "" {
+		lacks := "the server offers no incremental sync method ldapwiz reads (RFC 4533 content sync, or uSNChanged on Active Directory)"
+		switch {
+		case want != wizard.IncrementalAuto:
+			lacks = fmt.Sprintf("sync.incremental = %q, but the server does not offer it", want)
+		case dse.Vendor == "OpenLDAP":
 			lacks = "this OpenLDAP has no syncprov overlay: incremental sync needs it"
 		}
 		return full(lacks + " (full syncs still work)")
 	}
-	in.method, in.read.Method = ldap.SyncMethodSyncrepl, ldap.SyncMethodSyncrepl
+	in.method, in.read.Method = method, method
 	switch {
 	case token == nil:
 		return full("no sync token yet: the first run with incremental sync reads the directory whole")
@@ -174,7 +184,7 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	if in.method != "" {
 		// Without a token this search is read whole again next time.
 		var err error
-		if cookie, err = conn.SyncCookie(ctx, req.Base); err != nil {
+		if cookie, err = takeToken(ctx, conn, in.method, req.Base); err != nil {
 			in.noToken = err.Error()
 		}
 	}
@@ -351,4 +361,28 @@ func (in *incRead) readMessage() string {
 		return "reading only what changed since the last run"
 	}
 	return "reading users and groups (full read: " + in.read.Reason + ")"
+}
+
+// readable reports whether this ldapwiz reads incremental sync method m.
+func readable(m string) bool { return m == ldap.SyncMethodSyncrepl || m == ldap.SyncMethodUSN }
+
+// methodName words an incremental sync method for people.
+func methodName(m string) string {
+	if m == ldap.SyncMethodUSN {
+		return "uSNChanged"
+	}
+	return "RFC 4533 content sync"
+}
+
+// takeToken returns a token for the directory's current state under base,
+// before a search reads it whole.
+func takeToken(ctx context.Context, conn *ldap.Conn, method, base string) ([]byte, error) {
+	if method == ldap.SyncMethodUSN {
+		usn, err := conn.HighestCommittedUSN(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(strconv.FormatInt(usn, 10)), nil
+	}
+	return conn.SyncCookie(ctx, base)
 }

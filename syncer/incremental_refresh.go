@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"slices"
 	"strings"
@@ -65,11 +66,14 @@ func (r *refreshRefused) Error() string {
 // come last when new), deleted ones go, and after a present phase so do
 // the entries not reported.
 func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*viewPart, error) {
+	if in.method == ldap.SyncMethodUSN {
+		return in.refreshUSN(ctx, conn, p)
+	}
 	entries := make([]*ldap.EntryRecord, len(p.Entries))
 	index := map[string]int{}
 	for i := range p.Entries {
 		entries[i] = &p.Entries[i]
-		if id := recordUUID(p.Entries[i]); id != "" {
+		if id := recordID(p.Entries[i]); id != "" {
 			index[id] = i
 		}
 	}
@@ -91,7 +95,7 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			return nil
 		}
 		rec := ch.Entry.Record()
-		if v := recordUUID(rec); v != "" {
+		if v := recordID(rec); v != "" {
 			id = v
 		}
 		present[id] = true
@@ -117,7 +121,7 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			continue
 		}
 		if res.PresentPhase {
-			if id := recordUUID(*e); id != "" && !present[id] {
+			if id := recordID(*e); id != "" && !present[id] {
 				changes++ // gone: the present phase did not name it
 				continue
 			}
@@ -145,14 +149,14 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 	before, after := map[string]seen{}, map[string]seen{}
 	for name, p := range in.prev.Parts {
 		for i := range p.Entries {
-			if id := recordUUID(p.Entries[i]); id != "" {
+			if id := recordID(p.Entries[i]); id != "" {
 				before[id] = seen{name, &p.Entries[i]}
 			}
 		}
 	}
 	for name, p := range parts {
 		for i := range p.Entries {
-			if id := recordUUID(p.Entries[i]); id != "" {
+			if id := recordID(p.Entries[i]); id != "" {
 				after[id] = seen{name, &p.Entries[i]}
 			}
 		}
@@ -195,12 +199,12 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 		p := parts[name]
 		kept := p.Entries[:0:0]
 		for _, e := range p.Entries {
-			id := recordUUID(e)
+			id := recordID(e)
 			if id == "" || !affected(&dns, e, stale, touched) {
 				kept = append(kept, e)
 				continue
 			}
-			fresh, err := rereadEntry(ctx, conn, p, id)
+			fresh, err := rereadEntry(ctx, conn, p, e)
 			if err != nil {
 				return err
 			}
@@ -235,16 +239,17 @@ func affected(dns *dnCache, e ldap.EntryRecord, stale, touched map[string]bool) 
 	return false
 }
 
-// rereadEntry reads the entry with entryUUID id again with part p's
-// search (its base, filter and attributes): nil when it is no longer in
+// rereadEntry reads entry e again with part p's search (its base, filter
+// and attributes), found by its stable id: nil when it is no longer in
 // scope.
-func rereadEntry(ctx context.Context, conn *ldap.Conn, p *viewPart, id string) (*ldap.EntryRecord, error) {
+func rereadEntry(ctx context.Context, conn *ldap.Conn, p *viewPart, e ldap.EntryRecord) (*ldap.EntryRecord, error) {
+	_, attr, raw := recordIDAttr(e)
 	req := p.request()
 	filter := strings.TrimSpace(req.Filter)
 	if filter == "" {
 		filter = "(objectClass=*)"
 	}
-	req.Filter = "(&" + filter + "(entryUUID=" + ldap.EscapeFilter(id) + "))"
+	req.Filter = "(&" + filter + ldap.IDFilter(attr, raw) + ")"
 	var found *ldap.EntryRecord
 	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
 		rec := e.Record()
@@ -288,13 +293,29 @@ func symmetricDiff(a, b []string) []string {
 	return out
 }
 
-// recordUUID returns the entryUUID of a kept entry, lower case ("" when it
-// has none).
-func recordUUID(r ldap.EntryRecord) string {
-	for _, a := range r.Attrs {
-		if strings.EqualFold(a.Name, "entryUUID") && len(a.Text) > 0 {
-			return strings.ToLower(a.Text[0])
+// recordID returns the stable id a kept entry is known by ("" when it has
+// none): its entryUUID (lower case, as RFC 4533 names entries), else its
+// objectGUID (hex) or nsUniqueId.
+func recordID(r ldap.EntryRecord) string {
+	id, _, _ := recordIDAttr(r)
+	return id
+}
+
+// recordIDAttr is recordID with the attribute it comes from and that
+// attribute's value as the server sent it, for searching the entry again.
+func recordIDAttr(r ldap.EntryRecord) (id, attr string, raw []byte) {
+	for _, name := range []string{"entryUUID", "objectGUID", "nsUniqueId"} {
+		for _, a := range r.Attrs {
+			if !strings.EqualFold(a.Name, name) {
+				continue
+			}
+			switch {
+			case len(a.Text) > 0:
+				return strings.ToLower(a.Text[0]), a.Name, []byte(a.Text[0])
+			case len(a.Raw) > 0:
+				return hex.EncodeToString(a.Raw[0]), a.Name, a.Raw[0]
+			}
 		}
 	}
-	return ""
+	return "", "", nil
 }

@@ -30,7 +30,7 @@ func TestViewEncodeDecode(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(back, v) {
 		t.Fatalf("decoded %+v, %v; want %+v", back, err, v)
 	}
-	if id := recordUUID(back.Parts[partUsers].Entries[0]); id != "0f1e2d3c-0000-1000-8000-000000000001" {
+	if id := recordID(back.Parts[partUsers].Entries[0]); id != "0f1e2d3c-0000-1000-8000-000000000001" {
 		t.Errorf("recordUUID %q, want it lower case", id)
 	}
 	v.Version = viewVersion + 1
@@ -72,7 +72,7 @@ func FuzzDecodeView(f *testing.F) {
 		}
 		for _, p := range v.Parts {
 			for _, e := range p.Entries {
-				_ = recordUUID(e)
+				_ = recordID(e)
 				_ = e.Entry()
 			}
 		}

@@ -13,7 +13,7 @@ func TestSyncScreenIncrementalFields(t *testing.T) {
 	d := newDriver(t, Options{Path: "ldapwiz.toml"}, 120, 40)
 	d.keys("enter") // the OpenLDAP preset
 	d.gotoScreen(wizard.ScreenSync)
-	d.contains("Read changes only", "(•) auto", "read only what changed, when the server offers RFC 4533 content sync",
+	d.contains("Read changes only", "(•) auto", "read only what changed (RFC 4533 content sync; uSNChanged on AD)",
 		"Full read every", "Read the directory whole at least this often")
 
 	d.replace("sync.full_every", "1d")

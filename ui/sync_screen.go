@@ -92,8 +92,8 @@ func syncFields(pick *storePick) []*field {
 		choiceS("sync.missing_users", "Missing users", "A user gone from the directory: deleted from the store, or disabled first.", func(s *wizard.Settings) *string { return &y(s).MissingUsers },
 			choice{wizard.MissingDelete, "delete"}, choice{wizard.MissingDisable, "disable"}),
 		grace,
-		choiceS("sync.incremental", "Read changes only", "auto: after a full run, read only what changed, when the server offers RFC 4533 content sync.", func(s *wizard.Settings) *string { return &y(s).Incremental },
-			choice{wizard.IncrementalAuto, "auto"}, choice{wizard.IncrementalOff, "off"}, choice{wizard.IncrementalSyncrepl, "syncrepl"}),
+		choiceS("sync.incremental", "Read changes only", "auto: after a full run, read only what changed (RFC 4533 content sync; uSNChanged on AD).", func(s *wizard.Settings) *string { return &y(s).Incremental },
+			choice{wizard.IncrementalAuto, "auto"}, choice{wizard.IncrementalOff, "off"}, choice{wizard.IncrementalSyncrepl, "syncrepl"}, choice{wizard.IncrementalUSN, "usn"}),
 		fullEvery,
 	}, storeFields(pick)...)
 }

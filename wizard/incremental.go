@@ -42,9 +42,9 @@ func (s Settings) FullEveryDuration() time.Duration {
 func (c *checker) incremental() {
 	s := c.s.Sync
 	switch c.s.EffectiveIncremental() {
-	case IncrementalAuto, IncrementalOff, IncrementalSyncrepl:
-	case IncrementalDirSync, IncrementalUSN:
-		c.warnf("sync.incremental", "incremental = %q is not read by this ldapwiz yet, so every run reads the directory whole; use \"auto\" or \"off\".", c.s.EffectiveIncremental())
+	case IncrementalAuto, IncrementalOff, IncrementalSyncrepl, IncrementalUSN:
+	case IncrementalDirSync:
+		c.warnf("sync.incremental", "incremental = %q is not read by this ldapwiz yet, so every run reads the directory whole; use \"auto\" (uSNChanged on Active Directory) or \"off\".", c.s.EffectiveIncremental())
 	default:
 		c.errorf("sync.incremental", "incremental %s is not \"auto\" (use what the server offers), \"off\" (always read the directory whole), \"syncrepl\", \"dirsync\" or \"usn\".", Echo(s.Incremental))
 	}

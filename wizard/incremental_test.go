@@ -46,7 +46,7 @@ func TestIncrementalGoodVariants(t *testing.T) {
 	if d := Default(); d.Sync.Incremental != IncrementalAuto || d.Sync.FullEvery != "24h" {
 		t.Fatalf("defaults incremental %q, full_every %q", d.Sync.Incremental, d.Sync.FullEvery)
 	}
-	for _, v := range []struct{ inc, every, want string }{{"", "", IncrementalAuto}, {IncrementalOff, "1h", IncrementalOff}, {IncrementalSyncrepl, "30m", IncrementalSyncrepl}} {
+	for _, v := range []struct{ inc, every, want string }{{"", "", IncrementalAuto}, {IncrementalOff, "1h", IncrementalOff}, {IncrementalSyncrepl, "30m", IncrementalSyncrepl}, {IncrementalUSN, "", IncrementalUSN}} {
 		s := e.valid()
 		s.Sync.Incremental, s.Sync.FullEvery = v.inc, v.every
 		for _, p := range Validate(s, e.opts()) {

@@ -1,0 +1,75 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"ldapwiz/ldap"
+)
+
+// refreshUSN brings part p up to date on Active Directory from the
+// highestCommittedUSN kept as its token: the entries in scope whose
+// uSNChanged is larger (added, changed, renamed or moved) replace their
+// old versions or come last, and an id-only scan of the scope drops the
+// entries gone from it (deleted, moved out, no longer matching).
+func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart) (*viewPart, error) {
+	since, err := strconv.ParseInt(string(p.Cookie), 10, 64)
+	if err != nil {
+		return nil, &refreshRefused{fmt.Errorf("the kept uSN token %q is not a number", p.Cookie)}
+	}
+	now, err := conn.HighestCommittedUSN(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if now < since {
+		return nil, &refreshRefused{fmt.Errorf("the server's highestCommittedUSN (%d) is below the token (%d): it is another server or was restored", now, since)}
+	}
+	entries := make([]ldap.EntryRecord, len(p.Entries))
+	copy(entries, p.Entries)
+	index := map[string]int{}
+	for i := range entries {
+		if id := recordID(entries[i]); id != "" {
+			index[id] = i
+		}
+	}
+	changes := 0
+	req := p.request()
+	req.Filter = ldap.USNChangedFilter(p.Filter, since)
+	err = conn.Search(ctx, req, func(e *ldap.Entry) error {
+		rec := e.Record()
+		id := recordID(rec)
+		if i, ok := index[id]; ok && id != "" {
+			entries[i] = rec
+		} else {
+			index[id] = len(entries)
+			entries = append(entries, rec)
+		}
+		changes++
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the entries changed since uSN %d under %s: %w", since, p.Base, err)
+	}
+	inScope := map[string]bool{}
+	ids := p.request()
+	ids.Attributes = ldap.StableIDAttributes()
+	err = conn.Search(ctx, ids, func(e *ldap.Entry) error {
+		inScope[recordID(e.Record())] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the entries still under %s: %w", p.Base, err)
+	}
+	out := *p
+	out.Cookie, out.Entries = []byte(strconv.FormatInt(now, 10)), entries[:0:0]
+	for _, e := range entries {
+		if id := recordID(e); id != "" && !inScope[id] {
+			changes++
+			continue
+		}
+		out.Entries = append(out.Entries, e)
+	}
+	in.read.Changes += changes
+	return &out, nil
+}
