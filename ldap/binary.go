@@ -33,11 +33,35 @@ func baseAttrName(name string) string {
 	return strings.ToLower(name)
 }
 
+// knownBinary is binaryAttrs[baseAttrName(name)] without allocating: it is
+// asked for every attribute of every entry read.
+func knownBinary(name string) bool {
+	if i := strings.IndexByte(name, ';'); i >= 0 {
+		name = name[:i]
+	}
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return binaryAttrs[strings.ToLower(name)]
+	}
+	b := buf[:len(name)]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return binaryAttrs[strings.ToLower(name)]
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return binaryAttrs[string(b)]
+}
+
 // isBinaryAttr reports whether the values of attribute name must be shown as
 // binary: a known binary type, a ";binary" option, or any value that is not
 // printable UTF-8 text.
 func isBinaryAttr(name string, values [][]byte) bool {
-	if binaryAttrs[baseAttrName(name)] || strings.Contains(strings.ToLower(name), ";binary") {
+	if knownBinary(name) || (strings.IndexByte(name, ';') >= 0 && strings.Contains(strings.ToLower(name), ";binary")) {
 		return true
 	}
 	for _, v := range values {

@@ -270,6 +270,9 @@ func BuildDN(rdnAttr, rdnValue, parent string) string {
 // NormalizeDN returns the canonical form of dn (see DN.Normalized): two DNs
 // that DNEqual each other normalize to the same string.
 func NormalizeDN(dn string) (string, error) {
+	if n, ok := normalizeSimpleDN(dn); ok {
+		return n, nil
+	}
 	d, err := ParseDN(dn)
 	if err != nil {
 		return "", err

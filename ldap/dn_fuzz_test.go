@@ -87,3 +87,26 @@ func FuzzEscapeFilter(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeSimpleDN: the unparsed normalization of plain DNs gives
+// exactly what parsing gives.
+func FuzzNormalizeSimpleDN(f *testing.F) {
+	for _, s := range dnSeeds {
+		f.Add(s)
+	}
+	f.Add("UID=JDoe,OU=People,DC=Example,DC=com")
+	f.Add("commonName=X,o=y")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := normalizeSimpleDN(s)
+		if !ok {
+			return
+		}
+		d, err := ParseDN(s)
+		if err != nil {
+			t.Fatalf("%q normalized to %q without parsing, but it does not parse: %v", s, got, err)
+		}
+		if want := d.Normalized(); got != want {
+			t.Fatalf("%q: %q without parsing, %q parsed", s, got, want)
+		}
+	})
+}

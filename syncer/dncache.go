@@ -1,6 +1,10 @@
 package syncer
 
-import "ldapwiz/ldap"
+import (
+	"strings"
+
+	"ldapwiz/ldap"
+)
 
 // dnCache memoizes ldap.NormalizeDN by the DN as written. A sync meets the
 // same DN many times (a user's entry, its link, every group listing it as a
@@ -26,9 +30,43 @@ func (c *dnCache) normalize(dn string) (string, bool) {
 	if c.m == nil {
 		c.m = map[string]normDN{}
 	}
+	n, ok := c.compute(dn)
+	c.m[dn] = normDN{n: n, ok: ok}
+	return n, ok
+}
+
+// compute normalizes dn. The DNs of a directory share their parents
+// (uid=x,ou=people,dc=example,dc=com): when the first RDN is plain
+// (simpleRDN), only it is parsed and the parent comes from the cache, which
+// gives what parsing the whole DN gives. Anything else is parsed whole.
+func (c *dnCache) compute(dn string) (string, bool) {
+	if i := strings.IndexByte(dn, ','); i > 0 && i < len(dn)-1 && dn[i+1] != ' ' && simpleRDN(dn[:i]) {
+		if first, err := ldap.NormalizeDN(dn[:i]); err == nil {
+			if parent, ok := c.normalize(dn[i+1:]); ok && parent != "" {
+				return first + "," + parent, true
+			}
+		}
+	}
 	n, err := ldap.NormalizeDN(dn)
-	c.m[dn] = normDN{n: n, ok: err == nil}
 	return n, err == nil
+}
+
+// simpleRDN reports whether rdn is one type=value pair of printable ASCII
+// with nothing that escapes, quotes, joins or trims: no backslash, quote,
+// plus, semicolon, angle bracket, hash, space or second equals sign.
+func simpleRDN(rdn string) bool {
+	eq := 0
+	for i := 0; i < len(rdn); i++ {
+		switch ch := rdn[i]; {
+		case ch <= ' ' || ch >= 0x7f:
+			return false
+		case ch == '\\' || ch == '"' || ch == '+' || ch == ';' || ch == '<' || ch == '>' || ch == '#' || ch == ',':
+			return false
+		case ch == '=':
+			eq++
+		}
+	}
+	return eq == 1 && rdn[0] != '=' && rdn[len(rdn)-1] != '='
 }
 
 // equal is ldap.DNEqual through the cache: the same string, or two DNs that

@@ -1,0 +1,58 @@
+package ldap
+
+import "strings"
+
+// normalizeSimpleDN is NormalizeDN for the common DN whose every RDN is one
+// type=value pair of printable ASCII with nothing to escape, quote, join or
+// trim (uid=jdoe,ou=People,dc=example,dc=com): it gives what parsing gives,
+// without parsing. ok is false for any other DN, which is then parsed.
+func normalizeSimpleDN(dn string) (string, bool) {
+	if dn == "" {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(dn))
+	for rest := dn; ; {
+		rdn, more, found := strings.Cut(rest, ",")
+		t, v, ok := strings.Cut(rdn, "=")
+		if !ok || !simpleDNText(t) || !simpleDNText(v) || !validAttrType(t) {
+			return "", false
+		}
+		ct := canonicalAttrType(t)
+		b.WriteString(ct)
+		b.WriteByte('=')
+		if caseIgnoreDNTypes[ct] {
+			for i := 0; i < len(v); i++ {
+				c := v[i]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b.WriteByte(c)
+			}
+		} else {
+			b.WriteString(v)
+		}
+		if !found {
+			return b.String(), true
+		}
+		b.WriteByte(',')
+		rest = more
+	}
+}
+
+// simpleDNText reports whether s is non-empty printable ASCII without a
+// space or any character RFC 4514 escapes, quotes or splits on.
+func simpleDNText(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c <= ' ' || c >= 0x7f:
+			return false
+		case c == '\\' || c == '"' || c == '+' || c == ';' || c == '<' || c == '>' || c == '#' || c == ',' || c == '=':
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,37 @@
+package syncer
+
+import (
+	"testing"
+
+	"ldapwiz/ldap"
+)
+
+// FuzzDNCacheNormalize checks that the cache, parent by parent, normalizes
+// every DN exactly as ldap.NormalizeDN does, whatever was cached before.
+func FuzzDNCacheNormalize(f *testing.F) {
+	for _, dn := range []string{
+		"uid=a,ou=t1,ou=d01,ou=people,dc=example,dc=com",
+		"UID=A,OU=People,DC=Example,DC=com",
+		"cn=a+sn=b,ou=people,dc=example,dc=com",
+		"cn=x\\,y,ou=p,dc=e",
+		"cn=x, ou=p ,dc=e",
+		"cn=\"q,r\",dc=e",
+		"cn=a,,dc=e",
+		"cn=a,dc=e,",
+		"commonName=Ä  B,o=x",
+		"2.5.4.3=a,dc=e",
+		"cn=#04024869,dc=e",
+		"cn=a;dc=e",
+	} {
+		f.Add(dn, "ou=people,dc=example,dc=com")
+	}
+	f.Fuzz(func(t *testing.T, dn, earlier string) {
+		var c dnCache
+		c.normalize(earlier)
+		got, ok := c.normalize(dn)
+		want, err := ldap.NormalizeDN(dn)
+		if ok != (err == nil) || got != want {
+			t.Fatalf("%q: cache gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
+		}
+	})
+}
