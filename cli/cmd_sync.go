@@ -47,7 +47,7 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 		}
 		return watchSync(ctx, env, s, db, syncer.Options{
 			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log,
-		}, o.report, m)
+		}, o.report, m, o.follow)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{

@@ -17,14 +17,19 @@ import (
 // prints one summary line on stdout; a run that fails or is refused prints
 // why on stderr, and the loop goes on. The exit code is that of the last
 // run that finished: 0 when it succeeded, 1 when it failed or was refused.
-// A run interrupted by the signal does not count.
+// A run interrupted by the signal does not count. With follow, a change the
+// directory reports starts the next run at once (see followDirectory).
 //
 // Under systemd (Type=notify) it says when it is ready, each run's summary
 // as the status line, pings the watchdog and says when it stops; with
 // metrics, each run is recorded there.
-func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics) int {
+func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics, follow bool) int {
 	interval := s.IntervalDuration()
 	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
+	wake := make(chan struct{}, 1) // with --follow: the directory changed
+	if follow {
+		followDirectory(ctx, env, s, wake)
+	}
 	var sd serviceNotifier
 	sd.ready(fmt.Sprintf("watching: a sync every %s", interval))
 	sd.watchdog(ctx)
@@ -50,6 +55,8 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 			case <-ctx.Done():
 				return code
 			case <-time.After(interval):
+			case <-wake:
+				settle(ctx, wake)
 			}
 			continue
 		}
@@ -71,6 +78,8 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 		case <-ctx.Done():
 			return code
 		case <-time.After(interval):
+		case <-wake:
+			settle(ctx, wake)
 		}
 	}
 }
