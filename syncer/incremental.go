@@ -188,6 +188,10 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 			in.noToken = err.Error()
 		}
 	}
+	if cookie == nil {
+		// No token, so nothing to keep: read as without incremental sync.
+		return conn.Search(ctx, req, fn)
+	}
 	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes, Cookie: cookie}
 	in.next.Parts[part] = vp
 	return conn.Search(ctx, req, func(e *ldap.Entry) error {
@@ -226,6 +230,11 @@ func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead
 	if in.method == "" {
 		return d
 	}
+	if in.noToken != "" {
+		// A search read whole without a token: nothing to start from.
+		d.Reason += "; no token kept for the next run: " + in.noToken
+		return d
+	}
 	fullAt := in.prevAt
 	if in.full == len(in.next.Parts) || fullAt.IsZero() {
 		fullAt = now
@@ -235,11 +244,7 @@ func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead
 	}
 	for _, p := range in.next.Parts {
 		if len(p.Cookie) == 0 {
-			// A search without a token: nothing to start from next time.
-			if in.noToken != "" {
-				d.Reason += "; no token kept for the next run: " + in.noToken
-			}
-			return d
+			return d // a search without a token: nothing to start from
 		}
 	}
 	view, err := encodeView(&in.next)
