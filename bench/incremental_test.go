@@ -1,0 +1,220 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	goldap "github.com/go-ldap/ldap/v3"
+
+	"ldapwiz/internal/slapdtest"
+	"ldapwiz/store"
+)
+
+// The incremental cases.
+const (
+	caseIncr0   = "incremental run, 0 changes (import)"
+	caseIncr100 = "incremental run, 100 changes (import)"
+)
+
+// incrementalChanges is how many users caseIncr100 changes.
+const incrementalChanges = 100
+
+// BenchmarkIncremental measures incremental sync at each size of -sizes,
+// against slapd with syncprov: after a first import that keeps the token,
+// an incremental run with nothing changed and one after 100 users changed,
+// each as a ratio to ldapsearch reading the whole directory just before;
+// then the latency of "sync --watch --follow" (a change made in the
+// directory until it is in the store). Run it with
+//
+//	go test ./bench -run '^$' -bench Incremental -benchtime 1x -timeout 3h -args -sizes 100000 -rounds 3
+func BenchmarkIncremental(b *testing.B) {
+	if *storeFlag != "sqlite" {
+		b.Fatalf("-store %s: the incremental benchmark polls a SQLite store for --follow; use -store sqlite", *storeFlag)
+	}
+	var sizes []int
+	for _, f := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1000 {
+			b.Fatalf("-sizes: %q is not a size of at least 1000", f)
+		}
+		sizes = append(sizes, n)
+	}
+	bin := buildLdapwiz(b, b.TempDir())
+	for _, n := range sizes {
+		shape := shapeFor(n)
+		srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
+		bd := &bed{dir: b.TempDir(), bin: bin, srv: srv, shape: shape}
+		measureIncremental(b, bd, *roundsFlag)
+		srv.Stop()
+	}
+}
+
+// incrReport is the part of a sync report the incremental cases check.
+type incrReport struct {
+	Outcome string `json:"outcome"`
+	Error   string `json:"error"`
+	Plan    struct {
+		Actions []json.RawMessage `json:"actions"`
+		Read    struct {
+			Incremental bool   `json:"incremental"`
+			Reason      string `json:"reason"`
+			Changes     int    `json:"changes"`
+		} `json:"read"`
+	} `json:"plan"`
+}
+
+// incrSync runs one timed import sync and checks it read incrementally
+// and planned wantActions changes.
+func (b *bed) incrSync(tb testing.TB, cfg string, wantActions int) usage {
+	tb.Helper()
+	rep := filepath.Join(b.dir, "report.json")
+	os.Remove(rep)
+	u, _, err := timed(b.dir, false, b.bin, "sync", "-c", cfg, "--report", rep)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := os.ReadFile(rep)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var r incrReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		tb.Fatal(err)
+	}
+	switch {
+	case r.Outcome != "success":
+		tb.Fatalf("outcome %s: %s", r.Outcome, r.Error)
+	case wantActions >= 0 && !r.Plan.Read.Incremental:
+		tb.Fatalf("the run read the directory whole: %s", r.Plan.Read.Reason)
+	case wantActions >= 0 && len(r.Plan.Actions) != wantActions:
+		tb.Fatalf("planned %d changes, want %d", len(r.Plan.Actions), wantActions)
+	}
+	return u
+}
+
+// changeUsers sets the sn of n users (round r's, so each round changes
+// other values) as the rootdn.
+func (b *bed) changeUsers(tb testing.TB, r, n int) {
+	tb.Helper()
+	conn, err := goldap.DialURL(b.srv.URL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Bind(b.srv.AdminDN, b.srv.AdminPassword); err != nil {
+		tb.Fatal(err)
+	}
+	step := max(1, b.shape.users/n)
+	for i := 0; i < n; i++ {
+		m := goldap.NewModifyRequest(userDN(i*step+1), nil)
+		m.Replace("sn", []string{fmt.Sprintf("Round%dChange%d", r, i)})
+		if err := conn.Modify(m); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// measureIncremental runs the incremental cases rounds times and the
+// --follow latency, and prints the table.
+func measureIncremental(tb testing.TB, b *bed, rounds int) {
+	st := b.newStore(tb, 0)
+	defer st.remove()
+	cfg := b.config("import", st)
+	b.incrSync(tb, cfg, -1) // the first import, keeping the token
+	cases := map[string]*summary{caseIncr0: {}, caseIncr100: {}}
+	for r := 0; r < rounds; r++ {
+		base, err := b.ldapsearch()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cases[caseIncr0].add(pair{wiz: b.incrSync(tb, cfg, 0), base: base})
+		b.changeUsers(tb, r, incrementalChanges)
+		if base, err = b.ldapsearch(); err != nil {
+			tb.Fatal(err)
+		}
+		cases[caseIncr100].add(pair{wiz: b.incrSync(tb, cfg, incrementalChanges), base: base})
+	}
+	lat := b.followLatency(tb, cfg, st.path, 5)
+	w := io.Writer(os.Stdout)
+	fmt.Fprintf(w, "\n%d users, slapd with syncprov, SQLite store; incremental runs after a first import\n", b.shape.users)
+	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch (median, min–max) | ldapwiz wall s | ldapwiz CPU s | peak RSS MB |\n|---|---|---|---|---|---|\n")
+	for _, c := range []string{caseIncr0, caseIncr100} {
+		s := cases[c]
+		fmt.Fprintf(w, "| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %.1f |\n", c, median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio),
+			median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio), median(s.wall), median(s.cpu), maxOf(s.rss))
+	}
+	fmt.Fprintf(w, "| sync --watch --follow: a directory change until it is in the store | median %.2f s (%.2f–%.2f) | | | | |\n", median(lat), minOf(lat), maxOf(lat))
+}
+
+// followLatency starts "sync --watch --follow" on cfg, changes one user
+// n times, and returns how long each change took to reach the store.
+func (b *bed) followLatency(tb testing.TB, cfg, storePath string, n int) []float64 {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.bin, "sync", "-c", cfg, "--watch", "--follow")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() { // the first run's line
+		tb.Fatal("sync --watch --follow printed no run")
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	db, err := store.Open(ctx, storePath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	uid := uidOf(3)
+	var out []float64
+	for i := 0; i < n; i++ {
+		time.Sleep(500 * time.Millisecond)
+		want := fmt.Sprintf("Followed%d", i)
+		conn, err := goldap.DialURL(b.srv.URL)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := conn.Bind(b.srv.AdminDN, b.srv.AdminPassword); err != nil {
+			tb.Fatal(err)
+		}
+		m := goldap.NewModifyRequest(userDN(3), nil)
+		m.Replace("sn", []string{want})
+		start := time.Now()
+		if err := conn.Modify(m); err != nil {
+			tb.Fatal(err)
+		}
+		conn.Close()
+		for {
+			if u, err := db.GetUserByName(ctx, uid); err == nil && u.LastName == want {
+				break
+			}
+			if time.Since(start) > 5*time.Minute {
+				tb.Fatalf("change %d did not reach the store in 5 minutes", i)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		out = append(out, time.Since(start).Seconds())
+	}
+	return out
+}
