@@ -53,7 +53,7 @@ func (d *DirRead) Line() string {
 }
 
 // viewVersion is the encoding of the directory view kept with the token.
-const viewVersion = 1
+const viewVersion = 2
 
 // dirView is the directory as the searches of a run read it, kept with the
 // token so that the next run can patch it with the changes: one part per
@@ -298,12 +298,47 @@ func scopeHash(c syncConfig) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// viewHeader opens an encoded view: the parts, each with its search, its
+// token and how many entries follow. The entries come after it, one JSON
+// value each, part after part, so that neither writing nor reading a view
+// holds its whole text at once.
+type viewHeader struct {
+	Version int              `json:"version"`
+	Parts   []viewPartHeader `json:"parts"`
+}
+
+// viewPartHeader is one part of a viewHeader.
+type viewPartHeader struct {
+	Name       string   `json:"name"`
+	Request    string   `json:"request"`
+	Base       string   `json:"base"`
+	Filter     string   `json:"filter"`
+	Attributes []string `json:"attributes"`
+	Cookie     []byte   `json:"cookie"`
+	Entries    int      `json:"entries"`
+}
+
 // encodeView compresses the view for the store.
 func encodeView(v *dirView) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(v); err != nil {
+	enc := json.NewEncoder(zw)
+	h := viewHeader{Version: v.Version}
+	names := sortedParts(v)
+	for _, name := range names {
+		p := v.Parts[name]
+		h.Parts = append(h.Parts, viewPartHeader{Name: name, Request: p.Request, Base: p.Base, Filter: p.Filter,
+			Attributes: p.Attributes, Cookie: p.Cookie, Entries: len(p.Entries)})
+	}
+	if err := enc.Encode(h); err != nil {
 		return nil, err
+	}
+	for _, name := range names {
+		for i := range v.Parts[name].Entries {
+			if err := enc.Encode(&v.Parts[name].Entries[i]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
@@ -317,23 +352,34 @@ func decodeView(b []byte) (*dirView, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
+	dec := json.NewDecoder(zr)
+	var h viewHeader
+	if err := dec.Decode(&h); err != nil {
 		return nil, err
 	}
-	var v dirView
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, err
+	if h.Version != viewVersion {
+		return nil, fmt.Errorf("view version %d, want %d", h.Version, viewVersion)
 	}
-	if v.Version != viewVersion {
-		return nil, fmt.Errorf("view version %d, want %d", v.Version, viewVersion)
-	}
-	for name, p := range v.Parts {
-		if p == nil {
-			return nil, fmt.Errorf("view part %q is empty", name)
+	v := &dirView{Version: h.Version, Parts: map[string]*viewPart{}}
+	for _, ph := range h.Parts {
+		if ph.Entries < 0 || v.Parts[ph.Name] != nil {
+			return nil, fmt.Errorf("view part %q: bad header", ph.Name)
 		}
+		p := &viewPart{Request: ph.Request, Base: ph.Base, Filter: ph.Filter, Attributes: ph.Attributes, Cookie: ph.Cookie,
+			Entries: make([]ldap.EntryRecord, 0, min(ph.Entries, 1<<16))}
+		for range ph.Entries {
+			var e ldap.EntryRecord
+			if err := dec.Decode(&e); err != nil {
+				return nil, fmt.Errorf("view part %q: %w", ph.Name, err)
+			}
+			p.Entries = append(p.Entries, e)
+		}
+		v.Parts[ph.Name] = p
 	}
-	return &v, nil
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("the view goes on after its last entry")
+	}
+	return v, nil
 }
 
 // search is the reader's search for one of the parts kept in the view:

@@ -35,7 +35,7 @@ func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
 	if err := in.followServerWrites(ctx, conn, refreshed); err != nil {
 		return err
 	}
-	in.refreshed = refreshed
+	in.refreshed, in.prev = refreshed, nil // the old view is no longer needed
 	return nil
 }
 

@@ -38,7 +38,11 @@ func TestViewEncodeDecode(t *testing.T) {
 	if _, err := decodeView(data); err == nil {
 		t.Error("a view of another version was read")
 	}
-	for _, bad := range [][]byte{nil, []byte("{}"), gz(t, "not json"), gz(t, `{"version":1,"parts":{"users":{"entries":"x"}}}`), gz(t, `{"version":1,"parts":{"users":null}}`)} {
+	for _, bad := range [][]byte{nil, []byte("{}"), gz(t, "not json"), gz(t, `{"version":1,"parts":{"users":{"entries":"x"}}}`), gz(t, `{"version":1,"parts":{"users":null}}`),
+		gz(t, `{"version":2,"parts":[{"name":"users","entries":2}]}{"dn":"uid=a","a":[]}`),
+		gz(t, `{"version":2,"parts":[{"name":"users","entries":-1}]}`),
+		gz(t, `{"version":2,"parts":[{"name":"users","entries":0},{"name":"users","entries":0}]}`),
+		gz(t, `{"version":2,"parts":[]}{"dn":"uid=extra","a":[]}`)} {
 		if _, err := decodeView(bad); err == nil {
 			t.Errorf("%q was read as a view", bad)
 		}
@@ -60,7 +64,8 @@ func gz(t testing.TB, s string) []byte {
 func FuzzDecodeView(f *testing.F) {
 	good, _ := encodeView(sampleView())
 	f.Add(good)
-	f.Add(gz(f, `{"version":1,"parts":null}`))
+	f.Add(gz(f, `{"version":2,"parts":null}`))
+	f.Add(gz(f, `{"version":2,"parts":[{"name":"users","entries":1}]}{"dn":"uid=a","a":[{"n":"uid","t":["a"]}]}`))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := decodeView(data)
