@@ -17,6 +17,9 @@ type LinkRow struct {
 
 // DecodeBase decodes the row's base values.
 func (r *LinkRow) DecodeBase() (Values, error) {
+	if v, ok := decodeValuesFast(r.BaseJSON); ok {
+		return v, nil
+	}
 	var v Values
 	if err := json.Unmarshal([]byte(r.BaseJSON), &v); err != nil {
 		return nil, fmt.Errorf("store: link %d has unreadable base values: %w", r.ID, err)
