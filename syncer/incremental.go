@@ -99,6 +99,9 @@ type incRead struct {
 	read      *DirRead
 	full      int    // searches read whole
 	noToken   string // why a search read whole got no token, when it did not
+	// changed are the entries the refreshes changed, for
+	// followServerWrites.
+	changed []entryChange
 }
 
 // planIncremental decides how this run reads the directory: from the

@@ -87,7 +87,8 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			present[id] = true
 			return nil
 		case ldap.SyncDelete:
-			if i, ok := index[id]; ok {
+			if i, ok := index[id]; ok && entries[i] != nil {
+				in.changed = append(in.changed, entryChange{old: entries[i]})
 				entries[i] = nil
 				delete(index, id)
 				changes++
@@ -100,8 +101,10 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		}
 		present[id] = true
 		if i, ok := index[id]; ok {
+			in.changed = append(in.changed, entryChange{old: entries[i], new: &rec})
 			entries[i] = &rec
 		} else {
+			in.changed = append(in.changed, entryChange{new: &rec})
 			index[id] = len(entries) + len(added)
 			added = append(added, &rec)
 		}
@@ -123,6 +126,7 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		if res.PresentPhase {
 			if id := recordID(*e); id != "" && !present[id] {
 				changes++ // gone: the present phase did not name it
+				in.changed = append(in.changed, entryChange{old: e})
 				continue
 			}
 		}
@@ -142,52 +146,29 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 // as a value (memberof). The other entries are as the refresh left them.
 func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, parts map[string]*viewPart) error {
 	var dns dnCache
-	type seen struct {
-		part string
-		rec  *ldap.EntryRecord
-	}
-	before, after := map[string]seen{}, map[string]seen{}
-	for name, p := range in.prev.Parts {
-		for i := range p.Entries {
-			if id := recordID(p.Entries[i]); id != "" {
-				before[id] = seen{name, &p.Entries[i]}
-			}
-		}
-	}
-	for name, p := range parts {
-		for i := range p.Entries {
-			if id := recordID(p.Entries[i]); id != "" {
-				after[id] = seen{name, &p.Entries[i]}
-			}
-		}
-	}
 	stale, touched := map[string]bool{}, map[string]bool{}
 	addDN := func(set map[string]bool, dn string) {
 		if n, ok := dns.normalize(dn); ok {
 			set[n] = true
 		}
 	}
-	for id, b := range before {
-		a, ok := after[id]
+	for _, ch := range in.changed {
 		switch {
-		case !ok:
-			addDN(stale, b.rec.DN)
-			for _, v := range recordValues(*b.rec) {
+		case ch.old == nil:
+			for _, v := range recordValues(*ch.new) {
 				addDN(touched, v)
 			}
-		case !dns.equal(a.rec.DN, b.rec.DN):
-			addDN(stale, b.rec.DN)
-			addDN(touched, a.rec.DN)
-		}
-		if ok {
-			for _, v := range symmetricDiff(recordValues(*b.rec), recordValues(*a.rec)) {
+		case ch.new == nil:
+			addDN(stale, ch.old.DN)
+			for _, v := range recordValues(*ch.old) {
 				addDN(touched, v)
 			}
-		}
-	}
-	for id, a := range after {
-		if _, ok := before[id]; !ok {
-			for _, v := range recordValues(*a.rec) {
+		default:
+			if !dns.equal(ch.old.DN, ch.new.DN) {
+				addDN(stale, ch.old.DN)
+				addDN(touched, ch.new.DN)
+			}
+			for _, v := range symmetricDiff(recordValues(*ch.old), recordValues(*ch.new)) {
 				addDN(touched, v)
 			}
 		}
@@ -221,6 +202,10 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 	}
 	return nil
 }
+
+// entryChange is one entry a refresh changed: old is nil for an entry
+// new in scope, new is nil for one gone from it.
+type entryChange struct{ old, new *ldap.EntryRecord }
 
 // affected reports whether entry e may have been rewritten by the server:
 // its DN is touched, or one of its values is a stale DN.
