@@ -1,10 +1,12 @@
 package syncer
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ldapwiz/ldap"
 	"ldapwiz/store"
@@ -91,5 +93,33 @@ func TestIncrementalUSNAgainstSamba(t *testing.T) {
 	}
 	if r := inc.sync(t).Plan.Read; !r.Incremental || r.Changes != 0 {
 		t.Fatalf("the run after: read %+v; want incremental with nothing changed", r)
+	}
+}
+
+// FollowDirectory on Samba AD polls highestCommittedUSN: a change made in
+// the directory is reported within a poll or two.
+func TestFollowDirectoryAgainstSamba(t *testing.T) {
+	e := newADEnv(t, "follow")
+	dn := e.addUser(t, "follow1", "Follow", "One", false)
+	calls := make(chan struct{}, 16)
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- FollowDirectory(ctx, e.s, e.getenv, func() { calls <- struct{}{} }, func(m string) { t.Log(m) })
+	}()
+	select {
+	case <-calls: // the catch-up call once connected
+	case <-time.After(30 * time.Second):
+		t.Fatal("FollowDirectory never connected")
+	}
+	e.modify(t, dn, ldap.ModReplace, "sn", "Followed")
+	select {
+	case <-calls:
+	case <-time.After(3 * followPoll):
+		t.Fatalf("a change was not reported within %s", 3*followPoll)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("FollowDirectory ended with %v, want nil after cancel", err)
 	}
 }
