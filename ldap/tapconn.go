@@ -175,10 +175,9 @@ func (t *tapConn) Read(p []byte) (int, error) {
 			return n, err
 		}
 		size, id, op, ok, err := t.peekHeader()
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
+		if err != nil || !ok {
+			// Not a message it can frame, or the stream ends inside a
+			// header: hand on what there is, and the error after it.
 			t.raw = true
 			continue
 		}

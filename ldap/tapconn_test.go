@@ -131,3 +131,31 @@ func TestTapPassesThroughWhatItCannotFrame(t *testing.T) {
 }
 
 func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
+
+// FuzzTapFraming: whatever a server sends, the tap hands go-ldap exactly
+// those bytes when no search is claimed, and never panics when one is.
+func FuzzTapFraming(f *testing.F) {
+	f.Add(encodeEntryMessage(3, "uid=a,dc=x", map[string][]string{"uid": {"a"}}), int64(3))
+	f.Add([]byte{0x30, 0x0c, 0x02, 0x01, 0x03, 0x65, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00}, int64(3))
+	f.Add([]byte{0x30, 0x84, 0x00, 0x00, 0x00, 0x03, 0x02, 0x01, 0x03}, int64(3))
+	f.Add([]byte{0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00}, int64(1))
+	f.Fuzz(func(t *testing.T, in []byte, id int64) {
+		read := func(tc *tapConn) []byte {
+			var out bytes.Buffer
+			buf := make([]byte, 7)
+			for i := 0; i < len(in)+8; i++ {
+				n, err := tc.Read(buf)
+				out.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			return out.Bytes()
+		}
+		if out := read(&tapConn{r: bufioReader(in), live: map[int64]*claim{}}); !bytes.Equal(out, in) {
+			t.Fatalf("% x came out as % x", in, out)
+		}
+		c := &claim{id: id, bound: make(chan struct{}), notify: make(chan struct{}, 1)}
+		read(&tapConn{r: bufioReader(in), live: map[int64]*claim{id: c}})
+	})
+}
