@@ -102,6 +102,11 @@ type incRead struct {
 	// changed are the entries the refreshes changed, for
 	// followServerWrites.
 	changed []entryChange
+	// backlink is the users' attribute memberships are read from when the
+	// groups' member attribute is not (users.member_attribute, memberOf);
+	// "" otherwise.
+	backlink string
+	part     string // the part being refreshed
 }
 
 // planIncremental decides how this run reads the directory: from the
@@ -109,6 +114,9 @@ type incRead struct {
 // token is the saved token (nil when none).
 func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, conn *ldap.Conn, token *store.SyncToken, now time.Time) *incRead {
 	in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, read: &DirRead{}}
+	if cfg.groupMemberAttr == "" {
+		in.backlink = cfg.userMemberAttr
+	}
 	full := func(reason string) *incRead {
 		in.read.Reason = reason
 		return in

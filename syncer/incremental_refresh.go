@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -20,6 +21,7 @@ func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
 	}
 	refreshed := map[string]*viewPart{}
 	for _, name := range sortedParts(in.prev) {
+		in.part = name
 		p, err := in.refresh(ctx, conn, in.prev.Parts[name])
 		var refused *refreshRefused
 		if errors.As(err, &refused) {
@@ -88,7 +90,7 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			return nil
 		case ldap.SyncDelete:
 			if i, ok := index[id]; ok && entries[i] != nil {
-				in.changed = append(in.changed, entryChange{old: entries[i]})
+				in.changed = append(in.changed, entryChange{part: in.part, old: entries[i]})
 				entries[i] = nil
 				delete(index, id)
 				changes++
@@ -101,10 +103,10 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		}
 		present[id] = true
 		if i, ok := index[id]; ok {
-			in.changed = append(in.changed, entryChange{old: entries[i], new: &rec})
+			in.changed = append(in.changed, entryChange{part: in.part, old: entries[i], new: &rec})
 			entries[i] = &rec
 		} else {
-			in.changed = append(in.changed, entryChange{new: &rec})
+			in.changed = append(in.changed, entryChange{part: in.part, new: &rec})
 			index[id] = len(entries) + len(added)
 			added = append(added, &rec)
 		}
@@ -126,7 +128,7 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		if res.PresentPhase {
 			if id := recordID(*e); id != "" && !present[id] {
 				changes++ // gone: the present phase did not name it
-				in.changed = append(in.changed, entryChange{old: e})
+				in.changed = append(in.changed, entryChange{part: in.part, old: e})
 				continue
 			}
 		}
@@ -173,8 +175,32 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 			}
 		}
 	}
+	// Memberships read from a back-link on the users (memberOf): the
+	// server rewrites it when a group changes, without saying so. The
+	// users holding a changed group's DN are read again (stale), and those
+	// that hold it now are found by searching for it (holders).
+	var holders []string
+	if in.backlink != "" && parts[partUsers] != nil {
+		seen := map[string]bool{}
+		for _, ch := range in.changed {
+			if ch.part == partUsers {
+				continue
+			}
+			for _, r := range []*ldap.EntryRecord{ch.old, ch.new} {
+				if r == nil || seen[r.DN] {
+					continue
+				}
+				seen[r.DN] = true
+				addDN(stale, r.DN)
+				holders = append(holders, r.DN)
+			}
+		}
+	}
 	if len(stale) == 0 && len(touched) == 0 {
 		return nil
+	}
+	if err := in.findHolders(ctx, conn, parts[partUsers], holders); err != nil {
+		return err
 	}
 	for _, name := range sortedParts(&dirView{Parts: parts}) {
 		p := parts[name]
@@ -203,9 +229,54 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 	return nil
 }
 
+// findHolders searches users part p for the entries whose back-link
+// attribute holds one of dns now, and puts them in p in place of their
+// old versions (or last, when they were not in scope before).
+func (in *incRead) findHolders(ctx context.Context, conn *ldap.Conn, p *viewPart, dns []string) error {
+	if len(dns) == 0 {
+		return nil
+	}
+	index := map[string]int{}
+	for i := range p.Entries {
+		if id := recordID(p.Entries[i]); id != "" {
+			index[id] = i
+		}
+	}
+	for _, dn := range dns {
+		req := p.request()
+		filter := strings.TrimSpace(req.Filter)
+		if filter == "" {
+			filter = "(objectClass=*)"
+		}
+		req.Filter = "(&" + filter + "(" + in.backlink + "=" + ldap.EscapeFilter(dn) + "))"
+		err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+			rec := e.Record()
+			id := recordID(rec)
+			if i, ok := index[id]; ok && id != "" {
+				if !slices.Equal(recordValues(rec), recordValues(p.Entries[i])) {
+					in.read.Changes++
+				}
+				p.Entries[i] = rec
+				return nil
+			}
+			in.read.Changes++
+			index[id] = len(p.Entries)
+			p.Entries = append(p.Entries, rec)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read the users whose %s holds %s: %w", in.backlink, dn, err)
+		}
+	}
+	return nil
+}
+
 // entryChange is one entry a refresh changed: old is nil for an entry
 // new in scope, new is nil for one gone from it.
-type entryChange struct{ old, new *ldap.EntryRecord }
+type entryChange struct {
+	part     string // the view part it belongs to
+	old, new *ldap.EntryRecord
+}
 
 // affected reports whether entry e may have been rewritten by the server:
 // its DN is touched, or one of its values is a stale DN.

@@ -338,3 +338,50 @@ func TestIncrementalPresentPhase(t *testing.T) {
 		t.Errorf("the deleted user is still in the store: %+v", u)
 	}
 }
+
+// Memberships read from the users' memberOf (groups.member_attribute
+// empty) and groups.sync_only: the memberof overlay rewrites memberOf
+// without telling a content-sync client, so the users whose membership
+// changed are read again, and the store still equals a full run's.
+func TestIncrementalMemberOfAndSyncOnly(t *testing.T) {
+	for _, name := range []string{"memberOf", "sync_only"} {
+		t.Run(name, func(t *testing.T) {
+			inc := newSyncEnv(t, slapdtest.Options{SyncProv: true})
+			if name == "memberOf" {
+				inc.s.Groups.MemberAttribute = ""
+			} else {
+				inc.s.Groups.SyncOnly = []string{"project-x"}
+			}
+			s := inc.s
+			s.Sync.Incremental = wizard.IncrementalOff
+			full := newSyncEnvFor(t, s)
+			mode := wizard.ModeImport
+			inc.sync(mode, wizard.AuthorityLDAP)
+			full.sync(mode, wizard.AuthorityLDAP)
+			sameRows(t, storeRows(t, inc), storeRows(t, full))
+
+			users := inc.srv.Fixture.Users
+			inc.addMember(slapdtest.ProjectXGroupDN, users[30].DN, true)
+			inc.addMember(slapdtest.ProjectXGroupDN, slapdtest.JohnDoeDN, false)
+			moved := users[31]
+			inc.addMember(slapdtest.ProjectXGroupDN, moved.DN, true)
+			newDN := strings.SplitN(moved.DN, ",", 2)[0] + ",ou=sales,ou=people," + slapdtest.BaseDN
+			if _, err := inc.conn.Rename(inc.ctx, moved.DN, strings.SplitN(moved.DN, ",", 2)[0], "ou=sales,ou=people,"+slapdtest.BaseDN); err != nil {
+				t.Fatal(err)
+			}
+			if !inc.waitMember(slapdtest.ProjectXGroupDN, newDN) {
+				t.Fatal("refint did not rename the moved member")
+			}
+			rep := inc.sync(mode, wizard.AuthorityLDAP)
+			if !rep.Plan.Read.Incremental {
+				t.Fatalf("read %+v; want incremental", rep.Plan.Read)
+			}
+			full.sync(mode, wizard.AuthorityLDAP)
+			sameRows(t, storeRows(t, inc), storeRows(t, full))
+			if !inc.inGroup("project-x", users[30].UID) || !inc.inGroup("project-x", moved.UID) || inc.inGroup("project-x", "jdoe") {
+				t.Errorf("project-x members %v", inc.groupMembers("project-x"))
+			}
+			inc.checkIdle(mode, wizard.AuthorityLDAP)
+		})
+	}
+}

@@ -41,10 +41,10 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 		id := recordID(rec)
 		if i, ok := index[id]; ok && id != "" {
 			old := entries[i]
-			in.changed = append(in.changed, entryChange{old: &old, new: &rec})
+			in.changed = append(in.changed, entryChange{part: in.part, old: &old, new: &rec})
 			entries[i] = rec
 		} else {
-			in.changed = append(in.changed, entryChange{new: &rec})
+			in.changed = append(in.changed, entryChange{part: in.part, new: &rec})
 			index[id] = len(entries)
 			entries = append(entries, rec)
 		}
@@ -69,7 +69,7 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 	for _, e := range entries {
 		if id := recordID(e); id != "" && !inScope[id] {
 			changes++
-			in.changed = append(in.changed, entryChange{old: &e})
+			in.changed = append(in.changed, entryChange{part: in.part, old: &e})
 			continue
 		}
 		out.Entries = append(out.Entries, e)
