@@ -150,6 +150,9 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 		}
 		return full(lacks + " (full syncs still work)")
 	}
+	if reason := maintainedInFilter(cfg); reason != "" {
+		return full(reason)
+	}
 	in.method, in.read.Method = method, method
 	switch {
 	case token == nil:
@@ -447,4 +450,24 @@ func takeToken(ctx context.Context, conn *ldap.Conn, method, base string) ([]byt
 		return []byte(strconv.FormatInt(usn, 10)), nil
 	}
 	return conn.SyncCookie(ctx, base)
+}
+
+// maintainedInFilter says why the run must read whole when a scope filter
+// tests memberOf (or the users' member attribute): the directory changes
+// those values itself (OpenLDAP's memberof overlay, Active Directory's
+// back-links) without telling a sync client, so an entry can enter or
+// leave the filter unseen. "" when no filter does.
+func maintainedInFilter(c syncConfig) string {
+	attrs := []string{"memberof"}
+	if a := strings.ToLower(strings.TrimSpace(c.userMemberAttr)); a != "" && a != "memberof" {
+		attrs = append(attrs, a)
+	}
+	for _, f := range []struct{ setting, filter string }{{"users.filter", c.scope.UserFilter}, {"groups.filter", c.scope.GroupFilter}} {
+		for _, a := range attrs {
+			if strings.Contains(strings.ToLower(f.filter), a) {
+				return fmt.Sprintf("%s tests %s, which the directory changes itself without telling a sync client, so every run reads the directory whole", f.setting, a)
+			}
+		}
+	}
+	return ""
 }

@@ -385,3 +385,25 @@ func TestIncrementalMemberOfAndSyncOnly(t *testing.T) {
 		})
 	}
 }
+
+// A users.filter on memberOf: the memberof overlay puts users in and out
+// of it unseen by a content-sync client, so every run reads whole, says
+// why, and a user added to the group is still found.
+func TestIncrementalReadsWholeWithAMemberOfFilter(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	e.s.Users.Filter = "(memberOf=" + slapdtest.ProjectXGroupDN + ")"
+	for i := 0; i < 2; i++ {
+		rep := e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+		if r := rep.Plan.Read; r.Incremental || !strings.Contains(r.Reason, "users.filter tests memberof") {
+			t.Fatalf("run %d read %+v; want a full read naming users.filter", i, r)
+		}
+		if tok, err := e.db.SyncToken(e.ctx); err != nil || tok != nil {
+			t.Fatalf("a token was kept: %+v, %v", tok, err)
+		}
+		e.addMember(slapdtest.ProjectXGroupDN, e.srv.Fixture.Users[40+i].DN, true)
+	}
+	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	if !e.inGroup("project-x", e.srv.Fixture.Users[41].UID) {
+		t.Errorf("the user added to the group was not imported: %v", e.groupMembers("project-x"))
+	}
+}
