@@ -152,9 +152,11 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 			DirectoryUsers: len(dir.Users), DirectoryGroups: len(dir.Groups),
 			LinkedUsers: len(st.UserLinks), LinkedGroups: len(st.GroupLinks),
 		},
-		userByLocal: map[int64]*userPair{}, userByID: map[string]*userPair{}, userByDN: map[string]*userPair{},
-		memberships: map[int64][]int64{}, dirNames: map[string]*userPair{}, storeNames: map[string]*userPair{},
 	}
+	// Sized up front: growing maps of 100,000 users rehashes them repeatedly.
+	nu, nd := len(st.Users), len(dir.Users)
+	pl.userByLocal, pl.userByID, pl.userByDN = make(map[int64]*userPair, nu), make(map[string]*userPair, max(nu, nd)), make(map[string]*userPair, nd)
+	pl.memberships, pl.dirNames, pl.storeNames = map[int64][]int64{}, make(map[string]*userPair, nd), make(map[string]*userPair, nu)
 	for _, u := range st.Users {
 		if !u.Deleted() {
 			pl.plan.StoreUsers++
@@ -223,13 +225,13 @@ func (pl *planner) pairUsers() {
 	}
 	// Every id an entry carries finds it: a link made with entryUUID or
 	// nsUniqueId still pairs after 389 DS's fix-up adds the other.
-	dirByID := map[string]*DirUser{}
+	dirByID := make(map[string]*DirUser, len(pl.dir.Users))
 	for i := range pl.dir.Users {
 		for _, id := range pl.dir.Users[i].ids() {
 			dirByID[id] = &pl.dir.Users[i]
 		}
 	}
-	used := map[string]bool{}
+	used := make(map[string]bool, len(pl.dir.Users))
 	unlinkedStore := map[string]*userPair{}
 	// missingStore: users marked missing whose entry is still not found by
 	// its id; an entry of the same username that comes back (re-created,
