@@ -93,6 +93,11 @@ func (p *previewScreen) planView(w, h int) string {
 		lines = append(lines, l)
 	}
 	lines = append(lines, strings.Split(wrap("Directory: "+sideCounts(pl, syncer.SideLDAP)+" · Store: "+sideCounts(pl, syncer.SideStore), w), "\n")...)
+	if pl.Read != nil { // how the next sync reads the directory
+		for _, l := range strings.Split(wrap("Directory read: "+pl.Read.Line(), w), "\n") {
+			lines = append(lines, m.c.Styles.Muted.Render(l))
+		}
+	}
 	switch {
 	case p.guard != "":
 		for _, l := range strings.Split(wrap("! A sync would be refused: "+p.guard+".", w), "\n") {
