@@ -5,7 +5,7 @@ import "github.com/spf13/cobra"
 // syncFlags are the flags of "ldapwiz sync".
 type syncFlags struct {
 	dryRun, force, watch, follow, breakLock, json bool
-	report, metricsListen                 string
+	report, metricsListen                         string
 }
 
 // newSyncCmd is "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report
