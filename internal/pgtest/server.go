@@ -177,7 +177,9 @@ func (s *Server) startOnFreePort(uid, gid uint32) error {
 	// which also removes its shared memory.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGINT,
 		Credential: &syscall.Credential{Uid: uid, Gid: gid}}
-	if err := s.cmd.Start(); err != nil {
+	// From the harness's one lasting thread: Pdeathsig follows the thread
+	// that forks, and other threads end (harness.Start).
+	if err := harness.Start(s.cmd); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
 	}
 	s.done = make(chan struct{})

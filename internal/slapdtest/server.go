@@ -212,7 +212,9 @@ func (s *Server) Restart() error {
 	s.stderr = &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	// From the harness's one lasting thread: Pdeathsig follows the thread
+	// that forks, and other threads end (harness.Start).
+	if err := harness.Start(cmd); err != nil {
 		return fmt.Errorf("start slapd: %v", err)
 	}
 	done := make(chan struct{})
