@@ -74,7 +74,9 @@ func (c *Conn) SyncRefresh(ctx context.Context, req SearchRequest, cookie []byte
 	defer timer.Stop()
 	resp := c.c.Syncrepl(opCtx, sr, 64, goldap.SyncRequestModeRefreshOnly, cookie, false)
 	var stopped error
+	var named [SyncDelete + 1]bool // the states the server named entries with
 	emit := func(ch SyncChange) {
+		named[ch.State] = true
 		if stopped == nil {
 			stopped = fn(ch)
 		}
@@ -127,6 +129,15 @@ func (c *Conn) SyncRefresh(ctx context.Context, req SearchRequest, cookie []byte
 	}
 	if c.c.IsClosing() {
 		return res, fmt.Errorf("the connection to the directory was lost while reading the changes under %s; check that the server is running and try again", req.Base)
+	}
+	if res.PresentPhase && len(cookie) > 0 && (named[SyncDelete] || !named[SyncPresent]) {
+		// A refresh from a cookie that named deletes, or nothing present,
+		// was no present phase, whatever its end said: 389 DS sends its
+		// deletes in a syncIdSet and ends every refresh with the default
+		// refreshDeletes FALSE. (A present phase naming nothing means every
+		// entry left the scope; such a refresh keeps them until the next
+		// full read.)
+		res.PresentPhase = false
 	}
 	if len(res.Cookie) == 0 {
 		// Nothing changed since cookie: the server sends no new one.

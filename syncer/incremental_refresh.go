@@ -75,12 +75,12 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 	index := map[string]int{}
 	for i := range p.Entries {
 		entries[i] = &p.Entries[i]
-		if id := recordID(p.Entries[i]); id != "" {
+		for _, id := range syncIDs(p.Entries[i]) {
 			index[id] = i
 		}
 	}
 	present := map[string]bool{}
-	var added []*ldap.EntryRecord
+	partial := map[*ldap.EntryRecord]string{} // reported without a stable id: the UUID the server named
 	changes := 0
 	res, err := conn.SyncRefresh(ctx, p.request(), p.Cookie, func(ch ldap.SyncChange) error {
 		id := strings.ToLower(ch.UUID)
@@ -98,17 +98,27 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			return nil
 		}
 		rec := ch.Entry.Record()
-		if v := recordID(rec); v != "" {
-			id = v
+		if len(syncIDs(rec)) == 0 {
+			partial[&rec] = id
 		}
-		present[id] = true
-		if i, ok := index[id]; ok {
-			in.changed = append(in.changed, entryChange{part: in.part, old: entries[i], new: &rec})
-			entries[i] = &rec
+		ids := append(syncIDs(rec), id)
+		at := -1
+		for _, v := range ids {
+			present[v] = true
+			if i, ok := index[v]; ok && at < 0 && entries[i] != nil {
+				at = i
+			}
+		}
+		if at >= 0 {
+			in.changed = append(in.changed, entryChange{part: in.part, old: entries[at], new: &rec})
+			entries[at] = &rec
 		} else {
 			in.changed = append(in.changed, entryChange{part: in.part, new: &rec})
-			index[id] = len(entries) + len(added)
-			added = append(added, &rec)
+			at = len(entries)
+			entries = append(entries, &rec)
+		}
+		for _, v := range ids {
+			index[v] = at
 		}
 		changes++
 		return nil
@@ -119,14 +129,17 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		}
 		return nil, err
 	}
+	if err := in.completeEntries(ctx, conn, p, entries, partial); err != nil {
+		return nil, err
+	}
 	out := *p
-	out.Cookie, out.Entries = res.Cookie, make([]ldap.EntryRecord, 0, len(entries)+len(added))
-	for _, e := range append(entries, added...) {
+	out.Cookie, out.Entries = res.Cookie, make([]ldap.EntryRecord, 0, len(entries))
+	for _, e := range entries {
 		if e == nil {
 			continue
 		}
 		if res.PresentPhase {
-			if id := recordID(*e); id != "" && !present[id] {
+			if ids := syncIDs(*e); len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return present[id] }) {
 				changes++ // gone: the present phase did not name it
 				in.changed = append(in.changed, entryChange{part: in.part, old: e})
 				continue
@@ -355,6 +368,27 @@ func symmetricDiff(a, b []string) []string {
 func recordID(r ldap.EntryRecord) string {
 	id, _, _ := recordIDAttr(r)
 	return id
+}
+
+// syncIDs returns the ids a content sync may name a kept entry by: its
+// entryUUID and, from its nsUniqueId, the UUID 389 DS names it by (389
+// DS's content sync uses nsUniqueId, not entryUUID), each lower case.
+func syncIDs(r ldap.EntryRecord) []string {
+	var ids []string
+	for _, a := range r.Attrs {
+		if len(a.Text) == 0 {
+			continue
+		}
+		switch {
+		case strings.EqualFold(a.Name, "entryUUID"):
+			ids = append(ids, strings.ToLower(a.Text[0]))
+		case strings.EqualFold(a.Name, "nsUniqueId"):
+			if u := ldap.SyncUUIDOfUniqueID(a.Text[0]); u != "" {
+				ids = append(ids, u)
+			}
+		}
+	}
+	return ids
 }
 
 // recordIDAttr is recordID with the attribute it comes from and that

@@ -26,6 +26,11 @@ type Options struct {
 	// the EntryUUID plug-in's fix-up task runs (see EntryUUIDFixup), while
 	// entries added over LDAP later get both: one tree mixes the two.
 	NoEntryUUIDFixup bool
+	// ContentSync turns on RFC 4533 content synchronization: the Retro
+	// Changelog plug-in (recording each entry's nsUniqueId and entryUUID,
+	// for the suffix only) and the Content Synchronization plug-in that
+	// reads it. Only this server's copy of the instance is changed.
+	ContentSync bool
 }
 
 // Server is a running private 389 Directory Server.
@@ -113,6 +118,11 @@ func StartTimed(t testing.TB, opts Options) (*Server, Timings) {
 	}
 	if s.l, err = copyInstance(template, filepath.Join(dir, "ds")); err != nil {
 		t.Fatalf("ds389test: copying the cached instance %s: %v", template, err)
+	}
+	if opts.ContentSync {
+		if err := enableContentSync(s.l); err != nil {
+			t.Fatalf("ds389test: enabling content sync in %s: %v", s.l.dseFile(), err)
+		}
 	}
 	s.CAFile = s.l.caFile()
 	tm.Copy = time.Since(begin)

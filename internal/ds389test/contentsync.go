@@ -1,0 +1,37 @@
+package ds389test
+
+// Entries of dse.ldif that content synchronization needs.
+const (
+	dnRetroCL     = "cn=Retro Changelog Plugin,cn=plugins,cn=config"
+	dnContentSync = "cn=Content Synchronization,cn=plugins,cn=config"
+)
+
+// enableContentSync turns on the Retro Changelog and Content
+// Synchronization plug-ins in the stopped instance l (a per-server copy,
+// so the cached instances stay as they are). The changelog records the
+// suffix only, with each changed entry's nsUniqueId and entryUUID, which
+// the content sync plug-in needs to name entries in its answers; the
+// server creates the changelog's own database (cn=changelog) at start.
+func enableContentSync(l layout) error {
+	d, err := readDSE(l.dseFile())
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		dn, attr string
+		values   []string
+	}{
+		{dnRetroCL, "nsslapd-pluginEnabled", []string{"on"}},
+		{dnRetroCL, "nsslapd-attribute", []string{"nsuniqueid:targetUniqueId", "entryuuid:targetEntryUUID"}},
+		{dnRetroCL, "nsslapd-include-suffix", []string{BaseDN}},
+		{dnContentSync, "nsslapd-pluginEnabled", []string{"on"}},
+	} {
+		if err := d.set(c.dn, c.attr, c.values...); err != nil {
+			return err
+		}
+	}
+	if err := d.write(l.dseFile()); err != nil {
+		return err
+	}
+	return run(nil, "chown", "dirsrv:dirsrv", l.dseFile())
+}
