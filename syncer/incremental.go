@@ -36,24 +36,15 @@ type DirRead struct {
 	// FullAt is when the directory was last read whole (this run, when it
 	// did); zero when no token is kept.
 	FullAt time.Time `json:"full_at,omitzero"`
-	// Unchanged: a quiet run (see tryQuiet). Nothing changed in the
-	// directory since the token nor in the store since the last run, so
-	// the store was not read, nothing was planned and the token is kept.
-	Unchanged bool `json:"unchanged,omitempty"`
 
 	// next is the token and view to keep after the run; nil when none.
 	next *store.SyncToken
-	// quiet is the run's quiet-run check (incremental_fastpath.go).
-	quiet *quietState
 }
 
 // Line says in one line how the directory was read.
 func (d *DirRead) Line() string {
 	if d == nil {
 		return ""
-	}
-	if d.Unchanged {
-		return d.unchangedLine()
 	}
 	if d.Incremental {
 		return fmt.Sprintf("incremental: read only what changed since token %s (%s): %d entries changed", d.Token, methodName(d.Method), d.Changes)
