@@ -1,9 +1,12 @@
 package syncer
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"ldapwiz/internal/ds389test"
 	"ldapwiz/ldap"
@@ -119,5 +122,39 @@ func TestIncrementalRefusedTokenFallsBack389(t *testing.T) {
 	}
 	if r := inc.sync(mode, wizard.AuthorityLDAP).Plan.Read; !r.Incremental || r.Changes != 0 {
 		t.Fatalf("the run after: read %+v; want incremental with nothing changed", r)
+	}
+}
+
+// FollowDirectory on 389 DS keeps a refreshAndPersist search from a token
+// taken for that search: a change made in the directory is reported
+// within 2 s.
+func TestFollowDirectoryAgainst389(t *testing.T) {
+	inc, _, srv := incremental389Envs(t, wizard.ModeImport)
+	calls := make(chan struct{}, 16)
+	ctx, cancel := context.WithCancel(inc.ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- FollowDirectory(ctx, inc.s, os.Getenv, func() { calls <- struct{}{} }, func(m string) { t.Log(m) })
+	}()
+	select {
+	case <-calls: // the catch-up call once connected
+	case <-time.After(30 * time.Second):
+		t.Fatal("FollowDirectory never connected")
+	}
+	time.Sleep(200 * time.Millisecond) // the persistent searches start
+	for len(calls) > 0 {
+		<-calls
+	}
+	inc.modify(srv.Fixture.Users[5].DN, "sn", "Followed")
+	select {
+	case <-calls:
+	case err := <-done:
+		t.Fatalf("FollowDirectory ended with %v\n%s", err, srv.ErrorLog(20))
+	case <-time.After(2 * time.Second):
+		t.Fatalf("a change was not reported within 2 s\n%s", srv.ErrorLog(20))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("FollowDirectory ended with %v, want nil after cancel", err)
 	}
 }

@@ -93,12 +93,13 @@ func followOnce(ctx context.Context, s wizard.Settings, cfg syncConfig, getenv f
 	defer cancel()
 	errs := make(chan error, len(bases))
 	for _, base := range bases {
-		cookie, err := conn.SyncCookie(fctx, base)
+		req := ldap.SearchRequest{Base: base, Attributes: []string{"1.1"}}
+		cookie, err := takeToken(fctx, conn, in.method, req, in.perSearch)
 		if err != nil {
 			return err
 		}
 		go func() {
-			errs <- conn.SyncPersist(fctx, ldap.SearchRequest{Base: base, Attributes: []string{"1.1"}}, cookie, changed)
+			errs <- conn.SyncPersist(fctx, req, cookie, changed)
 		}()
 	}
 	err = <-errs
