@@ -19,7 +19,15 @@ import (
 // does: inc with sync.incremental = "auto", full with "off".
 func incremental389Envs(t *testing.T, mode string) (inc, full *syncEnv, srv *ds389test.Server) {
 	t.Helper()
-	srv = ds389test.StartWith(t, ds389test.Options{ContentSync: true})
+	return incremental389EnvsWith(t, mode, ds389test.Options{})
+}
+
+// incremental389EnvsWith is incremental389Envs with the server's data
+// options (ContentSync is always on).
+func incremental389EnvsWith(t *testing.T, mode string, opts ds389test.Options) (inc, full *syncEnv, srv *ds389test.Server) {
+	t.Helper()
+	opts.ContentSync = true
+	srv = ds389test.StartWith(t, opts)
 	s, _ := wizard.Preset(wizard.Preset389DS)
 	s.Connection.URL = srv.URL
 	s.Connection.VerifyTLS = true
@@ -37,11 +45,20 @@ func incremental389Envs(t *testing.T, mode string) (inc, full *syncEnv, srv *ds3
 // entries named by their nsUniqueId): after a full run, 10 users
 // modified, 3 added, 2 deleted, 1 moved and memberships changed → the
 // incremental run reads only those, plans what a full run plans, and
-// leaves the store row for row as a full run leaves its own.
+// leaves the store row for row as a full run leaves its own. Also with a
+// tree where only the entries added over LDAP have entryUUID.
 func TestIncrementalSyncAppliesTheChangesLikeAFullRun389(t *testing.T) {
-	for _, mode := range []string{wizard.ModeImport, wizard.ModeTwoWay} {
-		t.Run(mode, func(t *testing.T) {
-			inc, full, srv := incremental389Envs(t, mode)
+	for _, tc := range []struct {
+		name, mode string
+		opts       ds389test.Options
+	}{
+		{wizard.ModeImport, wizard.ModeImport, ds389test.Options{}},
+		{wizard.ModeTwoWay, wizard.ModeTwoWay, ds389test.Options{}},
+		{"import/mixed-entryUUID", wizard.ModeImport, ds389test.Options{NoEntryUUIDFixup: true}},
+	} {
+		mode := tc.mode
+		t.Run(tc.name, func(t *testing.T) {
+			inc, full, srv := incremental389EnvsWith(t, mode, tc.opts)
 			first := inc.sync(mode, wizard.AuthorityLDAP)
 			if r := first.Plan.Read; r == nil || r.Incremental || r.Method != ldap.SyncMethodSyncrepl || !strings.Contains(r.Reason, "no sync token yet") {
 				t.Fatalf("first run read %+v; want a full read keeping a content sync token", first.Plan.Read)
