@@ -36,15 +36,24 @@ type DirRead struct {
 	// FullAt is when the directory was last read whole (this run, when it
 	// did); zero when no token is kept.
 	FullAt time.Time `json:"full_at,omitzero"`
+	// Unchanged: a quiet run (see tryQuiet). Nothing changed in the
+	// directory since the token nor in the store since the last run, so
+	// the store was not read, nothing was planned and the token is kept.
+	Unchanged bool `json:"unchanged,omitempty"`
 
 	// next is the token and view to keep after the run; nil when none.
 	next *store.SyncToken
+	// quiet is the run's quiet-run check (incremental_fastpath.go).
+	quiet *quietState
 }
 
 // Line says in one line how the directory was read.
 func (d *DirRead) Line() string {
 	if d == nil {
 		return ""
+	}
+	if d.Unchanged {
+		return d.unchangedLine()
 	}
 	if d.Incremental {
 		return fmt.Sprintf("incremental: read only what changed since token %s (%s): %d entries changed", d.Token, methodName(d.Method), d.Changes)
@@ -107,9 +116,6 @@ type incRead struct {
 	// "" otherwise.
 	backlink string
 	part     string // the part being refreshed
-	// perSearch: the server's tokens are good only for the search they
-	// came from (389 DS), so each is taken with that search's filter.
-	perSearch bool
 }
 
 // planIncremental decides how this run reads the directory: from the
@@ -136,7 +142,6 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 	if err != nil {
 		return full("the server's RootDSE could not be read to find its incremental sync method: " + ldap.Explain(err).Problem)
 	}
-	in.perSearch = dse.SyncTokenPerSearch()
 	method := ""
 	for _, m := range dse.SyncMethods() {
 		if (want == wizard.IncrementalAuto && readable(m)) || m == want {
@@ -202,7 +207,7 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	if in.method != "" {
 		// Without a token this search is read whole again next time.
 		var err error
-		if cookie, err = takeToken(ctx, conn, in.method, req, in.perSearch); err != nil {
+		if cookie, err = takeToken(ctx, conn, in.method, req.Base); err != nil {
 			in.noToken = err.Error()
 		}
 	}
@@ -443,10 +448,9 @@ func methodName(m string) string {
 	return "RFC 4533 content sync"
 }
 
-// takeToken returns a token for the directory's current state under the
-// base of req, before req reads it whole; for req itself when the
-// server's tokens are perSearch.
-func takeToken(ctx context.Context, conn *ldap.Conn, method string, req ldap.SearchRequest, perSearch bool) ([]byte, error) {
+// takeToken returns a token for the directory's current state under base,
+// before a search reads it whole.
+func takeToken(ctx context.Context, conn *ldap.Conn, method, base string) ([]byte, error) {
 	if method == ldap.SyncMethodUSN {
 		usn, err := conn.HighestCommittedUSN(ctx)
 		if err != nil {
@@ -454,10 +458,7 @@ func takeToken(ctx context.Context, conn *ldap.Conn, method string, req ldap.Sea
 		}
 		return []byte(strconv.FormatInt(usn, 10)), nil
 	}
-	if perSearch {
-		return conn.SyncCookieFor(ctx, req)
-	}
-	return conn.SyncCookie(ctx, req.Base)
+	return conn.SyncCookie(ctx, base)
 }
 
 // maintainedInFilter says why the run must read whole when a scope filter

@@ -79,6 +79,10 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if opts.Now != nil {
 		now = opts.Now()
 	}
+	qs, quiet := tryQuiet(ctx, s, cfg, db, conn, now, tr)
+	if quiet != nil {
+		return quiet, conn, nil
+	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
 	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc)
@@ -105,6 +109,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	plan.entriesRead = read
 	plan.Server = conn.Server()
 	plan.Read = inc.finish(cfg, conn.Server(), now)
+	plan.Read.quiet = qs
 	return plan, conn, nil
 }
 
@@ -201,6 +206,9 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 	defer cancel()
 	if terr := saveToken(endCtx, db, plan, run.ID); terr != nil && err == nil {
 		err, errText = terr, terr.Error()
+	}
+	if err == nil && outcome == store.OutcomeSuccess {
+		noteQuiet(endCtx, db, s, plan, counts)
 	}
 	if ferr := db.FinishRun(endCtx, run.ID, outcome, counts, errText); ferr != nil && err == nil {
 		err = ferr

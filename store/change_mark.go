@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ChangeMark is a cheap fingerprint of what the sync engine reads from the
+// store (users, groups, memberships, links): the row count, the highest id
+// and the latest change time of each table. Every write through this
+// package stamps a change time (updated_at, created_at, synced_at) or
+// changes a count or an id, so a mark read before and after such a write
+// differs; equal marks mean the store holds what it held.
+type ChangeMark struct {
+	// Key is the fingerprint, compared as a whole.
+	Key string
+	// MissingUsers counts the users marked missing by a run (their
+	// deletion waits on sync.missing_grace, that is on the clock).
+	MissingUsers int64
+}
+
+// ChangeMark reads the store's change mark in one statement (so from one
+// state of the store on either backend).
+func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
+	var (
+		users, userMax, missing, groups, groupMax, members, links, linkMax int64
+		userAt, groupAt, memberAt, linkAt                                  string
+	)
+	err := q.queryRow(ctx, `SELECT
+		(SELECT count(*) FROM users), (SELECT coalesce(max(id), 0) FROM users),
+		(SELECT coalesce(max(updated_at), '') FROM users), (SELECT count(missing_since) FROM users),
+		(SELECT count(*) FROM groups), (SELECT coalesce(max(id), 0) FROM groups), (SELECT coalesce(max(updated_at), '') FROM groups),
+		(SELECT count(*) FROM memberships), (SELECT coalesce(max(created_at), '') FROM memberships),
+		(SELECT count(*) FROM links), (SELECT coalesce(max(id), 0) FROM links), (SELECT coalesce(max(synced_at), '') FROM links)`).
+		Scan(&users, &userMax, &userAt, &missing, &groups, &groupMax, &groupAt, &members, &memberAt, &links, &linkMax, &linkAt)
+	if err != nil {
+		return ChangeMark{}, fmt.Errorf("store: read the change mark: %w", err)
+	}
+	return ChangeMark{
+		Key: fmt.Sprintf("u%d/%d/%s/%d g%d/%d/%s m%d/%s l%d/%d/%s", users, userMax, userAt, missing,
+			groups, groupMax, groupAt, members, memberAt, links, linkMax, linkAt),
+		MissingUsers: missing,
+	}, nil
+}
+
+// viewHeadBytes is how much of the kept view SyncTokenHead returns: enough
+// for the header an encoded view opens with.
+const viewHeadBytes = 64 << 10
+
+// SyncTokenHead is SyncToken with only the first bytes of the view (its
+// header, in the sync engine's encoding), for a run that needs the token
+// but not the entries kept with it. nil when there is no token.
+func (q Queries) SyncTokenHead(ctx context.Context) (*SyncToken, error) {
+	var t SyncToken
+	var full, saved sql.NullString
+	err := q.queryRow(ctx, `SELECT run_id, method, server, scope_hash, token, substr(view, 1, ?), full_at, saved_at FROM sync_tokens WHERE id = 1`, viewHeadBytes).
+		Scan(&t.RunID, &t.Method, &t.Server, &t.ScopeHash, &t.Token, &t.View, &full, &saved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read the directory's sync token: %w", err)
+	}
+	if t.FullAt, err = parseTime(full); err != nil {
+		return nil, err
+	}
+	if t.SavedAt, err = parseTime(saved); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}

@@ -1,0 +1,191 @@
+package syncer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"ldapwiz/ldap"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// quietCount is the run count that certifies a run's end state: a hash of
+// the store's change mark, the settings, this build and the token kept. A
+// run whose directory refresh reports nothing and whose hash equals the
+// last successful run's plans nothing (the same directory, store, settings
+// and code make the same plan, and that run's plan was applied), so it
+// skips reading the store and planning: a quiet run.
+const quietCount = "quiet_mark"
+
+// quietState is what a run knows for the quiet-run check: the store's
+// change mark read before the store was (or instead of reading it).
+type quietState struct {
+	mark string
+	fast bool         // this run is quiet: nothing read, nothing planned
+	prev store.Counts // the counts of the run being repeated (quiet runs)
+	key  int          // that run's quiet mark (quiet runs)
+}
+
+// tryQuiet reads the store's change mark and, when the last successful run
+// left the store, settings and token as they are now and the directory
+// reports no change since the token, returns the empty plan of a quiet
+// run. Otherwise the plan is nil and the run takes the normal path, with
+// the mark read here (before the store is).
+func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, now time.Time, tr *tracker) (*quietState, *Plan) {
+	m, err := db.ChangeMark(ctx)
+	if err != nil {
+		return nil, nil
+	}
+	qs := &quietState{mark: m.Key}
+	if cfg.missingGrace > 0 && m.MissingUsers > 0 {
+		return qs, nil // a missing user's grace can run out: the clock plans
+	}
+	prev, err := db.LastRunCounts(ctx)
+	if err != nil || prev == nil {
+		return qs, nil
+	}
+	want, ok := prev[quietCount]
+	if !ok {
+		return qs, nil
+	}
+	token, err := db.SyncTokenHead(ctx)
+	if err != nil || token == nil || quietKey(m.Key, s, token.Token) != want {
+		return qs, nil
+	}
+	head, err := decodeViewHeader(token.View)
+	if err != nil {
+		return qs, nil
+	}
+	// The token's checks (method, server, scope, sync.full_every) are
+	// planIncremental's, on the view without its entries.
+	stub := *token
+	if stub.View, err = encodeView(head); err != nil {
+		return qs, nil
+	}
+	in := planIncremental(ctx, s, cfg, conn, &stub, now)
+	if !in.read.Incremental || in.method != ldap.SyncMethodSyncrepl {
+		return qs, nil
+	}
+	tr.begin(PhaseReadDirectory, 0, false, "asking the directory what changed since the last run")
+	for _, name := range sortedParts(head) {
+		p := head.Parts[name]
+		changes := 0
+		res, err := conn.SyncRefresh(ctx, p.request(), p.Cookie, func(ch ldap.SyncChange) error {
+			if ch.State != ldap.SyncPresent {
+				changes++
+			}
+			return nil
+		})
+		if err != nil || res.PresentPhase || changes > 0 {
+			return qs, nil // the normal path asks again and patches the view
+		}
+	}
+	qs.fast, qs.prev, qs.key = true, prev, want
+	read := in.read
+	read.Unchanged, read.quiet = true, qs
+	return qs, &Plan{
+		Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
+		Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{},
+		DirectoryUsers: prev["directory_users"], DirectoryGroups: prev["directory_groups"],
+		StoreUsers: prev["store_users"], StoreGroups: prev["store_groups"],
+		Server: conn.Server(), Read: read, entriesRead: prev["directory_entries"],
+	}
+}
+
+// noteQuiet adds the quiet mark to the counts of a successful run whose
+// end state a later quiet run may repeat: it kept a token and planned no
+// conflict, and no one else changed the store while it ran (a run that
+// wrote nothing to the store must find the mark it started from; one that
+// did takes the mark after its writes).
+func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan, counts store.Counts) {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 {
+		return
+	}
+	qs := plan.Read.quiet
+	if qs.fast {
+		// Nothing was written, so the mark stands: a store write during
+		// this run changed the store's mark, and the next run sees it.
+		counts["skipped"], counts[quietCount] = qs.prev["skipped"], qs.key
+		return
+	}
+	if plan.Read.next == nil {
+		return
+	}
+	m, err := db.ChangeMark(ctx)
+	if err != nil || (!wroteStore(plan) && m.Key != qs.mark) {
+		return
+	}
+	counts[quietCount] = quietKey(m.Key, s, plan.Read.next.Token)
+}
+
+// wroteStore reports whether the plan changes the store.
+func wroteStore(plan *Plan) bool {
+	for _, a := range plan.Actions {
+		if a.Side == SideStore {
+			return true
+		}
+	}
+	return false
+}
+
+// quietKey hashes a store change mark, the settings, this build and a
+// token into a count (53 bits, exact in any JSON reader).
+func quietKey(mark string, s wizard.Settings, token []byte) int {
+	settings, _ := json.Marshal(s)
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%q\x00%q\x00%s\x00", viewVersion, mark, token, buildID())
+	h.Write(settings)
+	return int(binary.BigEndian.Uint64(h.Sum(nil)) & (1<<53 - 1))
+}
+
+// buildID identifies the ldapwiz build, so that another version plans
+// afresh rather than repeat this one's result.
+func buildID() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	id := bi.Main.Version
+	for _, kv := range bi.Settings {
+		if kv.Key == "vcs.revision" || kv.Key == "vcs.time" || kv.Key == "vcs.modified" {
+			id += " " + kv.Value
+		}
+	}
+	return id
+}
+
+// decodeViewHeader reads only the header of a view encodeView made: its
+// parts, with their searches and tokens but no entries.
+func decodeViewHeader(b []byte) (*dirView, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	var h viewHeader
+	if err := json.NewDecoder(zr).Decode(&h); err != nil {
+		return nil, err
+	}
+	if h.Version != viewVersion {
+		return nil, fmt.Errorf("view version %d, want %d", h.Version, viewVersion)
+	}
+	v := &dirView{Version: h.Version, Parts: map[string]*viewPart{}}
+	for _, ph := range h.Parts {
+		if v.Parts[ph.Name] != nil {
+			return nil, fmt.Errorf("view part %q: bad header", ph.Name)
+		}
+		v.Parts[ph.Name] = &viewPart{Request: ph.Request, Base: ph.Base, Filter: ph.Filter, Attributes: ph.Attributes, Cookie: ph.Cookie}
+	}
+	return v, nil
+}
+
+// unchangedLine says that a quiet run found nothing changed.
+func (d *DirRead) unchangedLine() string {
+	return fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
+}

@@ -1,0 +1,173 @@
+package syncer
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"ldapwiz/internal/slapdtest"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// readStoreIn reports whether a run read the store or planned.
+func readStoreIn(rep *Report) bool {
+	for _, p := range rep.Phases {
+		if p.Phase == PhaseReadStore || p.Phase == PhasePlan {
+			return true
+		}
+	}
+	return false
+}
+
+// expectQuiet runs a sync and fails unless it was quiet: incremental, said
+// "nothing changed since token", no store read and no planning, recorded as
+// a successful run with the token kept as it was.
+func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
+	t.Helper()
+	before, err := e.db.SyncToken(e.ctx)
+	if err != nil || before == nil {
+		t.Fatalf("%s: token %v, %v", what, before, err)
+	}
+	rep := e.sync(mode, wizard.AuthorityLDAP)
+	r := rep.Plan.Read
+	if !r.Unchanged || !r.Incremental || readStoreIn(rep) || len(rep.Plan.Actions) != 0 {
+		t.Fatalf("%s: read %+v, phases %+v, actions %s; want a quiet run", what, r, rep.Phases, describe(rep.Plan.Actions))
+	}
+	if !strings.Contains(r.Line(), "nothing changed since token rid=") {
+		t.Fatalf("%s: line %q", what, r.Line())
+	}
+	var buf strings.Builder
+	var back struct {
+		Plan struct {
+			Read struct {
+				Unchanged bool `json:"unchanged"`
+			} `json:"read"`
+		} `json:"plan"`
+	}
+	if err := rep.WriteJSON(&buf); err != nil || json.Unmarshal([]byte(buf.String()), &back) != nil || !back.Plan.Read.Unchanged {
+		t.Fatalf("%s: the JSON report does not say the run was quiet: %s", what, buf.String())
+	}
+	last, err := e.db.LastSuccessfulRun(e.ctx)
+	if err != nil || last.ID != rep.RunID || rep.RunID == 0 {
+		t.Fatalf("%s: last run %+v, %v; want the quiet run %d recorded", what, last, err, rep.RunID)
+	}
+	if last.Counts["directory_users"] == 0 || last.Counts[quietCount] == 0 {
+		t.Fatalf("%s: the quiet run's counts %v; want the last run's tallies and a quiet mark", what, last.Counts)
+	}
+	after, err := e.db.SyncToken(e.ctx)
+	if err != nil || after == nil || after.RunID != before.RunID || !after.SavedAt.Equal(before.SavedAt) || string(after.Token) != string(before.Token) {
+		t.Fatalf("%s: the token was rewritten: %+v -> %+v (%v)", what, before, after, err)
+	}
+	return rep
+}
+
+// expectNotQuiet runs a sync and fails unless it read the store and was
+// incremental.
+func expectNotQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
+	t.Helper()
+	rep := e.sync(mode, wizard.AuthorityLDAP)
+	if r := rep.Plan.Read; r.Unchanged || !r.Incremental || !readStoreIn(rep) || rep.Failed != 0 {
+		t.Fatalf("%s: read %+v, phases %+v, failed %d; want an incremental run that reads the store", what, r, rep.Phases, rep.Failed)
+	}
+	return rep
+}
+
+// A run with nothing changed on either side since the last one is quiet:
+// it reads neither the store nor the kept view, plans nothing, keeps the
+// token and is recorded. A store-side change is still written to the
+// directory (two-way, one-way), a directory change after a quiet run is
+// still applied, and each run after a change is quiet again once a run
+// has seen the result.
+func TestIncrementalQuietRun(t *testing.T) {
+	for _, tc := range []struct{ mode, backend string }{
+		{wizard.ModeTwoWay, storeSQLite}, {wizard.ModeOneWay, storeSQLite}, {wizard.ModeImport, storeSQLite}, {wizard.ModeTwoWay, storePostgres},
+	} {
+		mode := tc.mode
+		t.Run(mode+"/"+tc.backend, func(t *testing.T) {
+			e := newSyncEnvOn(t, slapdtest.Options{SyncProv: true}, tc.backend)
+			// Two-way first, so that one-way has users in the store.
+			first := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
+			if first.Plan.Read.Incremental || first.Plan.Read.Unchanged {
+				t.Fatalf("first run read %+v; want a full read", first.Plan.Read)
+			}
+			if mode != wizard.ModeTwoWay {
+				expectNotQuiet(t, e, mode, "the first "+mode+" run (other settings)")
+			}
+			alice := e.srv.Fixture.Users[0].UID
+			expectQuiet(t, e, mode, "the run after the first")
+			expectQuiet(t, e, mode, "a second quiet run")
+
+			if (syncConfig{mode: mode}).writesDir() {
+				// A store-side change goes out to the directory.
+				v := "alice@quiet.example.com"
+				if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
+					t.Fatal(err)
+				}
+				rep := expectNotQuiet(t, e, mode, "after a store-side change")
+				if len(rep.Plan.Actions) == 0 || e.mustEntry(alice).First("mail") != v {
+					t.Fatalf("the store-side change did not reach the directory: actions %s, mail %q", describe(rep.Plan.Actions), e.mustEntry(alice).First("mail"))
+				}
+				// The refresh reports ldapwiz's own write: one run reads it.
+				if rep := expectNotQuiet(t, e, mode, "the run after the write-back"); len(rep.Plan.Actions) != 0 {
+					t.Fatalf("the run after the write-back plans %s", describe(rep.Plan.Actions))
+				}
+				expectQuiet(t, e, mode, "the run after a store-side change went out")
+			} else {
+				// Import: a store-side change is put back from the directory.
+				v := "alice@quiet.example.com"
+				if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
+					t.Fatal(err)
+				}
+				expectNotQuiet(t, e, mode, "after a store-side change")
+				if got := e.mustUser(alice).Email; got == v {
+					t.Fatalf("import left the store-side email %q", got)
+				}
+				expectQuiet(t, e, mode, "the run after the store was put back")
+			}
+
+			// A directory change after a quiet run is applied.
+			if (syncConfig{mode: mode}).writesStore() {
+				e.modify(slapdtest.JohnDoeDN, "sn", "Quietly")
+				rep := expectNotQuiet(t, e, mode, "after a directory change")
+				if rep.Plan.Read.Changes == 0 || e.mustUser("jdoe").LastName != "Quietly" {
+					t.Fatalf("the directory change was not applied: read %+v, last name %q", rep.Plan.Read, e.mustUser("jdoe").LastName)
+				}
+				expectQuiet(t, e, mode, "the run after a directory change")
+			}
+
+			// Changed settings plan afresh.
+			e.s.Sync.MaxDelete = "11%"
+			expectNotQuiet(t, e, mode, "after a settings change")
+			expectQuiet(t, e, mode, "the second run with the new settings")
+			e.checkIdle(mode, wizard.AuthorityLDAP)
+		})
+	}
+}
+
+// A user marked missing under sync.missing_grace is deleted once the grace
+// has passed, with nothing else changed: the clock plans, so no run is
+// quiet while such a user waits.
+func TestIncrementalQuietRunWaitsOnMissingGrace(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
+	mode := wizard.ModeImport
+	e.sync(mode, wizard.AuthorityLDAP)
+	expectQuiet(t, e, mode, "the run after the first")
+	gone := e.srv.Fixture.Users[3]
+	if err := e.conn.Delete(e.ctx, gone.DN); err != nil {
+		t.Fatal(err)
+	}
+	if u := expectNotQuiet(t, e, mode, "after a delete").Plan.Summary(); u["store disable user"] != 1 {
+		t.Fatalf("summary %v; want the missing user disabled", u)
+	}
+	expectNotQuiet(t, e, mode, "a run while the missing user waits")
+	rep, err := e.trySync(mode, wizard.AuthorityLDAP, Options{Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+	if err != nil || rep.Plan.Read.Unchanged || rep.Plan.Summary()["store delete user"] != 1 {
+		t.Fatalf("after the grace: %v, read %+v, summary %v; want the missing user deleted", err, rep.Plan.Read, rep.Plan.Summary())
+	}
+	if u := e.user(gone.UID); u != nil && !u.Deleted() {
+		t.Fatalf("the missing user is still in the store: %+v", u)
+	}
+}
