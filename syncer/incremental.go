@@ -116,6 +116,9 @@ type incRead struct {
 	// "" otherwise.
 	backlink string
 	part     string // the part being refreshed
+	// perSearch: the server's tokens are good only for the search they
+	// came from (389 DS), so each is taken with that search's filter.
+	perSearch bool
 }
 
 // planIncremental decides how this run reads the directory: from the
@@ -142,6 +145,7 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 	if err != nil {
 		return full("the server's RootDSE could not be read to find its incremental sync method: " + ldap.Explain(err).Problem)
 	}
+	in.perSearch = dse.SyncTokenPerSearch()
 	method := ""
 	for _, m := range dse.SyncMethods() {
 		if (want == wizard.IncrementalAuto && readable(m)) || m == want {
@@ -207,7 +211,7 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	if in.method != "" {
 		// Without a token this search is read whole again next time.
 		var err error
-		if cookie, err = takeToken(ctx, conn, in.method, req.Base); err != nil {
+		if cookie, err = takeToken(ctx, conn, in.method, req, in.perSearch); err != nil {
 			in.noToken = err.Error()
 		}
 	}
@@ -448,9 +452,10 @@ func methodName(m string) string {
 	return "RFC 4533 content sync"
 }
 
-// takeToken returns a token for the directory's current state under base,
-// before a search reads it whole.
-func takeToken(ctx context.Context, conn *ldap.Conn, method, base string) ([]byte, error) {
+// takeToken returns a token for the directory's current state under the
+// base of req, before req reads it whole; for req itself when the
+// server's tokens are perSearch.
+func takeToken(ctx context.Context, conn *ldap.Conn, method string, req ldap.SearchRequest, perSearch bool) ([]byte, error) {
 	if method == ldap.SyncMethodUSN {
 		usn, err := conn.HighestCommittedUSN(ctx)
 		if err != nil {
@@ -458,7 +463,10 @@ func takeToken(ctx context.Context, conn *ldap.Conn, method, base string) ([]byt
 		}
 		return []byte(strconv.FormatInt(usn, 10)), nil
 	}
-	return conn.SyncCookie(ctx, base)
+	if perSearch {
+		return conn.SyncCookieFor(ctx, req)
+	}
+	return conn.SyncCookie(ctx, req.Base)
 }
 
 // maintainedInFilter says why the run must read whole when a scope filter
