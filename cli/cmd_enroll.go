@@ -153,7 +153,9 @@ func (c *enrollCmd) fail(err error) int {
 }
 
 func (c *enrollCmd) enroller() *enroll.Enroller {
-	return enroll.NewEnroller(c.s, c.db, c.env.getenv)
+	e := enroll.NewEnroller(c.s, c.db, c.env.getenv)
+	e.Log = c.env.logging.logger(c.env.stderr, false)
+	return e
 }
 
 // inviteJSON is one queued invitation in "enroll invites --json".

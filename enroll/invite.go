@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type Enroller struct {
 	// RootCAs, when set, is the pool of CAs the SMTP server's certificate
 	// must chain to instead of the system roots.
 	RootCAs *x509.CertPool
+	// Log, when set, gets a line per invitation sent or queued, naming
+	// the user and a queued one's reason (never the token or the link).
+	Log *slog.Logger
 }
 
 // NewEnroller returns an Enroller for the settings' [enrollment] and [smtp]
@@ -140,6 +144,7 @@ func (e *Enroller) invite(ctx context.Context, m *mailer, u *store.User, rep *In
 	}
 	if reason != "" {
 		rep.queued(u, reason)
+		e.logQueued(u, reason)
 		return nil
 	}
 	return e.deliver(ctx, m, in.ID, u, token, expires, rep)
@@ -175,6 +180,7 @@ func (e *Enroller) deliver(ctx context.Context, m *mailer, inviteID int64, u *st
 			return err
 		}
 		rep.queued(u, reason)
+		e.logQueued(u, reason)
 		return nil
 	}
 	link, err := InviteLink(e.settings.Enrollment.InviteURL, token)
@@ -196,5 +202,15 @@ func (e *Enroller) deliver(ctx context.Context, m *mailer, inviteID int64, u *st
 		return fmt.Errorf("the invitation of %s was sent but could not be recorded as sent: %w", u.Username, err)
 	}
 	rep.Sent++
+	if e.Log != nil {
+		e.Log.LogAttrs(context.Background(), slog.LevelInfo, "invitation sent", slog.String("user", u.Username))
+	}
 	return nil
+}
+
+// logQueued logs an invitation kept in the queue, and why.
+func (e *Enroller) logQueued(u *store.User, reason string) {
+	if e.Log != nil {
+		e.Log.LogAttrs(context.Background(), slog.LevelWarn, "invitation queued", slog.String("user", u.Username), slog.String("reason", reason))
+	}
 }

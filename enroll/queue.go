@@ -92,6 +92,7 @@ func (e *Enroller) SendQueued(ctx context.Context) (InviteReport, error) {
 				return rep, err
 			}
 			rep.queued(u, reason)
+			e.logQueued(u, reason)
 			continue
 		}
 		token, hash, err := newToken()

@@ -219,6 +219,7 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 		en := opts.Enroller
 		if en == nil {
 			en = enroll.NewEnroller(s, db, opts.Getenv)
+			en.Log = opts.Logger
 		}
 		inv, ierr := en.InvitePending(endCtx)
 		rep.Invites = &inv
