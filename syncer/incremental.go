@@ -45,6 +45,8 @@ type DirRead struct {
 	next *store.SyncToken
 	// quiet is the run's quiet-run check (incremental_fastpath.go).
 	quiet *quietState
+	// kept is the saved token, kept as it is when the view did not change.
+	kept []byte
 }
 
 // Line says in one line how the directory was read.
@@ -108,6 +110,8 @@ type incRead struct {
 	read      *DirRead
 	full      int    // searches read whole
 	noToken   string // why a search read whole got no token, when it did not
+	// prevToken is the saved token's cookies, when reading from it.
+	prevToken []byte
 	// changed are the entries the refreshes changed, for
 	// followServerWrites.
 	changed []entryChange
@@ -184,6 +188,7 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 		return full("the directory view kept with the token cannot be read (" + err.Error() + ")")
 	}
 	in.prev, in.prevAt = view, token.FullAt
+	in.prevToken = token.Token
 	in.read.Incremental, in.read.FullAt = true, token.FullAt
 	if p := view.Parts[partUsers]; p != nil {
 		in.read.Token = string(p.Cookie)
@@ -273,6 +278,9 @@ func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead
 		if len(p.Cookie) == 0 {
 			return d // a search without a token: nothing to start from
 		}
+	}
+	if in.viewKept(d) {
+		return d // the same view at the same token: nothing to rewrite
 	}
 	view, err := encodeView(&in.next)
 	if err != nil {

@@ -115,14 +115,30 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 		counts["skipped"], counts[quietCount] = qs.prev["skipped"], qs.key
 		return
 	}
-	if plan.Read.next == nil {
+	token := plan.Read.kept
+	if plan.Read.next != nil {
+		token = plan.Read.next.Token
+	}
+	if token == nil {
 		return
 	}
 	m, err := db.ChangeMark(ctx)
 	if err != nil || (!wroteStore(plan) && m.Key != qs.mark) {
 		return
 	}
-	counts[quietCount] = quietKey(m.Key, s, plan.Read.next.Token)
+	counts[quietCount] = quietKey(m.Key, s, token)
+}
+
+// viewKept reports whether a run read only from the saved token and found
+// nothing changed at the same token (the searches' cookies as saved): its
+// view is the saved one, so the token and view are kept, not rewritten.
+func (in *incRead) viewKept(d *DirRead) bool {
+	if !d.Incremental || d.Changes != 0 || len(in.changed) != 0 || in.full != 0 || in.prevToken == nil ||
+		!bytes.Equal(tokenOf(&in.next), in.prevToken) {
+		return false
+	}
+	d.kept = in.prevToken
+	return true
 }
 
 // wroteStore reports whether the plan changes the store.

@@ -120,9 +120,14 @@ func TestIncrementalQuietRun(t *testing.T) {
 				if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
 					t.Fatal(err)
 				}
+				before := savedToken(t, e)
 				expectNotQuiet(t, e, mode, "after a store-side change")
 				if got := e.mustUser(alice).Email; got == v {
 					t.Fatalf("import left the store-side email %q", got)
+				}
+				// Nothing changed in the directory: the view is not rewritten.
+				if after := savedToken(t, e); after.RunID != before.RunID || !after.SavedAt.Equal(before.SavedAt) || string(after.View) != string(before.View) {
+					t.Fatalf("the kept view was rewritten with nothing changed in the directory: run %d -> %d", before.RunID, after.RunID)
 				}
 				expectQuiet(t, e, mode, "the run after the store was put back")
 			}
@@ -170,4 +175,14 @@ func TestIncrementalQuietRunWaitsOnMissingGrace(t *testing.T) {
 	if u := e.user(gone.UID); u != nil && !u.Deleted() {
 		t.Fatalf("the missing user is still in the store: %+v", u)
 	}
+}
+
+// savedToken returns the saved token, failing the test when there is none.
+func savedToken(t *testing.T, e *syncEnv) *store.SyncToken {
+	t.Helper()
+	tok, err := e.db.SyncToken(e.ctx)
+	if err != nil || tok == nil {
+		t.Fatalf("token %v, %v", tok, err)
+	}
+	return tok
 }
