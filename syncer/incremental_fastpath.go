@@ -100,10 +100,12 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 }
 
 // noteQuiet adds the quiet mark to the counts of a successful run whose
-// end state a later quiet run may repeat: it kept a token and planned no
-// conflict, and no one else changed the store while it ran (a run that
-// wrote nothing to the store must find the mark it started from; one that
-// did takes the mark after its writes).
+// end state a later quiet run may repeat: it kept a token, planned no
+// conflict, wrote nothing to the store and found the store's mark as it
+// was before it read the store, so no one else changed the store while it
+// ran. A run that wrote to the store records no mark: its own writes and
+// another process's writes during the run cannot be told apart, so the
+// next run reads the store (and, finding nothing new, records the mark).
 func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan, counts store.Counts) {
 	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 {
 		return
@@ -122,8 +124,11 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	if token == nil {
 		return
 	}
+	if wroteStore(plan) {
+		return
+	}
 	m, err := db.ChangeMark(ctx)
-	if err != nil || (!wroteStore(plan) && m.Key != qs.mark) {
+	if err != nil || m.Key != qs.mark {
 		return
 	}
 	counts[quietCount] = quietKey(m.Key, s, token)
