@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -10,33 +9,13 @@ import (
 // and the fix.
 func TestValidateIncremental(t *testing.T) {
 	e := newTestEnv(t)
-	cases := []struct {
-		name, setting string
-		severity      Severity
-		contains      string
-		mutate        func(*Settings)
-	}{
+	cases := []problemCase{
 		{"unknown method", "sync.incremental", Error, `"auto" (use what the server offers)`, func(s *Settings) { s.Sync.Incremental = "changelog" }},
 		{"dirsync not read yet", "sync.incremental", Warning, "reads the directory whole", func(s *Settings) { s.Sync.Incremental = IncrementalDirSync }},
 		{"full_every in days", "sync.full_every", Error, "Days are not a unit", func(s *Settings) { s.Sync.FullEvery = "1d" }},
 		{"full_every negative", "sync.full_every", Error, "longer than zero", func(s *Settings) { s.Sync.FullEvery = "-1h" }},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			s := e.valid()
-			tc.mutate(&s)
-			ps := Validate(s, e.opts())
-			for _, p := range ps {
-				if p.Setting == tc.setting && p.Severity == tc.severity && strings.Contains(p.Message, tc.contains) {
-					if p.Screen != ScreenSync {
-						t.Errorf("screen %q for %s", p.Screen, tc.setting)
-					}
-					return
-				}
-			}
-			t.Fatalf("want %s on %s containing %q; got:\n%s", tc.severity, tc.setting, tc.contains, renderProblems(ps))
-		})
-	}
+	checkProblemCases(t, e, cases, func(string) Screen { return ScreenSync })
 }
 
 // The defaults, "off", "syncrepl" and empty values are good, and the

@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -10,12 +9,7 @@ import (
 // groups.flatten_nested are checked with the setting named and the fix.
 func TestValidateScopeOptions(t *testing.T) {
 	e := newTestEnv(t)
-	cases := []struct {
-		name, setting string
-		severity      Severity
-		contains      string
-		mutate        func(*Settings)
-	}{
+	cases := []problemCase{
 		{"group filter unbalanced", "groups.filter", Error, "is not a valid LDAP filter", func(s *Settings) { s.Groups.Filter = "(cn=a" }},
 		{"group filter two conditions", "groups.filter", Error, "wrap them in (&...)", func(s *Settings) { s.Groups.Filter = "(cn=a)(cn=b)" }},
 		{"group filter without parentheses", "groups.filter", Error, "checked with parentheses added", func(s *Settings) { s.Groups.Filter = "cn=a)(" }},
@@ -34,22 +28,7 @@ func TestValidateScopeOptions(t *testing.T) {
 			s.Groups.FlattenNested, s.Groups.MemberAttribute = true, ""
 		}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			s := e.valid()
-			tc.mutate(&s)
-			ps := Validate(s, e.opts())
-			for _, p := range ps {
-				if p.Setting == tc.setting && p.Severity == tc.severity && strings.Contains(p.Message, tc.contains) {
-					if p.Screen != ScreenFor(tc.setting) {
-						t.Errorf("screen %q for %s", p.Screen, tc.setting)
-					}
-					return
-				}
-			}
-			t.Fatalf("want %s on %s containing %q; got:\n%s", tc.severity, tc.setting, tc.contains, renderProblems(ps))
-		})
-	}
+	checkProblemCases(t, e, cases, ScreenFor)
 }
 
 // The good variants produce no problem, and the accessors read them.

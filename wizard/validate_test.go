@@ -479,3 +479,34 @@ func TestScreenFor(t *testing.T) {
 		}
 	}
 }
+
+// problemCase is one setting made wrong and the problem Validate must report
+// for it: on setting, at severity, with a message containing contains.
+type problemCase struct {
+	name, setting string
+	severity      Severity
+	contains      string
+	mutate        func(*Settings)
+}
+
+// checkProblemCases runs each case against e.valid() and wants its problem
+// reported on the screen screen(setting) names.
+func checkProblemCases(t *testing.T, e *testEnv, cases []problemCase, screen func(setting string) Screen) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := e.valid()
+			tc.mutate(&s)
+			ps := Validate(s, e.opts())
+			for _, p := range ps {
+				if p.Setting == tc.setting && p.Severity == tc.severity && strings.Contains(p.Message, tc.contains) {
+					if want := screen(tc.setting); p.Screen != want {
+						t.Errorf("screen %q for %s, want %q", p.Screen, tc.setting, want)
+					}
+					return
+				}
+			}
+			t.Fatalf("want %s on %s containing %q; got:\n%s", tc.severity, tc.setting, tc.contains, renderProblems(ps))
+		})
+	}
+}
