@@ -56,15 +56,7 @@ func TestUsersDisableSaysWhatTheDirectoryGets(t *testing.T) {
 
 // TestUsersDisableInImportMode: an import never writes the directory.
 func TestUsersDisableInImportMode(t *testing.T) {
-	f := newUsersFixture(t, "import")
-	ctx := context.Background()
-	db, err := store.Open(ctx, f.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := db.CreateUser(ctx, store.NewUser{Username: "imp", FromLDAP: true})
-	db.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: u.ID, StableID: "uuid-imp", DN: "uid=imp,dc=example,dc=com"})
-	db.Close()
+	f := newImportFixtureWithLinkedUser(t)
 	expect(t, 0, []string{`sync.mode is "import"`, "the store keeps this change"}, "", "users", "disable", "imp", "-c", f.config)
 }
 

@@ -29,6 +29,27 @@ func newUsersFixture(t *testing.T, mode string) usersFixture {
 	return f
 }
 
+// newImportFixtureWithLinkedUser is an import-mode fixture whose store holds
+// user "imp", linked to uid=imp,dc=example,dc=com.
+func newImportFixtureWithLinkedUser(t *testing.T) usersFixture {
+	t.Helper()
+	f := newUsersFixture(t, "import")
+	ctx := context.Background()
+	db, err := store.Open(ctx, f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.CreateUser(ctx, store.NewUser{Username: "imp", FromLDAP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: u.ID, StableID: "uuid-imp", DN: "uid=imp,dc=example,dc=com"}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // cli runs ldapwiz with args and stdin, returning the exit code and outputs.
 func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
@@ -159,15 +180,7 @@ func TestUsersCommandLinkedDelete(t *testing.T) {
 }
 
 func TestUsersCommandImportModeNotes(t *testing.T) {
-	f := newUsersFixture(t, "import")
-	ctx := context.Background()
-	db, err := store.Open(ctx, f.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := db.CreateUser(ctx, store.NewUser{Username: "imp", FromLDAP: true})
-	db.UpsertLink(ctx, store.Link{Kind: store.KindUser, LocalID: u.ID, StableID: "uuid-imp", DN: "uid=imp,dc=example,dc=com"})
-	db.Close()
+	f := newImportFixtureWithLinkedUser(t)
 	expect(t, 0, []string{`sync.mode is "import"`, "overwrites"}, "", "users", "set", "imp", "--last", "X", "-c", f.config)
 }
 
