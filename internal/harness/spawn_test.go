@@ -24,17 +24,17 @@ func alive(cmd *exec.Cmd) bool {
 	}
 }
 
-// TestPdeathsigFollowsTheForkingThread shows the hazard Start avoids: a
-// child with Pdeathsig forked by a thread that then ends (a goroutine that
-// locked its thread returns) is killed although the process runs on.
-func TestPdeathsigFollowsTheForkingThread(t *testing.T) {
+// startFromEndingThread calls start(cmd) for a sleeping child with
+// Pdeathsig from a goroutine that locked its thread and then returns, so
+// that the thread ends right after. Go never ends the main thread (it parks
+// it instead), so a goroutine that finds itself on the main thread holds it
+// until the test ends and another one tries.
+func startFromEndingThread(t *testing.T, start func(*exec.Cmd) error) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command("sleep", "30")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	// Go never ends the main thread (it parks it instead), so the fork
-	// must come from another one: a goroutine that finds itself on the
-	// main thread holds it (until the test ends) and another one tries.
 	release := make(chan struct{})
-	defer close(release)
+	t.Cleanup(func() { close(release) })
 	for {
 		started := make(chan error)
 		go func() {
@@ -45,7 +45,7 @@ func TestPdeathsigFollowsTheForkingThread(t *testing.T) {
 				runtime.UnlockOSThread()
 				return
 			}
-			started <- cmd.Start()
+			started <- start(cmd)
 		}()
 		err := <-started
 		if err == errMainThread {
@@ -54,33 +54,27 @@ func TestPdeathsigFollowsTheForkingThread(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		break
+		t.Cleanup(func() { cmd.Process.Kill() })
+		return cmd
 	}
-	defer cmd.Process.Kill()
+}
+
+// TestPdeathsigFollowsTheForkingThread shows the hazard Start avoids: a
+// child with Pdeathsig forked by a thread that then ends (a goroutine that
+// locked its thread returns) is killed although the process runs on.
+func TestPdeathsigFollowsTheForkingThread(t *testing.T) {
+	cmd := startFromEndingThread(t, (*exec.Cmd).Start)
 	if alive(cmd) {
 		t.Fatal("the child outlived the thread that forked it; Pdeathsig no longer works this way, and Start is not needed")
 	}
 }
 
-// TestStartSurvivesEndingThreads starts a child with Pdeathsig through
-// Start, then ends many locked threads (as the Samba harness's namespace
-// goroutines do): the child keeps running.
+// TestStartSurvivesEndingThreads asks Start for a child from the same kind
+// of ending thread: the child keeps running, because Start forks from its
+// own thread, which never ends.
 func TestStartSurvivesEndingThreads(t *testing.T) {
-	cmd := exec.Command("sleep", "30")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := Start(cmd); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	for range 50 {
-		done := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(done)
-		}()
-		<-done
-	}
+	cmd := startFromEndingThread(t, Start)
 	if !alive(cmd) {
-		t.Fatal("a child started with Start died when other threads ended")
+		t.Fatal("a child started with Start died with the thread that asked for it")
 	}
 }
