@@ -228,7 +228,7 @@ func DetectAccountState(r *RootDSE) AccountState {
 	case r == nil:
 	case r.ActiveDirectory:
 		kind = AccountStateAD
-	case strings.Contains(strings.ToLower(r.Vendor), "389"):
+	case strings.Contains(r.Vendor, "389"):
 		kind = AccountState389
 	case strings.EqualFold(r.Vendor, "OpenLDAP") && oidListed(r.SupportedControls, OIDPasswordPolicy):
 		kind = AccountStatePPolicy

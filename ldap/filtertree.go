@@ -1,9 +1,6 @@
 package ldap
 
 import (
-	"fmt"
-	"strings"
-
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -35,13 +32,9 @@ type FilterNode struct {
 // ParseFilterTree takes a search filter (RFC 4515, written with or without
 // its outer parentheses) apart into its clauses.
 func ParseFilterTree(filter string) (FilterNode, error) {
-	f := strings.TrimSpace(filter)
-	if f != "" && !strings.HasPrefix(f, "(") {
-		f = "(" + f + ")"
-	}
-	p, err := goldap.CompileFilter(f)
+	_, p, err := compileFilterText(filter)
 	if err != nil {
-		return FilterNode{}, fmt.Errorf("%s is not a valid LDAP filter: %v", f, err)
+		return FilterNode{}, err
 	}
 	return filterNode(p)
 }

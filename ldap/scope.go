@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 )
 
@@ -22,12 +23,7 @@ func ScopeFilter(objectClass, extra string) (string, error) {
 	}
 	var err error
 	if x := strings.TrimSpace(extra); x != "" {
-		if !strings.HasPrefix(x, "(") {
-			x = "(" + x + ")"
-		}
-		if _, cerr := goldap.CompileFilter(x); cerr != nil {
-			err = fmt.Errorf("%s is not a valid LDAP filter: %v", x, cerr)
-		}
+		x, _, err = compileFilterText(x)
 		parts = append(parts, x)
 	}
 	switch len(parts) {
@@ -37,6 +33,21 @@ func ScopeFilter(objectClass, extra string) (string, error) {
 		return parts[0], err
 	}
 	return "(&" + strings.Join(parts, "") + ")", err
+}
+
+// compileFilterText compiles a filter written with or without its outer
+// parentheses: the filter with them, and its packet; the error says why the
+// filter does not compile.
+func compileFilterText(filter string) (string, *ber.Packet, error) {
+	f := strings.TrimSpace(filter)
+	if f != "" && !strings.HasPrefix(f, "(") {
+		f = "(" + f + ")"
+	}
+	p, err := goldap.CompileFilter(f)
+	if err != nil {
+		return f, nil, fmt.Errorf("%s is not a valid LDAP filter: %v", f, err)
+	}
+	return f, p, nil
 }
 
 // StableIDAttributes returns the attributes that identify an entry across

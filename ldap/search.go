@@ -99,6 +99,15 @@ func (e *ReferralError) Error() string {
 // Unwrap returns the server's error.
 func (e *ReferralError) Unwrap() error { return e.Err }
 
+// searchFilter is the filter a search sends for filter: trimmed, and
+// (objectClass=*) when empty.
+func searchFilter(filter string) string {
+	if f := strings.TrimSpace(filter); f != "" {
+		return f
+	}
+	return "(objectClass=*)"
+}
+
 // Search runs a streaming search: entries are handed to fn as each page
 // arrives, so memory is bounded by the page size, not by the result size.
 // Ranged attributes (member;range=0-1499) are fetched whole and presented
@@ -113,10 +122,7 @@ func (c *Conn) Search(ctx context.Context, req SearchRequest, fn func(*Entry) er
 	if fn == nil {
 		return errors.New("ldap.Search: no callback")
 	}
-	filter := strings.TrimSpace(req.Filter)
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	filter := searchFilter(req.Filter)
 	if _, err := goldap.CompileFilter(filter); err != nil {
 		return fmt.Errorf("the filter %q is not a valid LDAP filter (RFC 4515): %v; check the filter setting "+
 			"(wrap it in parentheses; write * ( ) \\ inside values as \\2a \\28 \\29 \\5c)", filter, err)

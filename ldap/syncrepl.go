@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -61,10 +60,7 @@ const resultSyncRefreshRequired = 4096
 // the server.
 func (c *Conn) SyncRefresh(ctx context.Context, req SearchRequest, cookie []byte, fn func(SyncChange) error) (SyncRefreshResult, error) {
 	var res SyncRefreshResult
-	filter := strings.TrimSpace(req.Filter)
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	filter := searchFilter(req.Filter)
 	sr := goldap.NewSearchRequest(req.Base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, req.Attributes, nil)
 	opCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -16,10 +15,7 @@ import (
 // connection broke: the error). The connection is given over to the
 // search: it no longer times requests out.
 func (c *Conn) SyncPersist(ctx context.Context, req SearchRequest, cookie []byte, changed func()) error {
-	filter := strings.TrimSpace(req.Filter)
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	filter := searchFilter(req.Filter)
 	c.c.SetTimeout(0)
 	sr := goldap.NewSearchRequest(req.Base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, req.Attributes, nil)
 	resp := c.c.Syncrepl(ctx, sr, 64, goldap.SyncRequestModeRefreshAndPersist, cookie, false)

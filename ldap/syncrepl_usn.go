@@ -30,11 +30,7 @@ func (c *Conn) HighestCommittedUSN(ctx context.Context) (int64, error) {
 
 // USNChangedFilter narrows filter to the entries changed after usn.
 func USNChangedFilter(filter string, usn int64) string {
-	filter = strings.TrimSpace(filter)
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
-	return "(&" + filter + "(uSNChanged>=" + strconv.FormatInt(usn+1, 10) + "))"
+	return "(&" + searchFilter(filter) + "(uSNChanged>=" + strconv.FormatInt(usn+1, 10) + "))"
 }
 
 // IDFilter is a filter matching exactly the entry whose stable id attribute
