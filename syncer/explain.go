@@ -142,22 +142,41 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 	x := &explainer{ctx: ctx, conn: conn, cfg: cfg,
 		out: &Explanation{Kind: kind, Query: query, Server: conn.Server(), Mode: cfg.mode, Authority: cfg.authority,
 			Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{}}}
-	if x.dir, err = readDirectory(ctx, conn, cfg, nil); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	if x.st, err = readStore(ctx, db, false); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	if opts.Now != nil {
-		x.cfg.now = opts.Now()
-	}
-	if x.plan, err = planStore(x.cfg, x.dir, x.st); err != nil {
+	if err := x.read(db, opts); err != nil {
 		conn.Close()
 		return nil, err
 	}
 	return x, nil
+}
+
+// read reads both sides and plans, as Preview does.
+func (x *explainer) read(db *store.DB, opts Options) error {
+	var err error
+	if x.dir, err = readDirectory(x.ctx, x.conn, x.cfg, nil); err != nil {
+		return err
+	}
+	if x.st, err = readStore(x.ctx, db, false); err != nil {
+		return err
+	}
+	if opts.Now != nil {
+		x.cfg.now = opts.Now()
+	}
+	x.plan, err = planStore(x.cfg, x.dir, x.st)
+	return err
+}
+
+// explain builds the explanation of the kind named by query with steps,
+// the explainer's own steps for that kind.
+func explain(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, kind store.Kind, query string, steps func(*explainer) error) (*Explanation, error) {
+	x, err := newExplainer(ctx, s, db, opts, kind, query)
+	if err != nil {
+		return nil, err
+	}
+	defer x.conn.Close()
+	if err := steps(x); err != nil {
+		return nil, err
+	}
+	return x.out, nil
 }
 
 // step records one step.
@@ -209,6 +228,54 @@ func (x *explainer) find(query, base string, attrs []string) ([]*ldap.Entry, str
 		}
 	}
 	return found, strings.Join(nonEmptyStrings(attrs), " or "), nil
+}
+
+// lookUp finds the entries of the query (see find) and picks the one
+// explained: the first for which prefer holds, else the first found. The
+// others are listed in Others.
+func (x *explainer) lookUp(base string, attrs []string, prefer func(dn string) bool) (*ldap.Entry, error) {
+	q := x.out.Query
+	entries, _, err := x.find(q, base, attrs)
+	if err != nil {
+		return nil, fmt.Errorf("find %q in the directory: %w", q, err)
+	}
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	best := 0
+	for i, e := range entries {
+		if prefer != nil && prefer(e.DN) {
+			best = i
+			break
+		}
+	}
+	for i, e := range entries {
+		if i != best {
+			x.out.Others = append(x.out.Others, e.DN)
+		}
+	}
+	return entries[best], nil
+}
+
+// foundStep records the passing "found" step for the entry at dn, found
+// by how, naming the other entries the query matched.
+func (x *explainer) foundStep(dn, how string, settings ...string) {
+	detail := "found " + dn + how
+	if len(x.out.Others) > 0 {
+		detail += "; the name also matches " + strings.Join(x.out.Others, "; ") + ": explain one by its DN"
+	}
+	x.step("found", StepPass, detail, settings...)
+}
+
+// baseStep checks that the entry at dn is under base, the search_base
+// setting a sync reads what (users, groups) below.
+func (x *explainer) baseStep(dn, base, what, setting string) bool {
+	if ldap.InSubtree(dn, base) {
+		x.step("search base", StepPass, "under "+base, setting)
+		return true
+	}
+	x.step("search base", StepFail, "not under "+base+": a sync reads "+what+" only below "+setting, setting)
+	return false
 }
 
 // looksLikeDN reports whether the query is a DN rather than a name.

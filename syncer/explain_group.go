@@ -17,15 +17,7 @@ import (
 // scope, its link, and what the next sync does to it, taken from the plan
 // "ldapwiz preview" shows. It changes nothing.
 func ExplainGroup(ctx context.Context, s wizard.Settings, db *store.DB, name string, opts Options) (*Explanation, error) {
-	x, err := newExplainer(ctx, s, db, opts, store.KindGroup, name)
-	if err != nil {
-		return nil, err
-	}
-	defer x.conn.Close()
-	if err := x.explainGroup(); err != nil {
-		return nil, err
-	}
-	return x.out, nil
+	return explain(ctx, s, db, opts, store.KindGroup, name, (*explainer).explainGroup)
 }
 
 func (x *explainer) explainGroup() error {
@@ -36,16 +28,9 @@ func (x *explainer) explainGroup() error {
 		x.nextSync(OutcomeOutside, "nothing: no group is read")
 		return nil
 	}
-	entries, _, err := x.find(q, cfg.groupBase, []string{cfg.groupNameAttr})
+	e, err := x.lookUp(cfg.groupBase, []string{cfg.groupNameAttr}, nil)
 	if err != nil {
-		return fmt.Errorf("find %q in the directory: %w", q, err)
-	}
-	var e *ldap.Entry
-	if len(entries) > 0 {
-		e = entries[0]
-		for _, o := range entries[1:] {
-			x.out.Others = append(x.out.Others, o.DN)
-		}
+		return err
 	}
 	sg, link := x.findStoreGroup(e, q)
 	inScope := false
@@ -57,11 +42,7 @@ func (x *explainer) explainGroup() error {
 		x.step("found", StepFail, detail, "groups.name_attribute")
 	} else {
 		x.out.Entry = explainedEntry(e, cfg.groupNameAttr)
-		detail := "found " + e.DN
-		if len(x.out.Others) > 0 {
-			detail += "; the name also matches " + strings.Join(x.out.Others, "; ") + ": explain one by its DN"
-		}
-		x.step("found", StepPass, detail, "groups.name_attribute")
+		x.foundStep(e.DN, "", "groups.name_attribute")
 		inScope = x.groupScopeSteps(e)
 		x.groupNameStep(e)
 		x.membersStep(e)
@@ -120,13 +101,7 @@ func (x *explainer) findStoreGroup(e *ldap.Entry, q string) (*store.Group, *stor
 // groupScopeSteps checks what decides whether a sync reads the group.
 func (x *explainer) groupScopeSteps(e *ldap.Entry) bool {
 	cfg := x.cfg
-	ok := true
-	if ldap.InSubtree(e.DN, cfg.groupBase) {
-		x.step("search base", StepPass, "under "+cfg.groupBase, "groups.search_base")
-	} else {
-		ok = false
-		x.step("search base", StepFail, "not under "+cfg.groupBase+": a sync reads groups only below groups.search_base", "groups.search_base")
-	}
+	ok := x.baseStep(e.DN, cfg.groupBase, "groups", "groups.search_base")
 	ok = x.classStep(e, cfg.groupClass, "groups.object_class") && ok
 	ok = x.filterStep(e, cfg.scope.GroupExtraFilter, cfg.scope.GroupFilterErr, "groups.filter") && ok
 	if len(cfg.syncOnly) == 0 {

@@ -20,15 +20,7 @@ import (
 // changes nothing; the store should be opened read-only
 // (OpenStoreForPreview).
 func ExplainUser(ctx context.Context, s wizard.Settings, db *store.DB, who string, opts Options) (*Explanation, error) {
-	x, err := newExplainer(ctx, s, db, opts, store.KindUser, who)
-	if err != nil {
-		return nil, err
-	}
-	defer x.conn.Close()
-	if err := x.explainUser(); err != nil {
-		return nil, err
-	}
-	return x.out, nil
+	return explain(ctx, s, db, opts, store.KindUser, who, (*explainer).explainUser)
 }
 
 // userSubject is the user an explanation is about, as both sides know it.
@@ -42,13 +34,12 @@ type userSubject struct {
 func (x *explainer) explainUser() error {
 	cfg, q := x.cfg, x.out.Query
 	unAttr := cfg.attrOf[FieldUsername]
-	entries, _, err := x.find(q, cfg.userBase, x.userLookupAttrs())
-	if err != nil {
-		return fmt.Errorf("find %q in the directory: %w", q, err)
-	}
 	var u userSubject
-	u.entry = x.pickUserEntry(entries)
-	u.read = u.entry != nil && (x.dirUser(u.entry.DN) != nil || x.dirSkip(store.KindUser, u.entry.DN) != nil)
+	var err error
+	if u.entry, err = x.lookUp(cfg.userBase, x.userLookupAttrs(), x.readsUser); err != nil {
+		return err
+	}
+	u.read = u.entry != nil && x.readsUser(u.entry.DN)
 	u.su, u.link = x.findStoreUser(u.entry, q)
 	x.foundUserStep(u)
 	inScope := true
@@ -75,25 +66,10 @@ func (x *explainer) userLookupAttrs() []string {
 	return attrs
 }
 
-// pickUserEntry picks the entry explained among those the query found:
-// one the sync reads first. The others are listed in Others.
-func (x *explainer) pickUserEntry(entries []*ldap.Entry) *ldap.Entry {
-	if len(entries) == 0 {
-		return nil
-	}
-	best := 0
-	for i, e := range entries {
-		if x.dirUser(e.DN) != nil || x.dirSkip(store.KindUser, e.DN) != nil {
-			best = i
-			break
-		}
-	}
-	for i, e := range entries {
-		if i != best {
-			x.out.Others = append(x.out.Others, e.DN)
-		}
-	}
-	return entries[best]
+// readsUser reports whether a sync reads the user entry at dn: in scope,
+// usable or skipped for a reason of its own.
+func (x *explainer) readsUser(dn string) bool {
+	return x.dirUser(dn) != nil || x.dirSkip(store.KindUser, dn) != nil
 }
 
 // dirUser returns the user the sync read at dn, or nil.
@@ -197,24 +173,14 @@ func (x *explainer) foundUserStep(u userSubject) {
 			break
 		}
 	}
-	detail := "found " + u.entry.DN + " " + by
-	if len(x.out.Others) > 0 {
-		detail += "; the name also matches " + strings.Join(x.out.Others, "; ") + ": explain one by its DN"
-	}
-	x.step("found", StepPass, detail, settings...)
+	x.foundStep(u.entry.DN, " "+by, settings...)
 }
 
 // userScopeSteps checks, clause by clause, what decides whether a sync
 // reads the entry; it reports whether every check passed.
 func (x *explainer) userScopeSteps(e *ldap.Entry) bool {
 	cfg := x.cfg
-	ok := true
-	if ldap.InSubtree(e.DN, cfg.userBase) {
-		x.step("search base", StepPass, "under "+cfg.userBase, "users.search_base")
-	} else {
-		ok = false
-		x.step("search base", StepFail, "not under "+cfg.userBase+": a sync reads users only below users.search_base", "users.search_base")
-	}
+	ok := x.baseStep(e.DN, cfg.userBase, "users", "users.search_base")
 	ok = x.classStep(e, cfg.userClass, "users.object_class") && ok
 	ok = x.filterStep(e, cfg.userFilter, cfg.scope.UserFilterErr, "users.filter") && ok
 	ok = x.syncOnlyUserStep(e) && ok
