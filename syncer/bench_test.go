@@ -27,8 +27,7 @@ func BenchmarkSyncImport(b *testing.B) {
 	const n = 20000
 	srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, BulkUsers: n})
 	const base = "ou=bulk,dc=example,dc=com"
-	s := wizard.Default()
-	s.Connection.URL, s.Connection.BindDN, s.Connection.BindPassword = srv.URL, srv.AdminDN, srv.AdminPassword
+	s := slapdSettings(srv)
 	s.Users.SearchBase = base
 	s.Sync.Mode = wizard.ModeImport
 	ctx := context.Background()

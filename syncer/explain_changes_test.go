@@ -13,7 +13,7 @@ import (
 // user alone, each explained against a real slapd from the plan.
 func TestExplainStoreSideSlapd(t *testing.T) {
 	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, ExtraLDIF: explainLDIF})
-	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, explainSettings(srv)) }
+	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, slapdSettings(srv)) }
 
 	t.Run("changed in the store: update in the directory with the diff", func(t *testing.T) {
 		e := env(t)
@@ -126,7 +126,7 @@ userPassword: binder-secret
 func TestExplainNoStableIDSlapd(t *testing.T) {
 	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, ExtraLDIF: noIDLDIF,
 		ExtraACL: []string{`to dn.exact="uid=hidden,ou=people,dc=example,dc=com" attrs=entryUUID by * none`}})
-	s := explainSettings(srv)
+	s := slapdSettings(srv)
 	s.Connection.BindDN, s.Connection.BindPassword = "cn=binder,dc=example,dc=com", "binder-secret"
 	e := newSyncEnvFor(t, s)
 	x := e.explain("hidden")

@@ -25,7 +25,7 @@ func (e *syncEnv) explainAt(who string, now time.Time) *Explanation {
 // and the memberships a user gets through nested groups.
 func TestExplainScopeOptionsSlapd(t *testing.T) {
 	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, ExtraLDIF: explainLDIF})
-	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, explainSettings(srv)) }
+	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, slapdSettings(srv)) }
 
 	t.Run("a group removed by a clause of groups.filter", func(t *testing.T) {
 		e := env(t)

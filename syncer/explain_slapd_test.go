@@ -109,15 +109,6 @@ member: uid=nogroup,ou=people,dc=example,dc=com
 
 `
 
-// explainSettings connects to srv as the admin.
-func explainSettings(srv *slapdtest.Server) wizard.Settings {
-	s := wizard.Default()
-	s.Connection.URL = srv.URL
-	s.Connection.BindDN = srv.AdminDN
-	s.Connection.BindPassword = srv.AdminPassword
-	return s
-}
-
 func (e *syncEnv) explain(who string) *Explanation {
 	e.t.Helper()
 	x, err := ExplainUser(e.ctx, e.s, e.db, who, Options{})
@@ -200,7 +191,7 @@ func action(t *testing.T, x *Explanation, side, op string) Action {
 // explained against a real slapd, the next sync's part taken from the plan.
 func TestExplainUserSlapd(t *testing.T) {
 	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, ExtraLDIF: explainLDIF})
-	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, explainSettings(srv)) }
+	env := func(t *testing.T) *syncEnv { return newSyncEnvFor(t, slapdSettings(srv)) }
 
 	t.Run("new in the directory: created in the store", func(t *testing.T) {
 		e := env(t)

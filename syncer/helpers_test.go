@@ -45,13 +45,18 @@ var storeBackends = []string{storeSQLite, storePostgres}
 func newSyncEnvOn(t testing.TB, opts slapdtest.Options, backend string) *syncEnv {
 	t.Helper()
 	srv := slapdtest.StartWith(t, opts)
+	e := newSyncEnvBackend(t, slapdSettings(srv), backend)
+	e.srv = srv
+	return e
+}
+
+// slapdSettings are the default settings, connecting to srv as the admin.
+func slapdSettings(srv *slapdtest.Server) wizard.Settings {
 	s := wizard.Default()
 	s.Connection.URL = srv.URL
 	s.Connection.BindDN = srv.AdminDN
 	s.Connection.BindPassword = srv.AdminPassword
-	e := newSyncEnvBackend(t, s, backend)
-	e.srv = srv
-	return e
+	return s
 }
 
 // newSyncEnvFor is a syncEnv for the directory s connects to, which holds
