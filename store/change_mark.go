@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -53,21 +51,5 @@ const viewHeadBytes = 64 << 10
 // header, in the sync engine's encoding), for a run that needs the token
 // but not the entries kept with it. nil when there is no token.
 func (q Queries) SyncTokenHead(ctx context.Context) (*SyncToken, error) {
-	var t SyncToken
-	var full, saved sql.NullString
-	err := q.queryRow(ctx, `SELECT run_id, method, server, scope_hash, token, substr(view, 1, ?), full_at, saved_at FROM sync_tokens WHERE id = 1`, viewHeadBytes).
-		Scan(&t.RunID, &t.Method, &t.Server, &t.ScopeHash, &t.Token, &t.View, &full, &saved)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: read the directory's sync token: %w", err)
-	}
-	if t.FullAt, err = parseTime(full); err != nil {
-		return nil, err
-	}
-	if t.SavedAt, err = parseTime(saved); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return q.readSyncToken(ctx, "substr(view, 1, ?)", viewHeadBytes)
 }

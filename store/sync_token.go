@@ -30,9 +30,16 @@ type SyncToken struct {
 // SyncToken returns the saved state token, or nil when there is none (no
 // run has read the directory yet, or the token was forgotten).
 func (q Queries) SyncToken(ctx context.Context) (*SyncToken, error) {
+	return q.readSyncToken(ctx, "view")
+}
+
+// readSyncToken reads the saved state token with its view read as viewExpr
+// (a column expression over view, with args for its placeholders), or nil
+// when there is none.
+func (q Queries) readSyncToken(ctx context.Context, viewExpr string, args ...any) (*SyncToken, error) {
 	var t SyncToken
 	var full, saved sql.NullString
-	err := q.queryRow(ctx, `SELECT run_id, method, server, scope_hash, token, view, full_at, saved_at FROM sync_tokens WHERE id = 1`).
+	err := q.queryRow(ctx, `SELECT run_id, method, server, scope_hash, token, `+viewExpr+`, full_at, saved_at FROM sync_tokens WHERE id = 1`, args...).
 		Scan(&t.RunID, &t.Method, &t.Server, &t.ScopeHash, &t.Token, &t.View, &full, &saved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
