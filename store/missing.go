@@ -23,7 +23,7 @@ func (q Queries) MarkUserMissing(ctx context.Context, id int64, since time.Time,
 			}
 		}
 		if _, err := q.exec(ctx, `UPDATE users SET missing_since = ?, missing_disabled = ?, updated_at = ? WHERE id = ?`,
-			fmtTime(since.UTC().Truncate(time.Microsecond)), boolInt(disable), fmtTime(now()), id); err != nil {
+			fmtTime(since), boolInt(disable), fmtTime(now()), id); err != nil {
 			return fmt.Errorf("store: mark user %q missing: %w", u.Username, err)
 		}
 		return nil
