@@ -121,6 +121,44 @@ type explainer struct {
 	plan *Plan
 	out  *Explanation
 	dns  dnCache
+
+	users, groups *dnIndex // x.dir.Users and Groups by DN, built on first use
+}
+
+// dnIndex finds an item of a list by DN as dnCache.equal compares DNs: the
+// same string, or both parse and normalize alike. The first item wins.
+type dnIndex struct {
+	raw, norm map[string]int
+}
+
+func newDNIndex(c *dnCache, n int, dnOf func(i int) string) *dnIndex {
+	ix := &dnIndex{raw: make(map[string]int, n), norm: make(map[string]int, n)}
+	for i := range n {
+		dn := dnOf(i)
+		if _, dup := ix.raw[dn]; !dup {
+			ix.raw[dn] = i
+		}
+		if nd, ok := c.normalize(dn); ok {
+			if _, dup := ix.norm[nd]; !dup {
+				ix.norm[nd] = i
+			}
+		}
+	}
+	return ix
+}
+
+// find returns the index of the first item at dn, or -1.
+func (ix *dnIndex) find(c *dnCache, dn string) int {
+	best := -1
+	if i, ok := ix.raw[dn]; ok {
+		best = i
+	}
+	if nd, ok := c.normalize(dn); ok {
+		if i, ok := ix.norm[nd]; ok && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
 }
 
 // newExplainer connects, reads both sides and plans, as Preview does; the

@@ -126,10 +126,11 @@ func (x *explainer) groupScopeSteps(e *ldap.Entry) bool {
 
 // dirGroup returns the group the sync read at dn, or nil.
 func (x *explainer) dirGroup(dn string) *DirGroup {
-	for i := range x.dir.Groups {
-		if x.dns.equal(x.dir.Groups[i].DN, dn) {
-			return &x.dir.Groups[i]
-		}
+	if x.groups == nil {
+		x.groups = newDNIndex(&x.dns, len(x.dir.Groups), func(i int) string { return x.dir.Groups[i].DN })
+	}
+	if i := x.groups.find(&x.dns, dn); i >= 0 {
+		return &x.dir.Groups[i]
 	}
 	return nil
 }
@@ -163,12 +164,11 @@ func (x *explainer) membersStep(e *ldap.Entry) {
 	}
 	var users, groups, other []string
 	for _, m := range e.Get(cfg.groupMemberAttr) {
-		switch {
-		case x.dirUser(m) != nil:
-			users = append(users, x.dirUser(m).Values[FieldUsername])
-		case x.dirGroup(m) != nil:
-			groups = append(groups, x.dirGroup(m).Name)
-		default:
+		if u := x.dirUser(m); u != nil {
+			users = append(users, u.Values[FieldUsername])
+		} else if g := x.dirGroup(m); g != nil {
+			groups = append(groups, g.Name)
+		} else {
 			other = append(other, m)
 		}
 	}

@@ -74,10 +74,11 @@ func (x *explainer) readsUser(dn string) bool {
 
 // dirUser returns the user the sync read at dn, or nil.
 func (x *explainer) dirUser(dn string) *DirUser {
-	for i := range x.dir.Users {
-		if x.dns.equal(x.dir.Users[i].DN, dn) {
-			return &x.dir.Users[i]
-		}
+	if x.users == nil {
+		x.users = newDNIndex(&x.dns, len(x.dir.Users), func(i int) string { return x.dir.Users[i].DN })
+	}
+	if i := x.users.find(&x.dns, dn); i >= 0 {
+		return &x.dir.Users[i]
 	}
 	return nil
 }
