@@ -70,11 +70,7 @@ func (q Queries) SaveLink(ctx context.Context, l Link) error {
 			base = excluded.base, synced_at = excluded.synced_at`,
 		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now()), l.LocalID)
 	if isUniqueViolation(err) {
-		other, oerr := q.LinkByStableID(ctx, l.Kind, l.StableID)
-		if oerr == nil {
-			return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other.LocalID, l.LocalID)
-		}
-		return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to another %s", l.DN, l.StableID, l.Kind)
+		return q.linkConflict(ctx, l)
 	}
 	if err != nil {
 		return fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)

@@ -124,16 +124,22 @@ func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
 		RETURNING `+linkColumns,
 		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now())))
 	if isUniqueViolation(err) {
-		other, oerr := q.LinkByStableID(ctx, l.Kind, l.StableID)
-		if oerr == nil {
-			return nil, errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other.LocalID, l.LocalID)
-		}
-		return nil, errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to another %s", l.DN, l.StableID, l.Kind)
+		return nil, q.linkConflict(ctx, l)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
 	}
 	return saved, nil
+}
+
+// linkConflict is the ErrLinkConflict for saving l after the store refused
+// it as a second link of l's stable id, naming the object already linked
+// when it can be read.
+func (q Queries) linkConflict(ctx context.Context, l Link) error {
+	if other, err := q.LinkByStableID(ctx, l.Kind, l.StableID); err == nil {
+		return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to %s %d, not %d", l.DN, l.StableID, l.Kind, other.LocalID, l.LocalID)
+	}
+	return errorf(ErrLinkConflict, "directory entry %s (id %s) is already linked to another %s", l.DN, l.StableID, l.Kind)
 }
 
 // refuseLinkConflict fails with ErrLinkConflict when l's stable id is
