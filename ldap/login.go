@@ -67,7 +67,8 @@ func FindLoginUser(ctx context.Context, c *Conn, sc LoginScope, username string)
 		return LoginLookup{}, err
 	}
 	look := LoginLookup{Filter: filter}
-	attrs := append(StableIDAttributes(), sc.UsernameAttribute)
+	attr := strings.TrimSpace(sc.UsernameAttribute)
+	attrs := append(StableIDAttributes(), attr)
 	err = c.Search(ctx, SearchRequest{Base: sc.Base, Filter: filter, Attributes: attrs}, func(e *Entry) error {
 		look.InScope = append(look.InScope, LoginEntry{DN: e.DN, IDs: e.StableIDs()})
 		return nil
@@ -79,7 +80,7 @@ func FindLoginUser(ctx context.Context, c *Conn, sc LoginScope, username string)
 		return look, nil
 	}
 	root := c.namingContextOf(ctx, sc.Base)
-	anywhere := "(" + strings.TrimSpace(sc.UsernameAttribute) + "=" + EscapeFilter(username) + ")"
+	anywhere := "(" + attr + "=" + EscapeFilter(username) + ")"
 	var found []LoginEntry
 	err = c.Search(ctx, SearchRequest{Base: root, Filter: anywhere, Attributes: attrs}, func(e *Entry) error {
 		found = append(found, LoginEntry{DN: e.DN, IDs: e.StableIDs()})
