@@ -74,25 +74,14 @@ func (x *explainer) findStoreGroup(e *ldap.Entry, q string) (*store.Group, *stor
 		return nil
 	}
 	if e != nil {
-		for _, id := range e.StableIDs() {
-			for i := range x.st.GroupLinks {
-				if l := &x.st.GroupLinks[i]; l.StableID == id {
-					if g := byID(l.LocalID); g != nil {
-						return g, l
-					}
-				}
-			}
+		if l := linkByStableID(x.st.GroupLinks, e.StableIDs(), func(id int64) bool { return byID(id) != nil }); l != nil {
+			return byID(l.LocalID), l
 		}
 		q = e.First(x.cfg.groupNameAttr)
 	}
 	for i := range x.st.Groups {
 		if g := &x.st.Groups[i]; q != "" && strings.EqualFold(g.Name, q) {
-			for j := range x.st.GroupLinks {
-				if x.st.GroupLinks[j].LocalID == g.ID {
-					return g, &x.st.GroupLinks[j]
-				}
-			}
-			return g, nil
+			return g, linkOf(x.st.GroupLinks, g.ID)
 		}
 	}
 	return nil, nil

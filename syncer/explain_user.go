@@ -97,14 +97,6 @@ func (x *explainer) dirSkip(kind store.Kind, dn string) *Skip {
 // of its stable ids, else by username, as the planner pairs them) or, with
 // no entry, the one the query names (username, e-mail or linked DN).
 func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.Link) {
-	linkOf := func(id int64) *store.Link {
-		for i := range x.st.UserLinks {
-			if x.st.UserLinks[i].LocalID == id {
-				return &x.st.UserLinks[i]
-			}
-		}
-		return nil
-	}
 	byID := func(id int64) *store.User {
 		for i := range x.st.Users {
 			if x.st.Users[i].ID == id {
@@ -114,14 +106,8 @@ func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.
 		return nil
 	}
 	if e != nil {
-		for _, id := range e.StableIDs() {
-			for i := range x.st.UserLinks {
-				if l := &x.st.UserLinks[i]; l.StableID == id {
-					if u := byID(l.LocalID); u != nil {
-						return u, l
-					}
-				}
-			}
+		if l := linkByStableID(x.st.UserLinks, e.StableIDs(), func(id int64) bool { return byID(id) != nil }); l != nil {
+			return byID(l.LocalID), l
 		}
 		q = e.First(x.cfg.attrOf[FieldUsername])
 	}
@@ -141,11 +127,34 @@ func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.
 	} {
 		for i := range x.st.Users {
 			if u := &x.st.Users[i]; q != "" && match(u) {
-				return u, linkOf(u.ID)
+				return u, linkOf(x.st.UserLinks, u.ID)
 			}
 		}
 	}
 	return nil, nil
+}
+
+// linkByStableID returns the first link holding one of ids, in the order
+// of ids, whose local object exists (has), or nil.
+func linkByStableID(links []store.Link, ids []string, has func(localID int64) bool) *store.Link {
+	for _, id := range ids {
+		for i := range links {
+			if l := &links[i]; l.StableID == id && has(l.LocalID) {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+// linkOf returns the first link of the local object id, or nil.
+func linkOf(links []store.Link, id int64) *store.Link {
+	for i := range links {
+		if links[i].LocalID == id {
+			return &links[i]
+		}
+	}
+	return nil
 }
 
 // foundUserStep says what the query found on each side.
