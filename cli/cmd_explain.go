@@ -75,14 +75,14 @@ func runExplain(env *cliEnv, path, who string, group, asJSON bool) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz explain: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	db, closeDB, err := syncer.OpenStore(ctx, s, true)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz explain: %v\n", err)
-		return 1
+		return exitFound
 	}
 	defer closeDB()
 	explain := syncer.ExplainUser
@@ -92,19 +92,19 @@ func runExplain(env *cliEnv, path, who string, group, asJSON bool) int {
 	x, err := explain(ctx, s, db, who, syncer.Options{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz explain: %v\n", err)
-		return 1
+		return exitFound
 	}
 	if asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(x); err != nil {
 			fmt.Fprintf(env.stderr, "ldapwiz explain: %v\n", err)
-			return 1
+			return exitFound
 		}
-		return 0
+		return exitOK
 	}
 	printExplanation(env.stdout, x, !isTerminal(env.stdout))
-	return 0
+	return exitOK
 }
 
 // explainMarks are the marks of each step status: on a terminal, and in
