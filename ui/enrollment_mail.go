@@ -43,13 +43,7 @@ func (s *enrollmentScreen) askTestMail() tea.Cmd {
 		m.setStatus("Set the mail server (smtp.host) first: turn on enrollment and invitations to show the mail settings.", false)
 		return nil
 	}
-	in := textinput.New()
-	in.Prompt = "Send a test email to: "
-	in.Placeholder = "you@example.com"
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetWidth(max(m.c.Width-26, 20))
+	in := promptLine("Send a test email to: ", "you@example.com", m.c.Width-26)
 	in.SetValue(t.to)
 	if t.to == "" {
 		in.SetValue(bareAddress(m.settings.SMTP.From))

@@ -67,13 +67,7 @@ type (
 // openRetrigger opens the panel and reads the store's users in a command.
 func (s *enrollmentScreen) openRetrigger() tea.Cmd {
 	m, r := s.m, &s.retrig
-	in := textinput.New()
-	in.Prompt = "› "
-	in.Placeholder = "type to narrow by name or e-mail"
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetWidth(max(m.c.Width-6, 20))
+	in := promptLine("› ", "type to narrow by name or e-mail", m.c.Width-6)
 	*r = retrigger{open: true, loading: true, filter: in, marked: map[string]bool{}, req: r.req}
 	ctx, seq := r.req.next(m.c.Ctx, dirBudget(m.settings, 4))
 	set := cloneSettings(m.settings)
@@ -174,17 +168,7 @@ func (s *enrollmentScreen) retriggerKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		s.closeRetrigger()
 		return nil
-	case key.Matches(msg, k.Down):
-		r.cursor = min(r.cursor+1, max(len(vis)-1, 0))
-		return nil
-	case key.Matches(msg, k.Up):
-		r.cursor = max(r.cursor-1, 0)
-		return nil
-	case key.Matches(msg, k.PageDown):
-		r.cursor = min(r.cursor+10, max(len(vis)-1, 0))
-		return nil
-	case key.Matches(msg, k.PageUp):
-		r.cursor = max(r.cursor-10, 0)
+	case cursorKey(&r.cursor, len(vis), msg, k):
 		return nil
 	case key.Matches(msg, k.Toggle):
 		if r.cursor < len(vis) {

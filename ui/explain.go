@@ -43,14 +43,7 @@ type explainDoneMsg struct {
 
 // openExplain opens the overlay with the line ready for a name.
 func (m *Model) openExplain() tea.Cmd {
-	in := textinput.New()
-	in.Prompt = "User: "
-	in.Placeholder = "username, DN or e-mail address"
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetWidth(max(m.c.Width-12, 20))
-	m.explain = &explainPanel{input: in, asking: true}
+	m.explain = &explainPanel{input: promptLine("User: ", "username, DN or e-mail address", m.c.Width-12), asking: true}
 	return m.explain.input.Focus()
 }
 
@@ -93,14 +86,7 @@ func (m *Model) explainKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closeExplain()
 	case key.Matches(msg, k.Refresh):
 		return m.startExplain()
-	case key.Matches(msg, k.Down, k.ListDown):
-		p.scroll++
-	case key.Matches(msg, k.Up, k.ListUp):
-		p.scroll = max(p.scroll-1, 0)
-	case key.Matches(msg, k.PageDown):
-		p.scroll += page
-	case key.Matches(msg, k.PageUp):
-		p.scroll = max(p.scroll-page, 0)
+	case scrollKey(&p.scroll, msg, k, page):
 	case msg.String() == "e", key.Matches(msg, k.Enter):
 		p.asking = true
 		return p.input.Focus()
@@ -144,13 +130,7 @@ func (m *Model) startExplain() tea.Cmd {
 // empty temporary one when store.path does not exist yet) and explains.
 // It runs off the update loop.
 func computeExplain(ctx context.Context, s wizard.Settings, getenv func(string) string, who string) explainDoneMsg {
-	if probs := validateSettings(s, getenv); wizard.HasErrors(probs) {
-		var errs []wizard.Problem
-		for _, p := range probs {
-			if p.Severity == wizard.Error {
-				errs = append(errs, p)
-			}
-		}
+	if errs := settingErrors(s, getenv); errs != nil {
 		return explainDoneMsg{blocked: errs}
 	}
 	db, closeDB, err := syncer.OpenStore(ctx, s, true)
@@ -209,10 +189,7 @@ func (m *Model) explainView(w, h int) string {
 			lines = append(lines, strings.Split(wrap("  "+pr.Setting+": "+pr.Message, w), "\n")...)
 		}
 	case p.x != nil:
-		body := explanationLines(p.x, st, w)
-		room := max(h-len(lines), 1)
-		p.scroll = min(p.scroll, max(len(body)-room, 0))
-		lines = append(lines, body[p.scroll:min(len(body), p.scroll+room)]...)
+		lines = append(lines, scrollWindow(explanationLines(p.x, st, w), &p.scroll, max(h-len(lines), 1))...)
 	case p.asking:
 		lines = append(lines, st.Muted.Render(wrap("Type the user and press enter: the explanation uses the settings on screen, saved or not, and changes nothing.", w)))
 	}

@@ -43,17 +43,8 @@ type loginDoneMsg struct {
 
 // openLogin opens the overlay with the username line ready.
 func (m *Model) openLogin() tea.Cmd {
-	line := func(prompt, placeholder string) textinput.Model {
-		in := textinput.New()
-		in.Prompt, in.Placeholder = prompt, placeholder
-		st := in.Styles()
-		st.Cursor.Blink = false
-		in.SetStyles(st)
-		in.SetWidth(max(m.c.Width-16, 20))
-		return in
-	}
-	p := &loginPanel{user: line("Username: ", "the login name, as users.username_attribute holds it"),
-		password: line("Password: ", "never shown, never saved"), asking: true}
+	p := &loginPanel{user: promptLine("Username: ", "the login name, as users.username_attribute holds it", m.c.Width-16),
+		password: promptLine("Password: ", "never shown, never saved", m.c.Width-16), asking: true}
 	p.password.EchoMode, p.password.EchoCharacter = textinput.EchoPassword, '•'
 	m.login = p
 	return p.user.Focus()
@@ -121,14 +112,7 @@ func (m *Model) loginKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back, k.Close):
 		m.closeLogin()
-	case key.Matches(msg, k.Down, k.ListDown):
-		p.scroll++
-	case key.Matches(msg, k.Up, k.ListUp):
-		p.scroll = max(p.scroll-1, 0)
-	case key.Matches(msg, k.PageDown):
-		p.scroll += page
-	case key.Matches(msg, k.PageUp):
-		p.scroll = max(p.scroll-page, 0)
+	case scrollKey(&p.scroll, msg, k, page):
 	case msg.String() == "e", key.Matches(msg, k.Enter):
 		return p.focusLine(false)
 	}
@@ -225,10 +209,7 @@ func (m *Model) loginView(w, h int) string {
 	case p.err != "":
 		lines = append(lines, strings.Split(st.Error.Render(wrap("✗ "+p.err, w)), "\n")...)
 	case p.res != nil:
-		body := loginLines(p.res, st, w)
-		room := max(h-len(lines), 1)
-		p.scroll = min(p.scroll, max(len(body)-room, 0))
-		lines = append(lines, body[p.scroll:min(len(body), p.scroll+room)]...)
+		lines = append(lines, scrollWindow(loginLines(p.res, st, w), &p.scroll, max(h-len(lines), 1))...)
 	case p.asking:
 		lines = append(lines, st.Muted.Render(wrap("Type the username and the password, then press enter: the check uses the settings on screen, saved or not, and changes nothing.", w)))
 	}

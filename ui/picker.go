@@ -56,13 +56,7 @@ type pickerMsg struct {
 // openPickerFor opens the picker that suits a field and starts loading its candidates.
 func (m *Model) openPickerFor(f *field) tea.Cmd {
 	m.nextID++
-	in := textinput.New()
-	in.Prompt = "› "
-	in.Placeholder = "type to narrow, or type a value"
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.SetWidth(max(m.c.Width-6, 20))
+	in := promptLine("› ", "type to narrow, or type a value", m.c.Width-6)
 	in.Focus()
 	p := &pickerState{id: m.nextID, field: f, title: f.Label, loading: true, filter: in, selected: map[string]bool{}}
 	if f.Pick == pickGroups {
@@ -323,17 +317,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.closePicker()
 		return nil
-	case key.Matches(msg, k.Down):
-		p.cursor = min(p.cursor+1, max(len(vis)-1, 0))
-		return nil
-	case key.Matches(msg, k.Up):
-		p.cursor = max(p.cursor-1, 0)
-		return nil
-	case key.Matches(msg, k.PageDown):
-		p.cursor = min(p.cursor+10, max(len(vis)-1, 0))
-		return nil
-	case key.Matches(msg, k.PageUp):
-		p.cursor = max(p.cursor-10, 0)
+	case cursorKey(&p.cursor, len(vis), msg, k):
 		return nil
 	case p.multi && key.Matches(msg, k.Toggle):
 		if p.cursor < len(vis) {

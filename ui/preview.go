@@ -138,17 +138,23 @@ func previewSettings(s wizard.Settings, typed string) wizard.Settings {
 	return s
 }
 
+// settingErrors are the settings' problems of severity Error, nil when
+// there are none: a sync, a preview or an explanation is blocked by them.
+func settingErrors(s wizard.Settings, getenv func(string) string) []wizard.Problem {
+	var errs []wizard.Problem
+	for _, p := range validateSettings(s, getenv) {
+		if p.Severity == wizard.Error {
+			errs = append(errs, p)
+		}
+	}
+	return errs
+}
+
 // computePreview validates the settings, opens the store (an empty
 // temporary one when store.path does not exist yet) and plans. It runs off
 // the update loop.
 func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) string, progress func(syncer.Event)) previewDoneMsg {
-	if probs := validateSettings(s, getenv); wizard.HasErrors(probs) {
-		var errs []wizard.Problem
-		for _, p := range probs {
-			if p.Severity == wizard.Error {
-				errs = append(errs, p)
-			}
-		}
+	if errs := settingErrors(s, getenv); errs != nil {
 		return previewDoneMsg{blocked: errs}
 	}
 	db, closeDB, err := syncer.OpenStore(ctx, s, true)
@@ -237,14 +243,7 @@ func (p *previewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.tab, p.scroll = (p.tab+1)%len(p.tabs), 0
 	case key.Matches(msg, k.Left, k.Prev):
 		p.tab, p.scroll = (p.tab+len(p.tabs)-1)%len(p.tabs), 0
-	case key.Matches(msg, k.Down, k.ListDown):
-		p.scroll++
-	case key.Matches(msg, k.Up, k.ListUp):
-		p.scroll = max(p.scroll-1, 0)
-	case key.Matches(msg, k.PageDown):
-		p.scroll += page
-	case key.Matches(msg, k.PageUp):
-		p.scroll = max(p.scroll-page, 0)
+	case scrollKey(&p.scroll, msg, k, page):
 	case key.Matches(msg, k.Filter):
 		return p.openFilter()
 	}
@@ -255,13 +254,7 @@ func (p *previewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 func (p *previewScreen) openFilter() tea.Cmd {
 	m := p.m
 	if p.filter.Prompt == "" {
-		in := textinput.New()
-		in.Prompt = "/ "
-		in.Placeholder = "name, DN, attribute, value or reason"
-		st := in.Styles()
-		st.Cursor.Blink = false
-		in.SetStyles(st)
-		p.filter = in
+		p.filter = promptLine("/ ", "name, DN, attribute, value or reason", 0)
 	}
 	p.filter.SetWidth(max(m.c.Width-12, 20))
 	p.filtering = true
