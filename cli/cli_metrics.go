@@ -9,16 +9,16 @@ import (
 )
 
 // startMetrics serves Prometheus metrics on addr until ctx ends and says
-// where on stderr; an empty addr serves none (nil metrics, code 0). A
-// non-zero code means addr could not be listened on (2: bad usage).
+// where on stderr; an empty addr serves none (nil metrics, exitOK). A
+// non-zero code (exitUsage) means addr could not be listened on.
 func startMetrics(ctx context.Context, env *cliEnv, who, addr string) (*metrics.Metrics, int) {
 	if addr == "" {
-		return nil, 0
+		return nil, exitOK
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "%s: --metrics-listen %s: %v\n", who, addr, err)
-		return nil, 2
+		return nil, exitUsage
 	}
 	m := metrics.New()
 	go func() {
@@ -27,5 +27,5 @@ func startMetrics(ctx context.Context, env *cliEnv, who, addr string) (*metrics.
 		}
 	}()
 	fmt.Fprintf(env.stderr, "%s: metrics on http://%s/metrics\n", who, l.Addr())
-	return m, 0
+	return m, exitOK
 }
