@@ -228,9 +228,9 @@ func DetectAccountState(r *RootDSE) AccountState {
 	case r == nil:
 	case r.ActiveDirectory:
 		kind = AccountStateAD
-	case strings.Contains(r.Vendor, "389"):
+	case r.Is389DS():
 		kind = AccountState389
-	case strings.EqualFold(r.Vendor, "OpenLDAP") && oidListed(r.SupportedControls, OIDPasswordPolicy):
+	case r.IsOpenLDAP() && oidListed(r.SupportedControls, OIDPasswordPolicy):
 		kind = AccountStatePPolicy
 	}
 	return AccountState{Kind: kind, Detected: true}

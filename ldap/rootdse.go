@@ -99,12 +99,24 @@ func parseRootDSE(e *goldap.Entry) *RootDSE {
 	case one("configContext") != "" || oidListed(r.SupportedFeatures, OIDOpenLDAPAllOpAttrs) || oidListed(r.SupportedControls, oidLDAPSync):
 		// OpenLDAP names no vendor; its cn=config context and its own
 		// OIDs (1.3.6.1.4.1.4203.*) give it away.
-		r.Vendor, r.VendorInferred = "OpenLDAP", true
+		r.Vendor, r.VendorInferred = vendorOpenLDAP, true
 	case oidArcListed(r.SupportedControls, oidOpenLDAPArc) || oidArcListed(r.SupportedFeatures, oidOpenLDAPArc):
-		r.Vendor, r.VendorInferred = "OpenLDAP", true
+		r.Vendor, r.VendorInferred = vendorOpenLDAP, true
 	}
 	return r
 }
+
+// Vendor names this package sets or recognises in RootDSE.Vendor.
+const (
+	vendorOpenLDAP = "OpenLDAP"    // inferred: OpenLDAP names no vendor
+	vendor389      = "389 Project" // 389 Directory Server's vendorName
+)
+
+// IsOpenLDAP reports whether the server is (inferred to be) OpenLDAP.
+func (r *RootDSE) IsOpenLDAP() bool { return r.Vendor == vendorOpenLDAP }
+
+// Is389DS reports whether the server is 389 Directory Server.
+func (r *RootDSE) Is389DS() bool { return r.Vendor == vendor389 }
 
 // adFunctionalLevel names an Active Directory domain controller functional
 // level (domainControllerFunctionality).

@@ -6,15 +6,12 @@ import (
 	"strings"
 )
 
-// vendor389 is the vendorName 389 Directory Server gives in its RootDSE.
-const vendor389 = "389 Project"
-
 // SyncTokenPerSearch reports whether the server's content sync tokens are
 // good only for the search they came from: 389 DS's Content
 // Synchronization plug-in writes the bind DN, base and filter into its
 // cookie and answers a refresh with any other search "Refresh Required:
 // Invalid session cookie". Such a token is taken with SyncCookieFor.
-func (r *RootDSE) SyncTokenPerSearch() bool { return r.Vendor == vendor389 }
+func (r *RootDSE) SyncTokenPerSearch() bool { return r.Is389DS() }
 
 // SyncCookieFor returns a token for the current state of exactly the
 // search req (its base and filter; the attributes do not matter), for

@@ -42,7 +42,7 @@ func (r *RootDSE) syncSummary() string {
 		return "incremental sync by uSNChanged"
 	case len(m) > 0:
 		return "incremental sync not used: the server offers " + m[0] + ", which ldapwiz does not read yet (full syncs)"
-	case r.Vendor == "OpenLDAP":
+	case r.IsOpenLDAP():
 		return "no incremental sync: the syncprov overlay is not loaded (full syncs still work)"
 	}
 	return "no incremental sync offered (full syncs)"

@@ -91,6 +91,18 @@ func (p *viewPart) request() ldap.SearchRequest {
 	return ldap.SearchRequest{Base: p.Base, Filter: p.Filter, Attributes: p.Attributes}
 }
 
+// narrowed is the part's search restricted to the entries clause (one
+// parenthesized filter) matches as well.
+func (p *viewPart) narrowed(clause string) ldap.SearchRequest {
+	req := p.request()
+	filter := strings.TrimSpace(req.Filter)
+	if filter == "" {
+		filter = "(objectClass=*)"
+	}
+	req.Filter = "(&" + filter + clause + ")"
+	return req
+}
+
 // The searches of a run that are kept in the view.
 const (
 	partUsers  = "users"
@@ -162,7 +174,7 @@ func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, con
 		switch {
 		case want != wizard.IncrementalAuto:
 			lacks = fmt.Sprintf("sync.incremental = %q, but the server does not offer it", want)
-		case dse.Vendor == "OpenLDAP":
+		case dse.IsOpenLDAP():
 			lacks = "this OpenLDAP has no syncprov overlay: incremental sync needs it"
 		}
 		return full(lacks + " (full syncs still work)")
