@@ -78,7 +78,7 @@ func (m *Model) loginKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case p.running:
 		if key.Matches(msg, k.Back) {
-			p.req.stop()
+			p.req.bump() // its answer, if it still comes, is stale
 			p.running, p.err = false, "cancelled"
 			return p.focusLine(true)
 		}

@@ -106,3 +106,25 @@ func TestLoginPanelLines(t *testing.T) {
 		t.Errorf("esc did not close the panel:\n%s", d.screen())
 	}
 }
+
+// TestLoginPanelCancel: esc while a login is checked cancels it, and the
+// late answer of the cancelled check changes nothing on the panel.
+func TestLoginPanelCancel(t *testing.T) {
+	srv := slapdtest.Start(t)
+	s := slapdSettings(srv)
+	s.Store.Path = filepath.Join(t.TempDir(), "store.db")
+	d := newDriver(t, Options{Settings: s, Exists: true}, 110, 40)
+	openLoginPanel(t, d)
+	d.keys("type:jdoe", "enter", "type:wrong-password")
+	_, cmd := d.m.Update(keyMsg("enter")) // the check starts; its answer is held back
+	if !d.m.login.running {
+		t.Fatal("enter on the password did not start a check")
+	}
+	d.keys("esc")
+	d.contains("cancelled")
+	d.run(cmd) // the late answer
+	if p := d.m.login; p == nil || p.running || p.res != nil || p.err != "cancelled" {
+		t.Fatalf("the cancelled check's answer was taken: %+v", p)
+	}
+	d.lacks("would fail at")
+}
