@@ -63,14 +63,8 @@ printf '%s\n' "$PASSWORD" | ldapwiz login jdoe --password-stdin --json`,
 
 // runLogin implements "ldapwiz login".
 func runLogin(env *cliEnv, path, username string, o loginOptions) int {
-	s, err := loadSettings(path)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz login: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", err, path)
-		return exitUsage
-	}
-	cfg, err := s.LDAPConfig(env.getenv)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz login: %s: %v\n", path, err)
+	s, cfg, ok := loadDirectorySettings(env, "ldapwiz login", path)
+	if !ok {
 		return exitUsage
 	}
 	fmt.Fprintf(env.stderr, "Note: %s.\n", syncer.LockoutWarning)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ldapwiz/ldap"
+	"ldapwiz/wizard"
 )
 
 // newTestConnCmd is "ldapwiz test [-c FILE] [--json]".
@@ -43,20 +44,31 @@ ldapwiz test -c prod.toml --json`,
 	return cmd
 }
 
+// loadDirectorySettings loads the config file, not validated, for a command
+// that checks the directory itself (test, login), and builds the directory
+// connection from it. When it cannot, the reason is printed on stderr after
+// prefix and ok is false: exit with exitUsage.
+func loadDirectorySettings(env *cliEnv, prefix, path string) (s wizard.Settings, cfg ldap.Config, ok bool) {
+	s, err := loadSettings(path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "%s: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", prefix, err, path)
+		return s, cfg, false
+	}
+	if cfg, err = s.LDAPConfig(env.getenv); err != nil {
+		fmt.Fprintf(env.stderr, "%s: %s: %v\n", prefix, path, err)
+		return s, cfg, false
+	}
+	return s, cfg, true
+}
+
 // runTestConn implements "ldapwiz test [-c FILE] [--json]": the staged
 // connection test, printed step by step as each completes. Exit codes: 0
 // nothing failed, 1 a step failed, 2 bad usage or a config that cannot be
 // loaded. (The file is not cmd_test.go: Go would take that for a test file.)
 func runTestConn(env *cliEnv, path string, asJSON bool) int {
-	s, err := loadSettings(path)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz test: cannot load the config:\n%v\n(\"ldapwiz validate -c %s\" lists every problem)\n", err, path)
-		return 2
-	}
-	cfg, err := s.LDAPConfig(env.getenv)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "ldapwiz test: %s: %v\n", path, err)
-		return 2
+	s, cfg, ok := loadDirectorySettings(env, "ldapwiz test", path)
+	if !ok {
+		return exitUsage
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
