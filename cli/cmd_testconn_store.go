@@ -28,10 +28,7 @@ func storeStep(ctx context.Context, s wizard.Settings, getenv func(string) strin
 	}
 	ch, err := store.CheckConnection(ctx, cfg)
 	if err != nil {
-		step.Status, step.Detail, step.Setting = ldap.StepFailed, err.Error(), store.SettingOf(err)
-		if step.Setting == "" {
-			step.Setting = "store.url"
-		}
+		step.Status, step.Detail, step.Setting = ldap.StepFailed, err.Error(), storeErrorSetting(err)
 		return step, true
 	}
 	step.Status = ldap.StepOK
@@ -42,4 +39,13 @@ func storeStep(ctx context.Context, s wizard.Settings, getenv func(string) strin
 		step.Detail = fmt.Sprintf("%s: connected; schema version %d of %d", ch.Where, ch.Version, ch.Latest)
 	}
 	return step, true
+}
+
+// storeErrorSetting is the setting to fix for an error opening the
+// PostgreSQL store: the one the error names, else store.url.
+func storeErrorSetting(err error) string {
+	if setting := store.SettingOf(err); setting != "" {
+		return setting
+	}
+	return "store.url"
 }

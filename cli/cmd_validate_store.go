@@ -36,10 +36,7 @@ func storeProblems(s wizard.Settings, found []wizard.Problem, getenv func(string
 	if err == nil {
 		return nil
 	}
-	setting := store.SettingOf(err)
-	if setting == "" {
-		setting = "store.url"
-	}
+	setting := storeErrorSetting(err)
 	return []wizard.Problem{{Severity: wizard.Error, Setting: setting, Screen: wizard.ScreenFor(setting),
 		Message: "The store cannot be opened: " + err.Error()}}
 }
