@@ -35,13 +35,7 @@ func (in *incRead) completeEntries(ctx context.Context, conn *ldap.Conn, p *view
 	found := map[*ldap.EntryRecord]bool{}
 	for start := 0; start < len(terms); start += completeBatch {
 		batch := terms[start:min(start+completeBatch, len(terms))]
-		req := p.request()
-		filter := strings.TrimSpace(req.Filter)
-		if filter == "" {
-			filter = "(objectClass=*)"
-		}
-		req.Filter = "(&" + filter + "(|" + strings.Join(batch, "") + "))"
-		err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+		err := conn.Search(ctx, p.narrowed("(|"+strings.Join(batch, "")+")"), func(e *ldap.Entry) error {
 			fresh := e.Record()
 			for _, id := range syncIDs(fresh) {
 				if rec := byID[id]; rec != nil {

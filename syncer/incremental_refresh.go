@@ -256,13 +256,7 @@ func (in *incRead) findHolders(ctx context.Context, conn *ldap.Conn, p *viewPart
 		}
 	}
 	for _, dn := range dns {
-		req := p.request()
-		filter := strings.TrimSpace(req.Filter)
-		if filter == "" {
-			filter = "(objectClass=*)"
-		}
-		req.Filter = "(&" + filter + "(" + in.backlink + "=" + ldap.EscapeFilter(dn) + "))"
-		err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+		err := conn.Search(ctx, p.narrowed("("+in.backlink+"="+ldap.EscapeFilter(dn)+")"), func(e *ldap.Entry) error {
 			rec := e.Record()
 			id := recordID(rec)
 			if i, ok := index[id]; ok && id != "" {
@@ -313,14 +307,8 @@ func affected(dns *dnCache, e ldap.EntryRecord, stale, touched map[string]bool) 
 // scope.
 func rereadEntry(ctx context.Context, conn *ldap.Conn, p *viewPart, e ldap.EntryRecord) (*ldap.EntryRecord, error) {
 	_, attr, raw := recordIDAttr(e)
-	req := p.request()
-	filter := strings.TrimSpace(req.Filter)
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
-	req.Filter = "(&" + filter + ldap.IDFilter(attr, raw) + ")"
 	var found *ldap.EntryRecord
-	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+	err := conn.Search(ctx, p.narrowed(ldap.IDFilter(attr, raw)), func(e *ldap.Entry) error {
 		rec := e.Record()
 		found = &rec
 		return nil
