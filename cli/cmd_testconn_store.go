@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -24,6 +25,10 @@ func storeStep(ctx context.Context, s wizard.Settings, getenv func(string) strin
 	cfg, err := s.Store.Config(getenv, os.ReadFile)
 	if err != nil {
 		step.Status, step.Detail, step.Setting = ldap.StepFailed, err.Error(), "store.password_file"
+		var se *wizard.StoreSecretError
+		if errors.As(err, &se) {
+			step.Setting = se.Setting
+		}
 		return step, true
 	}
 	ch, err := store.CheckConnection(ctx, cfg)

@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"fmt"
 	"strings"
 
 	"ldapwiz/store"
@@ -43,8 +42,22 @@ func (s StoreSettings) Config(getenv func(string) string, readFile func(string) 
 	getenv, readFile = osDefaults(getenv, readFile)
 	pw, setting, err := spec.resolve(getenv, readFile)
 	if err != nil {
-		return c, fmt.Errorf("%s: %w", setting, err)
+		return c, &StoreSecretError{Setting: setting, Err: err}
 	}
 	c.Password = pw
 	return c, nil
 }
+
+// StoreSecretError is Config's failure to read the PostgreSQL password:
+// Setting is the source that failed (store.password_file or
+// store.password_env).
+type StoreSecretError struct {
+	Setting string
+	Err     error
+}
+
+// Error names the setting, then what is wrong with it.
+func (e *StoreSecretError) Error() string { return e.Setting + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *StoreSecretError) Unwrap() error { return e.Err }
