@@ -160,28 +160,72 @@ func (q Queries) LastRunCounts(ctx context.Context) (Counts, error) {
 // AddChange records one applied change and returns its id. At defaults to
 // now and Detail to {}.
 func (q Queries) AddChange(ctx context.Context, c Change) (int64, error) {
-	if c.Side != SideLDAP && c.Side != SideStore {
-		return 0, errorf(ErrInvalid, "change side %q: want %q or %q", c.Side, SideLDAP, SideStore)
-	}
-	if !c.Kind.valid() {
-		return 0, errorf(ErrInvalid, "change kind %q: want %q or %q", c.Kind, KindUser, KindGroup)
-	}
-	if c.At.IsZero() {
-		c.At = now()
-	}
-	detail := string(c.Detail)
-	if len(c.Detail) == 0 {
-		detail = "{}"
-	} else if !json.Valid(c.Detail) {
-		return 0, errorf(ErrInvalid, "change detail is not valid JSON")
+	detail, err := checkChange(&c, now)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err := q.queryRow(ctx, `INSERT INTO changes (run_id, at, side, op, kind, name, dn, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err = q.queryRow(ctx, `INSERT INTO changes (run_id, at, side, op, kind, name, dn, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.RunID, fmtTime(c.At), c.Side, c.Op, c.Kind, c.Name, c.DN, detail).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: record %s of %s %q in run %d: %w", c.Op, c.Kind, c.Name, c.RunID, err)
 	}
 	return id, nil
+}
+
+// AddChanges records applied changes in that order, as AddChange does for
+// each, atomically, in multi-row statements (the ids are not returned).
+// Every change is checked before any is written.
+func (q Queries) AddChanges(ctx context.Context, cs []Change) error {
+	const cols = 8
+	args := make([]any, 0, cols*min(len(cs), bulkRows))
+	details := make([]string, len(cs))
+	ats := make([]any, len(cs))
+	t := now()
+	clock := func() time.Time { return t }
+	for i := range cs {
+		c := cs[i]
+		detail, err := checkChange(&c, clock)
+		if err != nil {
+			return err
+		}
+		details[i], ats[i] = detail, fmtTime(c.At)
+	}
+	return q.atomic(ctx, func(q Queries) error {
+		for start := 0; start < len(cs); start += bulkRows {
+			chunk := cs[start:min(start+bulkRows, len(cs))]
+			args = args[:0]
+			for i, c := range chunk {
+				args = append(args, c.RunID, ats[start+i], c.Side, c.Op, c.Kind, c.Name, c.DN, details[start+i])
+			}
+			query := `INSERT INTO changes (run_id, at, side, op, kind, name, dn, detail) VALUES ` + valueRows(cols, len(chunk))
+			if _, err := q.bulkExec(ctx, query, len(chunk), args); err != nil {
+				return fmt.Errorf("store: record %d changes in run %d: %w", len(chunk), chunk[0].RunID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// checkChange checks a change to record and fills in its defaults: At
+// from clock, and the detail text ({} when empty).
+func checkChange(c *Change, clock func() time.Time) (detail string, err error) {
+	if c.Side != SideLDAP && c.Side != SideStore {
+		return "", errorf(ErrInvalid, "change side %q: want %q or %q", c.Side, SideLDAP, SideStore)
+	}
+	if !c.Kind.valid() {
+		return "", errorf(ErrInvalid, "change kind %q: want %q or %q", c.Kind, KindUser, KindGroup)
+	}
+	if c.At.IsZero() {
+		c.At = clock()
+	}
+	if len(c.Detail) == 0 {
+		return "{}", nil
+	}
+	if !json.Valid(c.Detail) {
+		return "", errorf(ErrInvalid, "change detail is not valid JSON")
+	}
+	return string(c.Detail), nil
 }
 
 // Changes returns the changes of a run in the order they were applied: the

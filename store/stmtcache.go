@@ -111,6 +111,11 @@ func (q Queries) query(ctx context.Context, query string, args ...any) (*sql.Row
 	return q.q.QueryContext(ctx, q.d.rebind(query), args...)
 }
 
+// queryOnce runs a query without caching it (one of many shapes).
+func (q Queries) queryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.q.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
 // queryRow runs a one-row query through the cache.
 func (q Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := q.stmt(ctx, query); st != nil {

@@ -28,6 +28,10 @@ type applier struct {
 	applied, failed int
 	done            int
 	firstFailure    string
+
+	// pending, while a batch of store-side actions is written, collects
+	// their change rows, recorded together before the batch commits.
+	pending *[]store.Change
 }
 
 // fatal reports whether err means the run cannot go on (the directory or
@@ -89,14 +93,7 @@ func (ap *applier) apply(ctx context.Context, plan *Plan) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := ap.db.WithTx(ctx, func(tx *store.Tx) error {
-			for _, a := range batch {
-				if err := ap.storeSide(ctx, tx, a); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err := ap.db.WithTx(ctx, func(tx *store.Tx) error { return ap.storeBatch(ctx, tx, batch) })
 		if err == nil {
 			for _, a := range batch {
 				ap.succeed(a)
@@ -109,7 +106,7 @@ func (ap *applier) apply(ctx context.Context, plan *Plan) error {
 		}
 		// One of them was refused: apply them one by one to find which.
 		for _, a := range batch {
-			err := ap.db.WithTx(ctx, func(tx *store.Tx) error { return ap.storeSide(ctx, tx, a) })
+			err := ap.db.WithTx(ctx, func(tx *store.Tx) error { return ap.storeBatch(ctx, tx, []*Action{a}) })
 			if fatal(err) {
 				return err
 			}
@@ -206,7 +203,8 @@ type changeDiff struct {
 	New   string `json:"new"`
 }
 
-// addChange writes the changes-table row of an applied action.
+// addChange writes the changes-table row of an applied action (or, inside
+// storeBatch, adds it to the batch's rows).
 func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error {
 	if a.Hidden {
 		return nil
@@ -222,7 +220,12 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	if err != nil {
 		return err
 	}
-	_, err = tx.AddChange(ctx, store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js})
+	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js}
+	if ap.pending != nil {
+		*ap.pending = append(*ap.pending, c)
+		return nil
+	}
+	_, err = tx.AddChange(ctx, c)
 	return err
 }
 

@@ -7,6 +7,70 @@ import (
 	"ldapwiz/store"
 )
 
+// storeBatch applies store-side actions in order inside tx, with their
+// change rows: consecutive user creates together (CreateLinkedUsers), the
+// change rows all at the end (AddChanges), so that a first import writes a
+// few multi-row statements per batch rather than several per user. The
+// batch commits or rolls back as a whole, as before.
+func (ap *applier) storeBatch(ctx context.Context, tx *store.Tx, batch []*Action) error {
+	changes := make([]store.Change, 0, len(batch))
+	ap.pending = &changes
+	defer func() { ap.pending = nil }()
+	var creates []*Action
+	for _, a := range batch {
+		if a.Kind == store.KindUser && a.Op == OpCreate && a.apply.missing == nil {
+			creates = append(creates, a)
+			continue
+		}
+		if err := ap.createUsers(ctx, tx, creates); err != nil {
+			return err
+		}
+		creates = creates[:0]
+		if err := ap.storeSide(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	if err := ap.createUsers(ctx, tx, creates); err != nil {
+		return err
+	}
+	return tx.AddChanges(ctx, changes)
+}
+
+// createUsers creates the store users of user create actions, each linked
+// to its entry with the create's values as base, and adds their change
+// rows.
+func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Action) error {
+	if len(creates) == 0 {
+		return nil
+	}
+	us := make([]store.LinkedUser, len(creates))
+	for i, a := range creates {
+		d := a.apply
+		v := d.values
+		us[i] = store.LinkedUser{
+			NewUser: store.NewUser{
+				Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],
+				Phone: v[FieldPhone], Disabled: v[FieldDisabled] == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
+			},
+			// The user is new in this transaction: its link has no base yet.
+			StableID: d.user.dir.StableID, DN: d.user.dir.DN, Base: d.createBase(),
+		}
+	}
+	ids, err := tx.CreateLinkedUsers(ctx, us)
+	if err != nil {
+		return err
+	}
+	for i, a := range creates {
+		p := a.apply.user
+		p.localID, p.created = ids[i], true
+		p.stableID, p.dn = p.dir.StableID, p.dir.DN
+		if err := ap.addChange(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // storeSide applies a store-side action inside tx: the store change, the
 // link with its new base values and the change row.
 func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error {
@@ -29,20 +93,7 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 	}
 	switch a.Op {
 	case OpCreate:
-		v := d.values
-		id, err := tx.CreateUserID(ctx, store.NewUser{
-			Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],
-			Phone: v[FieldPhone], Disabled: v[FieldDisabled] == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
-		})
-		if err != nil {
-			return err
-		}
-		p.localID, p.created = id, true
-		p.stableID, p.dn = p.dir.StableID, p.dir.DN
-		// The user is new in this transaction: its link has no base yet.
-		if err := tx.SaveLink(ctx, store.Link{Kind: store.KindUser, LocalID: id, StableID: p.stableID, DN: p.dn, Base: d.createBase()}); err != nil {
-			return err
-		}
+		return ap.createUsers(ctx, tx, []*Action{a})
 	case OpUpdate:
 		var up store.UserUpdate
 		for f, v := range d.values {

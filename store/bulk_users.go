@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// bulkRows is how many rows one multi-row insert writes. A full chunk's
+// statement is prepared once per connection and bound once per
+// transaction (see stmtCache); a shorter last chunk runs unprepared.
+const bulkRows = 128
+
+// LinkedUser is a user to create from a directory entry, with the link
+// that ties it to the entry.
+type LinkedUser struct {
+	NewUser
+	// StableID and DN are the entry's, as in Link.
+	StableID string
+	DN       string
+	// Base holds the link's base values.
+	Base Values
+}
+
+// CreateLinkedUsers creates users and links each to its directory entry,
+// as CreateUserID and then SaveLink do for each one, atomically, in a few
+// multi-row statements (a sync's first import writes thousands); it
+// returns the new ids in order. A name taken (ErrExists) or a stable id
+// linked already (ErrLinkConflict) fails it naming the first such user,
+// having written nothing (in a Tx: roll the Tx back, as for any error).
+// The conflicts are found from the rows the inserts return, not by a read
+// per user, and never fail a statement (which would abort a PostgreSQL
+// transaction).
+func (q Queries) CreateLinkedUsers(ctx context.Context, us []LinkedUser) ([]int64, error) {
+	if len(us) == 0 {
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(us))
+	bases := make([]string, len(us))
+	for i, u := range us {
+		if err := ValidateUsername(u.Username); err != nil {
+			return nil, err
+		}
+		if err := validateUserFields(u.Email, u.FirstName, u.LastName, u.Phone); err != nil {
+			return nil, err
+		}
+		if u.StableID == "" {
+			return nil, errorf(ErrInvalid, "link of user %q: empty directory stable id", u.Username)
+		}
+		key := foldASCII(u.Username)
+		if seen[key] {
+			return nil, errorf(ErrExists, "a user named %q is created twice", u.Username)
+		}
+		seen[key] = true
+		base := u.Base
+		if base == nil {
+			base = Values{}
+		}
+		js, err := json.Marshal(base)
+		if err != nil {
+			return nil, fmt.Errorf("store: encode base values: %w", err)
+		}
+		bases[i] = string(js)
+	}
+	ids := make([]int64, len(us))
+	err := q.atomic(ctx, func(q Queries) error {
+		t := fmtTime(now())
+		for start := 0; start < len(us); start += bulkRows {
+			end := min(start+bulkRows, len(us))
+			if err := q.insertUsers(ctx, us[start:end], ids[start:end], t); err != nil {
+				return err
+			}
+			if err := q.insertUserLinks(ctx, us[start:end], ids[start:end], bases[start:end], t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// insertUsers inserts one chunk of users in one statement and puts their
+// ids in ids. The names were checked distinct, so a row that does not come
+// back is a name taken in the store.
+func (q Queries) insertUsers(ctx context.Context, us []LinkedUser, ids []int64, t any) error {
+	const cols = 10
+	args := make([]any, 0, cols*len(us))
+	for _, u := range us {
+		args = append(args, u.Username, u.Email, u.FirstName, u.LastName, u.Phone,
+			boolInt(u.Disabled), boolInt(u.EnrollmentPending), boolInt(u.FromLDAP), t, t)
+	}
+	query := `INSERT INTO users
+		(username, email, first_name, last_name, phone, disabled, enrollment_pending, from_ldap, created_at, updated_at)
+		VALUES ` + valueRows(cols, len(us)) + ` ON CONFLICT DO NOTHING RETURNING id, username`
+	index := make(map[string]int, len(us))
+	for i, u := range us {
+		index[u.Username] = i
+		ids[i] = 0
+	}
+	rows, err := q.bulkQuery(ctx, query, len(us), args)
+	if err != nil {
+		return fmt.Errorf("store: create %d users: %w", len(us), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return fmt.Errorf("store: create %d users: %w", len(us), err)
+		}
+		if i, ok := index[name]; ok {
+			ids[i] = id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: create %d users: %w", len(us), err)
+	}
+	for i, id := range ids {
+		if id == 0 {
+			return q.nameTakenError(ctx, us[i].Username)
+		}
+	}
+	return nil
+}
+
+// insertUserLinks inserts the links of one chunk of users just created.
+// A link that does not come back collided with another: its stable id
+// linked to another user is ErrLinkConflict; otherwise a link of that
+// local id was left over, and SaveLink replaces it, as it would have.
+func (q Queries) insertUserLinks(ctx context.Context, us []LinkedUser, ids []int64, bases []string, t any) error {
+	const cols = 5
+	args := make([]any, 0, cols*len(us))
+	for i, u := range us {
+		args = append(args, ids[i], u.StableID, u.DN, bases[i], t)
+	}
+	query := `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at)
+		VALUES ` + strings.ReplaceAll(valueRows(cols, len(us)), "(?", "('user', ?") + ` ON CONFLICT DO NOTHING RETURNING local_id`
+	rows, err := q.bulkQuery(ctx, query, len(us), args)
+	if err != nil {
+		return fmt.Errorf("store: link %d users: %w", len(us), err)
+	}
+	linked := make(map[int64]bool, len(us))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: link %d users: %w", len(us), err)
+		}
+		linked[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: link %d users: %w", len(us), err)
+	}
+	if len(linked) == len(us) {
+		return nil
+	}
+	for i, u := range us {
+		if linked[ids[i]] {
+			continue
+		}
+		l := Link{Kind: KindUser, LocalID: ids[i], StableID: u.StableID, DN: u.DN, Base: u.Base}
+		if err := q.SaveLink(ctx, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkQuery runs a multi-row statement of rows rows: through the statement
+// cache when it is a full chunk, unprepared otherwise.
+func (q Queries) bulkQuery(ctx context.Context, query string, rows int, args []any) (*sql.Rows, error) {
+	if rows == bulkRows {
+		return q.query(ctx, query, args...)
+	}
+	return q.queryOnce(ctx, query, args...)
+}
+
+// bulkExec is bulkQuery for a statement that returns no rows.
+func (q Queries) bulkExec(ctx context.Context, query string, rows int, args []any) (int64, error) {
+	if rows == bulkRows {
+		return rowsAffected(q.exec(ctx, query, args...))
+	}
+	return rowsAffected(q.execOnce(ctx, query, args...))
+}
+
+// valueRows is the VALUES list of a multi-row insert: n rows of cols
+// placeholders each.
+func valueRows(cols, n int) string {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	var b strings.Builder
+	b.Grow(n * (len(row) + 2))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// foldASCII folds the ASCII letters of a name to lower case, as the
+// username column compares names (SQLite's NOCASE; lower() under "C" on
+// PostgreSQL).
+func foldASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
