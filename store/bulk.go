@@ -43,7 +43,9 @@ func (q Queries) CreateUserID(ctx context.Context, nu NewUser) (int64, error) {
 // SaveLink is UpsertLink without reading the link back: one statement
 // creates or replaces the link, and only when the local user or group
 // exists (ErrNotFound otherwise). A stable id linked to another local
-// object is ErrLinkConflict, as with UpsertLink.
+// object is ErrLinkConflict, as with UpsertLink. The statement checks both
+// itself and writes nothing when either fails (rather than failing, which
+// would abort a PostgreSQL transaction); only then is the cause read.
 func (q Queries) SaveLink(ctx context.Context, l Link) error {
 	if !l.Kind.valid() {
 		return errorf(ErrInvalid, "link kind %q: want %q or %q", l.Kind, KindUser, KindGroup)
@@ -59,16 +61,14 @@ func (q Queries) SaveLink(ctx context.Context, l Link) error {
 	if err != nil {
 		return fmt.Errorf("store: encode base values: %w", err)
 	}
-	if err := q.refuseLinkConflict(ctx, l); err != nil {
-		return err
-	}
 	table := map[Kind]string{KindUser: "users", KindGroup: "groups"}[l.Kind]
 	res, err := q.exec(ctx, `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at)
 		SELECT CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)
 		WHERE EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)
+			AND NOT EXISTS (SELECT 1 FROM links WHERE kind = ? AND stable_id = ? AND local_id <> ?)
 		ON CONFLICT (kind, local_id) DO UPDATE SET stable_id = excluded.stable_id, dn = excluded.dn,
 			base = excluded.base, synced_at = excluded.synced_at`,
-		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now()), l.LocalID)
+		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now()), l.LocalID, l.Kind, l.StableID, l.LocalID)
 	if isUniqueViolation(err) {
 		return q.linkConflict(ctx, l)
 	}
@@ -78,6 +78,9 @@ func (q Queries) SaveLink(ctx context.Context, l Link) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("store: save link of %s %d: %w", l.Kind, l.LocalID, err)
 	} else if n == 0 {
+		if err := q.refuseLinkConflict(ctx, l); err != nil {
+			return err
+		}
 		return errorf(ErrNotFound, "no %s with id %d to link to %s", l.Kind, l.LocalID, l.DN)
 	}
 	return nil
@@ -89,35 +92,39 @@ const addMembersChunk = 250
 // AddMembers makes users members of a group, as AddMember does for each of
 // them, atomically, and reports how many were not members already. The
 // group and every user must be live (ErrNotFound or ErrDeleted names the
-// first that is not).
+// first that is not). One statement adds up to addMembersChunk users and
+// checks the group and the users itself; they are read only when it added
+// fewer than asked.
 func (q Queries) AddMembers(ctx context.Context, groupID int64, userIDs []int64) (added int, err error) {
+	if len(userIDs) == 0 {
+		_, err := q.liveGroup(ctx, groupID)
+		return 0, err
+	}
 	err = q.atomic(ctx, func(q Queries) error {
-		if _, err := q.liveGroup(ctx, groupID); err != nil {
-			return err
-		}
 		t := fmtTime(now())
+		query := `INSERT INTO memberships (user_id, group_id, created_at)
+			SELECT u.id, g.id, CAST(? AS TEXT) FROM users u JOIN groups g ON g.id = ? AND g.deleted_at IS NULL
+			WHERE u.deleted_at IS NULL AND u.id IN (?` + strings.Repeat(", ?", addMembersChunk-1) + `)
+			ON CONFLICT DO NOTHING`
+		args := make([]any, 2+addMembersChunk)
 		for start := 0; start < len(userIDs); start += addMembersChunk {
 			chunk := userIDs[start:min(start+addMembersChunk, len(userIDs))]
-			args := make([]any, 0, len(chunk)+2)
-			args = append(args, groupID, t)
-			for _, id := range chunk {
-				args = append(args, id)
+			// Every statement has the full chunk's shape, prepared once:
+			// a shorter chunk repeats its last id, which IN ignores.
+			args[0], args[1] = t, groupID
+			for i := range addMembersChunk {
+				args[2+i] = chunk[min(i, len(chunk)-1)]
 			}
-			query := `INSERT INTO memberships (user_id, group_id, created_at)
-				SELECT id, CAST(? AS BIGINT), CAST(? AS TEXT) FROM users WHERE deleted_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
-				ON CONFLICT DO NOTHING`
-			var n int64
-			var err error
-			if len(chunk) == addMembersChunk {
-				n, err = rowsAffected(q.exec(ctx, query, args...))
-			} else { // odd sizes stay out of the statement cache
-				n, err = rowsAffected(q.execOnce(ctx, query, args...))
-			}
+			n, err := rowsAffected(q.exec(ctx, query, args...))
 			if err != nil {
 				return fmt.Errorf("store: add %d users to group %d: %w", len(chunk), groupID, err)
 			}
 			if int(n) < len(chunk) {
-				// Some were members already, or are not live users: say which.
+				// The group is not live, some were members already, or are
+				// not live users: say which.
+				if _, err := q.liveGroup(ctx, groupID); err != nil {
+					return err
+				}
 				for _, id := range chunk {
 					if _, err := q.liveUser(ctx, id); err != nil {
 						return err

@@ -265,6 +265,12 @@ func upsertGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, baseSet st
 	if err != nil {
 		return err
 	}
+	return saveGroupLink(ctx, tx, p, base, members)
+}
+
+// saveGroupLink writes a group's link with base and the member changes
+// laid over it.
+func saveGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, base store.Values, members map[*userPair]bool) error {
 	if members != nil {
 		set := map[string]bool{}
 		var order []string

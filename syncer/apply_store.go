@@ -181,7 +181,8 @@ func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) erro
 		if _, err := tx.AddMembers(ctx, g.ID, ids); err != nil {
 			return err
 		}
-		return upsertGroupLink(ctx, tx, p, store.Values{FieldName: {p.dir.Name}, baseMembers: {}}, members)
+		// The group is new in this transaction: its link has no base yet.
+		return saveGroupLink(ctx, tx, p, store.Values{FieldName: {p.dir.Name}, baseMembers: {}}, members)
 	case OpUpdate:
 		name := d.values[FieldName]
 		if _, err := tx.UpdateGroup(ctx, p.localID, &name, nil); err != nil {
