@@ -222,19 +222,25 @@ func report(w io.Writer, res result, cases []string) {
 // BenchmarkEngine measures every case at each size of -sizes. The numbers
 // are the table it prints; b.N is ignored (use -benchtime 1x).
 func BenchmarkEngine(b *testing.B) {
-	var sizes []int
-	for _, f := range strings.Split(*sizesFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1000 {
-			b.Fatalf("-sizes: %q is not a size of at least 1000", f)
-		}
-		sizes = append(sizes, n)
-	}
 	bin := buildLdapwiz(b, b.TempDir())
-	for _, n := range sizes {
+	for _, n := range benchSizes(b) {
 		bd := newBed(b, n, bin)
 		res := bd.measure(b, *roundsFlag, allCases)
 		report(os.Stdout, res, allCases)
 		bd.srv.Stop()
 	}
+}
+
+// benchSizes are the directory sizes of -sizes.
+func benchSizes(tb testing.TB) []int {
+	tb.Helper()
+	var sizes []int
+	for _, f := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1000 {
+			tb.Fatalf("-sizes: %q is not a size of at least 1000", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
