@@ -17,6 +17,8 @@ type ChangeMark struct {
 	// MissingUsers counts the users marked missing by a run (their
 	// deletion waits on sync.missing_grace, that is on the clock).
 	MissingUsers int64
+	// LiveUsers and LiveGroups count the users and groups not deleted.
+	LiveUsers, LiveGroups int64
 }
 
 // changeMarkQuery reads every part of the change mark in one statement.
@@ -25,19 +27,21 @@ const changeMarkQuery = `SELECT
 		(SELECT coalesce(max(updated_at), '') FROM users), (SELECT count(*) FROM users WHERE missing_since IS NOT NULL),
 		(SELECT count(*) FROM groups), (SELECT coalesce(max(id), 0) FROM groups), (SELECT coalesce(max(updated_at), '') FROM groups),
 		(SELECT count(*) FROM memberships), (SELECT coalesce(max(created_at), '') FROM memberships),
-		(SELECT count(*) FROM links), (SELECT coalesce(max(id), 0) FROM links), (SELECT coalesce(max(synced_at), '') FROM links)`
+		(SELECT count(*) FROM links), (SELECT coalesce(max(id), 0) FROM links), (SELECT coalesce(max(synced_at), '') FROM links),
+		(SELECT count(*) FROM users WHERE deleted_at IS NOT NULL), (SELECT count(*) FROM groups WHERE deleted_at IS NOT NULL)`
 
 // ChangeMark reads the store's change mark in one statement (so from one
 // state of the store on either backend). The latest times and the missing
-// users come from indexes (migration 5), so only the row counts cost
+// users (and the deleted ones) come from indexes (migration 5), so only the row counts cost
 // anything: about 2 ms at 100,000 users on SQLite.
 func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
 	var (
 		users, userMax, missing, groups, groupMax, members, links, linkMax int64
+		deletedUsers, deletedGroups                                        int64
 		userAt, groupAt, memberAt, linkAt                                  string
 	)
 	err := q.queryRow(ctx, changeMarkQuery).
-		Scan(&users, &userMax, &userAt, &missing, &groups, &groupMax, &groupAt, &members, &memberAt, &links, &linkMax, &linkAt)
+		Scan(&users, &userMax, &userAt, &missing, &groups, &groupMax, &groupAt, &members, &memberAt, &links, &linkMax, &linkAt, &deletedUsers, &deletedGroups)
 	if err != nil {
 		return ChangeMark{}, fmt.Errorf("store: read the change mark: %w", err)
 	}
@@ -45,6 +49,8 @@ func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
 		Key: fmt.Sprintf("u%d/%d/%s/%d g%d/%d/%s m%d/%s l%d/%d/%s", users, userMax, userAt, missing,
 			groups, groupMax, groupAt, members, memberAt, links, linkMax, linkAt),
 		MissingUsers: missing,
+		LiveUsers:    users - deletedUsers,
+		LiveGroups:   groups - deletedGroups,
 	}, nil
 }
 

@@ -149,7 +149,7 @@ func (db *DB) Close() error {
 // rolled back when it returns an error or panics (the panic continues). The
 // transaction takes the database write lock when it begins, so use it for
 // short units of work such as "record this applied change with its new base
-// values".
+// values". When ctx carries a MarkTrace, the transaction is traced.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	sqlTx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -165,11 +165,32 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
+	trace := markTraceOf(ctx)
+	if trace != nil {
+		if db.d.pg {
+			trace.breakTrace()
+			trace = nil
+		} else {
+			m, err := tx.ChangeMark(ctx)
+			trace.begin(m.Key, err)
+		}
+	}
 	if err = fn(tx); err != nil {
 		return err
 	}
+	var after ChangeMark
+	var markErr error
+	if trace != nil {
+		after, markErr = tx.ChangeMark(ctx)
+	}
 	if err = sqlTx.Commit(); err != nil {
+		if trace != nil {
+			trace.breakTrace()
+		}
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if trace != nil {
+		trace.committed(after.Key, markErr)
 	}
 	return nil
 }

@@ -31,6 +31,36 @@ type quietState struct {
 	fast bool         // this run is quiet: nothing read, nothing planned
 	prev store.Counts // the counts of the run being repeated (quiet runs)
 	key  int          // that run's quiet mark (quiet runs)
+	// trace follows the store's mark through this run's own writes (see
+	// traceQuiet), nil when they are not traced.
+	trace *store.MarkTrace
+}
+
+// The counts a run that wrote to the store keeps for the quiet runs that
+// repeat it: the live users and groups its writes left.
+const (
+	quietStoreUsers  = "quiet_store_users"
+	quietStoreGroups = "quiet_store_groups"
+)
+
+// maxTracedChanges is the most planned changes whose store writes are
+// traced (each traced transaction reads the store's change mark twice, a
+// few milliseconds at 100,000 users): a run with more records no quiet
+// mark, and the run after it reads the store once.
+const maxTracedChanges = 1000
+
+// traceQuiet returns ctx for applying plan: when the plan writes to the
+// store and is small enough, carrying a trace of the store's change mark
+// from the one read before the store was, so that noteQuiet can certify
+// the mark the run's own writes left (store.MarkTrace).
+func traceQuiet(ctx context.Context, plan *Plan) context.Context {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || plan.Read.quiet.fast ||
+		len(plan.Actions) > maxTracedChanges || !wroteStore(plan) {
+		return ctx
+	}
+	qs := plan.Read.quiet
+	qs.trace = store.NewMarkTrace(qs.mark)
+	return store.WithMarkTrace(ctx, qs.trace)
 }
 
 // tryQuiet reads the store's change mark and, when the last successful run
@@ -94,18 +124,21 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 		Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 		Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{},
 		DirectoryUsers: prev["directory_users"], DirectoryGroups: prev["directory_groups"],
-		StoreUsers: prev["store_users"], StoreGroups: prev["store_groups"],
+		StoreUsers: countOr(prev, quietStoreUsers, "store_users"), StoreGroups: countOr(prev, quietStoreGroups, "store_groups"),
 		Server: conn.Server(), Read: read, entriesRead: prev["directory_entries"],
 	}
 }
 
 // noteQuiet adds the quiet mark to the counts of a successful run whose
 // end state a later quiet run may repeat: it kept a token, planned no
-// conflict, wrote nothing to the store and found the store's mark as it
-// was before it read the store, so no one else changed the store while it
-// ran. A run that wrote to the store records no mark: its own writes and
-// another process's writes during the run cannot be told apart, so the
-// next run reads the store (and, finding nothing new, records the mark).
+// conflict, and no one else changed the store while it ran — the store's
+// mark is the one read before the run read the store or, when the run
+// wrote to the store, the one its traced writes left, each transaction
+// having begun at the mark the one before it left (traceQuiet). A run
+// whose writes were not traced (too many changes, or a PostgreSQL store,
+// where a transaction cannot see that no one writes beside it) records no
+// mark: the next run reads the store (and, finding nothing new, records
+// the mark).
 func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan, counts store.Counts) {
 	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 {
 		return
@@ -124,14 +157,33 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	if token == nil {
 		return
 	}
+	want := qs.mark
 	if wroteStore(plan) {
-		return
+		if qs.trace == nil {
+			return
+		}
+		traced, ok := qs.trace.Mark()
+		if !ok {
+			return
+		}
+		want = traced
 	}
 	m, err := db.ChangeMark(ctx)
-	if err != nil || m.Key != qs.mark {
+	if err != nil || m.Key != want {
 		return
 	}
 	counts[quietCount] = quietKey(m.Key, s, token)
+	if want != qs.mark {
+		counts[quietStoreUsers], counts[quietStoreGroups] = int(m.LiveUsers), int(m.LiveGroups)
+	}
+}
+
+// countOr returns counts[key], or counts[fallback] when key is absent.
+func countOr(counts store.Counts, key, fallback string) int {
+	if v, ok := counts[key]; ok {
+		return v
+	}
+	return counts[fallback]
 }
 
 // viewKept reports whether a run read only from the saved token and found

@@ -56,6 +56,10 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	if last.Counts["directory_users"] == 0 || last.Counts[quietCount] == 0 {
 		t.Fatalf("%s: the quiet run's counts %v; want the last run's tallies and a quiet mark", what, last.Counts)
 	}
+	if m, err := e.db.ChangeMark(e.ctx); err != nil || int64(rep.Plan.StoreUsers) != m.LiveUsers || int64(rep.Plan.StoreGroups) != m.LiveGroups {
+		t.Fatalf("%s: the quiet run reports %d store users and %d groups; the store has %d and %d (%v)", what,
+			rep.Plan.StoreUsers, rep.Plan.StoreGroups, m.LiveUsers, m.LiveGroups, err)
+	}
 	after, err := e.db.SyncToken(e.ctx)
 	if err != nil || after == nil || after.RunID != before.RunID || !after.SavedAt.Equal(before.SavedAt) || string(after.Token) != string(before.Token) {
 		t.Fatalf("%s: the token was rewritten: %+v -> %+v (%v)", what, before, after, err)
@@ -63,12 +67,17 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	return rep
 }
 
-// expectSettles runs syncs after one that wrote to the store: the first
-// reads the store and plans nothing (a run that wrote to the store records
-// no quiet mark, since its own writes and another writer's cannot be told
-// apart), and the next is quiet.
+// expectSettles runs syncs after one that wrote to the store. On SQLite
+// that run traced its own writes (store.MarkTrace) and certified the mark
+// they left, so the next run is quiet. On PostgreSQL, where its writes and
+// another writer's cannot be told apart, the first reads the store and
+// plans nothing, and the next is quiet.
 func expectSettles(t *testing.T, e *syncEnv, mode, what string) {
 	t.Helper()
+	if e.s.Store.URL == "" {
+		expectQuiet(t, e, mode, what)
+		return
+	}
 	if rep := expectNotQuiet(t, e, mode, what+", reading the store once"); len(rep.Plan.Visible()) != 0 {
 		t.Fatalf("%s: the run that reads the store once plans %s", what, describe(rep.Plan.Actions))
 	}

@@ -184,7 +184,7 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 	if cfg.writesDir() {
 		ap.conn = conn
 	}
-	err = ap.apply(ctx, plan)
+	err = ap.apply(traceQuiet(ctx, plan), plan)
 	rep.Applied, rep.Failed = ap.applied, ap.failed
 	outcome := store.OutcomeSuccess
 	switch {
