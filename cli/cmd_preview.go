@@ -58,7 +58,12 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 		if guard != nil {
 			out.WouldRefuse = guard.Reason
 		}
-		err := enc.Encode(out)
+		var err error
+		if indent {
+			err = enc.Encode(out)
+		} else {
+			err = syncer.EncodeJSON(w, out, plan) // action by action: a plan can be large
+		}
 		if err == nil {
 			err = w.Flush()
 		}

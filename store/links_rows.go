@@ -41,3 +41,41 @@ func (q Queries) ListLinkRows(ctx context.Context, kind Kind) ([]LinkRow, error)
 		return &l, err
 	})
 }
+
+// EachLinkRow calls fn with every link of kind, ordered by local id, its
+// base left encoded, one row at a time: a reader of 100,000 links holds
+// only what fn keeps (fn may replace the row's strings with equal ones it
+// holds already). sized, when not nil, is called first with how many links
+// there are, so that the caller can size what it keeps. An error from fn
+// stops the read and is returned.
+func (q Queries) EachLinkRow(ctx context.Context, kind Kind, sized func(n int), fn func(LinkRow) error) error {
+	var n int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM links WHERE kind = ?`, kind).Scan(&n); err != nil {
+		return fmt.Errorf("store: count links: %w", err)
+	}
+	if sized != nil {
+		sized(n)
+	}
+	rows, err := q.query(ctx, `SELECT id, local_id, stable_id, dn, base, synced_at FROM links WHERE kind = ? ORDER BY local_id`, kind)
+	if err != nil {
+		return fmt.Errorf("store: list links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l := LinkRow{Link: Link{Kind: kind}}
+		var synced sql.NullString
+		if err := rows.Scan(&l.ID, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
+			return fmt.Errorf("store: list links: %w", err)
+		}
+		if l.SyncedAt, err = parseTime(synced); err != nil {
+			return fmt.Errorf("store: list links: %w", err)
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: list links: %w", err)
+	}
+	return nil
+}

@@ -198,9 +198,44 @@ func (q Queries) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY " + q.d.fold("username") + ", id"
-	rows, err := q.query(ctx, query, args...)
+	rows, err := q.query(ctx, query+q.usersOrder(), args...)
 	return scanAll(rows, err, "list users", scanUser)
+}
+
+// usersOrder is the order users are listed in: by username, ignoring case.
+func (q Queries) usersOrder() string { return " ORDER BY " + q.d.fold("username") + ", id" }
+
+// ListAllUsers is ListUsers(ctx, UserFilter{IncludeDeleted: true}) for a
+// reader of every user, such as a sync's planner: the slice is sized by a
+// count first rather than grown, and keep, when not nil, is called with
+// each user as read, before the next is, and may replace its strings with
+// equal ones the caller holds already, so that the copies just read are
+// freed at once instead of being held with the rest.
+func (q Queries) ListAllUsers(ctx context.Context, keep func(*User)) ([]User, error) {
+	var n int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: count users: %w", err)
+	}
+	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users`+q.usersOrder())
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	out := make([]User, 0, n)
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list users: %w", err)
+		}
+		if keep != nil {
+			keep(u)
+		}
+		out = append(out, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	return out, nil
 }
 
 // UpdateUser changes the fields set in up and returns the user as it is

@@ -65,7 +65,7 @@ func requiredAttr(attr string) bool {
 // mergeUser plans the field changes of a user present on both sides.
 func (pl *planner) mergeUser(p *userPair) {
 	cfg := pl.cfg
-	s, d := cfg.storeValues(p.st), p.dir.Values
+	s := cfg.storeValues(p.st)
 	var base store.Values
 	if p.link != nil {
 		base = p.link.Base
@@ -76,7 +76,7 @@ func (pl *planner) mergeUser(p *userPair) {
 	var flags []Action
 	name := p.st.Username
 	for _, f := range cfg.fields {
-		sv, dv := s[f], d[f]
+		sv, dv := s[f], p.dir.value(f)
 		if sv == dv {
 			settled[f] = []string{sv}
 			continue

@@ -2,6 +2,8 @@ package syncer
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,6 +35,10 @@ type userPair struct {
 	// rawBase: the link's base values still encoded, when the snapshot left
 	// them so (link.Base is then nil outside planUserWithBase).
 	rawBase string
+	// baseDir: the directory entry whose values the link's base holds
+	// exactly, when the snapshot found so (StoreSnapshot.linkDir); link.Base
+	// is then nil outside planUserWithBase.
+	baseDir *DirUser
 
 	// After the plan is applied, the user exists on both sides and is linked.
 	bothAfter bool
@@ -49,6 +55,9 @@ type userPair struct {
 	// directory overruled the deletion; the memberships the deletion
 	// dropped in the store are not removals to carry to the directory.
 	restored bool
+	// marks: this user's memberships in the group being merged (see
+	// memberAgreement).
+	marks memberMarks
 	// adoptedBy: this directory-only entry sits where the create of that
 	// store user goes, and is the one the create would write (an
 	// interrupted run added it): the create adopts it (see adopt.go).
@@ -125,6 +134,12 @@ type planner struct {
 	nested    map[*DirGroup]map[*userPair]string
 	groupByDN map[string]*DirGroup
 	dns       dnCache
+	// markPass and metBuf: memberAgreement's pass counter and reused list.
+	markPass uint32
+	metBuf   []*userPair
+	// baseFieldsSynced: the fields of StoreSnapshot.linkDir's bases are
+	// the ones this plan synchronizes (see unchanged).
+	baseFieldsSynced bool
 	// err: a link base that could not be decoded (see StoreSnapshot.userBases).
 	err error
 }
@@ -167,6 +182,9 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 			pl.plan.StoreGroups++
 		}
 	}
+	fields := append([]string(nil), cfg.fields...)
+	sort.Strings(fields)
+	pl.baseFieldsSynced = slices.Equal(fields, st.baseFields)
 	pl.pairUsers()
 	for _, p := range pl.users {
 		pl.planUserWithBase(p)
@@ -193,6 +211,16 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 // left it encoded, and drops the decoded base again afterwards (nothing
 // after a user's own planning reads it).
 func (pl *planner) planUserWithBase(p *userPair) {
+	if p.baseDir != nil && p.link.Base == nil {
+		if pl.unchanged(p) {
+			p.bothAfter, p.name = true, p.st.Username // as planUser would, planning nothing
+			return
+		}
+		p.link.Base = dirBase(pl.st.baseFields, p.baseDir)
+		pl.planUser(p)
+		p.link.Base = nil
+		return
+	}
 	if p.rawBase == "" || p.link.Base != nil {
 		pl.planUser(p)
 		return
@@ -219,17 +247,16 @@ func (pl *planner) skip(kind store.Kind, name, dn, reason, detail string) {
 // pairUsers matches store users and directory entries: by link (stable id)
 // first, then unlinked ones by username (ignoring case).
 func (pl *planner) pairUsers() {
-	linkByLocal := make(map[int64]int, len(pl.st.UserLinks)) // local id -> index
-	for i := range pl.st.UserLinks {
-		linkByLocal[pl.st.UserLinks[i].LocalID] = i
-	}
-	// Every id an entry carries finds it: a link made with entryUUID or
-	// nsUniqueId still pairs after 389 DS's fix-up adds the other.
-	dirByID := make(map[string]*DirUser, len(pl.dir.Users))
-	for i := range pl.dir.Users {
-		for _, id := range pl.dir.Users[i].ids() {
-			dirByID[id] = &pl.dir.Users[i]
+	linkByLocal := pl.st.linkByLocal // local id -> index
+	if linkByLocal == nil {
+		linkByLocal = make(map[int64]int, len(pl.st.UserLinks))
+		for i := range pl.st.UserLinks {
+			linkByLocal[pl.st.UserLinks[i].LocalID] = i
 		}
+	}
+	dirByID := pl.st.dirByID
+	if dirByID == nil {
+		dirByID = dirUsersByID(pl.dir.Users)
 	}
 	used := make(map[string]bool, len(pl.dir.Users))
 	unlinkedStore := map[string]*userPair{}
@@ -244,6 +271,9 @@ func (pl *planner) pairUsers() {
 			p.link = &pl.st.UserLinks[i]
 			if i < len(pl.st.userBases) {
 				p.rawBase = pl.st.userBases[i]
+			}
+			if i < len(pl.st.linkDir) {
+				p.baseDir = pl.st.linkDir[i]
 			}
 		}
 		if p.link != nil {
@@ -268,7 +298,7 @@ func (pl *planner) pairUsers() {
 		if used[d.StableID] {
 			continue
 		}
-		key := strings.ToLower(d.Values[FieldUsername])
+		key := strings.ToLower(d.username())
 		if p := unlinkedStore[key]; p != nil && p.dir == nil {
 			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
 			pl.userByID[d.StableID] = p
@@ -288,7 +318,7 @@ func (pl *planner) pairUsers() {
 			if n, ok := pl.dns.normalize(p.dir.DN); ok {
 				pl.userByDN[n] = p
 			}
-			pl.dirNames[strings.ToLower(p.dir.Values[FieldUsername])] = p
+			pl.dirNames[strings.ToLower(p.dir.username())] = p
 		}
 		if p.st != nil {
 			pl.storeNames[strings.ToLower(p.st.Username)] = p
@@ -332,23 +362,24 @@ func (pl *planner) planUser(p *userPair) {
 		}
 		pl.mergeUser(p)
 	case p.dir != nil: // only in the directory
-		name := p.dir.Values[FieldUsername]
+		name := p.dir.username()
 		if !cfg.writesStore() {
 			return
 		}
+		vals := p.dir.valueMap(cfg.fields)
 		if other := pl.storeNames[strings.ToLower(name)]; other != nil {
 			pl.skip(store.KindUser, name, p.dir.DN, SkipNameTaken,
 				"the store already has a user named "+other.st.Username+" linked to another entry; rename one of them")
 			return
 		}
-		if err := validStoreValues(p.dir.Values); err != nil {
+		if err := validStoreValues(vals); err != nil {
 			pl.skip(store.KindUser, name, p.dir.DN, SkipInvalidValue, err.Error())
 			return
 		}
 		p.bothAfter, p.name = true, name
 		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
-			Diffs: pl.createDiffs(p.dir.Values), Reason: "new in the directory",
-			apply: &applyData{user: p, values: p.dir.Values}}) // base: createBase
+			Diffs: pl.createDiffs(vals), Reason: "new in the directory",
+			apply: &applyData{user: p, values: vals}}) // base: createBase
 	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
 		if !cfg.writesDir() || !pl.storeOnlyInScope(p) {
 			return
@@ -507,7 +538,7 @@ func (pl *planner) deletionOverruled(p *userPair, deletedOn, dn string) bool {
 // from the link's base.
 func dirChangedSinceBase(cfg syncConfig, p *userPair) bool {
 	for _, f := range cfg.fields {
-		if b, ok := baseValue(p.link.Base, f); ok && b != p.dir.Values[f] {
+		if b, ok := baseValue(p.link.Base, f); ok && b != p.dir.value(f) {
 			return true
 		}
 	}

@@ -26,7 +26,7 @@ func (pl *planner) entryAt(dn string) *userPair {
 // store user. Otherwise p is skipped with a conflict naming both, and
 // false is returned.
 func (pl *planner) adopt(p, q *userPair) bool {
-	u, name := p.st, q.dir.Values[FieldUsername]
+	u, name := p.st, q.dir.username()
 	switch {
 	case q.st != nil:
 		pl.skip(store.KindUser, u.Username, q.dir.DN, SkipNameTaken,

@@ -370,9 +370,22 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 			}
 		}
 	}
-	settledMembers, n := pl.mergeMembers(p)
-	actions += n
-	if actions == 0 && (p.link == nil || !sameBase([]string{FieldName}, base, settled) || !sameMembers(pl, base, settledMembers)) {
+	var settledMembers map[*userPair]bool
+	membersSame := false
+	if agree, met, baseSame := pl.memberAgreement(p); agree {
+		// No membership changes: the settled memberships are built only
+		// when an action carries them.
+		membersSame = baseSame
+		if actions > 0 || p.link == nil || !baseSame || !sameBase([]string{FieldName}, base, settled) {
+			settledMembers = settledOf(met)
+		}
+	} else {
+		var n int
+		settledMembers, n = pl.mergeMembers(p)
+		actions += n
+		membersSame = actions == 0 && sameMembers(pl, base, settledMembers)
+	}
+	if actions == 0 && (p.link == nil || !sameBase([]string{FieldName}, base, settled) || !membersSame) {
 		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpLink, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN,
 			Reason: "link bookkeeping", Hidden: true, apply: &applyData{group: p, baseSet: settled, memberBase: settledMembers}})
 		return

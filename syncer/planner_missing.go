@@ -77,7 +77,7 @@ func (pl *planner) planReturned(p *userPair) {
 	dirDisabled := false
 	for _, f := range pl.cfg.fields {
 		if f == FieldDisabled {
-			dirDisabled = p.dir.Values[FieldDisabled] == "true"
+			dirDisabled = p.dir.value(FieldDisabled) == "true"
 		}
 	}
 	enable := u.MissingDisabled && u.Disabled && !dirDisabled

@@ -23,6 +23,9 @@ type dirReader struct {
 	memberRange int
 	refSeen     map[string]bool
 	dns         dnCache
+	// compact: users' values go to DirUser.vals, not a map, copied out of
+	// the messages read (a sync's own read; see dirValues).
+	compact bool
 	// inc, when set, reads the users and groups searches through the
 	// previous run's view and token (incremental.go).
 	inc *incRead
@@ -58,16 +61,18 @@ func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, prog
 // The account state is chosen first, when the server decides it ("auto"),
 // and recorded in the snapshot.
 func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) (*DirSnapshot, error) {
-	return readDirectoryInc(ctx, conn, cfg, progress, nil)
+	return readDirectoryInc(ctx, conn, cfg, progress, nil, false)
 }
 
 // readDirectoryInc is readDirectory with the users and groups searches
 // made through inc when it is not nil.
-func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead) (*DirSnapshot, error) {
+// With compact, the users' values are kept compact (DirUser.vals) and
+// Values is left nil.
+func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead, compact bool) (*DirSnapshot, error) {
 	if err := cfg.resolveAccountState(ctx, conn); err != nil {
 		return nil, err
 	}
-	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc}
+	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc, compact: compact}
 	snap, err := r.readAll(ctx)
 	if snap != nil {
 		snap.AccountState = cfg.acct
@@ -140,13 +145,25 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
-		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN, Values: make(map[string]string, len(c.fields))}
+		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN}
+		if !r.compact {
+			u.Values = make(map[string]string, len(c.fields))
+		}
 		for _, f := range c.fields {
+			var v string
 			if f == FieldDisabled {
-				u.Values[f], u.Account = r.accountState(e)
-				continue
+				v, u.Account = r.accountState(e)
+			} else {
+				v = e.First(c.attrOf[f])
 			}
-			u.Values[f] = e.First(c.attrOf[f])
+			if r.compact {
+				u.vals[fieldSlot(f)] = v
+			} else {
+				u.Values[f] = v
+			}
+		}
+		if r.compact {
+			u.compactStrings()
 		}
 		if snap.MembersFromUsers && c.userMemberAttr != "" {
 			u.MemberOf = e.Get(c.userMemberAttr)
@@ -160,11 +177,11 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	// Duplicate usernames: none of them can be told apart, so all are skipped.
 	count := map[string][]int{}
 	for i, u := range users {
-		k := strings.ToLower(u.Values[FieldUsername])
+		k := strings.ToLower(u.username())
 		count[k] = append(count[k], i)
 	}
 	for _, u := range users {
-		idx := count[strings.ToLower(u.Values[FieldUsername])]
+		idx := count[strings.ToLower(u.username())]
 		if len(idx) == 1 {
 			snap.Users = append(snap.Users, u)
 			continue
@@ -176,7 +193,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			}
 		}
 		snap.keep(u.ids())
-		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipDuplicate,
+		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipDuplicate,
 			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
 	}
 	return nil
@@ -294,7 +311,7 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 			users = append(users, u)
 			continue
 		}
-		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.Values[FieldUsername], DN: u.DN, Reason: SkipOutsideScope,
+		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipOutsideScope,
 			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
 	}
 	snap.Users = users

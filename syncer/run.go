@@ -85,14 +85,14 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
-	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc)
+	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
 	read := tr.done
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
-	st, err := readStore(ctx, db, true)
+	st, err := readStoreFor(ctx, db, cfg, dir)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err

@@ -11,14 +11,19 @@ import (
 // DirUser is one user entry of the directory, in scope and usable, as the
 // planner sees it.
 type DirUser struct {
-	StableID string            // objectGUID (as a GUID string), nsUniqueId or entryUUID
-	OtherIDs []string          // the entry's other stable ids (389 DS: entryUUID beside nsUniqueId)
-	DN       string            // as the server returned it
-	Values   map[string]string // store field -> value (first value); FieldUsername always set
+	StableID string   // objectGUID (as a GUID string), nsUniqueId or entryUUID
+	OtherIDs []string // the entry's other stable ids (389 DS: entryUUID beside nsUniqueId)
+	DN       string   // as the server returned it
+	// Values maps each synced store field to the entry's (first) value;
+	// FieldUsername is always set. A sync's own read leaves it nil and
+	// keeps the values in vals instead (see dirValues): use value.
+	Values map[string]string
 	// Account holds the account-state attributes as read (users.account_state:
 	// userAccountControl, nsAccountLock, ...); nil when none is synchronized.
 	Account  []ldap.Attribute
 	MemberOf []string // group DNs from users.member_attribute, when memberships come from it
+
+	vals dirValues // the values when Values is nil
 }
 
 // DirGroup is one group entry of the directory, in scope.
@@ -63,6 +68,17 @@ type StoreSnapshot struct {
 	// while it plans that user, so the decoded bases are never all held at
 	// once.
 	userBases []string
+	// linkDir, when set (readStoreFor), holds for each of UserLinks the
+	// directory entry whose values its base holds exactly, with
+	// userBases[i] then empty, or nil where the base is something else.
+	linkDir []*DirUser
+	// baseFields are the fields of the bases linkDir stands for, sorted.
+	baseFields []string
+	// dirByID and linkByLocal, when set (readStoreFor), index the
+	// directory's users by every stable id and UserLinks by local id, as
+	// the planner would.
+	dirByID     map[string]*DirUser
+	linkByLocal map[int64]int
 }
 
 // ReadStore reads everything the planner needs from the store.

@@ -1,0 +1,58 @@
+package syncer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// actionsMarker is how a plan without actions encodes its actions field.
+// No field before it holds that text unescaped: the plan's mode,
+// authority and server come first, and a quote inside a string is escaped.
+var actionsMarker = []byte(`"actions":[]`)
+
+// EncodeJSON writes v, a value that holds plan (a struct with a *Plan
+// field), exactly as json.Encoder.Encode writes it without indentation,
+// but one action at a time: the text of a plan with 100,000 actions is
+// never built whole in memory. v must hold plan once, before any other
+// field that could encode as an empty actions list.
+func EncodeJSON(w io.Writer, v any, plan *Plan) error {
+	actions := plan.Actions
+	if actions == nil {
+		return json.NewEncoder(w).Encode(v)
+	}
+	plan.Actions = []Action{}
+	head, err := json.Marshal(v)
+	plan.Actions = actions
+	if err != nil {
+		return err
+	}
+	i := bytes.Index(head, actionsMarker)
+	if i < 0 {
+		return errors.New("encode the plan: no actions field in its encoding")
+	}
+	split := i + len(actionsMarker) - 1 // just before the closing bracket
+	if _, err := w.Write(head[:split]); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for k := range actions {
+		buf.Reset()
+		if k > 0 {
+			buf.WriteByte(',')
+		}
+		if err := enc.Encode(&actions[k]); err != nil {
+			return err
+		}
+		if _, err := w.Write(buf.Bytes()[:buf.Len()-1]); err != nil { // Encode's newline dropped
+			return err
+		}
+	}
+	if _, err := w.Write(head[split:]); err != nil {
+		return err
+	}
+	_, err = w.Write([]byte{'\n'})
+	return err
+}

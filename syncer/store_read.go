@@ -1,0 +1,204 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"ldapwiz/store"
+)
+
+// readStoreFor is readStore for a sync that has read dir already: each
+// user link's base is left encoded (StoreSnapshot.userBases), or not kept
+// at all when it holds exactly the values of the directory entry the link
+// points to (StoreSnapshot.linkDir), as it does for every user a previous
+// sync left unchanged; and the strings read that equal ones dir holds (ids,
+// DNs, values) are replaced by those, so that the store's copies are freed
+// as they are read rather than held beside the directory's.
+func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSnapshot) (*StoreSnapshot, error) {
+	cfg.adoptAccountState(dir.AccountState) // the fields the planner syncs
+	fields := append([]string(nil), cfg.fields...)
+	sort.Strings(fields) // the order json.Marshal writes a map's keys in
+	s := &StoreSnapshot{dirByID: dirUsersByID(dir.Users), baseFields: fields}
+	var buf []byte
+	err := db.EachLinkRow(ctx, store.KindUser, func(n int) {
+		s.UserLinks, s.userBases, s.linkDir = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n)
+		s.linkByLocal = make(map[int64]int, n)
+	}, func(r store.LinkRow) error {
+		var same *DirUser
+		if d := s.dirByID[r.StableID]; d != nil {
+			r.StableID = d.sameID(r.StableID)
+			if r.DN == d.DN {
+				r.DN = d.DN
+			}
+			var ok bool
+			if buf, ok = appendDirBase(buf[:0], fields, d); ok && string(buf) == r.BaseJSON {
+				same, r.BaseJSON = d, ""
+			}
+		}
+		s.linkByLocal[r.LocalID] = len(s.UserLinks)
+		s.UserLinks = append(s.UserLinks, r.Link)
+		s.userBases = append(s.userBases, r.BaseJSON)
+		s.linkDir = append(s.linkDir, same)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the store's links: %w", err)
+	}
+	if s.Users, err = db.ListAllUsers(ctx, s.shareDirStrings); err != nil {
+		return nil, fmt.Errorf("read the store's users: %w", err)
+	}
+	if s.Groups, err = db.ListGroups(ctx, true); err != nil {
+		return nil, fmt.Errorf("read the store's groups: %w", err)
+	}
+	if s.Memberships, err = db.Memberships(ctx); err != nil {
+		return nil, fmt.Errorf("read the store's memberships: %w", err)
+	}
+	if s.GroupLinks, err = db.ListLinks(ctx, store.KindGroup); err != nil {
+		return nil, fmt.Errorf("read the store's links: %w", err)
+	}
+	return s, nil
+}
+
+// shareDirStrings replaces the values of store user u that equal those of
+// the directory entry its link points to by the entry's strings.
+func (s *StoreSnapshot) shareDirStrings(u *store.User) {
+	i, ok := s.linkByLocal[u.ID]
+	if !ok {
+		return
+	}
+	d := s.dirByID[s.UserLinks[i].StableID]
+	if d == nil {
+		return
+	}
+	for _, f := range []struct {
+		field string
+		v     *string
+	}{{FieldUsername, &u.Username}, {FieldEmail, &u.Email}, {FieldFirstName, &u.FirstName}, {FieldLastName, &u.LastName}, {FieldPhone, &u.Phone}} {
+		if dv := d.value(f.field); *f.v == dv {
+			*f.v = dv
+		}
+	}
+}
+
+// dirUsersByID indexes users by every stable id each carries: a link made
+// with entryUUID or nsUniqueId still pairs after 389 DS's fix-up adds the
+// other.
+func dirUsersByID(users []DirUser) map[string]*DirUser {
+	m := make(map[string]*DirUser, len(users))
+	for i := range users {
+		for _, id := range users[i].ids() {
+			m[id] = &users[i]
+		}
+	}
+	return m
+}
+
+// sameID returns the id of the entry's equal to id (which it carries).
+func (u *DirUser) sameID(id string) string {
+	if u.StableID == id {
+		return u.StableID
+	}
+	for _, o := range u.OtherIDs {
+		if o == id {
+			return o
+		}
+	}
+	return id
+}
+
+// appendDirBase appends to buf the link base a sync records for entry d
+// when both sides hold its values, {"field":["value"],...}, exactly as
+// json.Marshal encodes it, fields sorted. ok is false when a value holds a
+// character json.Marshal escapes: the base is then compared decoded.
+func appendDirBase(buf []byte, sortedFields []string, d *DirUser) ([]byte, bool) {
+	buf = append(buf, '{')
+	for i, f := range sortedFields {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, f...)
+		buf = append(buf, `":[`...)
+		v := d.value(f)
+		if !plainJSON(v) {
+			return buf, false
+		}
+		buf = append(buf, '"')
+		buf = append(buf, v...)
+		buf = append(buf, `"]`...)
+	}
+	return append(buf, '}'), true
+}
+
+// plainJSON reports whether json.Marshal writes s as it is, between
+// quotes: valid UTF-8 without control characters, quotes, backslashes,
+// the HTML characters it escapes (<, >, &) or U+2028 and U+2029.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// dirBase is the base appendDirBase encodes, decoded: each of fields with
+// d's value.
+func dirBase(fields []string, d *DirUser) store.Values {
+	b := make(store.Values, len(fields))
+	for _, f := range fields {
+		b[f] = []string{d.value(f)}
+	}
+	return b
+}
+
+// storeField is store user u's value of synced field f.
+func storeField(u *store.User, f string) string {
+	switch f {
+	case FieldUsername:
+		return u.Username
+	case FieldEmail:
+		return u.Email
+	case FieldFirstName:
+		return u.FirstName
+	case FieldLastName:
+		return u.LastName
+	case FieldPhone:
+		return u.Phone
+	case FieldDisabled:
+		return strconv.FormatBool(u.Disabled)
+	}
+	return ""
+}
+
+// unchanged reports whether the linked user p is the same on both sides
+// and in its link's base, which is the directory entry's values (linkDir):
+// planUser would then plan nothing for it, so the base is not even built.
+// Anything else (a rename, a tombstone, a missing mark, a password
+// waiting, a value that differs) is planned the long way.
+func (pl *planner) unchanged(p *userPair) bool {
+	u, d := p.st, p.dir
+	if !pl.baseFieldsSynced || p.adoptedBy != nil || u == nil || d == nil || d != p.baseDir || u.Deleted() || !u.MissingSince.IsZero() ||
+		p.link.DN != d.DN || u.PasswordPending && pl.cfg.writesDir() {
+		return false
+	}
+	for _, f := range pl.cfg.fields {
+		if storeField(u, f) != d.value(f) {
+			return false
+		}
+	}
+	return true
+}
