@@ -26,6 +26,9 @@ type dirReader struct {
 	// compact: users' values go to DirUser.vals, not a map, copied out of
 	// the messages read (a sync's own read; see dirValues).
 	compact bool
+	// sizeHint: how many users the read expects (the last run's count),
+	// to size the list once rather than grow it.
+	sizeHint int
 	// inc, when set, reads the users and groups searches through the
 	// previous run's view and token (incremental.go).
 	inc *incRead
@@ -61,18 +64,18 @@ func ReadDirectory(ctx context.Context, conn *ldap.Conn, s wizard.Settings, prog
 // The account state is chosen first, when the server decides it ("auto"),
 // and recorded in the snapshot.
 func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) (*DirSnapshot, error) {
-	return readDirectoryInc(ctx, conn, cfg, progress, nil, false)
+	return readDirectoryInc(ctx, conn, cfg, progress, nil, false, 0)
 }
 
 // readDirectoryInc is readDirectory with the users and groups searches
 // made through inc when it is not nil.
 // With compact, the users' values are kept compact (DirUser.vals) and
-// Values is left nil.
-func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead, compact bool) (*DirSnapshot, error) {
+// Values is left nil; sizeHint is how many entries the last run read.
+func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead, compact bool, sizeHint int) (*DirSnapshot, error) {
 	if err := cfg.resolveAccountState(ctx, conn); err != nil {
 		return nil, err
 	}
-	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc, compact: compact}
+	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc, compact: compact, sizeHint: sizeHint}
 	snap, err := r.readAll(ctx)
 	if snap != nil {
 		snap.AccountState = cfg.acct
@@ -117,7 +120,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	if snap.MembersFromUsers && c.userMemberAttr != "" {
 		attrs = append(attrs, c.userMemberAttr)
 	}
-	var users []DirUser
+	users := make([]DirUser, 0, r.sizeHint)
 	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
 		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
 	err := r.search(ctx, partUsers, req, func(e *ldap.Entry) error {
@@ -175,15 +178,31 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		return fmt.Errorf("read users under %s (users.search_base): %w", c.userBase, err)
 	}
 	// Duplicate usernames: none of them can be told apart, so all are skipped.
-	count := map[string][]int{}
-	for i, u := range users {
-		k := strings.ToLower(u.username())
-		count[k] = append(count[k], i)
+	first := make(map[string]int, len(users)) // lower-case username -> first user with it
+	dups := map[string][]int{}                // the same, for usernames used more than once: all users with it
+	for i := range users {
+		k := strings.ToLower(users[i].username())
+		j, seen := first[k]
+		switch {
+		case !seen:
+			first[k] = i
+		case dups[k] == nil:
+			dups[k] = []int{j, i}
+		default:
+			dups[k] = append(dups[k], i)
+		}
 	}
-	for _, u := range users {
-		idx := count[strings.ToLower(u.username())]
-		if len(idx) == 1 {
-			snap.Users = append(snap.Users, u)
+	if len(dups) == 0 {
+		if len(users) > 0 {
+			snap.Users = users
+		}
+		return nil
+	}
+	var skips []Skip
+	for i := range users {
+		u := &users[i]
+		idx := dups[strings.ToLower(u.username())]
+		if idx == nil {
 			continue
 		}
 		var others []string
@@ -193,9 +212,18 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			}
 		}
 		snap.keep(u.ids())
-		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipDuplicate,
+		skips = append(skips, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipDuplicate,
 			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
 	}
+	kept := users[:0] // in place: a user is moved only over one already looked at
+	for i := range users {
+		if dups[strings.ToLower(users[i].username())] == nil {
+			kept = append(kept, users[i])
+		}
+	}
+	clear(users[len(kept):]) // what they held is free to go
+	snap.Users = kept
+	snap.Skipped = append(snap.Skipped, skips...)
 	return nil
 }
 

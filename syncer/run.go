@@ -85,7 +85,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
-	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true)
+	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true, total)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err

@@ -10,8 +10,9 @@ import (
 	"ldapwiz/store"
 )
 
-// readStoreFor is readStore for a sync that has read dir already: each
-// user link's base is left encoded (StoreSnapshot.userBases), or not kept
+// readStoreFor is readStore for a sync that has read dir already: the
+// users hold only the fields a sync reads (store.Queries.ListUsersForSync);
+// each user link's base is left encoded (StoreSnapshot.userBases), or not kept
 // at all when it holds exactly the values of the directory entry the link
 // points to (StoreSnapshot.linkDir), as it does for every user a previous
 // sync left unchanged; and the strings read that equal ones dir holds (ids,
@@ -27,27 +28,13 @@ func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSna
 		s.UserLinks, s.userBases, s.linkDir = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n)
 		s.linkByLocal = make(map[int64]int, n)
 	}, func(r store.LinkRow) error {
-		var same *DirUser
-		if d := s.dirByID[r.StableID]; d != nil {
-			r.StableID = d.sameID(r.StableID)
-			if r.DN == d.DN {
-				r.DN = d.DN
-			}
-			var ok bool
-			if buf, ok = appendDirBase(buf[:0], fields, d); ok && string(buf) == r.BaseJSON {
-				same, r.BaseJSON = d, ""
-			}
-		}
-		s.linkByLocal[r.LocalID] = len(s.UserLinks)
-		s.UserLinks = append(s.UserLinks, r.Link)
-		s.userBases = append(s.userBases, r.BaseJSON)
-		s.linkDir = append(s.linkDir, same)
+		buf = s.addUserLink(r, buf)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the store's links: %w", err)
 	}
-	if s.Users, err = db.ListAllUsers(ctx, s.shareDirStrings); err != nil {
+	if s.Users, err = db.ListUsersForSync(ctx, s.shareDirStrings); err != nil {
 		return nil, fmt.Errorf("read the store's users: %w", err)
 	}
 	if s.Groups, err = db.ListGroups(ctx, true); err != nil {
@@ -60,6 +47,32 @@ func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSna
 		return nil, fmt.Errorf("read the store's links: %w", err)
 	}
 	return s, nil
+}
+
+// addUserLink adds the user link r, read after the directory (s.dirByID)
+// and with s.baseFields set, to s: its strings shared with the entry it
+// points to when equal, its base dropped when it is that entry's values
+// (linkDir). buf is scratch space, returned for reuse.
+func (s *StoreSnapshot) addUserLink(r store.LinkRow, buf []byte) []byte {
+	if s.linkByLocal == nil {
+		s.linkByLocal = map[int64]int{}
+	}
+	var same *DirUser
+	if d := s.dirByID[r.StableID]; d != nil {
+		r.StableID = d.sameID(r.StableID)
+		if r.DN == d.DN {
+			r.DN = d.DN
+		}
+		var ok bool
+		if buf, ok = appendDirBase(buf[:0], s.baseFields, d); ok && string(buf) == r.BaseJSON {
+			same, r.BaseJSON = d, ""
+		}
+	}
+	s.linkByLocal[r.LocalID] = len(s.UserLinks)
+	s.UserLinks = append(s.UserLinks, r.Link)
+	s.userBases = append(s.userBases, r.BaseJSON)
+	s.linkDir = append(s.linkDir, same)
+	return buf
 }
 
 // shareDirStrings replaces the values of store user u that equal those of
