@@ -43,6 +43,9 @@ func (c *dnCache) compute(dn string) (string, bool) {
 	if i := strings.IndexByte(dn, ','); i > 0 && i < len(dn)-1 && dn[i+1] != ' ' && simpleRDN(dn[:i]) {
 		if first, err := ldap.NormalizeDN(dn[:i]); err == nil {
 			if parent, ok := c.normalize(dn[i+1:]); ok && parent != "" {
+				if first == dn[:i] && parent == dn[i+1:] {
+					return dn, true // already normal: no copy
+				}
 				return first + "," + parent, true
 			}
 		}
