@@ -12,7 +12,7 @@ import (
 
 // storeBatch is how many store-only actions share one transaction. Each is
 // still atomic with its link and change row; batching only saves commits.
-const storeBatch = 256
+const storeBatch = 1024
 
 // applier applies a plan: each directory write first, then, in one store
 // transaction, the store side of the change, its link with the new base
