@@ -86,14 +86,27 @@ func decodeEntryOp(op []byte) (*goldap.Entry, error) {
 		start := cap(op) - cap(b)
 		return text[start : start+len(b)]
 	}
-	count := 0
+	count, values := 0, 0
 	for r := list; len(r) > 0; count++ {
-		if _, _, r, err = berTLV(r); err != nil {
+		var attr []byte
+		if _, attr, r, err = berTLV(r); err != nil {
 			return nil, errBadEntry
+		}
+		// Values counted for one allocation of them all below; a malformed
+		// attribute is refused in the loop after.
+		if _, _, vals, err := berTLV(attr); err == nil {
+			if _, set, _, err := berTLV(vals); err == nil {
+				for ; len(set) > 0; values++ {
+					if _, _, set, err = berTLV(set); err != nil {
+						break
+					}
+				}
+			}
 		}
 	}
 	e := &goldap.Entry{DN: sub(dn), Attributes: make([]*goldap.EntryAttribute, 0, count)}
 	attrs := make([]goldap.EntryAttribute, count)
+	strs, raws := make([]string, values), make([][]byte, values) // every attribute's values, sliced below
 	for i := 0; len(list) > 0; i++ {
 		var attr []byte
 		if tag, attr, list, err = berTLV(list); err != nil || tag != berSequence {
@@ -115,8 +128,11 @@ func decodeEntryOp(op []byte) (*goldap.Entry, error) {
 		}
 		a := &attrs[i]
 		a.Name = sub(name)
-		a.Values = make([]string, n)
-		a.ByteValues = make([][]byte, n)
+		if n > len(strs) {
+			return nil, errBadEntry // more values than counted: cannot happen
+		}
+		a.Values, strs = strs[:n:n], strs[n:]
+		a.ByteValues, raws = raws[:n:n], raws[n:]
 		for j := 0; len(set) > 0; j++ {
 			var v []byte
 			_, v, set, _ = berTLV(set)

@@ -186,6 +186,8 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	sort.Strings(fields)
 	pl.baseFieldsSynced = slices.Equal(fields, st.baseFields)
 	pl.pairUsers()
+	pl.st.dirByID, pl.st.linkByLocal = nil, nil // pairing was all they were for
+	pl.buckets[bucketUserCreate] = make([]Action, 0, pl.createsAtMost())
 	for _, p := range pl.users {
 		pl.planUserWithBase(p)
 	}
@@ -197,11 +199,18 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	for _, b := range pl.buckets {
 		n += len(b)
 	}
-	pl.plan.Actions = make([]Action, 0, n)
-	for i, b := range pl.buckets {
-		pl.plan.Actions = append(pl.plan.Actions, b...)
-		pl.buckets[i] = nil
+	// The user creates come first (bucketUserCreate is the first bucket):
+	// when their list has room for the rest (it is sized for that, see
+	// createsAtMost), the rest is added to it in place rather than
+	// everything copied to a new list.
+	acts := pl.buckets[bucketUserCreate]
+	if cap(acts) < n || acts == nil {
+		acts = append(make([]Action, 0, n), acts...)
 	}
+	for b := bucketUserCreate + 1; b < bucketCount; b++ {
+		acts = append(acts, pl.buckets[b]...)
+	}
+	pl.plan.Actions, pl.buckets = acts, [bucketCount][]Action{}
 	listCreateMembers(pl.plan.Actions)
 	sortSkips(pl.plan.Skipped)
 	return pl.plan, nil
@@ -236,6 +245,23 @@ func (pl *planner) planUserWithBase(p *userPair) {
 	p.link.Base = base
 	pl.planUser(p)
 	p.link.Base = nil
+}
+
+// createsAtMost bounds the user creates the plan can hold, for sizing
+// their list once (a first import plans one per directory user), plus
+// room for a change to each group, which the plan's list of actions,
+// built on it, then usually has.
+func (pl *planner) createsAtMost() int {
+	n := len(pl.dir.Groups) + len(pl.st.Groups)
+	for _, p := range pl.users {
+		switch {
+		case p.dir != nil && p.st == nil && pl.cfg.writesStore():
+			n++
+		case p.st != nil && p.dir == nil && p.link == nil && pl.cfg.writesDir():
+			n++
+		}
+	}
+	return n
 }
 
 func (pl *planner) add(bucket int, a Action) { pl.buckets[bucket] = append(pl.buckets[bucket], a) }
