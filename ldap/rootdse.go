@@ -162,7 +162,7 @@ func (r *RootDSE) Summary() string {
 	if r.ActiveDirectory {
 		parts = append(parts, "Active Directory detected")
 	}
-	parts = append(parts, r.syncSummary())
+	parts = append(parts, r.IncrementalSummary())
 	return strings.Join(parts, ", ")
 }
 

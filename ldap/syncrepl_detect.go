@@ -31,9 +31,9 @@ func (r *RootDSE) SyncMethods() []string {
 	return m
 }
 
-// syncSummary says, for the RootDSE summary, how ldapwiz can read only
-// what changed on this server.
-func (r *RootDSE) syncSummary() string {
+// IncrementalSummary says how ldapwiz can read only what changed on this
+// server (part of Summary; the Sync screen shows it alone).
+func (r *RootDSE) IncrementalSummary() string {
 	m := r.SyncMethods()
 	switch {
 	case len(m) > 0 && m[0] == SyncMethodSyncrepl:

@@ -63,10 +63,16 @@ type (
 	}
 )
 
+// dirTarget names the directory and account settings s asks with (URL,
+// TLS, bind DN, password source): an answer for another target is stale.
+func dirTarget(s wizard.Settings) string {
+	c := s.Connection
+	return fmt.Sprint(c.URL, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword))
+}
+
 // queryFor is the count question of a screen's current settings.
 func queryFor(what string, s wizard.Settings) countQuery {
-	c := s.Connection
-	target := fmt.Sprint(c.URL, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword))
+	target := dirTarget(s)
 	sc := s.Scope()
 	if what == "groups" {
 		return countQuery{target: target, what: what, base: sc.GroupBase, class: sc.GroupObjectClass, filter: sc.GroupExtraFilter}

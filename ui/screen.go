@@ -75,3 +75,4 @@ func (m *Model) enrollS() *enrollmentScreen {
 func (m *Model) reviewS() *reviewScreen   { return m.screenOf(wizard.ScreenReview).(*reviewScreen) }
 func (m *Model) previewS() *previewScreen { return m.screenOf(wizard.ScreenPreview).(*previewScreen) }
 func (m *Model) runS() *runScreen         { return m.screenOf(wizard.ScreenRun).(*runScreen) }
+func (m *Model) syncS() *syncScreen       { return m.screenOf(wizard.ScreenSync).(*syncScreen) }

@@ -14,7 +14,8 @@ import (
 // the store's connection.
 type syncScreen struct {
 	*formScreen
-	check storeCheck
+	check  storeCheck
+	method methodCheck
 }
 
 // newSyncScreen builds the Synchronization screen.
@@ -29,20 +30,28 @@ func (s *syncScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case storeCheckMsg:
 		return s.onStoreCheck(msg)
+	case methodCheckMsg:
+		return s.onMethodCheck(msg)
 	case spinner.TickMsg:
-		if s.check.running {
+		switch {
+		case s.check.running && msg.ID == s.check.spin.ID():
 			var cmd tea.Cmd
 			s.check.spin, cmd = s.check.spin.Update(msg)
+			return cmd
+		case s.method.running && msg.ID == s.method.spin.ID():
+			var cmd tea.Cmd
+			s.method.spin, cmd = s.method.spin.Update(msg)
 			return cmd
 		}
 	}
 	return s.formScreen.update(msg)
 }
 
-// view is the form, and below it the store check when there is one.
+// view is the form, and below it what the directory offers for
+// incremental sync and the store check, when there are.
 func (s *syncScreen) view(w, h int) string {
 	m := s.m
-	cl := s.checkLines(w)
+	cl := append(s.methodLines(w), s.checkLines(w)...)
 	if len(cl) == 0 {
 		return s.formScreen.view(w, h)
 	}
