@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"ldapwiz/ldap"
@@ -100,22 +101,12 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 		return qs, nil
 	}
 	in := planIncremental(ctx, s, cfg, conn, &stub, now)
-	if !in.read.Incremental || in.method != ldap.SyncMethodSyncrepl {
+	if !in.read.Incremental {
 		return qs, nil
 	}
 	tr.begin(PhaseReadDirectory, 0, false, "asking the directory what changed since the last run")
-	for _, name := range sortedParts(head) {
-		p := head.Parts[name]
-		changes := 0
-		res, err := conn.SyncRefresh(ctx, p.request(), p.Cookie, func(ch ldap.SyncChange) error {
-			if ch.State != ldap.SyncPresent {
-				changes++
-			}
-			return nil
-		})
-		if err != nil || res.PresentPhase || changes > 0 {
-			return qs, nil // the normal path asks again and patches the view
-		}
+	if !directoryQuiet(ctx, conn, in.method, head) {
+		return qs, nil // the normal path asks again and patches the view
 	}
 	qs.fast, qs.prev, qs.key = true, prev, want
 	read := in.read
@@ -127,6 +118,44 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 		StoreUsers: countOr(prev, quietStoreUsers, "store_users"), StoreGroups: countOr(prev, quietStoreGroups, "store_groups"),
 		Server: conn.Server(), Read: read, entriesRead: prev["directory_entries"],
 	}
+}
+
+// directoryQuiet reports whether the directory says nothing changed in
+// any part of the view since the part's token: each part's RFC 4533
+// refresh names no entry, or, with uSNChanged, the server's
+// highestCommittedUSN is still every part's token (any write anywhere on
+// the server raises it, so this errs towards reading). Any error, and any
+// other method, is "not quiet".
+func directoryQuiet(ctx context.Context, conn *ldap.Conn, method string, head *dirView) bool {
+	switch method {
+	case ldap.SyncMethodSyncrepl:
+		for _, name := range sortedParts(head) {
+			p := head.Parts[name]
+			changes := 0
+			res, err := conn.SyncRefresh(ctx, p.request(), p.Cookie, func(ch ldap.SyncChange) error {
+				if ch.State != ldap.SyncPresent {
+					changes++
+				}
+				return nil
+			})
+			if err != nil || res.PresentPhase || changes > 0 {
+				return false
+			}
+		}
+		return true
+	case ldap.SyncMethodUSN:
+		usn, err := conn.HighestCommittedUSN(ctx)
+		if err != nil {
+			return false
+		}
+		for _, p := range head.Parts {
+			if string(p.Cookie) != strconv.FormatInt(usn, 10) {
+				return false
+			}
+		}
+		return len(head.Parts) > 0
+	}
+	return false
 }
 
 // noteQuiet adds the quiet mark to the counts of a successful run whose
