@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -14,6 +15,15 @@ import (
 // file holding user names or secrets must not be written through one to
 // wherever the link points.
 func WritePrivate(path string, data []byte) error {
+	return WritePrivateFrom(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WritePrivateFrom is WritePrivate with the content written by write as it
+// goes, for content too large to hold in memory first (a sync report).
+func WritePrivateFrom(path string, write func(io.Writer) error) error {
 	fi, err := os.Lstat(path)
 	switch {
 	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
@@ -23,5 +33,5 @@ func WritePrivate(path string, data []byte) error {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	return atomicSaver{}.writeReplace(path, data, stepConfig)
+	return atomicSaver{}.writeReplaceFrom(path, stepConfig, write)
 }

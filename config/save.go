@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,7 +59,16 @@ func (s atomicSaver) save(path string, data []byte) error {
 
 // writeReplace writes data to a temporary file beside path and renames it
 // over path. step names this use for the failAt hook.
-func (s atomicSaver) writeReplace(path string, data []byte, step string) (err error) {
+func (s atomicSaver) writeReplace(path string, data []byte, step string) error {
+	return s.writeReplaceFrom(path, step, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeReplaceFrom is writeReplace with the content written by write, as
+// it goes (a large report is never held whole).
+func (s atomicSaver) writeReplaceFrom(path, step string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -75,7 +86,11 @@ func (s atomicSaver) writeReplace(path string, data []byte, step string) (err er
 	if s.failAt == step || s.failAt == "write" && step == stepConfig {
 		return errors.New("simulated write failure")
 	}
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	if s.failAt == "sync" && step == stepConfig {

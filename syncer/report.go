@@ -1,7 +1,6 @@
 package syncer
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,11 +57,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // names users), atomically, never through a symbolic link
 // (config.WritePrivate).
 func (r *Report) SaveJSON(path string) error {
-	var buf bytes.Buffer
-	if err := r.WriteJSON(&buf); err != nil {
-		return fmt.Errorf("save the report: %w", err)
-	}
-	if err := config.WritePrivate(path, buf.Bytes()); err != nil {
+	if err := config.WritePrivateFrom(path, r.WriteJSON); err != nil {
 		return fmt.Errorf("save the report: %w", err)
 	}
 	return nil
