@@ -8,6 +8,11 @@
 //	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h
 //	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h -args -sizes 100000 -rounds 3
 //
+// the first import next to the floor under it (the same rows written by
+// plain multi-row inserts in one transaction, -store sqlite or postgres) with
+//
+//	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 1
+//
 // and the CI-sized regression check with
 //
 //	go test -tags benchci ./bench -run TestEngineCI -v
