@@ -134,6 +134,11 @@ type planner struct {
 	nested    map[*DirGroup]map[*userPair]string
 	groupByDN map[string]*DirGroup
 	dns       dnCache
+	// previewOnly: the plan is only shown (Preview), never applied, so a
+	// store create from the directory keeps no copy of the entry's values
+	// for the applier (applyData.values): a preview of a first import
+	// would hold one map per user for nothing.
+	previewOnly bool
 	// markPass and metBuf: memberAgreement's pass counter and reused list.
 	markPass uint32
 	metBuf   []*userPair
@@ -158,9 +163,15 @@ func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 
 // planStore plans; its error is a link base of st that cannot be decoded.
 func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, error) {
+	return planStoreFor(cfg, dir, st, false)
+}
+
+// planStoreFor is planStore; with previewOnly, the plan is to be shown,
+// never applied (see planner.previewOnly).
+func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOnly bool) (*Plan, error) {
 	cfg.adoptAccountState(dir.AccountState)
 	pl := &planner{
-		cfg: cfg, dir: dir, st: st,
+		cfg: cfg, dir: dir, st: st, previewOnly: previewOnly,
 		plan: &Plan{
 			Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
@@ -290,9 +301,13 @@ func (pl *planner) pairUsers() {
 	// its id; an entry of the same username that comes back (re-created,
 	// with a new id) is theirs again.
 	missingStore := map[string]*userPair{}
+	// The pairs are allocated together, not one by one.
+	storePairs := make([]userPair, len(pl.st.Users))
+	pl.users = make([]*userPair, 0, len(pl.st.Users))
 	for i := range pl.st.Users {
 		u := &pl.st.Users[i]
-		p := &userPair{st: u, localID: u.ID}
+		p := &storePairs[i]
+		*p = userPair{st: u, localID: u.ID}
 		if i, ok := linkByLocal[u.ID]; ok {
 			p.link = &pl.st.UserLinks[i]
 			if i < len(pl.st.userBases) {
@@ -319,6 +334,7 @@ func (pl *planner) pairUsers() {
 		pl.users = append(pl.users, p)
 		pl.userByLocal[u.ID] = p
 	}
+	dirPairs := make([]userPair, 0, max(0, len(pl.dir.Users)-len(used))) // at most the entries not paired by link
 	for i := range pl.dir.Users {
 		d := &pl.dir.Users[i]
 		if used[d.StableID] {
@@ -335,7 +351,8 @@ func (pl *planner) pairUsers() {
 			pl.userByID[d.StableID] = p
 			continue
 		}
-		p := &userPair{dir: d, stableID: d.StableID, dn: d.DN}
+		dirPairs = append(dirPairs, userPair{dir: d, stableID: d.StableID, dn: d.DN}) // within its capacity: p stays put
+		p := &dirPairs[len(dirPairs)-1]
 		pl.users = append(pl.users, p)
 		pl.userByID[d.StableID] = p
 	}
@@ -392,20 +409,22 @@ func (pl *planner) planUser(p *userPair) {
 		if !cfg.writesStore() {
 			return
 		}
-		vals := p.dir.valueMap(cfg.fields)
 		if other := pl.storeNames[strings.ToLower(name)]; other != nil {
 			pl.skip(store.KindUser, name, p.dir.DN, SkipNameTaken,
 				"the store already has a user named "+other.st.Username+" linked to another entry; rename one of them")
 			return
 		}
-		if err := validStoreValues(vals); err != nil {
+		if err := validStoreValues(p.dir.value); err != nil {
 			pl.skip(store.KindUser, name, p.dir.DN, SkipInvalidValue, err.Error())
 			return
 		}
 		p.bothAfter, p.name = true, name
+		d := &applyData{user: p} // base: createBase
+		if !pl.previewOnly {
+			d.values = p.dir.valueMap(cfg.fields)
+		}
 		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
-			Diffs: pl.createDiffs(vals), Reason: "new in the directory",
-			apply: &applyData{user: p, values: vals}}) // base: createBase
+			Diffs: pl.createDiffs(p.dir.value), Reason: "new in the directory", apply: d})
 	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
 		if !cfg.writesDir() || !pl.storeOnlyInScope(p) {
 			return
@@ -453,7 +472,7 @@ func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, r
 			apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {"true"}}}}
 	}
 	pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
-		OldDN: oldDN, Diffs: pl.createDiffs(vals), Reason: reason,
+		OldDN: oldDN, Diffs: pl.createDiffs(func(f string) string { return vals[f] }), Reason: reason,
 		apply: &applyData{user: p, values: vals, password: u.PasswordPending}}) // base: createBase
 	if disable != nil {
 		pl.add(bucketUserChange, *disable)
@@ -631,11 +650,12 @@ func (pl *planner) rdnValue(vals map[string]string) string {
 	return vals[FieldUsername]
 }
 
-// createDiffs lists the values of an entry or user to create.
-func (pl *planner) createDiffs(vals map[string]string) []AttrDiff {
+// createDiffs lists the values of an entry or user to create, each
+// field's as value returns it.
+func (pl *planner) createDiffs(value func(field string) string) []AttrDiff {
 	n := 0
 	for _, f := range pl.cfg.fields {
-		if vals[f] != "" {
+		if value(f) != "" {
 			n++
 		}
 	}
@@ -644,21 +664,22 @@ func (pl *planner) createDiffs(vals map[string]string) []AttrDiff {
 	}
 	out := make([]AttrDiff, 0, n) // one per planned create: no spare capacity
 	for _, f := range pl.cfg.fields {
-		if vals[f] != "" {
-			out = append(out, AttrDiff{Field: f, Attr: pl.cfg.attrOf[f], New: vals[f]})
+		if v := value(f); v != "" {
+			out = append(out, AttrDiff{Field: f, Attr: pl.cfg.attrOf[f], New: v})
 		}
 	}
 	return out
 }
 
-// validStoreValues checks directory values the store must accept.
-func validStoreValues(vals map[string]string) error {
-	if err := store.ValidateEmail(vals[FieldEmail]); err != nil {
+// validStoreValues checks directory values the store must accept, each
+// field's as value returns it.
+func validStoreValues(value func(field string) string) error {
+	if err := store.ValidateEmail(value(FieldEmail)); err != nil {
 		return err
 	}
 	for _, f := range []string{FieldFirstName, FieldLastName, FieldPhone} {
-		if strings.IndexFunc(vals[f], isControl) >= 0 {
-			return fmt.Errorf("the %s %q contains a control character the store does not accept", f, vals[f])
+		if v := value(f); strings.IndexFunc(v, isControl) >= 0 {
+			return fmt.Errorf("the %s %q contains a control character the store does not accept", f, v)
 		}
 	}
 	return nil
