@@ -193,7 +193,7 @@ func (x *explainer) read(db *store.DB, opts Options) error {
 	if x.dir, err = readDirectory(x.ctx, x.conn, x.cfg, nil); err != nil {
 		return err
 	}
-	if x.st, err = readStore(x.ctx, db, false); err != nil {
+	if x.st, err = readStore(x.ctx, db); err != nil {
 		return err
 	}
 	if opts.Now != nil {

@@ -83,12 +83,12 @@ type StoreSnapshot struct {
 
 // ReadStore reads everything the planner needs from the store.
 func ReadStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
-	return readStore(ctx, db, false)
+	return readStore(ctx, db)
 }
 
-// readStore is ReadStore; with lazyBases the user links' base values are
-// left encoded (see StoreSnapshot.userBases).
-func readStore(ctx context.Context, db *store.DB, lazyBases bool) (*StoreSnapshot, error) {
+// readStore is ReadStore, every link's base decoded (a sync reads the
+// store with readStoreFor instead).
+func readStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
 	var s StoreSnapshot
 	var err error
 	if s.Users, err = db.ListUsers(ctx, store.UserFilter{IncludeDeleted: true}); err != nil {
@@ -100,16 +100,7 @@ func readStore(ctx context.Context, db *store.DB, lazyBases bool) (*StoreSnapsho
 	if s.Memberships, err = db.Memberships(ctx); err != nil {
 		return nil, fmt.Errorf("read the store's memberships: %w", err)
 	}
-	if lazyBases {
-		rows, err := db.ListLinkRows(ctx, store.KindUser)
-		if err != nil {
-			return nil, fmt.Errorf("read the store's links: %w", err)
-		}
-		s.UserLinks, s.userBases = make([]store.Link, len(rows)), make([]string, len(rows))
-		for i := range rows {
-			s.UserLinks[i], s.userBases[i] = rows[i].Link, rows[i].BaseJSON
-		}
-	} else if s.UserLinks, err = db.ListLinks(ctx, store.KindUser); err != nil {
+	if s.UserLinks, err = db.ListLinks(ctx, store.KindUser); err != nil {
 		return nil, fmt.Errorf("read the store's links: %w", err)
 	}
 	if s.GroupLinks, err = db.ListLinks(ctx, store.KindGroup); err != nil {
