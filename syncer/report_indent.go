@@ -15,15 +15,16 @@ type indentWriter struct {
 	depth    int
 	open     bool // just after { or [: the indent waits, so {} and [] stay empty
 	inString bool
-	escaped  bool // inside a string, just after a backslash
-	started  bool // the value has begun: a space at depth 0 now follows it
+	escaped  bool   // inside a string, just after a backslash
+	started  bool   // the value has begun: a space at depth 0 now follows it
+	indent   []byte // a newline and spaces enough for the deepest line yet
 	err      error
 }
 
 // writeIndented runs encode on a writer that indents what it writes and
 // passes it on to w.
 func writeIndented(w io.Writer, encode func(io.Writer) error) error {
-	iw := &indentWriter{out: bufio.NewWriterSize(w, 64<<10)}
+	iw := &indentWriter{out: bufio.NewWriterSize(w, 64<<10), indent: []byte{'\n'}}
 	if err := encode(iw); err != nil {
 		return err
 	}
@@ -33,21 +34,34 @@ func writeIndented(w io.Writer, encode func(io.Writer) error) error {
 	return iw.out.Flush()
 }
 
-// Write indents p, which continues the JSON written so far.
+// Write indents p, which continues the JSON written so far. The text of
+// strings is copied in runs, not byte by byte.
 func (iw *indentWriter) Write(p []byte) (int, error) {
-	for _, c := range p {
+	for i := 0; i < len(p); {
 		if iw.inString {
-			iw.put(c)
-			switch {
-			case iw.escaped:
+			j := i
+			if iw.escaped {
 				iw.escaped = false
-			case c == '\\':
+				j++
+			}
+			for j < len(p) && p[j] != '"' && p[j] != '\\' {
+				j++
+			}
+			if j == len(p) {
+				iw.write(p[i:])
+				break
+			}
+			iw.write(p[i : j+1])
+			if p[j] == '\\' {
 				iw.escaped = true
-			case c == '"':
+			} else {
 				iw.inString = false
 			}
+			i = j + 1
 			continue
 		}
+		c := p[i]
+		i++
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			if iw.depth == 0 && !iw.open && iw.started {
 				iw.put(c) // after the value, such as the encoder's newline: kept
@@ -97,11 +111,16 @@ func (iw *indentWriter) put(c byte) {
 	}
 }
 
+func (iw *indentWriter) write(b []byte) {
+	if _, err := iw.out.Write(b); err != nil && iw.err == nil {
+		iw.err = err
+	}
+}
+
 // newline starts a line indented to the current depth.
 func (iw *indentWriter) newline() {
-	iw.put('\n')
-	for i := 0; i < iw.depth; i++ {
-		iw.put(' ')
-		iw.put(' ')
+	for len(iw.indent) < 1+2*iw.depth {
+		iw.indent = append(iw.indent, ' ')
 	}
+	iw.write(iw.indent[:1+2*iw.depth])
 }
