@@ -20,7 +20,12 @@ import (
 // store, on the Run screen.
 func runDriver(t *testing.T, srv *slapdtest.Server) (*driver, string) {
 	t.Helper()
-	s := slapdSettings(srv)
+	return runDriverWith(t, slapdSettings(srv))
+}
+
+// runDriverWith is runDriver with settings s (a store path is added).
+func runDriverWith(t *testing.T, s wizard.Settings) (*driver, string) {
+	t.Helper()
 	s.Store.Path = filepath.Join(t.TempDir(), "app.db")
 	d := newDriver(t, Options{Settings: s, Exists: true}, 100, 30)
 	d.keys("enter")
@@ -97,9 +102,17 @@ func TestRunSyncGuardAndForce(t *testing.T) {
 	}
 }
 
+// cancelBulk is how many users TestRunCancelMidway adds to the fixture's
+// 300: more than a store batch commits at once, so that the run is
+// cancelled between two commits.
+const cancelBulk = 2500
+
 func TestRunCancelMidway(t *testing.T) {
-	srv := slapdtest.Start(t)
-	d, storePath := runDriver(t, srv)
+	srv := slapdtest.StartWith(t, slapdtest.Options{ExtraLDIF: slapdtest.BulkLDIF(cancelBulk)})
+	s := slapdSettings(srv)
+	s.Users.SearchBase = slapdtest.BaseDN // the fixture's people and ou=bulk
+	d, storePath := runDriverWith(t, s)
+	total := 307 + cancelBulk // users and groups to create
 	d.keys("enter")
 	// Follow the run by hand: at the first applied change, press esc.
 	cancelled := false
@@ -120,10 +133,10 @@ func TestRunCancelMidway(t *testing.T) {
 	if !cancelled || r.stage != runFinished || r.rep == nil || r.rep.Outcome != store.OutcomeCancelled {
 		t.Fatalf("cancelled %v, stage %v, report %+v\n%s", cancelled, r.stage, r.rep, d.screen())
 	}
-	if r.rep.Applied == 0 || r.rep.Applied >= 307 {
-		t.Fatalf("applied %d of 307 before stopping", r.rep.Applied)
+	if r.rep.Applied == 0 || r.rep.Applied >= total {
+		t.Fatalf("applied %d of %d before stopping", r.rep.Applied, total)
 	}
-	d.contains("Cancelled after", "of 307 changes; the store is consistent; run again to finish.")
+	d.contains("Cancelled after", "of "+thousands(total)+" changes; the store is consistent; run again to finish.")
 	if d.quit {
 		t.Fatal("ctrl+c during the run quit the wizard instead of cancelling")
 	}
@@ -131,8 +144,8 @@ func TestRunCancelMidway(t *testing.T) {
 	t.Logf("applied %d, store users %d", r.rep.Applied, n)
 	d.keys("enter", "y")
 	d.contains("✓ Sync finished")
-	if n := storeUsers(t, storePath); n != 300 {
-		t.Fatalf("%d users after the rerun, want 300", n)
+	if n := storeUsers(t, storePath); n != 300+cancelBulk {
+		t.Fatalf("%d users after the rerun, want %d", n, 300+cancelBulk)
 	}
 }
 
