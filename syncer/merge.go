@@ -198,7 +198,7 @@ func (pl *planner) fieldWritable(p *userPair, f, dest, sv, dv string) bool {
 	attr := pl.cfg.attrOf[f]
 	switch {
 	case dest == SideStore && f == FieldUsername:
-		if other := pl.storeNames[strings.ToLower(dv)]; other != nil && other != p {
+		if other := pl.storeName(dv); other != nil && other != p {
 			pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipNameTaken,
 				"the directory renamed this user to "+dv+", which another store user already has; the username is left as it is")
 			return false
@@ -212,7 +212,7 @@ func (pl *planner) fieldWritable(p *userPair, f, dest, sv, dv string) bool {
 		pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipInvalidValue, "the "+f+" value contains a control character; not copied")
 		return false
 	case dest == SideLDAP && f == FieldUsername:
-		if other := pl.dirNames[strings.ToLower(sv)]; other != nil && other != p {
+		if other := pl.dirName(sv); other != nil && other != p {
 			pl.skip(store.KindUser, p.st.Username, p.dir.DN, SkipNameTaken,
 				"the store renamed this user to "+sv+", which another directory entry already has; the directory is left as it is")
 			return false

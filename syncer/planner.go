@@ -123,8 +123,11 @@ type planner struct {
 	userByDN    map[string]*userPair // normalized directory DN -> pair
 	groups      []*groupPair
 	memberships map[int64][]int64 // store group id -> user ids
-	dirNames    map[string]*userPair
-	storeNames  map[string]*userPair
+	// dirNames and storeNames: the pairs by lower-case username on each
+	// side, built when first asked (see names): a sync with nothing to
+	// create or rename never needs them.
+	dirNames   map[string]*userPair
+	storeNames map[string]*userPair
 	// syncedMembers: with sync_only, the store users in synchronized store
 	// groups (computed when first needed).
 	syncedMembers map[int64]bool
@@ -182,7 +185,7 @@ func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOn
 	// Sized up front: growing maps of 100,000 users rehashes them repeatedly.
 	nu, nd := len(st.Users), len(dir.Users)
 	pl.userByLocal, pl.userByID, pl.userByDN = make(map[int64]*userPair, nu), make(map[string]*userPair, max(nu, nd)), make(map[string]*userPair, nd)
-	pl.memberships, pl.dirNames, pl.storeNames = map[int64][]int64{}, make(map[string]*userPair, nd), make(map[string]*userPair, nu)
+	pl.memberships = map[int64][]int64{}
 	for _, u := range st.Users {
 		if !u.Deleted() {
 			pl.plan.StoreUsers++
@@ -256,6 +259,38 @@ func (pl *planner) planUserWithBase(p *userPair) {
 	p.link.Base = base
 	pl.planUser(p)
 	p.link.Base = nil
+}
+
+// storeName returns the pair whose store user has username name (ignoring
+// case), or nil.
+func (pl *planner) storeName(name string) *userPair {
+	pl.names()
+	return pl.storeNames[strings.ToLower(name)]
+}
+
+// dirName returns the pair whose directory entry has username name
+// (ignoring case), or nil.
+func (pl *planner) dirName(name string) *userPair {
+	pl.names()
+	return pl.dirNames[strings.ToLower(name)]
+}
+
+// names builds dirNames and storeNames, once. Planning changes no pair's
+// usernames (a tombstone restored is a copy of the same user), so they
+// are what pairing would have built.
+func (pl *planner) names() {
+	if pl.dirNames != nil {
+		return
+	}
+	pl.dirNames, pl.storeNames = make(map[string]*userPair, len(pl.dir.Users)), make(map[string]*userPair, len(pl.st.Users))
+	for _, p := range pl.users {
+		if p.dir != nil {
+			pl.dirNames[strings.ToLower(p.dir.username())] = p
+		}
+		if p.st != nil {
+			pl.storeNames[strings.ToLower(p.st.Username)] = p
+		}
+	}
 }
 
 // createsAtMost bounds the user creates the plan can hold, for sizing
@@ -361,10 +396,6 @@ func (pl *planner) pairUsers() {
 			if n, ok := pl.dns.normalize(p.dir.DN); ok {
 				pl.userByDN[n] = p
 			}
-			pl.dirNames[strings.ToLower(p.dir.username())] = p
-		}
-		if p.st != nil {
-			pl.storeNames[strings.ToLower(p.st.Username)] = p
 		}
 	}
 	// A group may still name a renamed or moved user by its old DN for a
@@ -409,7 +440,7 @@ func (pl *planner) planUser(p *userPair) {
 		if !cfg.writesStore() {
 			return
 		}
-		if other := pl.storeNames[strings.ToLower(name)]; other != nil {
+		if other := pl.storeName(name); other != nil {
 			pl.skip(store.KindUser, name, p.dir.DN, SkipNameTaken,
 				"the store already has a user named "+other.st.Username+" linked to another entry; rename one of them")
 			return
@@ -430,7 +461,7 @@ func (pl *planner) planUser(p *userPair) {
 			return
 		}
 		vals := cfg.storeValues(p.st)
-		if other := pl.dirNames[strings.ToLower(p.st.Username)]; other != nil {
+		if other := pl.dirName(p.st.Username); other != nil {
 			pl.skip(store.KindUser, p.st.Username, other.dir.DN, SkipNameTaken,
 				"the directory already has an entry with this username, linked to another store user; rename one of them")
 			return
