@@ -200,7 +200,7 @@ func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOn
 	sort.Strings(fields)
 	pl.baseFieldsSynced = slices.Equal(fields, st.baseFields)
 	pl.pairUsers()
-	pl.st.dirByID, pl.st.linkByLocal = nil, nil // pairing was all they were for
+	pl.st.dirByID, pl.st.linkByLocal, pl.st.linkUser = nil, nil, nil // pairing was all they were for
 	pl.buckets[bucketUserCreate] = make([]Action, 0, pl.createsAtMost())
 	for _, p := range pl.users {
 		pl.planUserWithBase(p)
@@ -343,7 +343,9 @@ func (pl *planner) pairUsers() {
 		u := &pl.st.Users[i]
 		p := &storePairs[i]
 		*p = userPair{st: u, localID: u.ID}
+		li := -1 // the link's index
 		if i, ok := linkByLocal[u.ID]; ok {
+			li = i
 			p.link = &pl.st.UserLinks[i]
 			if i < len(pl.st.userBases) {
 				p.rawBase = pl.st.userBases[i]
@@ -354,7 +356,13 @@ func (pl *planner) pairUsers() {
 		}
 		if p.link != nil {
 			p.stableID, p.dn = p.link.StableID, p.link.DN
-			if d := dirByID[p.link.StableID]; d != nil {
+			var d *DirUser
+			if li < len(pl.st.linkUser) {
+				d = pl.st.linkUser[li] // what dirByID gave for this link's id as it was read
+			} else {
+				d = dirByID[p.link.StableID]
+			}
+			if d != nil {
 				p.dir, p.dn = d, d.DN
 				used[d.StableID] = true
 				pl.userByID[d.StableID] = p

@@ -79,6 +79,9 @@ type StoreSnapshot struct {
 	// the planner would.
 	dirByID     map[string]*DirUser
 	linkByLocal map[int64]int
+	// linkUser, when set (readStoreFor), holds for each of UserLinks the
+	// directory entry its stable id finds in dirByID, or nil.
+	linkUser []*DirUser
 }
 
 // ReadStore reads everything the planner needs from the store.

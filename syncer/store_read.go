@@ -25,7 +25,7 @@ func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSna
 	s := &StoreSnapshot{dirByID: dirUsersByID(dir.Users), baseFields: fields}
 	var buf []byte
 	err := db.EachLinkRow(ctx, store.KindUser, func(n int) {
-		s.UserLinks, s.userBases, s.linkDir = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n)
+		s.UserLinks, s.userBases, s.linkDir, s.linkUser = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n), make([]*DirUser, 0, n)
 		s.linkByLocal = make(map[int64]int, n)
 	}, func(r store.LinkRow) error {
 		buf = s.addUserLink(r, buf)
@@ -68,7 +68,8 @@ func (s *StoreSnapshot) addUserLink(r store.LinkRow, buf []byte) []byte {
 		s.linkByLocal = map[int64]int{}
 	}
 	var same *DirUser
-	if d := s.dirByID[r.StableID]; d != nil {
+	d := s.dirByID[r.StableID]
+	if d != nil {
 		r.StableID = d.sameID(r.StableID)
 		if r.DN == d.DN {
 			r.DN = d.DN
@@ -82,6 +83,7 @@ func (s *StoreSnapshot) addUserLink(r store.LinkRow, buf []byte) []byte {
 	s.UserLinks = append(s.UserLinks, r.Link)
 	s.userBases = append(s.userBases, r.BaseJSON)
 	s.linkDir = append(s.linkDir, same)
+	s.linkUser = append(s.linkUser, d)
 	return buf
 }
 
@@ -92,18 +94,20 @@ func (s *StoreSnapshot) shareDirStrings(u *store.User) {
 	if !ok {
 		return
 	}
-	d := s.dirByID[s.UserLinks[i].StableID]
+	d := s.linkUser[i]
 	if d == nil {
 		return
 	}
-	for _, f := range []struct {
-		field string
-		v     *string
-	}{{FieldUsername, &u.Username}, {FieldEmail, &u.Email}, {FieldFirstName, &u.FirstName}, {FieldLastName, &u.LastName}, {FieldPhone, &u.Phone}} {
-		if dv := d.value(f.field); *f.v == dv {
-			*f.v = dv
+	share := func(v *string, field string) {
+		if dv := d.value(field); *v == dv {
+			*v = dv
 		}
 	}
+	share(&u.Username, FieldUsername)
+	share(&u.Email, FieldEmail)
+	share(&u.FirstName, FieldFirstName)
+	share(&u.LastName, FieldLastName)
+	share(&u.Phone, FieldPhone)
 }
 
 // dirUsersByID indexes users by every stable id each carries: a link made
