@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	goldap "github.com/go-ldap/ldap/v3"
+
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/wizard"
 )
@@ -23,13 +25,38 @@ func TestSyncAndPreviewSayHowTheDirectoryIsRead(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "directory read: full read: no sync token yet") {
 		t.Fatalf("first sync, exit %d:\n%s\n%s", code, out, errs)
 	}
+	// Nothing changed since the first run (which certified what it wrote):
+	// both would be quiet.
 	code, out, errs = runCLI(t, vars, "preview", "-c", cfg)
-	if code != 0 || !strings.Contains(out, "Directory read: incremental: read only what changed since token rid=") {
+	if code != 0 || !strings.Contains(out, "Directory read: incremental: nothing changed since token rid=") ||
+		!strings.Contains(out, "300 users and 7 groups in the store (300 users, 7 groups linked)") {
 		t.Fatalf("preview after a run, exit %d:\n%.900s\n%s", code, out, errs)
 	}
 	code, out, errs = runCLI(t, vars, "sync", "-c", cfg)
-	if code != 0 || !strings.Contains(out, "directory read: incremental:") || !strings.Contains(out, ": 0 entries changed") {
+	if code != 0 || !strings.Contains(out, "directory read: incremental: nothing changed since token rid=") {
 		t.Fatalf("second sync, exit %d:\n%s\n%s", code, out, errs)
+	}
+	// A change in the directory: read as the only change.
+	conn, err := goldap.DialURL(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Bind(s.AdminDN, s.AdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	m := goldap.NewModifyRequest(slapdtest.JohnDoeDN, nil)
+	m.Replace("sn", []string{"Changed"})
+	if err := conn.Modify(m); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, vars, "preview", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "Directory read: incremental: read only what changed since token rid=") {
+		t.Fatalf("preview after a directory change, exit %d:\n%.900s\n%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, vars, "sync", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "directory read: incremental:") || !strings.Contains(out, ": 1 entries changed") {
+		t.Fatalf("sync after a directory change, exit %d:\n%s\n%s", code, out, errs)
 	}
 	code, out, errs = runCLI(t, vars, "test", "-c", cfg)
 	if !strings.Contains(out, "incremental sync by RFC 4533 content sync (syncrepl)") {

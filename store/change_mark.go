@@ -17,8 +17,9 @@ type ChangeMark struct {
 	// MissingUsers counts the users marked missing by a run (their
 	// deletion waits on sync.missing_grace, that is on the clock).
 	MissingUsers int64
-	// LiveUsers and LiveGroups count the users and groups not deleted.
-	LiveUsers, LiveGroups int64
+	// LiveUsers and LiveGroups count the users and groups not deleted;
+	// LinkedUsers and LinkedGroups count the links of each kind.
+	LiveUsers, LiveGroups, LinkedUsers, LinkedGroups int64
 }
 
 // changeMarkQuery reads every part of the change mark in one statement.
@@ -28,7 +29,8 @@ const changeMarkQuery = `SELECT
 		(SELECT count(*) FROM groups), (SELECT coalesce(max(id), 0) FROM groups), (SELECT coalesce(max(updated_at), '') FROM groups),
 		(SELECT count(*) FROM memberships), (SELECT coalesce(max(created_at), '') FROM memberships),
 		(SELECT count(*) FROM links), (SELECT coalesce(max(id), 0) FROM links), (SELECT coalesce(max(synced_at), '') FROM links),
-		(SELECT count(*) FROM users WHERE deleted_at IS NOT NULL), (SELECT count(*) FROM groups WHERE deleted_at IS NOT NULL)`
+		(SELECT count(*) FROM users WHERE deleted_at IS NOT NULL), (SELECT count(*) FROM groups WHERE deleted_at IS NOT NULL),
+		(SELECT count(*) FROM links WHERE kind = 'user'), (SELECT count(*) FROM links WHERE kind = 'group')`
 
 // ChangeMark reads the store's change mark in one statement (so from one
 // state of the store on either backend). The latest times and the missing
@@ -37,11 +39,11 @@ const changeMarkQuery = `SELECT
 func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
 	var (
 		users, userMax, missing, groups, groupMax, members, links, linkMax int64
-		deletedUsers, deletedGroups                                        int64
+		deletedUsers, deletedGroups, linkedUsers, linkedGroups             int64
 		userAt, groupAt, memberAt, linkAt                                  string
 	)
 	err := q.queryRow(ctx, changeMarkQuery).
-		Scan(&users, &userMax, &userAt, &missing, &groups, &groupMax, &groupAt, &members, &memberAt, &links, &linkMax, &linkAt, &deletedUsers, &deletedGroups)
+		Scan(&users, &userMax, &userAt, &missing, &groups, &groupMax, &groupAt, &members, &memberAt, &links, &linkMax, &linkAt, &deletedUsers, &deletedGroups, &linkedUsers, &linkedGroups)
 	if err != nil {
 		return ChangeMark{}, fmt.Errorf("store: read the change mark: %w", err)
 	}
@@ -51,6 +53,8 @@ func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
 		MissingUsers: missing,
 		LiveUsers:    users - deletedUsers,
 		LiveGroups:   groups - deletedGroups,
+		LinkedUsers:  linkedUsers,
+		LinkedGroups: linkedGroups,
 	}, nil
 }
 

@@ -37,13 +37,6 @@ type quietState struct {
 	trace *store.MarkTrace
 }
 
-// The counts a run that wrote to the store keeps for the quiet runs that
-// repeat it: the live users and groups its writes left.
-const (
-	quietStoreUsers  = "quiet_store_users"
-	quietStoreGroups = "quiet_store_groups"
-)
-
 // maxTracedChanges is the most planned changes whose store writes are
 // traced (each traced transaction reads the store's change mark twice, a
 // few milliseconds at 100,000 users): a run with more records no quiet
@@ -115,7 +108,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 		Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 		Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{},
 		DirectoryUsers: prev["directory_users"], DirectoryGroups: prev["directory_groups"],
-		StoreUsers: countOr(prev, quietStoreUsers, "store_users"), StoreGroups: countOr(prev, quietStoreGroups, "store_groups"),
+		StoreUsers: int(m.LiveUsers), StoreGroups: int(m.LiveGroups), LinkedUsers: int(m.LinkedUsers), LinkedGroups: int(m.LinkedGroups),
 		Server: conn.Server(), Read: read, entriesRead: prev["directory_entries"],
 	}
 }
@@ -202,17 +195,6 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 		return
 	}
 	counts[quietCount] = quietKey(m.Key, s, token)
-	if want != qs.mark {
-		counts[quietStoreUsers], counts[quietStoreGroups] = int(m.LiveUsers), int(m.LiveGroups)
-	}
-}
-
-// countOr returns counts[key], or counts[fallback] when key is absent.
-func countOr(counts store.Counts, key, fallback string) int {
-	if v, ok := counts[key]; ok {
-		return v
-	}
-	return counts[fallback]
 }
 
 // viewKept reports whether a run read only from the saved token and found
