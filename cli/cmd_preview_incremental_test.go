@@ -55,7 +55,7 @@ func TestSyncAndPreviewSayHowTheDirectoryIsRead(t *testing.T) {
 		t.Fatalf("preview after a directory change, exit %d:\n%.900s\n%s", code, out, errs)
 	}
 	code, out, errs = runCLI(t, vars, "sync", "-c", cfg)
-	if code != 0 || !strings.Contains(out, "directory read: incremental:") || !strings.Contains(out, ": 1 entries changed") {
+	if code != 0 || !strings.Contains(out, "directory read: incremental:") || !strings.Contains(out, ": 1 entry changed") {
 		t.Fatalf("sync after a directory change, exit %d:\n%s\n%s", code, out, errs)
 	}
 	code, out, errs = runCLI(t, vars, "test", "-c", cfg)

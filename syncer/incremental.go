@@ -58,7 +58,7 @@ func (d *DirRead) Line() string {
 		return d.unchangedLine()
 	}
 	if d.Incremental {
-		return fmt.Sprintf("incremental: read only what changed since token %s (%s): %d entries changed", d.Token, methodName(d.Method), d.Changes)
+		return fmt.Sprintf("incremental: read only what changed since token %s (%s): %s changed", d.Token, methodName(d.Method), plural(d.Changes, "entry", "entries"))
 	}
 	return "full read: " + d.Reason
 }
