@@ -167,13 +167,8 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}()
 	trace := markTraceOf(ctx)
 	if trace != nil {
-		if db.d.pg {
-			trace.breakTrace()
-			trace = nil
-		} else {
-			m, err := tx.ChangeMark(ctx)
-			trace.begin(m.Key, err)
-		}
+		m, err := tx.lockedMark(ctx)
+		trace.begin(m.Key, err)
 	}
 	if err = fn(tx); err != nil {
 		return err

@@ -13,9 +13,10 @@ import (
 // mark is still the one the trace holds — nobody else wrote in between —
 // and records the mark its own writes leave.
 //
-// Only SQLite takes the write lock when a transaction begins, so only
-// there can a transaction see that no one else is writing beside it; on
-// PostgreSQL a traced transaction breaks the trace.
+// SQLite takes the write lock when a transaction begins; on PostgreSQL a
+// traced transaction first locks the tables the mark covers against
+// writes (SHARE ROW EXCLUSIVE: readers go on, other writers wait for its
+// commit), so on both no one writes beside it.
 type MarkTrace struct {
 	mu     sync.Mutex
 	last   string
@@ -60,6 +61,26 @@ func (t *MarkTrace) breakTrace() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.broken = true
+}
+
+// markTables locks, on PostgreSQL, the tables the change mark covers
+// against other writers until the transaction ends.
+const markTables = `LOCK TABLE users, groups, memberships, links IN SHARE ROW EXCLUSIVE MODE`
+
+// lockedMark reads the change mark in a transaction that no one else can
+// write beside until it ends: SQLite's transactions hold the write lock
+// from their start; on PostgreSQL it locks the mark's tables first. The
+// PostgreSQL transaction then leaves the statement cache alone: the cache
+// prepares on another pooled connection, and preparing a write there
+// waits for the very lock this transaction holds.
+func (tx *Tx) lockedMark(ctx context.Context) (ChangeMark, error) {
+	if tx.d.pg {
+		tx.cache = nil
+		if _, err := tx.execOnce(ctx, markTables); err != nil {
+			return ChangeMark{}, err
+		}
+	}
+	return tx.ChangeMark(ctx)
 }
 
 // markTraceKey is the context key of a MarkTrace.

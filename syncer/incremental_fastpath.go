@@ -157,10 +157,8 @@ func directoryQuiet(ctx context.Context, conn *ldap.Conn, method string, head *d
 // mark is the one read before the run read the store or, when the run
 // wrote to the store, the one its traced writes left, each transaction
 // having begun at the mark the one before it left (traceQuiet). A run
-// whose writes were not traced (too many changes, or a PostgreSQL store,
-// where a transaction cannot see that no one writes beside it) records no
-// mark: the next run reads the store (and, finding nothing new, records
-// the mark).
+// whose writes were not traced (too many changes) records no mark: the
+// next run reads the store (and, finding nothing new, records the mark).
 func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan, counts store.Counts) {
 	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 {
 		return

@@ -93,20 +93,11 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	return rep
 }
 
-// expectSettles runs syncs after one that wrote to the store. On SQLite
-// that run traced its own writes (store.MarkTrace) and certified the mark
-// they left, so the next run is quiet. On PostgreSQL, where its writes and
-// another writer's cannot be told apart, the first reads the store and
-// plans nothing, and the next is quiet.
+// expectSettles runs a sync after one that wrote to the store: that run
+// traced its own writes (store.MarkTrace) and certified the mark they left,
+// so this one is quiet.
 func expectSettles(t *testing.T, e *syncEnv, mode, what string) {
 	t.Helper()
-	if e.s.Store.URL == "" {
-		expectQuiet(t, e, mode, what)
-		return
-	}
-	if rep := expectNotQuiet(t, e, mode, what+", reading the store once"); len(rep.Plan.Visible()) != 0 {
-		t.Fatalf("%s: the run that reads the store once plans %s", what, describe(rep.Plan.Actions))
-	}
 	expectQuiet(t, e, mode, what)
 }
 
