@@ -93,7 +93,7 @@ func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) erro
 	}
 	base := d.baseSet
 	if a.Op == OpCreate {
-		base = d.createBase()
+		base = d.createBase(d.values)
 	}
 	if err := upsertUserLink(ctx, tx, p, base); err != nil {
 		return err

@@ -46,14 +46,20 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 	us := make([]store.LinkedUser, len(creates))
 	for i, a := range creates {
 		d := a.apply
+		// A create from the directory keeps no values from planning (a
+		// first import plans one per user): they are built here, for its
+		// batch only.
 		v := d.values
+		if v == nil {
+			v = d.user.dir.valueMap(ap.cfg.fields)
+		}
 		us[i] = store.LinkedUser{
 			NewUser: store.NewUser{
 				Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],
 				Phone: v[FieldPhone], Disabled: v[FieldDisabled] == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
 			},
 			// The user is new in this transaction: its link has no base yet.
-			StableID: d.user.dir.StableID, DN: d.user.dir.DN, Base: d.createBase(),
+			StableID: d.user.dir.StableID, DN: d.user.dir.DN, Base: d.createBase(v),
 		}
 	}
 	ids, err := tx.CreateLinkedUsers(ctx, us)

@@ -458,10 +458,7 @@ func (pl *planner) planUser(p *userPair) {
 			return
 		}
 		p.bothAfter, p.name = true, name
-		d := &applyData{user: p} // base: createBase
-		if !pl.previewOnly {
-			d.values = p.dir.valueMap(cfg.fields)
-		}
+		d := &applyData{user: p} // values and base: built by the applier (createUsers)
 		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
 			Diffs: pl.createDiffs(p.dir.value), Reason: "new in the directory", apply: d})
 	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
@@ -653,11 +650,11 @@ func baseValue(base store.Values, f string) (string, bool) {
 	return v[0], true
 }
 
-// createBase is the link base of a user create: all its values. It is
-// built when the create is applied, not kept for every planned create (a
-// first import plans one per directory user).
-func (d *applyData) createBase() store.Values {
-	return overlay(toBase(d.values), d.baseSet)
+// createBase is the link base of a user create with values: all of them.
+// It is built when the create is applied, not kept for every planned create
+// (a first import plans one per directory user).
+func (d *applyData) createBase(values map[string]string) store.Values {
+	return overlay(toBase(values), d.baseSet)
 }
 
 // toBase turns field values into base values.
