@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	goldap "github.com/go-ldap/ldap/v3"
-
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/wizard"
 )
@@ -37,19 +35,7 @@ func TestSyncAndPreviewSayHowTheDirectoryIsRead(t *testing.T) {
 		t.Fatalf("second sync, exit %d:\n%s\n%s", code, out, errs)
 	}
 	// A change in the directory: read as the only change.
-	conn, err := goldap.DialURL(s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if err := conn.Bind(s.AdminDN, s.AdminPassword); err != nil {
-		t.Fatal(err)
-	}
-	m := goldap.NewModifyRequest(slapdtest.JohnDoeDN, nil)
-	m.Replace("sn", []string{"Changed"})
-	if err := conn.Modify(m); err != nil {
-		t.Fatal(err)
-	}
+	s.Replace(t, slapdtest.JohnDoeDN, "sn", "Changed")
 	code, out, errs = runCLI(t, vars, "preview", "-c", cfg)
 	if code != 0 || !strings.Contains(out, "Directory read: incremental: read only what changed since token rid=") {
 		t.Fatalf("preview after a directory change, exit %d:\n%.900s\n%s", code, out, errs)

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	goldap "github.com/go-ldap/ldap/v3"
-
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
@@ -63,19 +61,7 @@ func TestSyncWatchFollow(t *testing.T) {
 	waitFor("the first run", time.Minute, func() bool { return lastName(users[5].UID) == users[5].SN })
 	setSN := func(i int, sn string) {
 		t.Helper()
-		conn, err := goldap.DialURL(s.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if err := conn.Bind(s.AdminDN, s.AdminPassword); err != nil {
-			t.Fatal(err)
-		}
-		m := goldap.NewModifyRequest(users[i].DN, nil)
-		m.Replace("sn", []string{sn})
-		if err := conn.Modify(m); err != nil {
-			t.Fatal(err)
-		}
+		s.Replace(t, users[i].DN, "sn", sn)
 	}
 
 	time.Sleep(300 * time.Millisecond) // the persist searches are open
