@@ -30,7 +30,9 @@ type worker struct {
 // middle of its first import, another takes over at its next interval and
 // the store converges: complete, consistent, the next runs idle.
 func TestSeveralWatchWorkersOnPostgres(t *testing.T) {
-	const bulk = 1500
+	// Enough users for several store batches (of 1,024 changes each), so
+	// that the holder is killed between two of its commits.
+	const bulk = 6000
 	srv := slapdtest.StartWith(t, slapdtest.Options{BulkUsers: bulk})
 	pg := pgtest.NewDB(t)
 	bin := buildBinary(t)
