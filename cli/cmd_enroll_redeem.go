@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"ldapwiz/enroll"
 	"ldapwiz/store"
@@ -84,7 +85,7 @@ printf '%s\n' "$TOKEN" | ldapwiz enroll redeem --db /var/lib/app/users.db`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				// Never repeat the argument: it may be the token.
-				return usagef(cmd, "the token is read from stdin, never from the command line, where other users can see it (ps); e.g. printf '%%s\\n' \"$TOKEN\" | ldapwiz enroll redeem")
+				return usagef(cmd, "%s", redeemFromStdin)
 			}
 			return nil
 		},
@@ -92,7 +93,23 @@ printf '%s\n' "$TOKEN" | ldapwiz enroll redeem --db /var/lib/app/users.db`,
 	}
 	cmd.Flags().StringVar(&dbFlag, "db", "", "the user database file (instead of store.path of the config file)")
 	_ = cmd.MarkFlagFilename("db")
+	cmd.SetFlagErrorFunc(redeemFlagError)
 	return cmd
+}
+
+// redeemFromStdin says where "enroll redeem" takes its token from.
+const redeemFromStdin = "the token is read from stdin, never from the command line, where other users can see it (ps); e.g. printf '%s\\n' \"$TOKEN\" | ldapwiz enroll redeem"
+
+// redeemFlagError is "enroll redeem"'s FlagErrorFunc: a token starting
+// with "-" (base64url tokens do, one in 64) reads as an unknown flag, which
+// cobra would quote back; the flag is not repeated, and the message says
+// where the token goes.
+func redeemFlagError(cmd *cobra.Command, err error) error {
+	var unknown *pflag.NotExistError
+	if errors.As(err, &unknown) {
+		return usagef(cmd, "an unknown flag (not repeated: it may be a token); %s", redeemFromStdin)
+	}
+	return flagError(cmd, err)
 }
 
 // newEnrollDoneCmd is "ldapwiz enroll done USER [-c FILE | --db PATH]".

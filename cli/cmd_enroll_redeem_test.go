@@ -190,6 +190,13 @@ func TestEnrollRedeemTokenNeverOnCommandLine(t *testing.T) {
 	if strings.Contains(out+errs, token) {
 		t.Fatalf("the refusal repeats the token:\n%s%s", out, errs)
 	}
+	// One token in 64 starts with "-" and reads as a flag: refused alike,
+	// and not quoted back either.
+	dashed := "-" + token[1:]
+	code, out, errs = cli(t, "", "enroll", "redeem", dashed, "-c", f.config)
+	if code != 2 || !strings.Contains(errs, "stdin") || !strings.Contains(errs, "ps") || strings.Contains(out+errs, dashed[1:]) {
+		t.Fatalf("a token starting with -: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
 	if ins := f.invites("pat"); !ins[0].UsedAt.IsZero() {
 		t.Fatal("a token given on the command line was used")
 	}
