@@ -100,13 +100,18 @@ printf '%s\n' "$TOKEN" | ldapwiz enroll redeem --db /var/lib/app/users.db`,
 // redeemFromStdin says where "enroll redeem" takes its token from.
 const redeemFromStdin = "the token is read from stdin, never from the command line, where other users can see it (ps); e.g. printf '%s\\n' \"$TOKEN\" | ldapwiz enroll redeem"
 
+// tokenLike is the length from which an unknown flag of "enroll redeem"
+// may be a token (43 characters) rather than a mistyped flag name.
+const tokenLike = 16
+
 // redeemFlagError is "enroll redeem"'s FlagErrorFunc: a token starting
 // with "-" (base64url tokens do, one in 64) reads as an unknown flag, which
-// cobra would quote back; the flag is not repeated, and the message says
-// where the token goes.
+// cobra would quote back; such a flag is not repeated, and the message
+// says where the token goes. A short unknown flag is named as on every
+// command.
 func redeemFlagError(cmd *cobra.Command, err error) error {
 	var unknown *pflag.NotExistError
-	if errors.As(err, &unknown) {
+	if errors.As(err, &unknown) && len(unknown.GetSpecifiedName())+len(unknown.GetSpecifiedShortnames()) >= tokenLike {
 		return usagef(cmd, "an unknown flag (not repeated: it may be a token); %s", redeemFromStdin)
 	}
 	return flagError(cmd, err)
