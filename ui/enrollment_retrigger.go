@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -42,10 +41,8 @@ type retrigger struct {
 	confirming bool
 	err        string
 	users      []retriggerUser
-	filter     textinput.Model
-	cursor     int
-	offset     int
-	marked     map[string]bool
+	listFilter
+	marked map[string]bool
 }
 
 // Retrigger messages.
@@ -68,7 +65,7 @@ type (
 func (s *enrollmentScreen) openRetrigger() tea.Cmd {
 	m, r := s.m, &s.retrig
 	in := promptLine("› ", "type to narrow by name or e-mail", m.c.Width-6)
-	*r = retrigger{open: true, loading: true, filter: in, marked: map[string]bool{}, req: r.req}
+	*r = retrigger{open: true, loading: true, listFilter: listFilter{filter: in}, marked: map[string]bool{}, req: r.req}
 	ctx, seq := r.req.next(m.c.Ctx, dirBudget(m.settings, 4))
 	set := cloneSettings(m.settings)
 	read := func() tea.Msg {
@@ -119,7 +116,7 @@ func (s *enrollmentScreen) onRetriggerUsers(msg retriggerUsersMsg) tea.Cmd {
 
 // visible are the users matching the filter.
 func (r *retrigger) visible() []retriggerUser {
-	f := strings.ToLower(strings.TrimSpace(r.filter.Value()))
+	f := r.query()
 	if f == "" {
 		return r.users
 	}
@@ -184,13 +181,7 @@ func (s *enrollmentScreen) retriggerKey(msg tea.KeyPressMsg) tea.Cmd {
 		r.confirming = true
 		return nil
 	}
-	var cmd tea.Cmd
-	before := r.filter.Value()
-	r.filter, cmd = r.filter.Update(msg)
-	if r.filter.Value() != before {
-		r.cursor, r.offset = 0, 0
-	}
-	return cmd
+	return r.typed(msg)
 }
 
 // retriggerPaste puts pasted text into the filter.
@@ -199,10 +190,7 @@ func (s *enrollmentScreen) retriggerPaste(msg tea.PasteMsg) tea.Cmd {
 	if r.confirming || r.running {
 		return nil
 	}
-	var cmd tea.Cmd
-	r.filter, cmd = r.filter.Update(msg)
-	r.cursor, r.offset = 0, 0
-	return cmd
+	return r.typed(msg)
 }
 
 // closeRetrigger closes the panel and stops what it was reading.
@@ -301,14 +289,9 @@ func (s *enrollmentScreen) retriggerView(w, h int) string {
 	}
 	vis := r.visible()
 	room := max(h-len(lines)-1, 1)
-	if r.cursor < r.offset {
-		r.offset = r.cursor
-	}
-	if r.cursor >= r.offset+room {
-		r.offset = r.cursor - room + 1
-	}
+	first := r.scroll(room)
 	nameW := min(max(w/3, 14), 28)
-	for i := r.offset; i < len(vis) && i < r.offset+room; i++ {
+	for i := first; i < len(vis) && i < first+room; i++ {
 		u := vis[i]
 		mark := "[ ] "
 		if r.marked[u.name] {

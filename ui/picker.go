@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -32,17 +31,15 @@ type pickItem struct {
 // one, or what you typed when nothing matches (free typing stays allowed).
 // With multi, space marks several and enter takes the marked ones.
 type pickerState struct {
-	id       int
-	req      request // the candidates' loading; cancelled when the picker closes
-	field    *field
-	title    string
-	multi    bool
-	loading  bool
-	err      string
-	items    []pickItem
-	filter   textinput.Model
-	cursor   int
-	offset   int
+	id      int
+	req     request // the candidates' loading; cancelled when the picker closes
+	field   *field
+	title   string
+	multi   bool
+	loading bool
+	err     string
+	items   []pickItem
+	listFilter
 	selected map[string]bool
 }
 
@@ -58,7 +55,7 @@ func (m *Model) openPickerFor(f *field) tea.Cmd {
 	m.nextID++
 	in := promptLine("› ", "type to narrow, or type a value", m.c.Width-6)
 	in.Focus()
-	p := &pickerState{id: m.nextID, field: f, title: f.Label, loading: true, filter: in, selected: map[string]bool{}}
+	p := &pickerState{id: m.nextID, field: f, title: f.Label, loading: true, listFilter: listFilter{filter: in}, selected: map[string]bool{}}
 	if f.Pick == pickGroups {
 		p.multi = true
 		for _, g := range m.settings.Groups.SyncOnly {
@@ -288,7 +285,7 @@ func (m *Model) closePicker() {
 
 // visible returns the candidates matching the typed text.
 func (p *pickerState) visible() []pickItem {
-	f := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	f := p.query()
 	if f == "" {
 		return p.items
 	}
@@ -328,13 +325,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Enter):
 		return m.pickerDone(vis)
 	}
-	var cmd tea.Cmd
-	before := p.filter.Value()
-	p.filter, cmd = p.filter.Update(msg)
-	if p.filter.Value() != before {
-		p.cursor, p.offset = 0, 0
-	}
-	return cmd
+	return p.typed(msg)
 }
 
 // pickerPaste puts pasted text into the picker's filter.
@@ -342,10 +333,7 @@ func (m *Model) pickerPaste(msg tea.PasteMsg) tea.Cmd {
 	if m.picker == nil || m.confirmQuit || m.showHelp {
 		return nil
 	}
-	var cmd tea.Cmd
-	m.picker.filter, cmd = m.picker.filter.Update(msg)
-	m.picker.cursor = 0
-	return cmd
+	return m.picker.typed(msg)
 }
 
 // pickerDone applies the choice and closes the picker.
@@ -434,14 +422,9 @@ func (m *Model) pickerView(w, h int) string {
 		full = full[:min(len(full), 3)]
 	}
 	room := max(h-len(lines)-1-len(full)-1, 1)
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+room {
-		p.offset = p.cursor - room + 1
-	}
+	first := p.scroll(room)
 	nameW := min(max(w/4, 14), 28)
-	for i := p.offset; i < len(vis) && i < p.offset+room; i++ {
+	for i := first; i < len(vis) && i < first+room; i++ {
 		it := vis[i]
 		mark := "  "
 		if p.multi {
