@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -70,19 +69,12 @@ func TestIncrementalSyncAppliesTheChangesLikeAFullRun389(t *testing.T) {
 			}
 
 			users := srv.Fixture.Users
-			for i := 20; i < 30; i++ {
-				inc.modify(users[i].DN, "sn", "Changed"+fmt.Sprint(i))
+			dns := make([]string, len(users))
+			for i, u := range users {
+				dns[i] = u.DN
 			}
-			added := []string{inc.addDirUser("inc.new1", "n1@example.com"), inc.addDirUser("inc.new2", "n2@example.com"), inc.addDirUser("inc.new3", "n3@example.com")}
-			for _, u := range users[40:42] {
-				if err := inc.conn.Delete(inc.ctx, u.DN); err != nil {
-					t.Fatal(err)
-				}
-			}
+			added, _ := inc.changeDirectoryForIncremental(dns, "ou=sales,"+ds389test.PeopleDN)
 			moved := users[50]
-			if _, err := inc.conn.Rename(inc.ctx, moved.DN, strings.SplitN(moved.DN, ",", 2)[0], "ou=sales,"+ds389test.PeopleDN); err != nil {
-				t.Fatal(err)
-			}
 			inc.addMember(ds389test.EngineeringGroupDN, added[0], true)
 			var left ds389test.FixtureUser
 			for _, u := range users[60:] {

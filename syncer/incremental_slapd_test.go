@@ -148,22 +148,14 @@ func TestIncrementalSyncAppliesTheChangesLikeAFullRun(t *testing.T) {
 			}
 
 			users := inc.srv.Fixture.Users
-			for i := 20; i < 30; i++ {
-				inc.modify(users[i].DN, "sn", "Changed"+fmt.Sprint(i))
+			dns := make([]string, len(users))
+			for i, u := range users {
+				dns[i] = u.DN
 			}
-			added := []string{inc.addDirUser("inc.new1", "n1@example.com"), inc.addDirUser("inc.new2", "n2@example.com"), inc.addDirUser("inc.new3", "n3@example.com")}
-			for _, u := range users[40:42] {
-				if err := inc.conn.Delete(inc.ctx, u.DN); err != nil {
-					t.Fatal(err)
-				}
-			}
+			added, newDN := inc.changeDirectoryForIncremental(dns, "ou=sales,ou=people,"+slapdtest.BaseDN)
 			moved := users[50]
-			if _, err := inc.conn.Rename(inc.ctx, moved.DN, strings.SplitN(moved.DN, ",", 2)[0], "ou=sales,ou=people,"+slapdtest.BaseDN); err != nil {
-				t.Fatal(err)
-			}
 			// refint rewrites member values in the background: let it finish
 			// so both stores read the same directory.
-			newDN := strings.SplitN(moved.DN, ",", 2)[0] + ",ou=sales,ou=people," + slapdtest.BaseDN
 			if !inc.waitMember(slapdtest.BigGroupDN, newDN) {
 				t.Fatalf("refint did not rename the moved user in %s", slapdtest.BigGroupDN)
 			}
