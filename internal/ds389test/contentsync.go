@@ -13,24 +13,13 @@ const (
 // the content sync plug-in needs to name entries in its answers; the
 // server creates the changelog's own database (cn=changelog) at start.
 func enableContentSync(l layout) error {
-	d, err := readDSE(l.dseFile())
-	if err != nil {
-		return err
-	}
-	for _, c := range []struct {
-		dn, attr string
-		values   []string
-	}{
+	err := editDSE(l, []dseSetting{
 		{dnRetroCL, "nsslapd-pluginEnabled", []string{"on"}},
 		{dnRetroCL, "nsslapd-attribute", []string{"nsuniqueid:targetUniqueId", "entryuuid:targetEntryUUID"}},
 		{dnRetroCL, "nsslapd-include-suffix", []string{BaseDN}},
 		{dnContentSync, "nsslapd-pluginEnabled", []string{"on"}},
-	} {
-		if err := d.set(c.dn, c.attr, c.values...); err != nil {
-			return err
-		}
-	}
-	if err := d.write(l.dseFile()); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	return run(nil, "chown", "dirsrv:dirsrv", l.dseFile())

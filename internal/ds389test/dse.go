@@ -110,3 +110,24 @@ func (d *dse) get(dn, attr string) []string {
 	}
 	return out
 }
+
+// dseSetting is one attribute of one configuration entry, with its values.
+type dseSetting struct {
+	dn, attr string
+	values   []string
+}
+
+// editDSE sets each of settings in the dse.ldif of layout l and writes it
+// back.
+func editDSE(l layout, settings []dseSetting) error {
+	d, err := readDSE(l.dseFile())
+	if err != nil {
+		return err
+	}
+	for _, c := range settings {
+		if err := d.set(c.dn, c.attr, c.values...); err != nil {
+			return err
+		}
+	}
+	return d.write(l.dseFile())
+}

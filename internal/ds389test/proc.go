@@ -79,13 +79,11 @@ func startInstance(l layout) (*proc, error) {
 // answers. On failure the process is gone and the error carries the tail
 // of the server's error log.
 func (p *proc) launch() error {
-	d, err := readDSE(p.l.dseFile())
+	err := editDSE(p.l, []dseSetting{
+		{dnConfig, "nsslapd-port", []string{strconv.Itoa(p.port)}},
+		{dnConfig, "nsslapd-securePort", []string{strconv.Itoa(p.tlsPort)}},
+	})
 	if err != nil {
-		return err
-	}
-	d.set(dnConfig, "nsslapd-port", strconv.Itoa(p.port))
-	d.set(dnConfig, "nsslapd-securePort", strconv.Itoa(p.tlsPort))
-	if err := d.write(p.l.dseFile()); err != nil {
 		return err
 	}
 	if err := run(nil, "chown", "dirsrv:dirsrv", p.l.dseFile()); err != nil {

@@ -213,14 +213,7 @@ func createBase(dir string) error {
 	if err := writeCertificates(l); err != nil {
 		return err
 	}
-	d, err := readDSE(l.dseFile())
-	if err != nil {
-		return err
-	}
-	for _, c := range []struct {
-		dn, attr string
-		values   []string
-	}{
+	err := editDSE(l, []dseSetting{
 		{dnConfig, "nsslapd-listenhost", []string{"127.0.0.1"}},
 		{dnConfig, "nsslapd-securelistenhost", []string{"127.0.0.1"}},
 		{dnConfig, "nsslapd-security", []string{"on"}},
@@ -244,12 +237,8 @@ func createBase(dir string) error {
 		{dnReferint, "referint-update-delay", []string{"0"}},
 		{dnRSA, "nsSSLPersonalitySSL", []string{certNickname}},
 		{dnRSA, "nsSSLActivation", []string{"on"}},
-	} {
-		if err := d.set(c.dn, c.attr, c.values...); err != nil {
-			return err
-		}
-	}
-	if err := d.write(l.dseFile()); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	return tidy(l)
