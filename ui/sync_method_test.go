@@ -45,6 +45,26 @@ func TestSyncScreenSaysWhatTheDirectoryOffers(t *testing.T) {
 	}
 }
 
+// After a connection test with the same settings, the Sync screen takes
+// the answer from the RootDSE the test read, without asking again.
+func TestSyncScreenUsesTheConnectionTestsRootDSE(t *testing.T) {
+	srv := slapdtest.StartWith(t, slapdtest.Options{SyncProv: true})
+	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 80, 24)
+	d.keys("enter", "ctrl+t")
+	if r := d.m.connS().test.result; r == nil || r.RootDSE == nil {
+		t.Fatal("the connection test read no RootDSE")
+	}
+	d.gotoScreen(wizard.ScreenSync)
+	c := d.m.syncS().method
+	if c.summary != "incremental sync by RFC 4533 content sync (syncrepl)" || c.running {
+		t.Fatalf("summary %q (running %v)", c.summary, c.running)
+	}
+	if c.req.seq != 0 {
+		t.Fatalf("the Sync screen asked the directory again (request %d)", c.req.seq)
+	}
+	d.contains("This directory: incremental sync by RFC 4533 content sync (syncrepl).")
+}
+
 // Without a connection test or a saved file, the Sync screen asks the
 // directory nothing.
 func TestSyncScreenAsksNothingBeforeAConnection(t *testing.T) {
