@@ -13,6 +13,16 @@
 //
 //	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 1
 //
+// a no-change resync next to the two reads under it (ldapwiz's LDAP reader
+// doing ldapsearch's searches, and plain SELECTs of the store's rows) with
+//
+//	go test ./bench -run '^$' -bench '^BenchmarkReadFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 3
+//
+// the incremental runs (0 and 100 changes, and --follow's latency) against
+// slapd with syncprov with
+//
+//	go test ./bench -run '^$' -bench '^BenchmarkIncremental$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 3
+//
 // and the CI-sized regression check with
 //
 //	go test -tags benchci ./bench -run TestEngineCI -v
