@@ -79,12 +79,3 @@ func (q Queries) SaveSyncToken(ctx context.Context, t SyncToken) error {
 	}
 	return nil
 }
-
-// ForgetSyncToken removes the saved state token, so the next run reads the
-// directory whole.
-func (q Queries) ForgetSyncToken(ctx context.Context) error {
-	if _, err := q.exec(ctx, `DELETE FROM sync_tokens WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: forget the directory's sync token: %w", err)
-	}
-	return nil
-}
