@@ -53,6 +53,23 @@ func adopter(u *userPair) *userPair {
 	return u
 }
 
+// eachBaseMember calls fn with each user the last run recorded in group
+// p's link base as a member (pl.baseUser: a user whose entry this run
+// (re)creates has a new identity, so the base's reference is to the old
+// entry, and is skipped), and reports whether the base records members.
+func (pl *planner) eachBaseMember(p *groupPair, fn func(*userPair)) (hasBase bool) {
+	if p.link == nil {
+		return false
+	}
+	ids, ok := p.link.Base[baseMembers]
+	for _, id := range ids {
+		if u := pl.baseUser(id); u != nil {
+			fn(u)
+		}
+	}
+	return ok
+}
+
 // baseUser returns the user a group link's base member id refers to, when
 // that user exists on both sides after the plan with that same entry: a
 // user whose entry this run (re)creates or adopts has a new identity, and

@@ -424,18 +424,7 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 	for _, u := range pl.dirMembers(p.dir) {
 		inD[u] = true
 	}
-	hasBase := false
-	if p.link != nil {
-		ids, ok := p.link.Base[baseMembers]
-		hasBase = ok
-		for _, id := range ids {
-			// A user whose entry is (re)created by this run has a new
-			// identity: the base's references are to the old entry.
-			if u := pl.baseUser(id); u != nil {
-				inB[u] = true
-			}
-		}
-	}
+	hasBase := pl.eachBaseMember(p, func(u *userPair) { inB[u] = true })
 	all := map[*userPair]bool{}
 	for _, m := range []map[*userPair]bool{inS, inD, inB} {
 		for u := range m {

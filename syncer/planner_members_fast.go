@@ -47,16 +47,7 @@ func (pl *planner) memberAgreement(p *groupPair) (agree bool, met []*userPair, b
 			mark(u, inDir)
 		}
 	}
-	hasBase := false
-	if p.link != nil {
-		ids, ok := p.link.Base[baseMembers]
-		hasBase = ok
-		for _, id := range ids {
-			if u := pl.baseUser(id); u != nil {
-				mark(u, inBase)
-			}
-		}
-	}
+	hasBase := pl.eachBaseMember(p, func(u *userPair) { mark(u, inBase) })
 	pl.metBuf = met
 	agree, baseSame = true, hasBase || len(met) == 0
 	for _, u := range met {
