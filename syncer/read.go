@@ -120,7 +120,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	if snap.MembersFromUsers && c.userMemberAttr != "" {
 		attrs = append(attrs, c.userMemberAttr)
 	}
-	users := make([]DirUser, 0, r.sizeHint)
+	read := newChunked[DirUser](r.sizeHint)
 	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
 		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
 	err := r.search(ctx, partUsers, req, func(e *ldap.Entry) error {
@@ -171,12 +171,13 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		if snap.MembersFromUsers && c.userMemberAttr != "" {
 			u.MemberOf = e.Get(c.userMemberAttr)
 		}
-		users = append(users, u)
+		read.add(u)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("read users under %s (users.search_base): %w", c.userBase, err)
 	}
+	users := read.list()
 	// Duplicate usernames: none of them can be told apart, so all are skipped.
 	first := make(map[string]int, len(users)) // lower-case username -> first user with it
 	dups := map[string][]int{}                // the same, for usernames used more than once: all users with it
