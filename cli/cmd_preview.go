@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -47,10 +46,6 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 	}
 	if asJSON {
 		w := bufio.NewWriterSize(env.stdout, 64<<10)
-		enc := json.NewEncoder(w)
-		if indent {
-			enc.SetIndent("", "  ")
-		}
 		out := struct {
 			Plan        *syncer.Plan `json:"plan"`
 			WouldRefuse string       `json:"would_refuse,omitempty"` // the guard's reason
@@ -60,7 +55,7 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 		}
 		var err error
 		if indent {
-			err = enc.Encode(out)
+			err = syncer.EncodeJSONIndented(w, out, plan)
 		} else {
 			err = syncer.EncodeJSON(w, out, plan) // action by action: a plan can be large
 		}
@@ -162,7 +157,7 @@ func printAction(w io.Writer, a syncer.Action) {
 	if len(a.Members) > 0 {
 		fmt.Fprintf(w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
 	}
-	for _, d := range a.Diffs {
+	for _, d := range a.AttrDiffs() {
 		label := d.Field
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"

@@ -210,9 +210,9 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 		return nil
 	}
 	var diffs []changeDiff
-	if len(a.Diffs) > 0 {
-		diffs = make([]changeDiff, len(a.Diffs))
-		for i, d := range a.Diffs {
+	if ad := a.AttrDiffs(); len(ad) > 0 {
+		diffs = make([]changeDiff, len(ad))
+		for i, d := range ad {
 			diffs[i] = changeDiff(d)
 		}
 	}

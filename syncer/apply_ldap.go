@@ -232,7 +232,7 @@ func (ap *applier) modifyEntry(ctx context.Context, a *Action, dn *string) error
 		rdnType = parsed.RDNs[0][0].Type
 	}
 	var changes []ldap.Change
-	for _, diff := range a.Diffs {
+	for _, diff := range a.AttrDiffs() {
 		attr := diff.Attr
 		if a.Kind == store.KindGroup {
 			attr = cfg.groupNameAttr

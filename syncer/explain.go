@@ -453,7 +453,7 @@ func describeAction(a Action) string {
 		s += " (" + a.Reason + ")"
 	}
 	var diffs []string
-	for _, d := range a.Diffs {
+	for _, d := range a.AttrDiffs() {
 		label := d.Field
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"

@@ -24,8 +24,8 @@ func TestExplainStoreSideSlapd(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := action(t, e.explain("phone"), SideLDAP, OpUpdate)
-		if len(a.Diffs) != 1 || a.Diffs[0].Attr != "telephoneNumber" || a.Diffs[0].Old != "" || a.Diffs[0].New != p {
-			t.Errorf("directory update: %+v", a.Diffs)
+		if len(a.AttrDiffs()) != 1 || a.AttrDiffs()[0].Attr != "telephoneNumber" || a.AttrDiffs()[0].Old != "" || a.AttrDiffs()[0].New != p {
+			t.Errorf("directory update: %+v", a.AttrDiffs())
 		}
 	})
 

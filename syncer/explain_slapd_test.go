@@ -202,7 +202,7 @@ func TestExplainUserSlapd(t *testing.T) {
 		}
 		want(t, x, "store user", StepInfo, "no user")
 		a := action(t, x, SideStore, OpCreate)
-		if a.Name != "alice" || len(a.Diffs) == 0 {
+		if a.Name != "alice" || len(a.AttrDiffs()) == 0 {
 			t.Errorf("create: %+v", a)
 		}
 		if x.Outcome != OutcomeChanged || !strings.Contains(step(t, x, "next sync").Detail, `email (mail) "alice@example.com"`) {
@@ -227,8 +227,8 @@ func TestExplainUserSlapd(t *testing.T) {
 		e.modify(dn, "mail", "upd.new@example.com")
 		x := e.explain("upd")
 		a := action(t, x, SideStore, OpUpdate)
-		if len(a.Diffs) != 1 || a.Diffs[0].Old != "upd@example.com" || a.Diffs[0].New != "upd.new@example.com" {
-			t.Errorf("update diff: %+v", a.Diffs)
+		if len(a.AttrDiffs()) != 1 || a.AttrDiffs()[0].Old != "upd@example.com" || a.AttrDiffs()[0].New != "upd.new@example.com" {
+			t.Errorf("update diff: %+v", a.AttrDiffs())
 		}
 		want(t, x, "next sync", StepInfo, `email (mail) "upd@example.com" -> "upd.new@example.com"`)
 	})

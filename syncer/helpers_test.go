@@ -278,7 +278,7 @@ func describe(as []Action) string {
 		if a.Member != "" {
 			s += " member " + a.Member
 		}
-		for _, d := range a.Diffs {
+		for _, d := range a.AttrDiffs() {
 			s += " " + d.Field + ":" + d.Old + "->" + d.New
 		}
 		out = append(out, s+" ("+a.Reason+")")

@@ -14,9 +14,12 @@ var actionsMarker = []byte(`"actions":[]`)
 
 // EncodeJSON writes v, a value that holds plan (a struct with a *Plan
 // field), exactly as json.Encoder.Encode writes it without indentation,
-// but one action at a time: the text of a plan with 100,000 actions is
-// never built whole in memory. v must hold plan once, before any other
-// field that could encode as an empty actions list.
+// but one action at a time, each with its AttrDiffs as its diffs: the
+// text of a plan with 100,000 actions is never built whole in memory. v
+// must hold plan once, before any other field that could encode as an
+// empty actions list. Encode a plan only this way (or with
+// EncodeJSONIndented): json.Marshal would leave out the diffs of its
+// store creates.
 func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 	actions := plan.Actions
 	if actions == nil {
@@ -43,7 +46,8 @@ func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 		if k > 0 {
 			buf.WriteByte(',')
 		}
-		if err := enc.Encode(&actions[k]); err != nil {
+		a := actions[k].withDiffs()
+		if err := enc.Encode(&a); err != nil {
 			return err
 		}
 		if _, err := w.Write(buf.Bytes()[:buf.Len()-1]); err != nil { // Encode's newline dropped
@@ -55,4 +59,10 @@ func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 	}
 	_, err = w.Write([]byte{'\n'})
 	return err
+}
+
+// EncodeJSONIndented is EncodeJSON indented as json.Encoder writes it with
+// SetIndent("", "  ").
+func EncodeJSONIndented(w io.Writer, v any, plan *Plan) error {
+	return writeIndented(w, func(w io.Writer) error { return EncodeJSON(w, v, plan) })
 }

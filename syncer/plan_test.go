@@ -46,7 +46,7 @@ func ops(p *Plan) string {
 		if a.Member != "" {
 			s += " " + a.Member
 		}
-		for _, d := range a.Diffs {
+		for _, d := range a.AttrDiffs() {
 			s += " " + d.Field + ":" + d.Old + "->" + d.New
 		}
 		out = append(out, s)

@@ -106,6 +106,10 @@ type applyData struct {
 	// missing: the user's entry is gone or back under sync.missing_users
 	// (see planner_missing.go).
 	missing *missingMark
+	// entryValues, on a store create of a directory entry, lists the
+	// action's diffs from the entry (see AttrDiffs); the action's Diffs
+	// are then nil.
+	entryValues *createFields
 }
 
 // planner builds a Plan from two snapshots.
@@ -148,6 +152,9 @@ type planner struct {
 	// baseFieldsSynced: the fields of StoreSnapshot.linkDir's bases are
 	// the ones this plan synchronizes (see unchanged).
 	baseFieldsSynced bool
+	// createFields: what creates list their values from (one for the
+	// plan, shared by its actions; see AttrDiffs).
+	createFields *createFields
 	// err: a link base that could not be decoded (see StoreSnapshot.userBases).
 	err error
 }
@@ -174,7 +181,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOnly bool) (*Plan, error) {
 	cfg.adoptAccountState(dir.AccountState)
 	pl := &planner{
-		cfg: cfg, dir: dir, st: st, previewOnly: previewOnly,
+		cfg: cfg, dir: dir, st: st, previewOnly: previewOnly, createFields: &createFields{fields: cfg.fields, attrOf: cfg.attrOf},
 		plan: &Plan{
 			Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
@@ -458,9 +465,10 @@ func (pl *planner) planUser(p *userPair) {
 			return
 		}
 		p.bothAfter, p.name = true, name
-		d := &applyData{user: p} // values and base: built by the applier (createUsers)
+		// Values, base and diffs: built from the entry when asked (createUsers, AttrDiffs).
+		d := &applyData{user: p, entryValues: pl.createFields}
 		pl.add(bucketUserCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: name, DN: p.dir.DN,
-			Diffs: pl.createDiffs(p.dir.value), Reason: "new in the directory", apply: d})
+			Reason: "new in the directory", apply: d})
 	case p.st != nil && !p.st.Deleted(): // only in the store, never linked
 		if !cfg.writesDir() || !pl.storeOnlyInScope(p) {
 			return
@@ -508,7 +516,7 @@ func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, r
 			apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {"true"}}}}
 	}
 	pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
-		OldDN: oldDN, Diffs: pl.createDiffs(func(f string) string { return vals[f] }), Reason: reason,
+		OldDN: oldDN, Diffs: pl.createFields.diffs(func(f string) string { return vals[f] }), Reason: reason,
 		apply: &applyData{user: p, values: vals, password: u.PasswordPending}}) // base: createBase
 	if disable != nil {
 		pl.add(bucketUserChange, *disable)
@@ -684,27 +692,6 @@ func (pl *planner) rdnValue(vals map[string]string) string {
 		}
 	}
 	return vals[FieldUsername]
-}
-
-// createDiffs lists the values of an entry or user to create, each
-// field's as value returns it.
-func (pl *planner) createDiffs(value func(field string) string) []AttrDiff {
-	n := 0
-	for _, f := range pl.cfg.fields {
-		if value(f) != "" {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]AttrDiff, 0, n) // one per planned create: no spare capacity
-	for _, f := range pl.cfg.fields {
-		if v := value(f); v != "" {
-			out = append(out, AttrDiff{Field: f, Attr: pl.cfg.attrOf[f], New: v})
-		}
-	}
-	return out
 }
 
 // validStoreValues checks directory values the store must accept, each

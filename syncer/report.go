@@ -45,12 +45,10 @@ func (r *Report) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt)
 // WriteJSON writes the report as indented JSON (json.Encoder's text with a
 // two-space indent), streaming the plan's actions one at a time.
 func (r *Report) WriteJSON(w io.Writer) error {
-	return writeIndented(w, func(w io.Writer) error {
-		if r.Plan == nil {
-			return json.NewEncoder(w).Encode(r)
-		}
-		return EncodeJSON(w, r, r.Plan)
-	})
+	if r.Plan == nil {
+		return writeIndented(w, func(w io.Writer) error { return json.NewEncoder(w).Encode(r) })
+	}
+	return EncodeJSONIndented(w, r, r.Plan)
 }
 
 // SaveJSON writes the report to path as a new private file (mode 0600: it

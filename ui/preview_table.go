@@ -122,7 +122,7 @@ func actionRow(a syncer.Action) planRow {
 		}
 		r.lines = append(r.lines, fmt.Sprintf("members (%s): %s%s", thousands(n), strings.Join(shown, ", "), more))
 	}
-	for _, d := range a.Diffs {
+	for _, d := range a.AttrDiffs() {
 		label := d.Field
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"

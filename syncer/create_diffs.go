@@ -1,0 +1,51 @@
+package syncer
+
+// createFields is what the values of a create are listed from: the fields a
+// plan synchronizes, in order, and the directory attribute of each. One is
+// shared by every action of a plan.
+type createFields struct {
+	fields []string
+	attrOf map[string]string
+}
+
+// diffs lists the values of an entry or user to create, each field's as
+// value returns it; empty values are left out.
+func (c *createFields) diffs(value func(field string) string) []AttrDiff {
+	n := 0
+	for _, f := range c.fields {
+		if value(f) != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]AttrDiff, 0, n) // one per create: no spare capacity
+	for _, f := range c.fields {
+		if v := value(f); v != "" {
+			out = append(out, AttrDiff{Field: f, Attr: c.attrOf[f], New: v})
+		}
+	}
+	return out
+}
+
+// AttrDiffs returns the action's fields with their values before and
+// after: Diffs, except on a store create of a directory entry, where a
+// plan leaves Diffs nil and the values are listed from the entry when
+// asked (a first import of 100,000 users would otherwise hold about 30 MB
+// of copies of values the entries already hold). Read a planned action's
+// fields with AttrDiffs, never Diffs.
+func (a *Action) AttrDiffs() []AttrDiff {
+	if a.Diffs != nil || a.apply == nil || a.apply.entryValues == nil || a.apply.user == nil || a.apply.user.dir == nil {
+		return a.Diffs
+	}
+	return a.apply.entryValues.diffs(a.apply.user.dir.value)
+}
+
+// withDiffs returns a copy of a with Diffs set to AttrDiffs, as a report
+// or a plan's JSON shows it.
+func (a *Action) withDiffs() Action {
+	c := *a
+	c.Diffs = a.AttrDiffs()
+	return c
+}
