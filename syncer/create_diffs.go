@@ -41,11 +41,3 @@ func (a *Action) AttrDiffs() []AttrDiff {
 	}
 	return a.apply.entryValues.diffs(a.apply.user.dir.value)
 }
-
-// withDiffs returns a copy of a with Diffs set to AttrDiffs, as a report
-// or a plan's JSON shows it.
-func (a *Action) withDiffs() Action {
-	c := *a
-	c.Diffs = a.AttrDiffs()
-	return c
-}

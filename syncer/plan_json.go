@@ -39,18 +39,15 @@ func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 	if _, err := w.Write(head[:split]); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	var buf []byte
 	for k := range actions {
-		buf.Reset()
+		buf = buf[:0]
 		if k > 0 {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		a := actions[k].withDiffs()
-		if err := enc.Encode(&a); err != nil {
-			return err
-		}
-		if _, err := w.Write(buf.Bytes()[:buf.Len()-1]); err != nil { // Encode's newline dropped
+		a := &actions[k]
+		buf = appendActionJSON(buf, a, a.AttrDiffs())
+		if _, err := w.Write(buf); err != nil {
 			return err
 		}
 	}

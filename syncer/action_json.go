@@ -1,0 +1,94 @@
+package syncer
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// appendActionJSON appends the JSON of a with diffs as its diffs, byte for
+// byte as encoding/json encodes an Action (json.Marshal, or a json.Encoder
+// with its default HTML escaping). EncodeJSON writes every action of a
+// plan with it: encoding/json's reflection was about a tenth of the CPU of
+// a preview of 100,000 creates. TestActionJSONMatchesEncodingJSON holds
+// the two together, field by field.
+func appendActionJSON(b []byte, a *Action, diffs []AttrDiff) []byte {
+	b = append(b, `{"side":`...)
+	b = appendJSONString(b, a.Side)
+	b = append(b, `,"op":`...)
+	b = appendJSONString(b, a.Op)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, string(a.Kind))
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, a.Name)
+	b = appendOptString(b, `,"dn":`, a.DN)
+	b = appendOptString(b, `,"old_dn":`, a.OldDN)
+	b = appendOptString(b, `,"member":`, a.Member)
+	if len(diffs) > 0 {
+		b = append(b, `,"diffs":[`...)
+		for i := range diffs {
+			d := &diffs[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"field":`...)
+			b = appendJSONString(b, d.Field)
+			b = appendOptString(b, `,"attr":`, d.Attr)
+			b = append(b, `,"old":`...)
+			b = appendJSONString(b, d.Old)
+			b = append(b, `,"new":`...)
+			b = appendJSONString(b, d.New)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = appendOptString(b, `,"reason":`, a.Reason)
+	if a.Hidden {
+		b = append(b, `,"hidden":true`...)
+	}
+	b = appendOptString(b, `,"error":`, a.Error)
+	if a.Failed {
+		b = append(b, `,"failed":true`...)
+	}
+	if a.ResultCode != 0 {
+		b = append(b, `,"result_code":`...)
+		b = strconv.AppendInt(b, int64(a.ResultCode), 10)
+	}
+	if a.Done {
+		b = append(b, `,"applied":true`...)
+	}
+	if len(a.Members) > 0 {
+		b = append(b, `,"members":[`...)
+		for i, m := range a.Members {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, m)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendOptString appends key and s, unless s is empty (omitempty).
+func appendOptString(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return appendJSONString(append(b, key...), s)
+}
+
+// appendJSONString appends s as encoding/json writes a string: printable
+// ASCII other than the quote, the backslash and HTML's <, > and & as it
+// is; anything else through json.Marshal itself, so every escape (control
+// characters, HTML, U+2028, invalid UTF-8) is its own.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

@@ -1,0 +1,75 @@
+package syncer
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// everyField returns a copy of a with every exported field set from s (a
+// string field to s, a bool to true, an int to 7, a list to two of them),
+// so that a field added to Action shows in encoding/json's text at once.
+func everyField(t testing.TB, s string) Action {
+	var a Action
+	v := reflect.ValueOf(&a).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f, ft := v.Field(i), v.Type().Field(i)
+		if !ft.IsExported() {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(s)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int:
+			f.SetInt(7)
+		case reflect.Slice:
+			switch e := f.Type().Elem(); e.Kind() {
+			case reflect.String:
+				f.Set(reflect.ValueOf([]string{s, s + "2"}))
+			default:
+				if e != reflect.TypeOf(AttrDiff{}) {
+					t.Fatalf("Action.%s is a list of %s: teach appendActionJSON and this test", ft.Name, e)
+				}
+				f.Set(reflect.ValueOf([]AttrDiff{{Field: s, Attr: s, Old: s, New: s}, {Field: s, New: s}}))
+			}
+		default:
+			t.Fatalf("Action.%s is a %s: teach appendActionJSON and this test", ft.Name, f.Kind())
+		}
+	}
+	return a
+}
+
+// checkActionJSON fails unless appendActionJSON writes a as json.Marshal does.
+func checkActionJSON(t *testing.T, a Action) {
+	t.Helper()
+	want, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := appendActionJSON(nil, &a, a.Diffs); string(got) != string(want) {
+		t.Errorf("appendActionJSON:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestActionJSONMatchesEncodingJSON(t *testing.T) {
+	checkActionJSON(t, Action{})
+	checkActionJSON(t, Action{Diffs: []AttrDiff{}, Members: []string{}}) // empty lists are left out too
+	for _, s := range []string{"x", `a "quoted" \ path`, "<b>&amp;</b>", "line\nbreak\ttab\x01\x7f", "é ünï €", "\u2028\u2029", "bad \xff utf-8", ""} {
+		checkActionJSON(t, everyField(t, s))
+	}
+}
+
+func FuzzActionJSON(f *testing.F) {
+	for _, s := range []string{"uid=a,dc=example,dc=com", "<>&", "\x00", "\xed\xa0\x80", "ok"} {
+		f.Add(s, s, false, 0)
+	}
+	f.Fuzz(func(t *testing.T, s, u string, flag bool, code int) {
+		a := everyField(t, s)
+		a.Name, a.Hidden, a.Failed, a.ResultCode = u, flag, !flag, code
+		a.Diffs = append(a.Diffs, AttrDiff{Field: u, Old: s})
+		checkActionJSON(t, a)
+		checkActionJSON(t, Action{Side: s, Op: u, DN: s, ResultCode: code})
+	})
+}
