@@ -138,5 +138,5 @@ func (c *Conn) readUAC(ctx context.Context, dn string) (string, error) {
 	if len(entries) == 0 {
 		return "", fmt.Errorf("read userAccountControl of %s: the server returned no entry (no permission to read it?)", dn)
 	}
-	return entries[0].GetEqualFoldAttributeValue("userAccountControl"), nil
+	return entries[0].First("userAccountControl"), nil
 }

@@ -89,7 +89,7 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 	sr := goldap.NewSearchRequest(dn, goldap.ScopeSingleLevel, goldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=*)", childAttrs, []goldap.Control{goldap.NewControlManageDsaIT(false), pc})
 	var page ChildrenPage
-	next, err := c.searchPage(ctx, sr, pageSize+16, func(e *goldap.Entry) error {
+	next, err := c.searchPage(ctx, sr, pageSize+16, func(e *Entry) error {
 		page.Nodes = append(page.Nodes, nodeFromEntry(e))
 		return nil
 	}, func(ref string) {
@@ -112,7 +112,7 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 		// so a missing one is reported, as slapd does.
 		base := goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 			"(objectClass=*)", []string{"1.1"}, []goldap.Control{goldap.NewControlManageDsaIT(false)})
-		if _, err := c.searchPage(ctx, base, 2, func(*goldap.Entry) error { return nil }, func(string) {}); err != nil {
+		if _, err := c.searchPage(ctx, base, 2, func(*Entry) error { return nil }, func(string) {}); err != nil {
 			return ChildrenPage{}, fmt.Errorf("list children of %s: %w", dn, c.explainSearchError(dn, true, 0, err))
 		}
 	}
@@ -127,21 +127,21 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 }
 
 // nodeFromEntry builds a node from a child entry.
-func nodeFromEntry(e *goldap.Entry) Node {
-	n := Node{DN: e.DN, NumChildren: -1, ObjectClasses: e.GetEqualFoldAttributeValues("objectClass")}
+func nodeFromEntry(e *Entry) Node {
+	n := Node{DN: e.DN, NumChildren: -1, ObjectClasses: e.Get("objectClass")}
 	if d, err := ParseDN(e.DN); err == nil && !d.IsRoot() {
 		n.RDN = d.RDNs[0].String()
 	} else {
 		n.RDN = e.DN
 	}
-	switch strings.ToUpper(e.GetEqualFoldAttributeValue("hasSubordinates")) {
+	switch strings.ToUpper(e.First("hasSubordinates")) {
 	case "TRUE":
 		n.HasChildren = TriYes
 	case "FALSE":
 		n.HasChildren = TriNo
 	}
 	for _, attr := range []string{"numSubordinates", "msDS-Approx-Immed-Subordinates"} {
-		if v := e.GetEqualFoldAttributeValue(attr); v != "" {
+		if v := e.First(attr); v != "" {
 			if num, err := strconv.Atoi(v); err == nil && num >= 0 {
 				n.NumChildren = num
 				if n.HasChildren == TriUnknown {
@@ -159,7 +159,7 @@ func nodeFromEntry(e *goldap.Entry) Node {
 			n.Referral = true
 		}
 	}
-	if refs := e.GetEqualFoldAttributeValues("ref"); len(refs) > 0 {
+	if refs := e.Get("ref"); len(refs) > 0 {
 		n.Referral = true
 		n.ReferralURLs = refs
 	}

@@ -3,8 +3,6 @@ package ldap
 import (
 	"errors"
 	"fmt"
-
-	goldap "github.com/go-ldap/ldap/v3"
 )
 
 // BER identifiers of the LDAP messages the search reader looks at
@@ -65,11 +63,11 @@ func berLength(b []byte) (n, size int, ok bool) {
 }
 
 // decodeEntryOp decodes the protocolOp of a SearchResultEntry (its contents,
-// after the [APPLICATION 4] header) into a go-ldap entry, the same values
-// go-ldap's own decoder gives, without building a packet tree: one string
-// holds every value, each value is a substring of it, and the raw values
-// are slices of op.
-func decodeEntryOp(op []byte) (*goldap.Entry, error) {
+// after the [APPLICATION 4] header) into an Entry, the same one go-ldap's
+// own decoder and fromGoldap give, without building a packet tree or a
+// go-ldap entry: one string holds every value, each value is a substring
+// of it, and the raw values are slices of op.
+func decodeEntryOp(op []byte) (*Entry, error) {
 	tag, dn, rest, err := berTLV(op)
 	if err != nil || tag != berOctetString {
 		return nil, errBadEntry
@@ -104,8 +102,7 @@ func decodeEntryOp(op []byte) (*goldap.Entry, error) {
 			}
 		}
 	}
-	e := &goldap.Entry{DN: sub(dn), Attributes: make([]*goldap.EntryAttribute, 0, count)}
-	attrs := make([]goldap.EntryAttribute, count)
+	e := &Entry{DN: sub(dn), Attributes: make([]Attribute, count)}
 	strs, raws := make([]string, values), make([][]byte, values) // every attribute's values, sliced below
 	for i := 0; len(list) > 0; i++ {
 		var attr []byte
@@ -126,20 +123,18 @@ func decodeEntryOp(op []byte) (*goldap.Entry, error) {
 				return nil, errBadEntry
 			}
 		}
-		a := &attrs[i]
-		a.Name = sub(name)
 		if n > len(strs) {
 			return nil, errBadEntry // more values than counted: cannot happen
 		}
-		a.Values, strs = strs[:n:n], strs[n:]
-		a.ByteValues, raws = raws[:n:n], raws[n:]
+		vs, rs := strs[:n:n], raws[:n:n]
+		strs, raws = strs[n:], raws[n:]
 		for j := 0; len(set) > 0; j++ {
 			var v []byte
 			_, v, set, _ = berTLV(set)
-			a.Values[j] = sub(v)
-			a.ByteValues[j] = v[:len(v):len(v)]
+			vs[j] = sub(v)
+			rs[j] = v[:len(v):len(v)]
 		}
-		e.Attributes = append(e.Attributes, a)
+		e.Attributes[i] = newAttribute(sub(name), rs, vs)
 	}
 	return e, nil
 }
@@ -147,7 +142,7 @@ func decodeEntryOp(op []byte) (*goldap.Entry, error) {
 // decodeEntryMessage decodes a whole LDAPMessage known to carry a
 // SearchResultEntry (see readFrame); controls after the entry are ignored,
 // as go-ldap ignores them.
-func decodeEntryMessage(msg []byte) (*goldap.Entry, error) {
+func decodeEntryMessage(msg []byte) (*Entry, error) {
 	tag, body, _, err := berTLV(msg)
 	if err != nil || tag != berSequence {
 		return nil, errBadEntry

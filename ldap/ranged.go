@@ -139,9 +139,36 @@ func reassembleRanges(ctx context.Context, e *goldap.Entry, fetch rangeFetcher) 
 }
 
 // completeRanges fetches the rest of any ranged attribute of e from the
-// server.
-func (c *Conn) completeRanges(ctx context.Context, e *goldap.Entry) error {
-	return reassembleRanges(ctx, e, c.fetchRange)
+// server. An entry without one (every entry but Active Directory's large
+// groups) is left as it is.
+func (c *Conn) completeRanges(ctx context.Context, e *Entry) error {
+	ranged := false
+	for i := range e.Attributes {
+		name := e.Attributes[i].Name
+		if strings.IndexByte(name, ';') < 0 {
+			continue // no option at all: the common case, without parseRange's allocations
+		}
+		if _, ok := parseRange(name); ok {
+			ranged = true
+			break
+		}
+	}
+	if !ranged {
+		return nil
+	}
+	ge := &goldap.Entry{DN: e.DN, Attributes: make([]*goldap.EntryAttribute, len(e.Attributes))}
+	for i, a := range e.Attributes {
+		ga := &goldap.EntryAttribute{Name: a.Name, ByteValues: a.raw, Values: make([]string, len(a.raw))}
+		for j, v := range a.raw {
+			ga.Values[j] = string(v)
+		}
+		ge.Attributes[i] = ga
+	}
+	if err := reassembleRanges(ctx, ge, c.fetchRange); err != nil {
+		return err
+	}
+	*e = *fromGoldap(ge)
+	return nil
 }
 
 // fetchRange is the rangeFetcher talking to the server.
@@ -155,7 +182,7 @@ func (c *Conn) fetchRange(ctx context.Context, dn, request string) (string, [][]
 	for _, e := range entries {
 		for _, a := range e.Attributes {
 			if baseAttrName(a.Name) == want {
-				return a.Name, a.ByteValues, nil
+				return a.Name, a.raw, nil
 			}
 		}
 	}

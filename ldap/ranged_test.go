@@ -113,12 +113,12 @@ func TestRangedReassemblyWithRealValues(t *testing.T) {
 	}
 	// The real fetcher against OpenLDAP: it does not know range options and
 	// returns no such attribute, which ends the reassembly with what we have.
-	ge := rangedEntry(e.DN, all, 1500)
-	if err := c.completeRanges(ctx, ge); err != nil {
+	ranged := fromGoldap(rangedEntry(e.DN, all, 1500))
+	if err := c.completeRanges(ctx, ranged); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(ge.Attributes[1].ByteValues); n != 1500 || ge.Attributes[1].Name != "member" {
-		t.Errorf("OpenLDAP fetch: %s with %d values", ge.Attributes[1].Name, n)
+	if n := len(ranged.Attributes[1].Raw()); n != 1500 || ranged.Attributes[1].Name != "member" {
+		t.Errorf("OpenLDAP fetch: %s with %d values", ranged.Attributes[1].Name, n)
 	}
 }
 

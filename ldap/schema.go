@@ -278,7 +278,7 @@ func (c *Conn) Schema(ctx context.Context) (*Schema, error) {
 		return nil, fmt.Errorf("read the schema from %s: the server returned no subschema entry (the bind account may not read it)", dn)
 	}
 	e := entries[0]
-	s := ParseSchema(e.GetEqualFoldAttributeValues("objectClasses"), e.GetEqualFoldAttributeValues("attributeTypes"))
+	s := ParseSchema(e.Get("objectClasses"), e.Get("attributeTypes"))
 	if len(s.ObjectClasses) == 0 && len(s.AttributeTypes) == 0 {
 		return nil, fmt.Errorf("read the schema from %s: it holds no objectClasses or attributeTypes the bind account can read", dn)
 	}
@@ -298,7 +298,7 @@ func (c *Conn) subschemaDN(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("read the RootDSE: %w", err)
 	}
 	for _, e := range entries {
-		if dn := e.GetEqualFoldAttributeValue("subschemaSubentry"); dn != "" {
+		if dn := e.First("subschemaSubentry"); dn != "" {
 			return dn, nil
 		}
 	}

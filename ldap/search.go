@@ -133,11 +133,11 @@ func (c *Conn) Search(ctx context.Context, req SearchRequest, fn func(*Entry) er
 		size = c.PageSize()
 	}
 	delivered := 0
-	handle := func(ge *goldap.Entry) error {
-		if err := c.completeRanges(ctx, ge); err != nil {
+	handle := func(e *Entry) error {
+		if err := c.completeRanges(ctx, e); err != nil {
 			return passThrough{err}
 		}
-		if err := fn(fromGoldap(ge)); err != nil {
+		if err := fn(e); err != nil {
 			return passThrough{err}
 		}
 		delivered++
@@ -212,7 +212,7 @@ func (c *Conn) explainSearchError(base string, paged bool, delivered int, err er
 // the end or when the server does not page). The connection timeout limits
 // each wait for the server.
 func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int,
-	handle func(*goldap.Entry) error, onReferral func(string)) ([]byte, error) {
+	handle func(*Entry) error, onReferral func(string)) ([]byte, error) {
 	pageCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var timedOut atomic.Bool
@@ -237,7 +237,7 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 		switch e, ref := resp.Entry(), resp.Referral(); {
 		case stopped != nil:
 		case e != nil:
-			stopped = handle(e)
+			stopped = handle(fromGoldap(e))
 		case ref != "" && onReferral != nil:
 			onReferral(ref)
 		}
@@ -285,11 +285,11 @@ func searchTimeout(timeout time.Duration, base string, err error) error {
 	return fmt.Errorf("the directory did not answer within %s while searching %s; raise connection.timeout or check the server's load: %w", timeout, base, err)
 }
 
-// searchAll runs a small unpaged search and returns its entries (go-ldap
-// form), for base searches of single entries.
-func (c *Conn) searchAll(ctx context.Context, sr *goldap.SearchRequest) ([]*goldap.Entry, error) {
-	var out []*goldap.Entry
-	_, err := c.searchPage(ctx, sr, 64, func(e *goldap.Entry) error {
+// searchAll runs a small unpaged search and returns its entries, for base
+// searches of single entries.
+func (c *Conn) searchAll(ctx context.Context, sr *goldap.SearchRequest) ([]*Entry, error) {
+	var out []*Entry
+	_, err := c.searchPage(ctx, sr, 64, func(e *Entry) error {
 		out = append(out, e)
 		return nil
 	}, nil)

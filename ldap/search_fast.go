@@ -93,7 +93,7 @@ func (c *Conn) pageResponses(ctx context.Context, sr *goldap.SearchRequest, buf 
 // claim not match) through go-ldap. The page's messages are all read even
 // after the caller stops, as in searchPage.
 func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, buf int, want []byte,
-	handle func(*goldap.Entry) error, onReferral func(string), timer *time.Timer, timeout time.Duration) (cookie []byte, stopped error, err error) {
+	handle func(*Entry) error, onReferral func(string), timer *time.Timer, timeout time.Duration) (cookie []byte, stopped error, err error) {
 	c.tap.sendMu.Lock()
 	locked := true
 	unlock := func() {
@@ -107,7 +107,7 @@ func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, 
 	defer c.tap.release(cl)
 	items, errOf := c.pageResponses(ctx, sr, buf)
 	bound := cl.bound
-	deliver := func(entries []*goldap.Entry) {
+	deliver := func(entries []*Entry) {
 		for _, e := range entries {
 			if stopped == nil {
 				stopped = handle(e)
@@ -139,7 +139,7 @@ func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, 
 			timer.Stop()
 			switch {
 			case it.entry != nil:
-				deliver([]*goldap.Entry{it.entry})
+				deliver([]*Entry{fromGoldap(it.entry)})
 			case it.referral != "" && onReferral != nil && stopped == nil:
 				onReferral(it.referral)
 			}

@@ -7,8 +7,6 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-
-	goldap "github.com/go-ldap/ldap/v3"
 )
 
 // tapConn is the connection go-ldap reads from and writes to. It hands
@@ -57,7 +55,7 @@ type claim struct {
 	notify chan struct{} // signalled (never blocking) when entries or an error arrive
 
 	mu      sync.Mutex
-	entries []*goldap.Entry
+	entries []*Entry
 	err     error
 }
 
@@ -96,7 +94,7 @@ func (t *tapConn) release(c *claim) {
 }
 
 // take returns the entries queued so far (and the decoding error, if any).
-func (c *claim) take() ([]*goldap.Entry, error) {
+func (c *claim) take() ([]*Entry, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := c.entries
@@ -104,7 +102,7 @@ func (c *claim) take() ([]*goldap.Entry, error) {
 	return out, c.err
 }
 
-func (c *claim) push(e *goldap.Entry, err error) {
+func (c *claim) push(e *Entry, err error) {
 	c.mu.Lock()
 	if err != nil {
 		c.err = err
