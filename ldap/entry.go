@@ -23,11 +23,23 @@ type Attribute struct {
 	Name   string
 	Values []string
 	Binary bool
-	raw    [][]byte
+	// raw: the values as sent, always kept for a binary attribute; a text
+	// attribute's are its Values, and the search reader keeps no copy
+	// (see Raw).
+	raw [][]byte
 }
 
 // Raw returns the attribute's values as the server sent them.
-func (a Attribute) Raw() [][]byte { return a.raw }
+func (a Attribute) Raw() [][]byte {
+	if a.raw != nil || a.Binary || a.Values == nil {
+		return a.raw
+	}
+	raw := make([][]byte, len(a.Values)) // a text value is its bytes
+	for i, v := range a.Values {
+		raw[i] = []byte(v)
+	}
+	return raw
+}
 
 // Attr returns the attribute called name (case-insensitive, options such as
 // ";binary" must match too), or nil.
@@ -61,7 +73,7 @@ func (e *Entry) First(name string) string {
 // Raw returns the values of attribute name as the server sent them.
 func (e *Entry) Raw(name string) [][]byte {
 	if a := e.Attr(name); a != nil {
-		return a.raw
+		return a.Raw()
 	}
 	return nil
 }

@@ -65,8 +65,9 @@ func berLength(b []byte) (n, size int, ok bool) {
 // decodeEntryOp decodes the protocolOp of a SearchResultEntry (its contents,
 // after the [APPLICATION 4] header) into an Entry, the same one go-ldap's
 // own decoder and fromGoldap give, without building a packet tree or a
-// go-ldap entry: one string holds every value, each value is a substring
-// of it, and the raw values are slices of op.
+// go-ldap entry: one string holds every text value, each a substring of
+// it, and a binary attribute's values are copied. Nothing of the entry
+// refers to op, which the reader reuses for the next message.
 func decodeEntryOp(op []byte) (*Entry, error) {
 	tag, dn, rest, err := berTLV(op)
 	if err != nil || tag != berOctetString {
@@ -103,7 +104,8 @@ func decodeEntryOp(op []byte) (*Entry, error) {
 		}
 	}
 	e := &Entry{DN: sub(dn), Attributes: make([]Attribute, count)}
-	strs, raws := make([]string, values), make([][]byte, values) // every attribute's values, sliced below
+	strs := make([]string, values) // every text attribute's values, sliced below
+	var bin [][]byte               // one attribute's values as slices of op, for the binary check
 	for i := 0; len(list) > 0; i++ {
 		var attr []byte
 		if tag, attr, list, err = berTLV(list); err != nil || tag != berSequence {
@@ -126,15 +128,24 @@ func decodeEntryOp(op []byte) (*Entry, error) {
 		if n > len(strs) {
 			return nil, errBadEntry // more values than counted: cannot happen
 		}
-		vs, rs := strs[:n:n], raws[:n:n]
-		strs, raws = strs[n:], raws[n:]
+		vs := strs[:n:n]
+		strs = strs[n:]
+		bin = bin[:0]
 		for j := 0; len(set) > 0; j++ {
 			var v []byte
 			_, v, set, _ = berTLV(set)
 			vs[j] = sub(v)
-			rs[j] = v[:len(v):len(v)]
+			bin = append(bin, v)
 		}
-		e.Attributes[i] = newAttribute(sub(name), rs, vs)
+		a := &e.Attributes[i]
+		a.Name, a.Values = sub(name), vs
+		if isBinaryAttr(a.Name, bin) {
+			raw := make([][]byte, n)
+			for j, v := range bin {
+				raw[j] = append([]byte{}, v...) // op is the reader's buffer, reused
+			}
+			*a = newAttribute(a.Name, raw, nil)
+		}
 	}
 	return e, nil
 }

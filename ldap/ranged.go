@@ -158,8 +158,9 @@ func (c *Conn) completeRanges(ctx context.Context, e *Entry) error {
 	}
 	ge := &goldap.Entry{DN: e.DN, Attributes: make([]*goldap.EntryAttribute, len(e.Attributes))}
 	for i, a := range e.Attributes {
-		ga := &goldap.EntryAttribute{Name: a.Name, ByteValues: a.raw, Values: make([]string, len(a.raw))}
-		for j, v := range a.raw {
+		raw := a.Raw()
+		ga := &goldap.EntryAttribute{Name: a.Name, ByteValues: raw, Values: make([]string, len(raw))}
+		for j, v := range raw {
 			ga.Values[j] = string(v)
 		}
 		ge.Attributes[i] = ga
@@ -182,7 +183,7 @@ func (c *Conn) fetchRange(ctx context.Context, dn, request string) (string, [][]
 	for _, e := range entries {
 		for _, a := range e.Attributes {
 			if baseAttrName(a.Name) == want {
-				return a.Name, a.raw, nil
+				return a.Name, a.Raw(), nil
 			}
 		}
 	}

@@ -29,6 +29,9 @@ type tapConn struct {
 	// Read side; only go-ldap's single reader goroutine reads.
 	raw  bool // framing lost: pass everything through
 	left int  // bytes of the current passed-through message not yet handed on
+	// buf holds the entry message being decoded, reused for the next one
+	// (a decoded entry keeps nothing of it) up to maxReusedMessage bytes.
+	buf []byte
 
 	decoded atomic.Int64 // entries decoded here, for tests
 
@@ -189,7 +192,7 @@ func (t *tapConn) Read(p []byte) (int, error) {
 			t.left = size
 			continue
 		}
-		msg, err := readMessage(t.r, size)
+		msg, err := t.readEntryMessage(size)
 		if err != nil {
 			return 0, err
 		}
@@ -249,6 +252,24 @@ func (t *tapConn) peekHeader() (size int, id int64, op byte, ok bool, err error)
 		id = id<<8 | int64(c)
 	}
 	return size, id, b[hdr+2+idLen], true, nil
+}
+
+// maxReusedMessage is the largest entry message whose buffer the tap keeps
+// for the next one: a large group's entry is read into a buffer of its own.
+const maxReusedMessage = 64 << 10
+
+// readEntryMessage reads the next size bytes, the entry message to decode,
+// into t.buf when it fits there.
+func (t *tapConn) readEntryMessage(size int) ([]byte, error) {
+	if size > maxReusedMessage {
+		return readMessage(t.r, size)
+	}
+	if cap(t.buf) < size {
+		t.buf = make([]byte, max(size, 4<<10))
+	}
+	msg := t.buf[:size]
+	_, err := io.ReadFull(t.r, msg)
+	return msg, err
 }
 
 // readMessage reads the next size bytes. A buffer is allocated for size at
