@@ -314,7 +314,40 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 }
 
 func sortPairs(ps []*userPair) {
-	sort.Slice(ps, func(i, j int) bool { return strings.ToLower(ps[i].name) < strings.ToLower(ps[j].name) })
+	sort.Slice(ps, func(i, j int) bool { return lessFold(ps[i].name, ps[j].name) })
+}
+
+// lessFold reports whether strings.ToLower(a) < strings.ToLower(b), without
+// lowering either when both are ASCII (a group of 20,000 members is sorted
+// with about 600,000 comparisons).
+func lessFold(a, b string) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if ca >= 0x80 || cb >= 0x80 {
+			return strings.ToLower(a) < strings.ToLower(b)
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return ca < cb
+		}
+	}
+	// One is a prefix of the other, ignoring ASCII case. If the rest of the
+	// longer is ASCII too, the shorter comes first; otherwise ToLower
+	// decides (it can change a non-ASCII letter's length).
+	n := min(len(a), len(b))
+	for _, rest := range []string{a[n:], b[n:]} {
+		for i := 0; i < len(rest); i++ {
+			if rest[i] >= 0x80 {
+				return strings.ToLower(a) < strings.ToLower(b)
+			}
+		}
+	}
+	return len(a) < len(b)
 }
 
 // mergeGroup plans the name and membership changes of a group on both sides.
