@@ -128,8 +128,11 @@ type planner struct {
 	groups      []*groupPair
 	memberships map[int64][]int64 // store group id -> user ids
 	// dirNames and storeNames: the pairs by lower-case username on each
-	// side, built when first asked (see names): a sync with nothing to
-	// create or rename never needs them.
+	// side, each built when first asked (dirName, storeName): a sync with
+	// nothing to create or rename needs neither, and a first import only
+	// the store's (empty). Planning changes no pair's usernames (a
+	// tombstone restored is a copy of the same user), so they are what
+	// pairing would have built.
 	dirNames   map[string]*userPair
 	storeNames map[string]*userPair
 	// syncedMembers: with sync_only, the store users in synchronized store
@@ -271,33 +274,29 @@ func (pl *planner) planUserWithBase(p *userPair) {
 // storeName returns the pair whose store user has username name (ignoring
 // case), or nil.
 func (pl *planner) storeName(name string) *userPair {
-	pl.names()
+	if pl.storeNames == nil {
+		pl.storeNames = make(map[string]*userPair, len(pl.st.Users))
+		for _, p := range pl.users {
+			if p.st != nil {
+				pl.storeNames[strings.ToLower(p.st.Username)] = p
+			}
+		}
+	}
 	return pl.storeNames[strings.ToLower(name)]
 }
 
 // dirName returns the pair whose directory entry has username name
 // (ignoring case), or nil.
 func (pl *planner) dirName(name string) *userPair {
-	pl.names()
+	if pl.dirNames == nil {
+		pl.dirNames = make(map[string]*userPair, len(pl.dir.Users))
+		for _, p := range pl.users {
+			if p.dir != nil {
+				pl.dirNames[strings.ToLower(p.dir.username())] = p
+			}
+		}
+	}
 	return pl.dirNames[strings.ToLower(name)]
-}
-
-// names builds dirNames and storeNames, once. Planning changes no pair's
-// usernames (a tombstone restored is a copy of the same user), so they
-// are what pairing would have built.
-func (pl *planner) names() {
-	if pl.dirNames != nil {
-		return
-	}
-	pl.dirNames, pl.storeNames = make(map[string]*userPair, len(pl.dir.Users)), make(map[string]*userPair, len(pl.st.Users))
-	for _, p := range pl.users {
-		if p.dir != nil {
-			pl.dirNames[strings.ToLower(p.dir.username())] = p
-		}
-		if p.st != nil {
-			pl.storeNames[strings.ToLower(p.st.Username)] = p
-		}
-	}
 }
 
 // createsAtMost bounds the user creates the plan can hold, for sizing
