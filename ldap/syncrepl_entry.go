@@ -41,11 +41,17 @@ func (r EntryRecord) Entry() *Entry {
 			e.Attributes[i] = newAttribute(a.Name, a.Raw, nil)
 			continue
 		}
-		raw := make([][]byte, len(a.Text))
-		for j, v := range a.Text {
-			raw[j] = []byte(v)
+		if isBinaryAttr(a.Name, nil) { // by its name: binary whatever it holds
+			raw := make([][]byte, len(a.Text))
+			for j, v := range a.Text {
+				raw[j] = []byte(v)
+			}
+			e.Attributes[i] = newAttribute(a.Name, raw, a.Text)
+			continue
 		}
-		e.Attributes[i] = newAttribute(a.Name, raw, a.Text)
+		// Recorded as text, so its values were text (Record): they stand
+		// for the raw values too (Attribute.Raw).
+		e.Attributes[i] = Attribute{Name: a.Name, Values: a.Text}
 	}
 	return e
 }
