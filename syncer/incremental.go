@@ -1,15 +1,12 @@
 package syncer
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -63,9 +60,6 @@ func (d *DirRead) Line() string {
 	return "full read: " + d.Reason
 }
 
-// viewVersion is the encoding of the directory view kept with the token.
-const viewVersion = 2
-
 // dirView is the directory as the searches of a run read it, kept with the
 // token so that the next run can patch it with the changes: one part per
 // search (users, groups).
@@ -84,6 +78,12 @@ type viewPart struct {
 	Attributes []string           `json:"attributes"`
 	Cookie     []byte             `json:"cookie"`
 	Entries    []ldap.EntryRecord `json:"entries"`
+	// packed, once set, holds the entries encoded for the next view (a
+	// gzip member of records, see encodeView), packedCount of them; Entries
+	// is then let go. A run packs each part as it reads or delivers it, so
+	// that it never holds the next view's entries as records.
+	packed      []byte
+	packedCount int
 }
 
 // request is the search a part keeps.
@@ -125,8 +125,10 @@ type incRead struct {
 	// prevToken is the saved token's cookies, when reading from it.
 	prevToken []byte
 	// changed are the entries the refreshes changed, for
-	// followServerWrites.
-	changed []entryChange
+	// followServerWrites; anyChanged, once prepare is done with them,
+	// says whether there were any.
+	changed    []entryChange
+	anyChanged bool
 	// backlink is the users' attribute memberships are read from when the
 	// groups' member attribute is not (users.member_attribute, memberOf);
 	// "" otherwise.
@@ -237,11 +239,21 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 		return conn.Search(ctx, req, fn)
 	}
 	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes, Cookie: cookie}
-	in.next.Parts[part] = vp
-	return conn.Search(ctx, req, func(e *ldap.Entry) error {
-		vp.Entries = append(vp.Entries, e.Record())
+	pk := newViewPacker()
+	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
+		rec := e.Record()
+		pk.add(&rec)
 		return fn(e)
 	})
+	if err != nil {
+		return err
+	}
+	if vp.packed, err = pk.close(); err != nil {
+		return err
+	}
+	vp.packedCount = pk.n
+	in.next.Parts[part] = vp
+	return nil
 }
 
 // fallBack records that the run reads a search whole after all.
@@ -253,16 +265,29 @@ func (in *incRead) fallBack(reason string) {
 
 // deliver hands the patched entries of a part to fn and keeps them as the
 // next view.
+// Each entry is packed for the next view as it is handed on, and its
+// record let go.
 func (in *incRead) deliver(part string, p *viewPart, fn func(*ldap.Entry) error) error {
 	in.next.Parts[part] = p
-	for _, rec := range p.Entries {
-		if err := fn(rec.Entry()); err != nil {
-			if errors.Is(err, ldap.ErrStopSearch) {
-				return nil
+	pk := newViewPacker()
+	stopped := false
+	for i := range p.Entries {
+		rec := &p.Entries[i]
+		if !stopped {
+			if err := fn(rec.Entry()); errors.Is(err, ldap.ErrStopSearch) {
+				stopped = true // the rest is still kept in the view
+			} else if err != nil {
+				return err
 			}
-			return err
 		}
+		pk.add(rec)
+		*rec = ldap.EntryRecord{}
 	}
+	packed, err := pk.close()
+	if err != nil {
+		return err
+	}
+	p.Entries, p.packed, p.packedCount = nil, packed, pk.n
 	return nil
 }
 
@@ -343,90 +368,6 @@ func scopeHash(c syncConfig) string {
 	fmt.Fprintf(h, "%q|%q|%q|%q|%q|%q|%q|%q|%q|%q|%q", c.userBase, c.scope.UserFilter, c.userClass, c.userMemberAttr,
 		c.groupBase, c.scope.GroupFilter, c.groupClass, c.groupNameAttr, c.groupMemberAttr, c.syncOnly, attrs)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// viewHeader opens an encoded view: the parts, each with its search, its
-// token and how many entries follow. The entries come after it, one JSON
-// value each, part after part, so that neither writing nor reading a view
-// holds its whole text at once.
-type viewHeader struct {
-	Version int              `json:"version"`
-	Parts   []viewPartHeader `json:"parts"`
-}
-
-// viewPartHeader is one part of a viewHeader.
-type viewPartHeader struct {
-	Name       string   `json:"name"`
-	Request    string   `json:"request"`
-	Base       string   `json:"base"`
-	Filter     string   `json:"filter"`
-	Attributes []string `json:"attributes"`
-	Cookie     []byte   `json:"cookie"`
-	Entries    int      `json:"entries"`
-}
-
-// encodeView compresses the view for the store.
-func encodeView(v *dirView) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	enc := json.NewEncoder(zw)
-	h := viewHeader{Version: v.Version}
-	names := sortedParts(v)
-	for _, name := range names {
-		p := v.Parts[name]
-		h.Parts = append(h.Parts, viewPartHeader{Name: name, Request: p.Request, Base: p.Base, Filter: p.Filter,
-			Attributes: p.Attributes, Cookie: p.Cookie, Entries: len(p.Entries)})
-	}
-	if err := enc.Encode(h); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
-		for i := range v.Parts[name].Entries {
-			if err := enc.Encode(&v.Parts[name].Entries[i]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// decodeView reads a view encodeView made.
-func decodeView(b []byte) (*dirView, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(zr)
-	var h viewHeader
-	if err := dec.Decode(&h); err != nil {
-		return nil, err
-	}
-	if h.Version != viewVersion {
-		return nil, fmt.Errorf("view version %d, want %d", h.Version, viewVersion)
-	}
-	v := &dirView{Version: h.Version, Parts: map[string]*viewPart{}}
-	for _, ph := range h.Parts {
-		if ph.Entries < 0 || v.Parts[ph.Name] != nil {
-			return nil, fmt.Errorf("view part %q: bad header", ph.Name)
-		}
-		p := &viewPart{Request: ph.Request, Base: ph.Base, Filter: ph.Filter, Attributes: ph.Attributes, Cookie: ph.Cookie,
-			Entries: make([]ldap.EntryRecord, 0, min(ph.Entries, 1<<16))}
-		for range ph.Entries {
-			var e ldap.EntryRecord
-			if err := dec.Decode(&e); err != nil {
-				return nil, fmt.Errorf("view part %q: %w", ph.Name, err)
-			}
-			p.Entries = append(p.Entries, e)
-		}
-		v.Parts[ph.Name] = p
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("the view goes on after its last entry")
-	}
-	return v, nil
 }
 
 // search is the reader's search for one of the parts kept in the view:

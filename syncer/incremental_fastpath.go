@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -199,7 +198,7 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 // nothing changed at the same token (the searches' cookies as saved): its
 // view is the saved one, so the token and view are kept, not rewritten.
 func (in *incRead) viewKept(d *DirRead) bool {
-	if !d.Incremental || d.Changes != 0 || len(in.changed) != 0 || in.full != 0 || in.prevToken == nil ||
+	if !d.Incremental || d.Changes != 0 || len(in.changed) != 0 || in.anyChanged || in.full != 0 || in.prevToken == nil ||
 		!bytes.Equal(tokenOf(&in.next), in.prevToken) {
 		return false
 	}
@@ -241,30 +240,6 @@ func buildID() string {
 		}
 	}
 	return id
-}
-
-// decodeViewHeader reads only the header of a view encodeView made: its
-// parts, with their searches and tokens but no entries.
-func decodeViewHeader(b []byte) (*dirView, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	var h viewHeader
-	if err := json.NewDecoder(zr).Decode(&h); err != nil {
-		return nil, err
-	}
-	if h.Version != viewVersion {
-		return nil, fmt.Errorf("view version %d, want %d", h.Version, viewVersion)
-	}
-	v := &dirView{Version: h.Version, Parts: map[string]*viewPart{}}
-	for _, ph := range h.Parts {
-		if v.Parts[ph.Name] != nil {
-			return nil, fmt.Errorf("view part %q: bad header", ph.Name)
-		}
-		v.Parts[ph.Name] = &viewPart{Request: ph.Request, Base: ph.Base, Filter: ph.Filter, Attributes: ph.Attributes, Cookie: ph.Cookie}
-	}
-	return v, nil
 }
 
 // unchangedLine says that a quiet run found nothing changed.

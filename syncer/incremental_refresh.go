@@ -38,6 +38,8 @@ func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
 		return err
 	}
 	in.refreshed, in.prev = refreshed, nil // the old view is no longer needed
+	// Nor are the changes, which point into it: only whether there were any.
+	in.anyChanged, in.changed = len(in.changed) > 0, nil
 	return nil
 }
 

@@ -3,7 +3,9 @@ package syncer
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"reflect"
+	"strings"
 	"testing"
 
 	"ldapwiz/ldap"
@@ -22,19 +24,12 @@ func sampleView() *dirView {
 // version or that is not a view is refused, never half read.
 func TestViewEncodeDecode(t *testing.T) {
 	v := sampleView()
-	data, err := encodeView(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := decodeView(data)
-	if err != nil || !reflect.DeepEqual(back, v) {
-		t.Fatalf("decoded %+v, %v; want %+v", back, err, v)
-	}
+	back := roundTrip(t, v)
 	if id := recordID(back.Parts[partUsers].Entries[0]); id != "0f1e2d3c-0000-1000-8000-000000000001" {
 		t.Errorf("recordUUID %q, want it lower case", id)
 	}
 	v.Version = viewVersion + 1
-	data, _ = encodeView(v)
+	data, _ := encodeView(v)
 	if _, err := decodeView(data); err == nil {
 		t.Error("a view of another version was read")
 	}
@@ -47,6 +42,49 @@ func TestViewEncodeDecode(t *testing.T) {
 			t.Errorf("%q was read as a view", bad)
 		}
 	}
+	// This version's records: cut short, one too many, a length past the
+	// end, an unknown kind of values, bytes left inside a record.
+	head := `{"version":3,"parts":[{"name":"users","entries":1}]}` + "\n"
+	entry := string(appendViewEntry(nil, &v.Parts[partUsers].Entries[0]))
+	record := func(body string) string { return string(binary.AppendUvarint(nil, uint64(len(body)))) + body }
+	good := gz(t, head+record(entry))
+	if _, err := decodeView(good); err != nil {
+		t.Fatalf("a hand-made view: %v", err)
+	}
+	for _, bad := range []string{head, head + record(entry)[:5], head + record(entry) + record(entry), head + "\xff\xff\xff\xff\x0f",
+		head + record(strings.Replace(entry, "\x00", "\x07", 1)), head + record(entry+"x"), head + record("\x05uid=a\x09")} {
+		if _, err := decodeView(gz(t, bad)); err == nil {
+			t.Errorf("%q was read as a view", bad)
+		}
+	}
+}
+
+// A view of the previous version (JSON entries) is refused with its
+// version named, so the run's reason for reading the directory whole says
+// what happened.
+func TestViewOfAnotherVersionIsNamed(t *testing.T) {
+	_, err := decodeView(gz(t, `{"version":2,"parts":[{"name":"users","entries":1}]}`+"\n"+`{"dn":"uid=a","a":[]}`))
+	if err == nil || !strings.Contains(err.Error(), "view version 2, want 3") {
+		t.Errorf("decodeView: %v", err)
+	}
+}
+
+// Binary values (objectGUID) and attributes without values keep their kind.
+func TestViewKeepsRawValues(t *testing.T) {
+	v := sampleView()
+	e := &v.Parts[partUsers].Entries[0]
+	e.Attrs = append(e.Attrs, ldap.AttrRecord{Name: "objectGUID", Raw: [][]byte{{0, 1, 0xff}, {}}}, ldap.AttrRecord{Name: "empty"})
+	roundTrip(t, v)
+}
+
+// roundTrip encodes v, decodes it and fails unless that gives v again.
+func roundTrip(t *testing.T, v *dirView) *dirView {
+	t.Helper()
+	back, err := decodeView(mustEncode(t, v))
+	if err != nil || !reflect.DeepEqual(back, v) {
+		t.Fatalf("decoded %+v, %v; want %+v", back, err, v)
+	}
+	return back
 }
 
 func gz(t testing.TB, s string) []byte {
@@ -66,6 +104,7 @@ func FuzzDecodeView(f *testing.F) {
 	f.Add(good)
 	f.Add(gz(f, `{"version":2,"parts":null}`))
 	f.Add(gz(f, `{"version":2,"parts":[{"name":"users","entries":1}]}{"dn":"uid=a","a":[{"n":"uid","t":["a"]}]}`))
+	f.Add(gz(f, `{"version":3,"parts":[{"name":"users","entries":1}]}`+"\n\x0b\x05uid=a\x01\x03uid\x00\x01\x01a"))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := decodeView(data)
@@ -82,4 +121,37 @@ func FuzzDecodeView(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A part packed as a run packs it (as its entries are read or handed on)
+// encodes into the same view as its entries would.
+func TestPackedPartEncodesAsItsEntries(t *testing.T) {
+	v := sampleView()
+	want, err := decodeView(mustEncode(t, v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := v.Parts[partUsers]
+	pk := newViewPacker()
+	for i := range p.Entries {
+		pk.add(&p.Entries[i])
+	}
+	packed, err := pk.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Entries, p.packed, p.packedCount = nil, packed, pk.n
+	got, err := decodeView(mustEncode(t, v))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("packed: decoded %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func mustEncode(t *testing.T, v *dirView) []byte {
+	t.Helper()
+	data, err := encodeView(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
