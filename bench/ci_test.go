@@ -5,6 +5,8 @@ package bench
 import (
 	"os"
 	"testing"
+
+	"ldapwiz/internal/slapdtest"
 )
 
 // Bounds of the CI-sized check: about three times what the engine measured
@@ -41,6 +43,31 @@ func TestEngineCI(t *testing.T) {
 	for _, c := range cases {
 		if rss := maxOf(res.cases[c].rss); rss > ciMaxRSSMB {
 			t.Errorf("%s of %d users peaked at %.0f MB resident; the bound is %.0f MB", c, ciUsers, rss, ciMaxRSSMB)
+		}
+	}
+}
+
+// TestIncrementalCI is the incremental benchmark at CI size: 5,000 users
+// on slapd with syncprov, two rounds of a quiet run and a run with 100
+// changes after a first import, and the --follow latency. Every run must
+// read incrementally, plan what it should and be quiet exactly when
+// nothing changed (incrSync fails it otherwise); the run with 100 changes
+// must stay within the resync's CPU bound, and every run within the RSS
+// bound. Built only with the benchci tag, like TestEngineCI.
+func TestIncrementalCI(t *testing.T) {
+	bin := buildLdapwiz(t, t.TempDir())
+	shape := shapeFor(ciUsers)
+	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
+	b := &bed{dir: t.TempDir(), bin: bin, srv: srv, shape: shape}
+	cases, lat := measureIncremental(t, b, 2)
+	reportIncremental(os.Stdout, ciUsers, cases, lat)
+	if r := median(cases[caseIncr100].cpuRatio); r > ciMaxResyncRatio {
+		t.Errorf("the incremental run with %d changes of %d users took %.1fx ldapsearch's CPU time; the bound is %.0fx",
+			incrementalChanges, ciUsers, r, ciMaxResyncRatio)
+	}
+	for _, c := range []string{caseIncrSettle, caseIncr0, caseIncr100} {
+		if rss := maxOf(cases[c].rss); rss > ciMaxRSSMB {
+			t.Errorf("%s, %d users, peaked at %.0f MB resident; the bound is %.0f MB", c, ciUsers, rss, ciMaxRSSMB)
 		}
 	}
 }

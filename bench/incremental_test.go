@@ -56,7 +56,8 @@ func BenchmarkIncremental(b *testing.B) {
 		shape := shapeFor(n)
 		srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
 		bd := &bed{dir: b.TempDir(), bin: bin, srv: srv, shape: shape}
-		measureIncremental(b, bd, *roundsFlag)
+		cases, lat := measureIncremental(b, bd, *roundsFlag)
+		reportIncremental(os.Stdout, bd.shape.users, cases, lat)
 		srv.Stop()
 	}
 }
@@ -131,8 +132,8 @@ func (b *bed) changeUsers(tb testing.TB, r, n int) {
 }
 
 // measureIncremental runs the incremental cases rounds times and the
-// --follow latency, and prints the table.
-func measureIncremental(tb testing.TB, b *bed, rounds int) {
+// --follow latency (seconds, one per change).
+func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
 	st := b.newStore(tb, 0)
 	defer st.remove()
 	cfg := b.config("import", st)
@@ -157,9 +158,13 @@ func measureIncremental(tb testing.TB, b *bed, rounds int) {
 		}
 		cases[caseIncr100].add(pair{wiz: b.incrSync(tb, cfg, incrementalChanges, false), base: base})
 	}
-	lat := b.followLatency(tb, cfg, st.path, 5)
-	w := io.Writer(os.Stdout)
-	fmt.Fprintf(w, "\n%d users, slapd with syncprov, SQLite store; incremental runs after a first import\n", b.shape.users)
+	return cases, b.followLatency(tb, cfg, st.path, 5)
+}
+
+// reportIncremental prints measureIncremental's table for a directory of
+// users users.
+func reportIncremental(w io.Writer, users int, cases map[string]*summary, lat []float64) {
+	fmt.Fprintf(w, "\n%d users, slapd with syncprov, SQLite store; incremental runs after a first import\n", users)
 	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch (median, min–max) | ldapwiz wall s | ldapwiz CPU s | peak RSS MB |\n|---|---|---|---|---|---|\n")
 	for _, c := range []string{caseIncrSettle, caseIncr0, caseIncr100} {
 		s := cases[c]
