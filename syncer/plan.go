@@ -67,7 +67,7 @@ type Action struct {
 	DN     string     `json:"dn,omitempty"`     // the entry's DN (new DN on renames; planned DN on creates)
 	OldDN  string     `json:"old_dn,omitempty"` // renames and moves
 	Member string     `json:"member,omitempty"` // membership actions: the username
-	Diffs  []AttrDiff `json:"diffs,omitempty"`  // creates: the values; updates: old -> new
+	Diffs  []AttrDiff `json:"diffs,omitempty"`  // creates: the values; updates: old -> new (nil on a planned store create of an entry: read AttrDiffs)
 	Reason string     `json:"reason,omitempty"` // why, in words
 	Hidden bool       `json:"hidden,omitempty"` // bookkeeping (OpLink): not shown, not counted
 	Error  string     `json:"error,omitempty"`  // set in a report when applying it failed
