@@ -69,6 +69,49 @@ func appendActionJSON(b []byte, a *Action, diffs []AttrDiff) []byte {
 	return append(b, '}')
 }
 
+// appendChangeDetail appends the detail column of action a's row in the
+// changes table, with diffs as its diffs: byte for byte what json.Marshal
+// writes for the changeDetail of a (the Reason, OldDN, Member and the
+// diffs as changeDiffs). A first import writes 100,000 of them;
+// TestChangeDetailMatchesEncodingJSON holds the two together.
+func appendChangeDetail(b []byte, a *Action, diffs []AttrDiff) []byte {
+	b = append(b, '{')
+	start := len(b)
+	field := func(key, v string) {
+		if v == "" {
+			return
+		}
+		if len(b) > start {
+			b = append(b, ',')
+		}
+		b = appendJSONString(append(b, key...), v)
+	}
+	field(`"reason":`, a.Reason)
+	field(`"old_dn":`, a.OldDN)
+	field(`"member":`, a.Member)
+	if len(diffs) > 0 {
+		if len(b) > start {
+			b = append(b, ',')
+		}
+		b = append(b, `"diffs":[`...)
+		for i := range diffs {
+			d := &diffs[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"field":`...)
+			b = appendJSONString(b, d.Field)
+			b = appendOptString(b, `,"attr":`, d.Attr)
+			b = appendOptString(b, `,"old":`, d.Old)
+			b = append(b, `,"new":`...)
+			b = appendJSONString(b, d.New)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
 // appendOptString appends key and s, unless s is empty (omitempty).
 func appendOptString(b []byte, key, s string) []byte {
 	if s == "" {

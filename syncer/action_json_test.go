@@ -73,3 +73,39 @@ func FuzzActionJSON(f *testing.F) {
 		checkActionJSON(t, Action{Side: s, Op: u, DN: s, ResultCode: code})
 	})
 }
+
+// checkChangeDetail fails unless appendChangeDetail writes a's detail as
+// json.Marshal writes its changeDetail.
+func checkChangeDetail(t *testing.T, a Action) {
+	t.Helper()
+	var diffs []changeDiff
+	for _, d := range a.Diffs {
+		diffs = append(diffs, changeDiff(d))
+	}
+	want, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN, Member: a.Member, Diffs: diffs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := appendChangeDetail(nil, &a, a.Diffs); string(got) != string(want) {
+		t.Errorf("appendChangeDetail:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestChangeDetailMatchesEncodingJSON(t *testing.T) {
+	checkChangeDetail(t, Action{})
+	checkChangeDetail(t, Action{Member: "m"})
+	checkChangeDetail(t, Action{Diffs: []AttrDiff{{Field: "f", New: ""}}})
+	for _, s := range []string{"x", `a "quoted" \ path`, "<b>&amp;</b>", "line\nbreak\x01", "é €", "\u2028", "bad \xff", ""} {
+		checkChangeDetail(t, everyField(t, s))
+	}
+}
+
+func FuzzChangeDetail(f *testing.F) {
+	f.Add("new in the directory", "", "", "mail", "a@example.com", "")
+	f.Add("", "uid=a,dc=example,dc=com", "bob", "", "<&>", "\x00")
+	f.Fuzz(func(t *testing.T, reason, oldDN, member, attr, v, old string) {
+		checkChangeDetail(t, Action{Reason: reason, OldDN: oldDN, Member: member,
+			Diffs: []AttrDiff{{Field: attr, Attr: attr, Old: old, New: v}, {Field: v, New: old}}})
+		checkChangeDetail(t, Action{Reason: reason, Member: member})
+	})
+}

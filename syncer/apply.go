@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -187,6 +186,8 @@ func (ap *applier) succeed(a *Action) {
 }
 
 // changeDetail is the JSON kept in the changes table: never a password.
+// appendChangeDetail writes it (byte for byte as json.Marshal would, which
+// its tests check); this type is its schema.
 type changeDetail struct {
 	Reason string       `json:"reason,omitempty"`
 	OldDN  string       `json:"old_dn,omitempty"`
@@ -209,23 +210,13 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	if a.Hidden {
 		return nil
 	}
-	var diffs []changeDiff
-	if ad := a.AttrDiffs(); len(ad) > 0 {
-		diffs = make([]changeDiff, len(ad))
-		for i, d := range ad {
-			diffs[i] = changeDiff(d)
-		}
-	}
-	js, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN, Member: a.Member, Diffs: diffs})
-	if err != nil {
-		return err
-	}
+	js := appendChangeDetail(nil, a, a.AttrDiffs())
 	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js}
 	if ap.pending != nil {
 		*ap.pending = append(*ap.pending, c)
 		return nil
 	}
-	_, err = tx.AddChange(ctx, c)
+	_, err := tx.AddChange(ctx, c)
 	return err
 }
 
