@@ -24,22 +24,7 @@ func appendActionJSON(b []byte, a *Action, diffs []AttrDiff) []byte {
 	b = appendOptString(b, `,"old_dn":`, a.OldDN)
 	b = appendOptString(b, `,"member":`, a.Member)
 	if len(diffs) > 0 {
-		b = append(b, `,"diffs":[`...)
-		for i := range diffs {
-			d := &diffs[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"field":`...)
-			b = appendJSONString(b, d.Field)
-			b = appendOptString(b, `,"attr":`, d.Attr)
-			b = append(b, `,"old":`...)
-			b = appendJSONString(b, d.Old)
-			b = append(b, `,"new":`...)
-			b = appendJSONString(b, d.New)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b = appendDiffsJSON(append(b, `,"diffs":`...), diffs, false)
 	}
 	b = appendOptString(b, `,"reason":`, a.Reason)
 	if a.Hidden {
@@ -93,23 +78,33 @@ func appendChangeDetail(b []byte, a *Action, diffs []AttrDiff) []byte {
 		if len(b) > start {
 			b = append(b, ',')
 		}
-		b = append(b, `"diffs":[`...)
-		for i := range diffs {
-			d := &diffs[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"field":`...)
-			b = appendJSONString(b, d.Field)
-			b = appendOptString(b, `,"attr":`, d.Attr)
-			b = appendOptString(b, `,"old":`, d.Old)
-			b = append(b, `,"new":`...)
-			b = appendJSONString(b, d.New)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b = appendDiffsJSON(append(b, `"diffs":`...), diffs, true)
 	}
 	return append(b, '}')
+}
+
+// appendDiffsJSON appends diffs as a JSON list, each as encoding/json
+// writes an AttrDiff, or with omitEmptyOld a changeDiff (whose old value
+// is left out when empty).
+func appendDiffsJSON(b []byte, diffs []AttrDiff, omitEmptyOld bool) []byte {
+	b = append(b, '[')
+	for i := range diffs {
+		d := &diffs[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"field":`...)
+		b = appendJSONString(b, d.Field)
+		b = appendOptString(b, `,"attr":`, d.Attr)
+		if omitEmptyOld {
+			b = appendOptString(b, `,"old":`, d.Old)
+		} else {
+			b = appendJSONString(append(b, `,"old":`...), d.Old)
+		}
+		b = appendJSONString(append(b, `,"new":`...), d.New)
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 // appendOptString appends key and s, unless s is empty (omitempty).
