@@ -34,8 +34,9 @@ const changeMarkQuery = `SELECT
 
 // ChangeMark reads the store's change mark in one statement (so from one
 // state of the store on either backend). The latest times and the missing
-// users (and the deleted ones) come from indexes (migration 5), so only the row counts cost
-// anything: about 2 ms at 100,000 users on SQLite.
+// users come from indexes (migration 5), and so do the deleted users and
+// groups (migration 6), so only the row counts cost anything: about 2 ms
+// at 100,000 users on SQLite.
 func (q Queries) ChangeMark(ctx context.Context) (ChangeMark, error) {
 	var (
 		users, userMax, missing, groups, groupMax, members, links, linkMax int64

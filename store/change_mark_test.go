@@ -13,23 +13,7 @@ import (
 // row counts, which walk the smallest index rather than the rows.
 func TestChangeMarkScansNoRows(t *testing.T) {
 	db := openTest(t)
-	rows, err := db.sql.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+changeMarkQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	plan := queryPlan(t, db, changeMarkQuery)
 	for _, d := range plan {
 		if strings.HasPrefix(d, "SCAN ") && d != "SCAN CONSTANT ROW" && !strings.Contains(d, "COVERING INDEX") {
 			t.Errorf("the change mark reads a table row by row: %q\nwhole plan:\n%s", d, strings.Join(plan, "\n"))
@@ -85,4 +69,28 @@ func TestChangeMarkSeesEveryWrite(t *testing.T) {
 	if last.MissingUsers != 1 {
 		t.Errorf("MissingUsers = %d, want 1", last.MissingUsers)
 	}
+}
+
+// queryPlan returns SQLite's plan for query, one line a step (EXPLAIN QUERY
+// PLAN's detail column).
+func queryPlan(t *testing.T, db *DB, query string) []string {
+	t.Helper()
+	rows, err := db.sql.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

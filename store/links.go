@@ -143,8 +143,10 @@ func (q Queries) linkConflict(ctx context.Context, l Link) error {
 }
 
 // refuseLinkConflict fails with ErrLinkConflict when l's stable id is
-// linked to another local object: checked before writing, since a failed
-// statement would abort a PostgreSQL transaction.
+// linked to another local object. UpsertLink checks it before writing,
+// since a failed statement would abort a PostgreSQL transaction; SaveLink
+// only after its statement, which guards against the conflict itself,
+// wrote nothing, to say why.
 func (q Queries) refuseLinkConflict(ctx context.Context, l Link) error {
 	var other int64
 	err := q.queryRow(ctx, `SELECT local_id FROM links WHERE kind = ? AND stable_id = ?`, l.Kind, l.StableID).Scan(&other)

@@ -27,19 +27,22 @@ func (r *LinkRow) DecodeBase() (Values, error) {
 	return v, nil
 }
 
+// scanLinkRow reads a row of linkColumns, its base left encoded.
+func scanLinkRow(r rowScanner) (*LinkRow, error) {
+	var l LinkRow
+	var synced sql.NullString
+	if err := r.Scan(&l.ID, &l.Kind, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
+		return nil, err
+	}
+	var err error
+	l.SyncedAt, err = parseTime(synced)
+	return &l, err
+}
+
 // ListLinkRows is ListLinks with each link's base left encoded.
 func (q Queries) ListLinkRows(ctx context.Context, kind Kind) ([]LinkRow, error) {
 	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
-	return scanAll(rows, err, "list links", func(r rowScanner) (*LinkRow, error) {
-		var l LinkRow
-		var synced sql.NullString
-		if err := r.Scan(&l.ID, &l.Kind, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
-			return nil, err
-		}
-		var err error
-		l.SyncedAt, err = parseTime(synced)
-		return &l, err
-	})
+	return scanAll(rows, err, "list links", scanLinkRow)
 }
 
 // EachLinkRow calls fn with every link of kind, ordered by local id, its
@@ -56,21 +59,18 @@ func (q Queries) EachLinkRow(ctx context.Context, kind Kind, sized func(n int), 
 	if sized != nil {
 		sized(n)
 	}
-	rows, err := q.query(ctx, `SELECT id, local_id, stable_id, dn, base, synced_at FROM links WHERE kind = ? ORDER BY local_id`, kind)
+	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
 	if err != nil {
 		return fmt.Errorf("store: list links: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		l := LinkRow{Link: Link{Kind: kind}}
-		var synced sql.NullString
-		if err := rows.Scan(&l.ID, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
+		l, err := scanLinkRow(rows)
+		if err != nil {
 			return fmt.Errorf("store: list links: %w", err)
 		}
-		if l.SyncedAt, err = parseTime(synced); err != nil {
-			return fmt.Errorf("store: list links: %w", err)
-		}
-		if err := fn(l); err != nil {
+		l.Kind = kind // the same value: one string for every row, not one each
+		if err := fn(*l); err != nil {
 			return err
 		}
 	}

@@ -148,17 +148,21 @@ CREATE TABLE sync_tokens (
 );
 `,
 		// 5: indexes that let the change mark (change_mark.go) read each
-		// table's latest change time and count its missing and deleted
-		// rows without a scan, so a quiet incremental run costs
-		// milliseconds at any size.
+		// table's latest change time and its missing users without a
+		// scan, so a quiet incremental run costs milliseconds at any size.
 		`
 CREATE INDEX users_updated_at ON users(updated_at);
 CREATE INDEX users_missing_since ON users(missing_since) WHERE missing_since IS NOT NULL;
-CREATE INDEX users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
-CREATE INDEX groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX groups_updated_at ON groups(updated_at);
 CREATE INDEX memberships_created_at ON memberships(created_at);
 CREATE INDEX links_synced_at ON links(synced_at);
+`,
+		// 6: indexes of the deleted users and groups, so the change mark
+		// (change_mark.go) counts them without a scan, as it counts the
+		// missing users.
+		`
+CREATE INDEX users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
 `,
 	}
 }
