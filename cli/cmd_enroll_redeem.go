@@ -82,14 +82,14 @@ finished enrolling; 1 any other failure; 2 bad usage or configuration. A refused
 token is not used up. The message on stderr can be shown to the person.`),
 		Example: `printf '%s\n' "$TOKEN" | ldapwiz enroll redeem -c /etc/ldapwiz.toml
 printf '%s\n' "$TOKEN" | ldapwiz enroll redeem --db /var/lib/app/users.db`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				// Never repeat the argument: it may be the token.
-				return usagef(cmd, "%s", redeemFromStdin)
-			}
-			return nil
-		},
-		RunE: enrollStoreRun(env, cfg, &dbFlag, func(c *enrollCmd, _ []string) int { return c.redeem() }),
+		// cobra would read a token starting with "-c" as -c and its body
+		// as a file name, which "not found" messages then print; so the
+		// flags are parsed by redeemArgs, after it has looked at the
+		// arguments as given.
+		DisableFlagParsing: true,
+		Args:               redeemArgs,
+		ValidArgsFunction:  redeemCompletion,
+		RunE:               enrollStoreRun(env, cfg, &dbFlag, func(c *enrollCmd, _ []string) int { return c.redeem() }),
 	}
 	cmd.Flags().StringVar(&dbFlag, "db", "", "the user database file (instead of store.path of the config file)")
 	_ = cmd.MarkFlagFilename("db")
@@ -100,13 +100,75 @@ printf '%s\n' "$TOKEN" | ldapwiz enroll redeem --db /var/lib/app/users.db`,
 // redeemFromStdin says where "enroll redeem" takes its token from.
 const redeemFromStdin = "the token is read from stdin, never from the command line, where other users can see it (ps); e.g. printf '%s\\n' \"$TOKEN\" | ldapwiz enroll redeem"
 
+// redeemArgs is the Args check of "enroll redeem", which gets the
+// arguments as given because the command's flag parsing is disabled. An
+// argument holding a token is refused first, naming no part of it; then the
+// flags are parsed as cobra would have, -h/--help shows the help, and any
+// argument left over is refused.
+func redeemArgs(cmd *cobra.Command, args []string) error {
+	for _, arg := range args {
+		if holdsToken(arg) {
+			return usagef(cmd, "an enrollment token on the command line (not repeated); %s", redeemFromStdin)
+		}
+	}
+	// cobra has already added the persistent flags and --help to the set.
+	if err := cmd.Flags().Parse(args); err != nil {
+		return cmd.FlagErrorFunc()(cmd, err)
+	}
+	if help, _ := cmd.Flags().GetBool("help"); help {
+		return pflag.ErrHelp
+	}
+	if cmd.Flags().NArg() > 0 {
+		// Never repeat the argument: it may be (part of) a token.
+		return usagef(cmd, "%s", redeemFromStdin)
+	}
+	return nil
+}
+
+// holdsToken reports whether a command-line argument holds an enrollment
+// token: without surrounding white space (which redeeming ignores too) it
+// is one, or it starts with "-" and ends in one. The second form covers a
+// token that starts with "-" (one in 64 does), a token given after dashes
+// as if it were a flag, and a token given as a flag's value in the same
+// argument ("-cTOKEN", "-c=TOKEN", "--config=TOKEN"), all of which the flag
+// parser would take apart and an error message would repeat.
+func holdsToken(arg string) bool {
+	arg = strings.TrimSpace(arg)
+	if !strings.HasPrefix(arg, "-") {
+		return enroll.WellFormedToken(arg)
+	}
+	for i := range len(arg) {
+		if enroll.WellFormedToken(arg[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// redeemCompletion completes the arguments of "enroll redeem", whose flags
+// cobra does not parse: the value of -c/--config as .toml files, as on
+// every other command; nothing more after a flag name (cobra has offered
+// the names); files otherwise (for --db).
+func redeemCompletion(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	n := len(args)
+	switch {
+	case n > 0 && (args[n-1] == "-c" || args[n-1] == "--config"),
+		strings.HasPrefix(toComplete, "-c="), strings.HasPrefix(toComplete, "--config="):
+		return []string{"toml"}, cobra.ShellCompDirectiveFilterFileExt
+	case strings.HasPrefix(toComplete, "-"):
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return nil, cobra.ShellCompDirectiveDefault
+}
+
 // tokenLike is the length from which an unknown flag of "enroll redeem"
 // may be a token (43 characters) rather than a mistyped flag name.
 const tokenLike = 16
 
-// redeemFlagError is "enroll redeem"'s FlagErrorFunc: a token starting
-// with "-" (base64url tokens do, one in 64) reads as an unknown flag, which
-// cobra would quote back; such a flag is not repeated, and the message
+// redeemFlagError is "enroll redeem"'s FlagErrorFunc. A well-formed token
+// never gets here (redeemArgs refuses it first), but a mangled one may (cut
+// short, or with characters added) and read as an unknown flag, which cobra
+// would quote back: a long unknown flag is not repeated, and the message
 // says where the token goes. A short unknown flag is named as on every
 // command.
 func redeemFlagError(cmd *cobra.Command, err error) error {

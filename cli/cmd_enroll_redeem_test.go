@@ -190,12 +190,42 @@ func TestEnrollRedeemTokenNeverOnCommandLine(t *testing.T) {
 	if strings.Contains(out+errs, token) {
 		t.Fatalf("the refusal repeats the token:\n%s%s", out, errs)
 	}
-	// One token in 64 starts with "-" and reads as a flag: refused alike,
-	// and not quoted back either.
-	dashed := "-" + token[1:]
-	code, out, errs = cli(t, "", "enroll", "redeem", dashed, "-c", f.config)
-	if code != 2 || !strings.Contains(errs, "stdin") || !strings.Contains(errs, "ps") || strings.Contains(out+errs, dashed[1:]) {
-		t.Fatalf("a token starting with -: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	// One token in 64 starts with "-" and reads as a flag, one in 4096 as
+	// -c and a file name; a token may also be given after dashes, or as a
+	// flag's value. Each is refused alike, and no part of it is quoted
+	// back: not the token, not what the flag parser would make of it.
+	for _, c := range []struct {
+		name   string
+		secret string   // the token in the arguments
+		args   []string // given before "-c CONFIG"
+	}{
+		{"a token starting with -c", "-c" + token[2:], []string{"-c" + token[2:]}},
+		{"a token starting with --c", "--c" + token[3:], []string{"--c" + token[3:]}},
+		{"a token starting with -", "-" + token[1:], []string{"-" + token[1:]}},
+		{"a token starting with -x", "-x" + token[2:], []string{"-x" + token[2:]}},
+		{"a token starting with --", "--" + token[2:], []string{"--" + token[2:]}},
+		{"a token after -", token, []string{"-" + token}},
+		{"a token after --", token, []string{"--" + token}},
+		{"a token after -c", token, []string{"-c" + token}},
+		{"a token after -c=", token, []string{"-c=" + token}},
+		{"a token after --config=", token, []string{"--config=" + token}},
+		{"a token starting with -c after --config=", "-c" + token[2:], []string{"--config=-c" + token[2:]}},
+		{"a token after --db=", token, []string{"--db=" + token}},
+		{"a token as the value of -c", token, []string{"-c", token}},
+		{"a token as the value of --db", token, []string{"--db", token}},
+		{"a token after --", token, []string{"--", token}},
+	} {
+		args := append(append([]string{"enroll", "redeem"}, c.args...), "-c", f.config)
+		code, out, errs := cli(t, "", args...)
+		if code != 2 || !strings.Contains(errs, "token on the command line") || !strings.Contains(errs, "stdin") || !strings.Contains(errs, "ps") {
+			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", c.name, code, out, errs)
+		}
+		if part := sharedPart(out+errs, c.secret, 8); part != "" {
+			t.Errorf("%s: the refusal repeats %q of the token:\n%s%s", c.name, part, out, errs)
+		}
+		if part := sharedPart(out+errs, token, 8); part != "" {
+			t.Errorf("%s: the refusal repeats %q of the token:\n%s%s", c.name, part, out, errs)
+		}
 	}
 	if ins := f.invites("pat"); !ins[0].UsedAt.IsZero() {
 		t.Fatal("a token given on the command line was used")
@@ -204,6 +234,57 @@ func TestEnrollRedeemTokenNeverOnCommandLine(t *testing.T) {
 	code, out, errs = cli(t, token+"\n", "enroll", "redeem", "--db", f.dbPath)
 	if code != 0 || !strings.Contains(out, `"username": "pat"`) || strings.Contains(out+errs, token) {
 		t.Fatalf("redeem --db: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
+
+// sharedPart returns the first part of secret at least n characters long
+// that text contains, or "".
+func sharedPart(text, secret string, n int) string {
+	for i := 0; i+n <= len(secret); i++ {
+		if strings.Contains(text, secret[i:i+n]) {
+			return secret[i : i+n]
+		}
+	}
+	return ""
+}
+
+func TestEnrollRedeemHoldsToken(t *testing.T) {
+	token := strings.Repeat("Ab3_", 10) + "xyz" // 43 base64url characters
+	for arg, want := range map[string]bool{
+		token:                          true,
+		"-" + token[1:]:                true,
+		"-c" + token[2:]:               true,
+		"--c" + token[3:]:              true,
+		"-" + token:                    true,
+		"--" + token:                   true,
+		"---" + token:                  true,
+		"-c" + token:                   true,
+		"-hc" + token:                  true,
+		"-c=" + token:                  true,
+		"--config=" + token:            true,
+		"--config=-" + token[1:]:       true,
+		"--db=" + token:                true,
+		strings.Repeat("-", 43):        true,
+		"":                             false,
+		"-":                            false,
+		"--":                           false,
+		"-c":                           false,
+		"--config":                     false,
+		"--bogus":                      false,
+		"/etc/ldapwiz.toml":            false,
+		"--db=/var/lib/app/users.db":   false,
+		token[1:]:                      false,
+		token + "A":                    false,
+		"x" + token:                    false, // not a flag: refused as an argument, unquoted
+		"-c" + token[3:]:               false, // 42 characters after "-": no token
+		token + "\n":                   true,
+		" " + token:                    true,
+		"-c" + token + "\r":            true,
+		"--config=" + token[:42] + "=": false,
+	} {
+		if got := holdsToken(arg); got != want {
+			t.Errorf("holdsToken(%q) = %v, want %v", arg, got, want)
+		}
 	}
 }
 

@@ -48,8 +48,15 @@ func newToken() (token, hash string, err error) {
 	return token, store.TokenHash(token), nil
 }
 
-// wellFormedToken reports whether s looks like a token newToken makes.
-func wellFormedToken(s string) bool {
+// WellFormedToken reports whether s has the form of an enrollment token
+// (43 base64url characters, 256 bits), whether or not an invitation has it.
+// Programs can use it to recognise a token given where it does not belong,
+// so as not to repeat it in a message. It looks at the length first, so it
+// is cheap on any string.
+func WellFormedToken(s string) bool {
+	if len(s) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return false
+	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil && len(b) == tokenBytes
 }
@@ -86,7 +93,7 @@ func InviteLink(inviteURL, token string) (string, error) {
 // redeem" offers the same to applications in any language.
 func VerifyToken(ctx context.Context, db *store.DB, token string) (*store.User, error) {
 	token = strings.TrimSpace(token)
-	if !wellFormedToken(token) {
+	if !WellFormedToken(token) {
 		return nil, ErrTokenUnknown
 	}
 	var user *store.User

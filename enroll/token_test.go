@@ -57,10 +57,33 @@ func TestNewTokenIsRandom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !wellFormedToken(tok) || len(hash) != 64 || hash == tok || seen[tok] {
+		if !WellFormedToken(tok) || len(hash) != 64 || hash == tok || seen[tok] {
 			t.Fatalf("token %q hash %q", tok, hash)
 		}
 		seen[tok] = true
+	}
+}
+
+func TestWellFormedToken(t *testing.T) {
+	tok, _, err := newToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, want := range map[string]bool{
+		tok:                                true,
+		strings.Repeat("-", 43):            true, // "-" is a base64url character
+		strings.Repeat("A", 43):            true,
+		"":                                 false,
+		tok[1:]:                            false,
+		tok + "A":                          false,
+		"-" + tok:                          false,
+		strings.Repeat("A", 42) + "=":      false,
+		strings.Repeat("A", 42) + "+":      false,
+		strings.Repeat("A", 40) + "\n\n\n": false,
+	} {
+		if got := WellFormedToken(s); got != want {
+			t.Errorf("WellFormedToken(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
 
