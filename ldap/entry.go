@@ -23,9 +23,8 @@ type Attribute struct {
 	Name   string
 	Values []string
 	Binary bool
-	// raw: the values as sent, always kept for a binary attribute; a text
-	// attribute's are its Values, and the search reader keeps no copy
-	// (see Raw).
+	// raw: the values as sent, kept for a binary attribute only; it is nil
+	// for a text attribute, whose values as sent are its Values (see Raw).
 	raw [][]byte
 }
 
@@ -81,12 +80,13 @@ func (e *Entry) Raw(name string) [][]byte {
 // Has reports whether the entry carries attribute name.
 func (e *Entry) Has(name string) bool { return e.Attr(name) != nil }
 
-// newAttribute builds an Attribute from raw values, rendering binary ones.
-// strs, when not nil, are the values already converted to strings.
+// newAttribute builds an Attribute from raw values, rendering binary ones;
+// only a binary attribute keeps raw. strs, when not nil, are the values
+// already converted to strings.
 func newAttribute(name string, raw [][]byte, strs []string) Attribute {
-	a := Attribute{Name: name, raw: raw}
+	a := Attribute{Name: name}
 	if isBinaryAttr(name, raw) {
-		a.Binary = true
+		a.Binary, a.raw = true, raw
 		a.Values = make([]string, len(raw))
 		for i, v := range raw {
 			a.Values[i] = RenderBinary(name, v)

@@ -22,6 +22,9 @@ type valueRange struct {
 // parseRange parses an attribute description carrying a range option. ok is
 // false when the description has no (well-formed) range option.
 func parseRange(desc string) (r valueRange, ok bool) {
+	if strings.IndexByte(desc, ';') < 0 {
+		return valueRange{}, false // no option at all: the common case, without splitting
+	}
 	parts := strings.Split(desc, ";")
 	kept := parts[:1]
 	found := false
@@ -144,11 +147,7 @@ func reassembleRanges(ctx context.Context, e *goldap.Entry, fetch rangeFetcher) 
 func (c *Conn) completeRanges(ctx context.Context, e *Entry) error {
 	ranged := false
 	for i := range e.Attributes {
-		name := e.Attributes[i].Name
-		if strings.IndexByte(name, ';') < 0 {
-			continue // no option at all: the common case, without parseRange's allocations
-		}
-		if _, ok := parseRange(name); ok {
+		if _, ok := parseRange(e.Attributes[i].Name); ok {
 			ranged = true
 			break
 		}
@@ -156,14 +155,10 @@ func (c *Conn) completeRanges(ctx context.Context, e *Entry) error {
 	if !ranged {
 		return nil
 	}
+	// reassembleRanges reads only ByteValues (and sets Values itself).
 	ge := &goldap.Entry{DN: e.DN, Attributes: make([]*goldap.EntryAttribute, len(e.Attributes))}
 	for i, a := range e.Attributes {
-		raw := a.Raw()
-		ga := &goldap.EntryAttribute{Name: a.Name, ByteValues: raw, Values: make([]string, len(raw))}
-		for j, v := range raw {
-			ga.Values[j] = string(v)
-		}
-		ge.Attributes[i] = ga
+		ge.Attributes[i] = &goldap.EntryAttribute{Name: a.Name, ByteValues: a.Raw()}
 	}
 	if err := reassembleRanges(ctx, ge, c.fetchRange); err != nil {
 		return err
