@@ -50,7 +50,6 @@ func printSyncJSON(w io.Writer, rep *syncer.Report, report string) error {
 		out.Planned, out.Skipped, out.Conflicts, out.Changes = p.Changes(), len(p.Skipped), len(p.Conflicts), p.Summary()
 		for _, a := range p.Actions {
 			if a.Failed {
-				a.Diffs = a.AttrDiffs()
 				out.FailedActions = append(out.FailedActions, a)
 			}
 		}

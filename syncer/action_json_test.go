@@ -1,9 +1,15 @@
 package syncer
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+
+	"ldapwiz/store"
+	"ldapwiz/wizard"
 )
 
 // everyField returns a copy of a with every exported field set from s (a
@@ -41,15 +47,23 @@ func everyField(t testing.TB, s string) Action {
 	return a
 }
 
-// checkActionJSON fails unless appendActionJSON writes a as json.Marshal does.
+// plainAction is an Action without its MarshalJSON: encoding/json encodes
+// it field by field, by reflection.
+type plainAction Action
+
+// checkActionJSON fails unless appendActionJSON, and so json.Marshal
+// (Action.MarshalJSON), writes a as encoding/json's reflection does.
 func checkActionJSON(t *testing.T, a Action) {
 	t.Helper()
-	want, err := json.Marshal(a)
+	want, err := json.Marshal(plainAction(a))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := appendActionJSON(nil, &a, a.Diffs); string(got) != string(want) {
 		t.Errorf("appendActionJSON:\n got %s\nwant %s", got, want)
+	}
+	if got, err := json.Marshal(a); err != nil || string(got) != string(want) {
+		t.Errorf("json.Marshal:\n got %s, %v\nwant %s", got, err, want)
 	}
 }
 
@@ -72,6 +86,23 @@ func FuzzActionJSON(f *testing.F) {
 		checkActionJSON(t, a)
 		checkActionJSON(t, Action{Side: s, Op: u, DN: s, ResultCode: code})
 	})
+}
+
+// changeDetail and changeDiff are the changes table's detail column as
+// encoding/json would write it from the action's fields: the reference
+// appendChangeDetail is held to.
+type changeDetail struct {
+	Reason string       `json:"reason,omitempty"`
+	OldDN  string       `json:"old_dn,omitempty"`
+	Member string       `json:"member,omitempty"`
+	Diffs  []changeDiff `json:"diffs,omitempty"`
+}
+
+type changeDiff struct {
+	Field string `json:"field"`
+	Attr  string `json:"attr,omitempty"`
+	Old   string `json:"old,omitempty"`
+	New   string `json:"new"`
 }
 
 // checkChangeDetail fails unless appendChangeDetail writes a's detail as
@@ -108,4 +139,39 @@ func FuzzChangeDetail(f *testing.F) {
 			Diffs: []AttrDiff{{Field: attr, Attr: attr, Old: old, New: v}, {Field: v, New: old}}})
 		checkChangeDetail(t, Action{Reason: reason, Member: member})
 	})
+}
+
+// A store create planned from an entry keeps no Diffs of its own: its
+// values still reach every output (EncodeJSON, json.Marshal of the plan,
+// the changes table's detail).
+func TestStoreCreateValuesReachEveryOutput(t *testing.T) {
+	p := PlanSnapshots(planSettings(wizard.ModeImport, wizard.AuthorityLDAP),
+		&DirSnapshot{Users: []DirUser{dirUser("id-1", "uid=ann,dc=x", "ann", "ann@example.com")}}, &StoreSnapshot{})
+	if len(p.Actions) != 1 || p.Actions[0].Op != OpCreate || p.Actions[0].Diffs != nil {
+		t.Fatalf("want one store create without Diffs of its own, got %+v", p.Actions)
+	}
+	want := `{"field":"email","attr":"mail","old":"","new":"ann@example.com"}`
+	var enc bytes.Buffer
+	if err := EncodeJSON(&enc, struct {
+		Plan *Plan `json:"plan"`
+	}{p}, p); err != nil {
+		t.Fatal(err)
+	}
+	marshalled, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"EncodeJSON": enc.String(), "json.Marshal": string(marshalled)} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s leaves out the create's values: %s", name, out)
+		}
+	}
+	var rows []store.Change
+	ap := &applier{pending: &rows}
+	if err := ap.addChange(context.Background(), nil, &p.Actions[0]); err != nil || len(rows) != 1 {
+		t.Fatalf("addChange: %v, %d rows", err, len(rows))
+	}
+	if detail := string(rows[0].Detail); !strings.Contains(detail, `{"field":"email","attr":"mail","new":"ann@example.com"}`) {
+		t.Errorf("the change row's detail leaves out the create's values: %s", detail)
+	}
 }

@@ -185,25 +185,6 @@ func (ap *applier) succeed(a *Action) {
 	ap.tr.step(ap.done, a)
 }
 
-// changeDetail is the JSON kept in the changes table: never a password.
-// appendChangeDetail writes it (byte for byte as json.Marshal would, which
-// its tests check); this type is its schema.
-type changeDetail struct {
-	Reason string       `json:"reason,omitempty"`
-	OldDN  string       `json:"old_dn,omitempty"`
-	Member string       `json:"member,omitempty"`
-	Diffs  []changeDiff `json:"diffs,omitempty"`
-}
-
-// changeDiff is an AttrDiff in the changes table, where an empty old value
-// (every diff of a create) is left out rather than repeated on each row.
-type changeDiff struct {
-	Field string `json:"field"`
-	Attr  string `json:"attr,omitempty"`
-	Old   string `json:"old,omitempty"`
-	New   string `json:"new"`
-}
-
 // addChange writes the changes-table row of an applied action (or, inside
 // storeBatch, adds it to the batch's rows).
 func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error {

@@ -17,9 +17,7 @@ var actionsMarker = []byte(`"actions":[]`)
 // but one action at a time, each with its AttrDiffs as its diffs: the
 // text of a plan with 100,000 actions is never built whole in memory. v
 // must hold plan once, before any other field that could encode as an
-// empty actions list. Encode a plan only this way (or with
-// EncodeJSONIndented): json.Marshal would leave out the diffs of its
-// store creates.
+// empty actions list.
 func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 	actions := plan.Actions
 	if actions == nil {
