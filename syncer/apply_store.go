@@ -49,10 +49,7 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 		// A create from the directory keeps no values from planning (a
 		// first import plans one per user): they are built here, for its
 		// batch only.
-		v := d.values
-		if v == nil {
-			v = d.user.dir.valueMap(ap.cfg.fields)
-		}
+		v := d.user.dir.valueMap(ap.cfg.fields)
 		us[i] = store.LinkedUser{
 			NewUser: store.NewUser{
 				Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],

@@ -1,7 +1,6 @@
 package syncer
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -112,17 +111,8 @@ func (c syncConfig) writesDir() bool { return c.mode != wizard.ModeImport }
 func (c syncConfig) storeValues(u *store.User) map[string]string {
 	v := map[string]string{FieldUsername: u.Username}
 	for _, f := range c.fields {
-		switch f {
-		case FieldEmail:
-			v[f] = u.Email
-		case FieldFirstName:
-			v[f] = u.FirstName
-		case FieldLastName:
-			v[f] = u.LastName
-		case FieldPhone:
-			v[f] = u.Phone
-		case FieldDisabled:
-			v[f] = strconv.FormatBool(u.Disabled)
+		if fieldSlot(f) >= 0 { // a user field: storeField knows it
+			v[f] = storeField(u, f)
 		}
 	}
 	return v

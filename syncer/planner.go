@@ -144,11 +144,6 @@ type planner struct {
 	nested    map[*DirGroup]map[*userPair]string
 	groupByDN map[string]*DirGroup
 	dns       dnCache
-	// previewOnly: the plan is only shown (Preview), never applied, so a
-	// store create from the directory keeps no copy of the entry's values
-	// for the applier (applyData.values): a preview of a first import
-	// would hold one map per user for nothing.
-	previewOnly bool
 	// markPass and metBuf: memberAgreement's pass counter and reused list.
 	markPass uint32
 	metBuf   []*userPair
@@ -176,15 +171,9 @@ func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 
 // planStore plans; its error is a link base of st that cannot be decoded.
 func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, error) {
-	return planStoreFor(cfg, dir, st, false)
-}
-
-// planStoreFor is planStore; with previewOnly, the plan is to be shown,
-// never applied (see planner.previewOnly).
-func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOnly bool) (*Plan, error) {
 	cfg.adoptAccountState(dir.AccountState)
 	pl := &planner{
-		cfg: cfg, dir: dir, st: st, previewOnly: previewOnly, createFields: &createFields{fields: cfg.fields, attrOf: cfg.attrOf},
+		cfg: cfg, dir: dir, st: st, createFields: &createFields{fields: cfg.fields, attrOf: cfg.attrOf},
 		plan: &Plan{
 			Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 			Actions: []Action{}, Skipped: append([]Skip{}, dir.Skipped...), Conflicts: []Conflict{}, Referrals: dir.Referrals,
@@ -228,7 +217,7 @@ func planStoreFor(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, previewOn
 	// createsAtMost), the rest is added to it in place rather than
 	// everything copied to a new list.
 	acts := pl.buckets[bucketUserCreate]
-	if cap(acts) < n || acts == nil {
+	if cap(acts) < n {
 		acts = append(make([]Action, 0, n), acts...)
 	}
 	for b := bucketUserCreate + 1; b < bucketCount; b++ {
@@ -299,10 +288,12 @@ func (pl *planner) dirName(name string) *userPair {
 	return pl.dirNames[strings.ToLower(name)]
 }
 
-// createsAtMost bounds the user creates the plan can hold, for sizing
-// their list once (a first import plans one per directory user), plus
-// room for a change to each group, which the plan's list of actions,
-// built on it, then usually has.
+// createsAtMost counts the user creates pairing foresees, for sizing their
+// list once (a first import plans one per directory user), plus room for a
+// change to each group, which the plan's list of actions, built on it,
+// then usually has. It is a size hint: a linked user written back to the
+// directory after its entry went is a create it does not count, and the
+// list grows for it.
 func (pl *planner) createsAtMost() int {
 	n := len(pl.dir.Groups) + len(pl.st.Groups)
 	for _, p := range pl.users {

@@ -48,7 +48,7 @@ type Options struct {
 // nothing (the settings need not be saved).
 func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Plan, error) {
 	tr := newTracker(opts.Progress)
-	plan, conn, err := readAndPlan(ctx, s, newSyncConfig(s), db, opts, tr, true)
+	plan, conn, err := readAndPlan(ctx, s, newSyncConfig(s), db, opts, tr)
 	if conn != nil {
 		conn.Close()
 	}
@@ -61,9 +61,7 @@ func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options)
 
 // readAndPlan connects, reads the directory and the store, and plans. The
 // connection is returned open (for applying) when there was no error.
-//
-// previewOnly: the plan is only shown, never applied (planner.previewOnly).
-func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, opts Options, tr *tracker, previewOnly bool) (*Plan, *ldap.Conn, error) {
+func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, opts Options, tr *tracker) (*Plan, *ldap.Conn, error) {
 	lcfg, err := s.LDAPConfig(opts.Getenv)
 	if err != nil {
 		return nil, nil, err
@@ -103,7 +101,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if opts.Now != nil {
 		cfg.now = opts.Now()
 	}
-	plan, err := planStoreFor(cfg, dir, st, previewOnly)
+	plan, err := planStore(cfg, dir, st)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
@@ -160,7 +158,7 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 		ctx, stop = lock.Guard(ctx)
 		defer stop()
 	}
-	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr, false)
+	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr)
 	if err != nil {
 		return rep.end(outcomeOf(ctx), err), err
 	}
