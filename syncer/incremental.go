@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -125,10 +124,11 @@ type incRead struct {
 	// prevToken is the saved token's cookies, when reading from it.
 	prevToken []byte
 	// changed are the entries the refreshes changed, for
-	// followServerWrites; anyChanged, once prepare is done with them,
-	// says whether there were any.
-	changed    []entryChange
-	anyChanged bool
+	// followServerWrites (read.Changes counts them).
+	changed []entryChange
+	// keepable: prepare found nothing changed at the saved token, so the
+	// saved view will be kept and the parts need not be packed again.
+	keepable bool
 	// backlink is the users' attribute memberships are read from when the
 	// groups' member attribute is not (users.member_attribute, memberOf);
 	// "" otherwise.
@@ -264,21 +264,24 @@ func (in *incRead) fallBack(reason string) {
 }
 
 // deliver hands the patched entries of a part to fn and keeps them as the
-// next view.
-// Each entry is packed for the next view as it is handed on, and its
-// record let go.
+// next view. Unless the saved view is to be kept (keepable), each entry is
+// packed for the next view as it is handed on, and its record let go.
+// An error of fn (the sync's callbacks never stop a search early) ends it.
 func (in *incRead) deliver(part string, p *viewPart, fn func(*ldap.Entry) error) error {
 	in.next.Parts[part] = p
-	pk := newViewPacker()
-	stopped := false
-	for i := range p.Entries {
-		rec := &p.Entries[i]
-		if !stopped {
-			if err := fn(rec.Entry()); errors.Is(err, ldap.ErrStopSearch) {
-				stopped = true // the rest is still kept in the view
-			} else if err != nil {
+	if in.keepable {
+		for i := range p.Entries {
+			if err := fn(p.Entries[i].Entry()); err != nil {
 				return err
 			}
+		}
+		return nil
+	}
+	pk := newViewPacker()
+	for i := range p.Entries {
+		rec := &p.Entries[i]
+		if err := fn(rec.Entry()); err != nil {
+			return err
 		}
 		pk.add(rec)
 		*rec = ldap.EntryRecord{}

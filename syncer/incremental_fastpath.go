@@ -198,7 +198,7 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 // nothing changed at the same token (the searches' cookies as saved): its
 // view is the saved one, so the token and view are kept, not rewritten.
 func (in *incRead) viewKept(d *DirRead) bool {
-	if !d.Incremental || d.Changes != 0 || len(in.changed) != 0 || in.anyChanged || in.full != 0 || in.prevToken == nil ||
+	if !d.Incremental || d.Changes != 0 || in.full != 0 || in.prevToken == nil ||
 		!bytes.Equal(tokenOf(&in.next), in.prevToken) {
 		return false
 	}

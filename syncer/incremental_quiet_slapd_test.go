@@ -93,14 +93,6 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	return rep
 }
 
-// expectSettles runs a sync after one that wrote to the store: that run
-// traced its own writes (store.MarkTrace) and certified the mark they left,
-// so this one is quiet.
-func expectSettles(t *testing.T, e *syncEnv, mode, what string) {
-	t.Helper()
-	expectQuiet(t, e, mode, what)
-}
-
 // expectNotQuiet runs a sync and fails unless it read the store and was
 // incremental.
 func expectNotQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
@@ -135,7 +127,7 @@ func TestIncrementalQuietRun(t *testing.T) {
 			}
 			alice := e.srv.Fixture.Users[0].UID
 			if mode == wizard.ModeTwoWay {
-				expectSettles(t, e, mode, "the run after the first")
+				expectQuiet(t, e, mode, "the run after the first")
 			} else {
 				// The first run in this mode read the store once already.
 				expectQuiet(t, e, mode, "the run after the first")
@@ -172,7 +164,7 @@ func TestIncrementalQuietRun(t *testing.T) {
 				if after := savedToken(t, e); after.RunID != before.RunID || !after.SavedAt.Equal(before.SavedAt) || string(after.View) != string(before.View) {
 					t.Fatalf("the kept view was rewritten with nothing changed in the directory: run %d -> %d", before.RunID, after.RunID)
 				}
-				expectSettles(t, e, mode, "the run after the store was put back")
+				expectQuiet(t, e, mode, "the run after the store was put back")
 			}
 
 			// A directory change after a quiet run is applied.
@@ -182,7 +174,7 @@ func TestIncrementalQuietRun(t *testing.T) {
 				if rep.Plan.Read.Changes == 0 || e.mustUser("jdoe").LastName != "Quietly" {
 					t.Fatalf("the directory change was not applied: read %+v, last name %q", rep.Plan.Read, e.mustUser("jdoe").LastName)
 				}
-				expectSettles(t, e, mode, "the run after a directory change")
+				expectQuiet(t, e, mode, "the run after a directory change")
 			}
 
 			// Changed settings plan afresh.
@@ -202,7 +194,7 @@ func TestIncrementalQuietRunWaitsOnMissingGrace(t *testing.T) {
 	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
 	mode := wizard.ModeImport
 	e.sync(mode, wizard.AuthorityLDAP)
-	expectSettles(t, e, mode, "the run after the first")
+	expectQuiet(t, e, mode, "the run after the first")
 	gone := e.srv.Fixture.Users[3]
 	if err := e.conn.Delete(e.ctx, gone.DN); err != nil {
 		t.Fatal(err)
@@ -237,7 +229,7 @@ func TestIncrementalQuietMissesNoConcurrentStoreWrite(t *testing.T) {
 	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
 	mode := wizard.ModeTwoWay
 	e.sync(mode, wizard.AuthorityLDAP)
-	expectSettles(t, e, mode, "the run after the first")
+	expectQuiet(t, e, mode, "the run after the first")
 
 	// The directory changes, so the next run writes to the store; while it
 	// applies, another writer changes alice in the store.

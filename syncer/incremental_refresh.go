@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -25,7 +26,7 @@ func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
 		p, err := in.refresh(ctx, conn, in.prev.Parts[name])
 		var refused *refreshRefused
 		if errors.As(err, &refused) {
-			in.prev = nil
+			in.prev, in.changed = nil, nil // read whole: neither is needed
 			in.fallBack(refused.Error())
 			return nil
 		}
@@ -37,9 +38,12 @@ func (in *incRead) prepare(ctx context.Context, conn *ldap.Conn) error {
 	if err := in.followServerWrites(ctx, conn, refreshed); err != nil {
 		return err
 	}
-	in.refreshed, in.prev = refreshed, nil // the old view is no longer needed
-	// Nor are the changes, which point into it: only whether there were any.
-	in.anyChanged, in.changed = len(in.changed) > 0, nil
+	// The old view is no longer needed, nor are the changes, which point
+	// into it (in.read.Changes counts them).
+	in.refreshed, in.prev, in.changed = refreshed, nil, nil
+	// Nothing changed at the same token: the saved view will be kept
+	// (viewKept), so the parts are handed on without being packed again.
+	in.keepable = in.read.Changes == 0 && bytes.Equal(tokenOf(&dirView{Parts: refreshed}), in.prevToken)
 	return nil
 }
 

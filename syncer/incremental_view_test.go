@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -33,25 +34,28 @@ func TestViewEncodeDecode(t *testing.T) {
 	if _, err := decodeView(data); err == nil {
 		t.Error("a view of another version was read")
 	}
-	for _, bad := range [][]byte{nil, []byte("{}"), gz(t, "not json"), gz(t, `{"version":1,"parts":{"users":{"entries":"x"}}}`), gz(t, `{"version":1,"parts":{"users":null}}`),
-		gz(t, `{"version":2,"parts":[{"name":"users","entries":2}]}{"dn":"uid=a","a":[]}`),
-		gz(t, `{"version":2,"parts":[{"name":"users","entries":-1}]}`),
-		gz(t, `{"version":2,"parts":[{"name":"users","entries":0},{"name":"users","entries":0}]}`),
-		gz(t, `{"version":2,"parts":[]}{"dn":"uid=extra","a":[]}`)} {
+	for _, bad := range [][]byte{nil, []byte("{}"), gz(t, "not json"), gz(t, `{"version":1,"parts":{"users":{"entries":"x"}}}`), gz(t, `{"version":1,"parts":{"users":null}}`)} {
 		if _, err := decodeView(bad); err == nil {
 			t.Errorf("%q was read as a view", bad)
 		}
 	}
-	// This version's records: cut short, one too many, a length past the
-	// end, an unknown kind of values, bytes left inside a record.
-	head := `{"version":3,"parts":[{"name":"users","entries":1}]}` + "\n"
+	// This version's headers and records: fewer entries than announced, a
+	// negative count, a part twice, an entry after the last part, cut
+	// short, one too many, a length past the end, an unknown kind of
+	// values, bytes left inside a record.
+	header := func(parts string) string {
+		return fmt.Sprintf(`{"version":%d,"parts":[%s]}`, viewVersion, parts) + "\n"
+	}
+	head := header(`{"name":"users","entries":1}`)
 	entry := string(appendViewEntry(nil, &v.Parts[partUsers].Entries[0]))
 	record := func(body string) string { return string(binary.AppendUvarint(nil, uint64(len(body)))) + body }
 	good := gz(t, head+record(entry))
 	if _, err := decodeView(good); err != nil {
 		t.Fatalf("a hand-made view: %v", err)
 	}
-	for _, bad := range []string{head, head + record(entry)[:5], head + record(entry) + record(entry), head + "\xff\xff\xff\xff\x0f",
+	for _, bad := range []string{header(`{"name":"users","entries":2}`) + record(entry), header(`{"name":"users","entries":-1}`),
+		header(`{"name":"users","entries":0},{"name":"users","entries":0}`), header(``) + record(entry),
+		head, head + record(entry)[:5], head + record(entry) + record(entry), head + "\xff\xff\xff\xff\x0f",
 		head + record(strings.Replace(entry, "\x00", "\x07", 1)), head + record(entry+"x"), head + record("\x05uid=a\x09")} {
 		if _, err := decodeView(gz(t, bad)); err == nil {
 			t.Errorf("%q was read as a view", bad)
@@ -102,9 +106,8 @@ func gz(t testing.TB, s string) []byte {
 func FuzzDecodeView(f *testing.F) {
 	good, _ := encodeView(sampleView())
 	f.Add(good)
-	f.Add(gz(f, `{"version":2,"parts":null}`))
-	f.Add(gz(f, `{"version":2,"parts":[{"name":"users","entries":1}]}{"dn":"uid=a","a":[{"n":"uid","t":["a"]}]}`))
-	f.Add(gz(f, `{"version":3,"parts":[{"name":"users","entries":1}]}`+"\n\x0b\x05uid=a\x01\x03uid\x00\x01\x01a"))
+	f.Add(gz(f, `{"version":3,"parts":null}`+"\n"))
+	f.Add(gz(f, `{"version":3,"parts":[{"name":"users","entries":1}]}`+"\n\x0f\x05uid=a\x01\x03uid\x00\x01\x01a"))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := decodeView(data)
@@ -154,4 +157,35 @@ func mustEncode(t *testing.T, v *dirView) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// deliver hands every entry of a part on and keeps the part for the next
+// view: packed as it goes, or left as records when the saved view is to
+// be kept; either way the next view encodes the part's entries.
+func TestDeliverHandsOnAndKeepsEveryEntry(t *testing.T) {
+	for _, keepable := range []bool{false, true} {
+		want, err := decodeView(mustEncode(t, sampleView()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, keepable: keepable}
+		part := sampleView().Parts[partUsers]
+		var dns []string
+		if err := in.deliver(partUsers, part, func(e *ldap.Entry) error {
+			dns = append(dns, e.DN)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(dns) != 1 || dns[0] != want.Parts[partUsers].Entries[0].DN {
+			t.Errorf("keepable %v: handed on %v", keepable, dns)
+		}
+		if packed := part.packed != nil; packed == keepable {
+			t.Errorf("keepable %v: packed %v", keepable, packed)
+		}
+		got, err := decodeView(mustEncode(t, &in.next))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("keepable %v: next view %+v, %v; want %+v", keepable, got, err, want)
+		}
+	}
 }
