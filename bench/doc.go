@@ -11,7 +11,7 @@
 // the first import next to the floor under it (the same rows written by
 // plain multi-row inserts in one transaction, -store sqlite or postgres) with
 //
-//	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 1
+//	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 2
 //
 // a no-change resync next to the two reads under it (ldapwiz's LDAP reader
 // doing ldapsearch's searches, and plain SELECTs of the store's rows) with
@@ -23,7 +23,7 @@
 //
 //	go test ./bench -run '^$' -bench '^BenchmarkIncremental$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 3
 //
-// and the CI-sized regression check with
+// and the CI-sized regression checks (.ci/run) with
 //
-//	go test -tags benchci ./bench -run TestEngineCI -v
+//	go test -tags benchci ./bench -run '^(TestEngineCI|TestIncrementalCI)$' -v
 package bench

@@ -38,7 +38,7 @@ const floorRowsPerInsert = 500
 // timed inside the benchmark process (CPU from getrusage; it has no peak
 // RSS of its own: the column shows 0). Run it with
 //
-//	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 20000 -rounds 1
+//	go test ./bench -run '^$' -bench '^BenchmarkFloor$' -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 2
 func BenchmarkFloor(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
 	cases := []string{caseImport, caseFloor}

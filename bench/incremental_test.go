@@ -9,8 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -43,16 +41,8 @@ func BenchmarkIncremental(b *testing.B) {
 	if *storeFlag != "sqlite" {
 		b.Fatalf("-store %s: the incremental benchmark polls a SQLite store for --follow; use -store sqlite", *storeFlag)
 	}
-	var sizes []int
-	for _, f := range strings.Split(*sizesFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1000 {
-			b.Fatalf("-sizes: %q is not a size of at least 1000", f)
-		}
-		sizes = append(sizes, n)
-	}
 	bin := buildLdapwiz(b, b.TempDir())
-	for _, n := range sizes {
+	for _, n := range benchSizes(b) {
 		shape := shapeFor(n)
 		srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
 		bd := &bed{dir: b.TempDir(), bin: bin, srv: srv, shape: shape}
