@@ -20,7 +20,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // busyTimeout is how long a statement waits for another connection's write
@@ -107,7 +108,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sqlDB.SetMaxIdleConns(4)
 	db := newDB(sqlDB, sqliteDialect, abs, abs)
 	db.cfg = Config{Path: abs}
-	if err := sqlDB.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, sqlDB); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: open %s: %w (is it an SQLite database, and writable by this user?)", abs, err)
 	}
@@ -120,6 +121,35 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
 	}
 	return db, nil
+}
+
+// pingWhileBusy opens the first connection, trying again for up to
+// busyTimeout while SQLite answers SQLITE_BUSY. Two processes opening a new
+// file at once both switch it to WAL; the one that loses is told "database
+// is locked" at once, without waiting, because waiting there could deadlock.
+// Once the file is in WAL mode, a retry opens it.
+func pingWhileBusy(ctx context.Context, sqlDB *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	delay := time.Millisecond
+	for {
+		err := sqlDB.PingContext(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 100*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY,
+// or one of its extended codes).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // newDB wraps an open database of dialect d; path is the SQLite file or,
