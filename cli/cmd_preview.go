@@ -68,7 +68,10 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 		}
 		return 0
 	}
-	printPlan(env.stdout, plan)
+	if err := printPlan(env.stdout, plan); err != nil {
+		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
+		return 1
+	}
 	if guard != nil {
 		fmt.Fprintf(env.stdout, "\n%s\n", guard.Preview())
 	}
@@ -76,8 +79,10 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 }
 
 // printPlan writes a plan for a person: changes on each side, skipped
-// entries with reasons, conflicts with their winner.
-func printPlan(w io.Writer, p *syncer.Plan) {
+// entries with reasons, conflicts with their winner. It writes through a
+// buffer: a large plan is hundreds of thousands of lines.
+func printPlan(out io.Writer, p *syncer.Plan) error {
+	w := bufio.NewWriterSize(out, 64<<10)
 	mode := p.Mode + " sync"
 	if p.Mode == wizard.ModeTwoWay {
 		mode += ", authority " + p.Authority
@@ -93,12 +98,12 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 		p.DirectoryUsers, p.DirectoryGroups, p.StoreUsers, p.StoreGroups, p.LinkedUsers, p.LinkedGroups)
 	fmt.Fprintf(w, "Disabled accounts (users.account_state): %s\n", p.AccountState.Name())
 	for _, side := range []struct{ side, title string }{{syncer.SideLDAP, "Directory"}, {syncer.SideStore, "Store"}} {
-		acts := p.Select(side.side, "")
-		if len(acts) == 0 {
+		n := p.Count(side.side, "")
+		if n == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s: %d changes\n", side.title, len(acts))
-		for _, a := range acts {
+		fmt.Fprintf(w, "\n%s: %d changes\n", side.title, n)
+		for a := range p.Each(side.side, "") {
 			printAction(w, a)
 		}
 	}
@@ -133,16 +138,17 @@ func printPlan(w io.Writer, p *syncer.Plan) {
 	}
 	if p.Changes() == 0 {
 		fmt.Fprintln(w, "\nNothing to change: both sides are in sync.")
-		return
+		return w.Flush()
 	}
 	fmt.Fprintf(w, "\nTotal: %s\n", summaryLine(p.Summary()))
 	if n := p.MembershipChanges(""); n > 0 {
 		fmt.Fprintf(w, "Memberships added or removed: %d (those of new groups included)\n", n)
 	}
+	return w.Flush()
 }
 
 // printAction writes one planned change with its per-attribute diff.
-func printAction(w io.Writer, a syncer.Action) {
+func printAction(w io.Writer, a *syncer.Action) {
 	what := a.Op + " " + string(a.Kind)
 	name := a.Name
 	if a.Member != "" {

@@ -55,7 +55,10 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 	})
 	pr.finish()
 	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {
-		printPlan(env.stdout, rep.Plan)
+		if err := printPlan(env.stdout, rep.Plan); err != nil {
+			fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
+			return 1
+		}
 	}
 	if rep != nil && !o.json {
 		printSyncSummary(env.stdout, rep)

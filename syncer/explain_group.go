@@ -232,9 +232,9 @@ func (x *explainer) pickGroupPlan(e *ldap.Entry, g *store.Group) {
 		names[strings.ToLower(x.out.Query)] = true
 	}
 	atDN := func(d string) bool { return dn != "" && d != "" && x.dns.equal(d, dn) }
-	for _, a := range x.plan.Visible() {
+	for a := range x.plan.Each("", "") {
 		if a.Kind == store.KindGroup && (names[strings.ToLower(a.Name)] || atDN(a.DN) || atDN(a.OldDN)) {
-			x.out.Actions = append(x.out.Actions, a)
+			x.out.Actions = append(x.out.Actions, *a)
 		}
 	}
 	for _, s := range x.plan.Skipped {

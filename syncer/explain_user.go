@@ -308,12 +308,12 @@ func (x *explainer) pickUserPlan(u userSubject) {
 		}
 		return false
 	}
-	for _, a := range x.plan.Visible() {
+	for a := range x.plan.Each("", "") {
 		switch {
 		case a.Kind == store.KindUser && (atDN(a.DN) || atDN(a.OldDN) || names[strings.ToLower(a.Name)]):
-			x.out.Actions = append(x.out.Actions, a)
+			x.out.Actions = append(x.out.Actions, *a)
 		case a.Kind == store.KindGroup && a.Member != "" && names[strings.ToLower(a.Member)]:
-			x.out.Actions = append(x.out.Actions, a)
+			x.out.Actions = append(x.out.Actions, *a)
 		}
 	}
 	for _, s := range x.plan.Skipped {

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"iter"
 	"sort"
 
 	"ldapwiz/ldap"
@@ -167,41 +168,49 @@ type Plan struct {
 // EntriesRead is how many directory entries the run read.
 func (p *Plan) EntriesRead() int { return p.entriesRead }
 
-// Visible returns the actions a person should see: all but bookkeeping.
-func (p *Plan) Visible() []Action {
-	var out []Action
-	for _, a := range p.Actions {
-		if !a.Hidden {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+// Visible returns copies of the actions a person should see: all but
+// bookkeeping. To go through a large plan, range over Each instead.
+func (p *Plan) Visible() []Action { return p.Select("", "") }
 
 // Changes counts the visible actions.
-func (p *Plan) Changes() int {
-	n := 0
-	for i := range p.Actions {
-		if !p.Actions[i].Hidden {
-			n++
-		}
-	}
-	return n
-}
+func (p *Plan) Changes() int { return p.Count("", "") }
 
 // Empty reports whether the plan has nothing at all to apply (bookkeeping
 // included): a sync right after a successful one plans nothing.
 func (p *Plan) Empty() bool { return len(p.Actions) == 0 }
 
-// Select returns the visible actions on side with operation op; an empty
-// side or op matches any.
+// Each yields the visible actions on side with operation op, in plan
+// order; an empty side or op matches any. It yields pointers into
+// p.Actions, not copies (the actions of a 100,000-user import take 22 MB):
+// do not modify them.
+func (p *Plan) Each(side, op string) iter.Seq[*Action] {
+	return func(yield func(*Action) bool) {
+		for i := range p.Actions {
+			a := &p.Actions[i]
+			if a.Hidden || (side != "" && a.Side != side) || (op != "" && a.Op != op) {
+				continue
+			}
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
+
+// Count is how many actions Each(side, op) yields.
+func (p *Plan) Count(side, op string) int {
+	n := 0
+	for range p.Each(side, op) {
+		n++
+	}
+	return n
+}
+
+// Select returns copies of the actions Each(side, op) yields.
 func (p *Plan) Select(side, op string) []Action {
 	var out []Action
-	for _, a := range p.Actions {
-		if a.Hidden || (side != "" && a.Side != side) || (op != "" && a.Op != op) {
-			continue
-		}
-		out = append(out, a)
+	for a := range p.Each(side, op) {
+		out = append(out, *a)
 	}
 	return out
 }

@@ -37,7 +37,7 @@ func (a Action) Memberships() int {
 // side add or remove (an empty side: both), those of group creates included.
 func (p *Plan) MembershipChanges(side string) int {
 	n := 0
-	for _, a := range p.Select(side, "") {
+	for a := range p.Each(side, "") {
 		n += a.Memberships()
 	}
 	return n

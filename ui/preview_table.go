@@ -52,7 +52,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		{title: "Members", medium: "Member", short: "Mem"}, {title: "Skipped", medium: "Skip", short: "Skip"},
 		{title: "Conflicts", medium: "Conflict", short: "Conf"},
 	}
-	for _, a := range p.Visible() {
+	for a := range p.Each("", "") {
 		i := 1
 		switch a.Op {
 		case syncer.OpCreate, syncer.OpRestore:
@@ -64,7 +64,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		case syncer.OpAddMember, syncer.OpRemoveMember:
 			i = 4
 		}
-		tabs[i].rows = append(tabs[i].rows, actionRow(a))
+		tabs[i].rows = append(tabs[i].rows, actionRow(*a))
 		// A new group's members are memberships added too: listed one by
 		// one beside the add_member actions, so the tab counts them all.
 		for _, u := range a.Members {
@@ -219,7 +219,7 @@ func (t planTab) filtered(filter string) []planRow {
 // sideCounts words one side's changes: "312 creates, 2,040 memberships".
 func sideCounts(p *syncer.Plan, side string) string {
 	var creates, updates, disables, deletes, members int
-	for _, a := range p.Select(side, "") {
+	for a := range p.Each(side, "") {
 		switch a.Op {
 		case syncer.OpCreate, syncer.OpRestore:
 			creates++

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"ldapwiz/store"
+	"ldapwiz/syncer"
+	"ldapwiz/wizard"
+)
+
+// failingWriter takes n bytes, then fails every write.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("no space left on device")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// countingWriter counts the writes it is given.
+type countingWriter struct {
+	strings.Builder
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Builder.Write(p)
+}
+
+// A large plan is printed through a buffer (a few writes, not one per
+// line), each side's actions under their count; a failed write is
+// reported, not lost.
+func TestPrintPlanBuffersAndReportsWriteErrors(t *testing.T) {
+	p := &syncer.Plan{Mode: wizard.ModeImport}
+	for i := range 5000 {
+		name := "user" + strings.Repeat("x", i%7)
+		p.Actions = append(p.Actions, syncer.Action{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: store.KindUser,
+			Name: name, DN: "uid=" + name + ",ou=people,dc=example,dc=com", Reason: "new in the directory"})
+	}
+	p.Actions = append(p.Actions, syncer.Action{Side: syncer.SideStore, Op: syncer.OpLink, Kind: store.KindUser, Name: "hidden", Hidden: true})
+	var w countingWriter
+	if err := printPlan(&w, p); err != nil {
+		t.Fatal(err)
+	}
+	out := w.String()
+	if !strings.Contains(out, "\nStore: 5000 changes\n") || strings.Count(out, "  create user") != 5000 || strings.Contains(out, "hidden") {
+		t.Errorf("preview output (%d bytes) does not list the 5000 creates, or lists the hidden link:\n%.600s", len(out), out)
+	}
+	if w.writes > len(out)/(32<<10)+2 {
+		t.Errorf("%d bytes written in %d writes: not buffered", len(out), w.writes)
+	}
+	if err := printPlan(&failingWriter{n: 100 << 10}, p); err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("a failed write: printPlan returned %v", err)
+	}
+}
