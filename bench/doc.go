@@ -1,8 +1,8 @@
 // Package bench measures the sync engine against OpenLDAP's ldapsearch on a
-// generated directory: preview of a first import, the first import, and
-// no-change resyncs (import, one-way and two-way), each as a ratio of wall
-// and CPU time to ldapsearch reading the same attributes in the same run,
-// with peak resident memory and the store's size. Everything lives in the
+// generated directory: preview of a first import (as JSON and as text), the
+// first import, and no-change resyncs (import, one-way and two-way), each as
+// a ratio of wall and CPU time to ldapsearch reading the same attributes in
+// the same run, with peak resident memory and the store's size. Everything lives in the
 // package's tests; run it with
 //
 //	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h

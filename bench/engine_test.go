@@ -25,13 +25,14 @@ var (
 // The cases, in the order a round runs them.
 const (
 	casePreview = "preview of a first import (preview --json)"
+	caseText    = "the same preview as text, for a person (preview)"
 	caseImport  = "first import into an empty store"
 	caseResync  = "no-change resync, import mode"
 	caseOneWay  = "no-change resync, one-way"
 	caseTwoWay  = "no-change resync, two-way"
 )
 
-var allCases = []string{casePreview, caseImport, caseResync, caseOneWay, caseTwoWay}
+var allCases = []string{casePreview, caseText, caseImport, caseResync, caseOneWay, caseTwoWay}
 
 // bed is one generated directory served by a private slapd, and a built
 // ldapwiz binary.
@@ -142,6 +143,9 @@ func (b *bed) runCase(c string, store benchStore) (usage, error) {
 	switch c {
 	case casePreview:
 		u, _, err := timed(b.dir, false, b.bin, "preview", "--json", "-c", b.config("import", store))
+		return u, err
+	case caseText:
+		u, _, err := timed(b.dir, false, b.bin, "preview", "-c", b.config("import", store))
 		return u, err
 	}
 	mode := map[string]string{caseImport: "import", caseResync: "import", caseOneWay: "one-way", caseTwoWay: "two-way"}[c]
