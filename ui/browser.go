@@ -633,13 +633,7 @@ func padRight(s string, w int) string {
 
 // treeLines renders the visible window of the tree.
 func (b *browser) treeLines(w, h int) []string {
-	if b.cursor < b.offset {
-		b.offset = b.cursor
-	}
-	if b.cursor >= b.offset+h {
-		b.offset = b.cursor - h + 1
-	}
-	b.offset = min(b.offset, max(len(b.rows)-h, 0))
+	b.offset = min(followCursor(b.offset, b.cursor, h), max(len(b.rows)-h, 0))
 	var out []string
 	for i := b.offset; i < len(b.rows) && len(out) < h; i++ {
 		out = append(out, b.rowLine(b.rows[i], i == b.cursor, w))

@@ -35,11 +35,18 @@ func (l *listFilter) typed(msg tea.Msg) tea.Cmd {
 // scroll moves the first row shown so that the cursor's row is among the
 // room rows drawn, and returns it.
 func (l *listFilter) scroll(room int) int {
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+room {
-		l.offset = l.cursor - room + 1
-	}
+	l.offset = followCursor(l.offset, l.cursor, room)
 	return l.offset
+}
+
+// followCursor returns the first row to show of a list drawn room rows at a
+// time from offset, moved as little as it takes to show the cursor's row.
+func followCursor(offset, cursor, room int) int {
+	if cursor < offset {
+		return cursor
+	}
+	if cursor >= offset+room {
+		return cursor - room + 1
+	}
+	return offset
 }
