@@ -405,16 +405,16 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 	}
 	var settledMembers map[*userPair]bool
 	membersSame := false
-	if agree, met, baseSame := pl.memberAgreement(p); agree {
+	if w := pl.memberAgreement(p); w.agree {
 		// No membership changes: the settled memberships are built only
 		// when an action carries them.
-		membersSame = baseSame
-		if actions > 0 || p.link == nil || !baseSame || !sameBase([]string{FieldName}, base, settled) {
-			settledMembers = settledOf(met)
+		membersSame = w.baseSame
+		if actions > 0 || p.link == nil || !w.baseSame || !sameBase([]string{FieldName}, base, settled) {
+			settledMembers = settledOf(w.met)
 		}
 	} else {
 		var n int
-		settledMembers, n = pl.mergeMembers(p)
+		settledMembers, n = pl.mergeMembers(p, w)
 		actions += n
 		membersSame = actions == 0 && sameMembers(pl, base, settledMembers)
 	}
@@ -445,35 +445,20 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 // nil2 adapts a group pair to updateReason, which looks at the link only.
 func nil2(p *groupPair) *userPair { return &userPair{link: p.link} }
 
-// mergeMembers plans membership changes of a group present on both sides.
-// It returns the memberships both sides agree on (for the link's base) and
-// how many actions it planned.
-func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
+// mergeMembers plans membership changes of a group present on both sides,
+// from w, memberAgreement's walk of p's members just made (the users it
+// met and the marks it left on them, each membership resolved once). It
+// sorts w.met by username, returns the memberships both sides agree on
+// (for the link's base) and how many actions it planned.
+func (pl *planner) mergeMembers(p *groupPair, w memberWalk) (map[*userPair]bool, int) {
 	cfg := pl.cfg
-	inS, inD, inB := map[*userPair]bool{}, map[*userPair]bool{}, map[*userPair]bool{}
-	for _, u := range pl.storeMembers(p.st) {
-		inS[u] = true
-	}
-	for _, u := range pl.dirMembers(p.dir) {
-		inD[u] = true
-	}
-	hasBase := pl.eachBaseMember(p, func(u *userPair) { inB[u] = true })
-	all := map[*userPair]bool{}
-	for _, m := range []map[*userPair]bool{inS, inD, inB} {
-		for u := range m {
-			all[u] = true
-		}
-	}
-	users := make([]*userPair, 0, len(all))
-	for u := range all {
-		users = append(users, u)
-	}
+	users, hasBase := w.met, w.hasBase
 	sortPairs(users)
-	settled := map[*userPair]bool{}
+	settled := make(map[*userPair]bool, len(users))
 	var adds, removes []Action
 	via := pl.nestedMembers(p.dir)
 	for _, u := range users {
-		s, d := inS[u], inD[u]
+		s, d, b := u.marks.sides()
 		if s == d {
 			settled[u] = s
 			continue
@@ -483,12 +468,12 @@ func (pl *planner) mergeMembers(p *groupPair) (map[*userPair]bool, int) {
 		case wizard.ModeImport:
 			dest = SideStore
 		case wizard.ModeOneWay:
-			if !hasBase || s != inB[u] {
+			if !hasBase || s != b {
 				dest = SideLDAP
 			}
 		default:
 			switch {
-			case !hasBase, !inB[u]: // an addition on one side
+			case !hasBase, !b: // an addition on one side
 				if s {
 					dest = SideLDAP
 				} else {

@@ -14,17 +14,39 @@ type memberMarks struct {
 	in   uint8
 }
 
-// memberAgreement checks, without building a map or sorting, whether both
-// sides of group p list the same members (users existing on both sides
-// after the plan, as storeMembers and dirMembers find them): then
-// mergeMembers would plan no change, and the settled memberships are the
-// users listed. It returns whether they agree, the users met in the store,
-// the directory or the link's base (each once, marked), and whether the
-// base lists exactly the store's members (what sameMembers checks).
-func (pl *planner) memberAgreement(p *groupPair) (agree bool, met []*userPair, baseSame bool) {
+// sides reports where the marks make their user a member: in the store,
+// in the directory, in the link's base.
+func (m memberMarks) sides() (s, d, b bool) {
+	return m.in&inStore != 0, m.in&inDir != 0, m.in&inBase != 0
+}
+
+// memberWalk is what memberAgreement found of one group's members.
+type memberWalk struct {
+	// met: the users met in the store, the directory or the link's base,
+	// each once, marked with where it is a member (userPair.marks). The
+	// list and the marks hold until the next walk.
+	met []*userPair
+	// hasBase: the link's base records members.
+	hasBase bool
+	// agree: both sides list the same members, so mergeMembers would plan
+	// no change and the settled memberships are the users listed.
+	agree bool
+	// baseSame: the sides agree and the base lists exactly the store's
+	// members (what sameMembers checks).
+	baseSame bool
+}
+
+// memberAgreement walks the members of group p once, without building a
+// map or sorting: the users existing on both sides after the plan that
+// the store or the directory lists (as storeMembers and dirMembers find
+// them) or the link's base records (eachBaseMember), each marked with
+// where it is a member. It checks whether both sides list the same
+// members (the fast path); when they do not, mergeMembers plans from the
+// same walk.
+func (pl *planner) memberAgreement(p *groupPair) memberWalk {
 	pl.markPass++
 	pass := pl.markPass
-	met = pl.metBuf[:0]
+	met := pl.metBuf[:0]
 	mark := func(u *userPair, bit uint8) {
 		if u.marks.pass != pass {
 			u.marks = memberMarks{pass: pass}
@@ -49,17 +71,18 @@ func (pl *planner) memberAgreement(p *groupPair) (agree bool, met []*userPair, b
 	}
 	hasBase := pl.eachBaseMember(p, func(u *userPair) { mark(u, inBase) })
 	pl.metBuf = met
-	agree, baseSame = true, hasBase || len(met) == 0
+	w := memberWalk{met: met, hasBase: hasBase, agree: true, baseSame: hasBase || len(met) == 0}
 	for _, u := range met {
-		s, d, b := u.marks.in&inStore != 0, u.marks.in&inDir != 0, u.marks.in&inBase != 0
+		s, d, b := u.marks.sides()
 		if s != d {
-			return false, met, false
+			w.agree, w.baseSame = false, false
+			return w
 		}
 		if b != s {
-			baseSame = false
+			w.baseSame = false
 		}
 	}
-	return agree, met, baseSame
+	return w
 }
 
 // settledOf is the settled memberships of users met in a group whose sides
