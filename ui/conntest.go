@@ -20,6 +20,7 @@ type connTest struct {
 	req     request // the newest run; steps of older runs are dropped
 	running bool
 	tested  []byte // the settings' encoding the run used, to tell when they changed since
+	target  string // the directory and account the run asked (dirTarget)
 	steps   []ldap.Step
 	typed   bool // the run used the password typed for the test
 	result  *ldap.TestResult
@@ -68,7 +69,7 @@ func (s *connectionScreen) startTest() tea.Cmd {
 	ctx, seq := t.req.next(m.c.Ctx, 0) // ldap.RunTest bounds each step by connection.timeout
 	t.running, t.steps, t.result = true, nil, nil
 	t.cur, t.top, t.open = 0, 0, nil
-	t.tested = m.encoded
+	t.tested, t.target = m.encoded, dirTarget(m.settings)
 	t.typed = m.testPassword != ""
 	t.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	st, typed, getenv := cloneSettings(m.settings), m.testPassword, m.opts.Getenv

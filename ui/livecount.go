@@ -63,11 +63,15 @@ type (
 	}
 )
 
-// dirTarget names the directory and account settings s asks with (URL,
-// TLS, bind DN, password source): an answer for another target is stale.
+// dirTarget names the directory and account settings s asks with: the
+// servers and their order, TLS, and who binds how (bind DN, password source,
+// client certificate, Kerberos): an answer for another target is stale. The
+// inline password counts by its length only, so the key holds no secret.
 func dirTarget(s wizard.Settings) string {
 	c := s.Connection
-	return fmt.Sprint(c.URL, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindDN, c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword))
+	return fmt.Sprint(c.URL, c.ServerOrder, c.StartTLS, c.VerifyTLS, c.CAFile, c.BindMethod, c.BindDN,
+		c.BindPasswordFile, c.BindPasswordEnv, len(c.BindPassword), c.ClientCertFile, c.ClientKeyFile,
+		c.KeytabFile, c.Principal, c.Krb5Conf)
 }
 
 // queryFor is the count question of a screen's current settings.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"strings"
 
 	"charm.land/bubbles/v2/spinner"
@@ -31,7 +30,7 @@ type methodCheckMsg struct {
 
 // arrive asks the directory what it offers, unless it answered already for
 // the same connection settings, or the connection test read its RootDSE
-// with the settings as they are; nothing is asked before a connection test
+// with these connection settings; nothing is asked before a connection test
 // or the browser has reached it (or the settings came from a saved file).
 func (s *syncScreen) arrive() tea.Cmd {
 	m, c := s.m, &s.method
@@ -42,8 +41,8 @@ func (s *syncScreen) arrive() tea.Cmd {
 	if target == c.target && (c.running || (c.summary != "" && c.err == "")) {
 		return nil
 	}
-	// The connection test read the RootDSE already, with these settings.
-	if t := &m.connS().test; !t.running && t.result != nil && t.result.RootDSE != nil && bytes.Equal(t.tested, m.encoded) {
+	// The connection test read the RootDSE already, of this directory.
+	if t := &m.connS().test; !t.running && t.result != nil && t.result.RootDSE != nil && t.target == target {
 		c.req.stop()
 		c.target, c.running, c.summary, c.err = target, false, t.result.RootDSE.IncrementalSummary(), ""
 		return nil

@@ -45,14 +45,20 @@ func TestSyncScreenSaysWhatTheDirectoryOffers(t *testing.T) {
 	}
 }
 
-// After a connection test with the same settings, the Sync screen takes
-// the answer from the RootDSE the test read, without asking again.
+// After a connection test with the same connection settings, the Sync
+// screen takes the answer from the RootDSE the test read, without asking
+// again, even when settings of other screens changed since.
 func TestSyncScreenUsesTheConnectionTestsRootDSE(t *testing.T) {
 	srv := slapdtest.StartWith(t, slapdtest.Options{SyncProv: true})
 	d := newDriver(t, Options{Settings: slapdSettings(srv), Exists: true}, 80, 24)
 	d.keys("enter", "ctrl+t")
 	if r := d.m.connS().test.result; r == nil || r.RootDSE == nil {
 		t.Fatal("the connection test read no RootDSE")
+	}
+	d.gotoScreen(wizard.ScreenUsers)
+	d.replace("users.filter", "(mail=*)")
+	if d.m.Settings().Users.Filter != "(mail=*)" {
+		t.Fatalf("users.filter = %q", d.m.Settings().Users.Filter)
 	}
 	d.gotoScreen(wizard.ScreenSync)
 	c := d.m.syncS().method
