@@ -3,6 +3,7 @@ package syncer
 import (
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MarshalJSON encodes the action with its AttrDiffs as its diffs, so that
@@ -124,18 +125,55 @@ func appendOptString(b []byte, key, s string) []byte {
 	return appendJSONString(append(b, key...), s)
 }
 
-// appendJSONString appends s as encoding/json writes a string: printable
-// ASCII other than the quote, the backslash and HTML's <, > and & as it
-// is; anything else through json.Marshal itself, so every escape (control
-// characters, HTML, U+2028, invalid UTF-8) is its own.
+// appendJSONString appends s as encoding/json writes a string: as it is
+// between quotes when plainJSON says so, else through json.Marshal itself,
+// so that every escape (control characters, HTML, U+2028, invalid UTF-8)
+// is its own. Most of the strings it writes are short plain ASCII (an op,
+// an attribute's name), so it reads the ASCII bytes itself, saving a call
+// per string, and asks plainJSON only from the first byte on that is not
+// ASCII or is escaped.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
+		if c := s[i]; c >= utf8.RuneSelf || jsonEscapedASCII(c) {
+			if !plainJSON(s[i:]) {
+				q, _ := json.Marshal(s) // a string always encodes
+				return append(b, q...)
+			}
+			break
 		}
 	}
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// plainJSON reports whether encoding/json (with its default HTML escaping)
+// writes s as it is, between quotes: valid UTF-8 without the ASCII
+// characters jsonEscapedASCII names, or U+2028 and U+2029. It is the one
+// rule of which strings need escaping: appendJSONString writes the plain
+// ones itself, and appendDirBase declines the others.
+// TestPlainJSONMatchesEncodingJSON holds it to json.Marshal.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonEscapedASCII(c) {
+				return false
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += n - 1
+	}
+	return true
+}
+
+// jsonEscapedASCII reports whether encoding/json escapes c, an ASCII
+// character, in a string: a control character, the quote, the backslash,
+// or HTML's <, > and &.
+func jsonEscapedASCII(c byte) bool {
+	return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&'
 }

@@ -88,6 +88,44 @@ func FuzzActionJSON(f *testing.F) {
 	})
 }
 
+// checkPlainJSON fails unless plainJSON calls s plain exactly when
+// json.Marshal writes it as it is between quotes, and appendJSONString
+// writes what json.Marshal does.
+func checkPlainJSON(t *testing.T, s string) {
+	t.Helper()
+	want, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain := string(want) == `"`+s+`"`; plainJSON(s) != plain {
+		t.Errorf("plainJSON(%q) = %v; json.Marshal writes %s", s, !plain, want)
+	}
+	if got := appendJSONString(nil, s); string(got) != string(want) {
+		t.Errorf("appendJSONString(%q) = %s, json.Marshal %s", s, got, want)
+	}
+}
+
+// TestPlainJSONMatchesEncodingJSON tries every byte alone and inside
+// text, and the multi-byte sequences encoding/json treats apart.
+func TestPlainJSONMatchesEncodingJSON(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		checkPlainJSON(t, string([]byte{byte(c)}))
+		checkPlainJSON(t, "ab"+string([]byte{byte(c)})+"cd")
+	}
+	for _, s := range []string{"", "é", "€", "\U0001F600", "\uFFFD", "\u2027", "\u2028", "\u2029", "\u202a",
+		"\xe2\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "José Müller", "uid=a,dc=example,dc=com"} {
+		checkPlainJSON(t, s)
+		checkPlainJSON(t, "x"+s+"y")
+	}
+}
+
+func FuzzPlainJSON(f *testing.F) {
+	for _, s := range []string{"a@example.com", "<&>", "\x7f", "é\u2028", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkPlainJSON)
+}
+
 // changeDetail and changeDiff are the changes table's detail column as
 // encoding/json would write it from the action's fields: the reference
 // appendChangeDetail is held to.

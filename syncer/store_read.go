@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"unicode/utf8"
 
 	"ldapwiz/store"
 )
@@ -158,28 +157,6 @@ func appendDirBase(buf []byte, sortedFields []string, d *DirUser) ([]byte, bool)
 		buf = append(buf, `"]`...)
 	}
 	return append(buf, '}'), true
-}
-
-// plainJSON reports whether json.Marshal writes s as it is, between
-// quotes: valid UTF-8 without control characters, quotes, backslashes,
-// the HTML characters it escapes (<, >, &) or U+2028 and U+2029.
-func plainJSON(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			return false
-		}
-		i += n
-	}
-	return true
 }
 
 // dirBase is the base appendDirBase encodes, decoded: each of fields with
