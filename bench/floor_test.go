@@ -93,7 +93,7 @@ type tableRows struct {
 // (TCP, TLS verified, the store's role).
 func rawDB(s benchStore) (*sql.DB, error) {
 	if s.pg == nil {
-		return sql.Open("sqlite", "file:"+s.path+"?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate")
+		return sql.Open("sqlite", store.SQLiteDSN(s.path))
 	}
 	q := url.Values{"sslmode": {"verify-full"}, "sslrootcert": {s.pg.CAFile}}
 	cfg, err := pgx.ParseConfig(s.pg.URL() + "?" + q.Encode())

@@ -100,7 +100,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: cannot open the database %s for writing: %w; make it writable or change store.path", abs, err)
 	}
 	rw.Close()
-	sqlDB, err := sql.Open("sqlite", dsn(abs))
+	sqlDB, err := sql.Open("sqlite", SQLiteDSN(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
@@ -160,11 +160,16 @@ func newDB(sqlDB *sql.DB, d *dialect, path, where string) *DB {
 	return &DB{Queries: Queries{q: sqlDB, d: d, cache: cache, path: path}, sql: sqlDB, path: path, cache: cache, where: where}
 }
 
-// dsn builds the modernc.org/sqlite data source name for an absolute path.
+// SQLiteDSN is the data source name with which the store opens the SQLite
+// database file at path, for sql.Open("sqlite", ...) with the
+// modernc.org/sqlite driver this package registers: path with %, ? and #
+// escaped, so that they are read as part of it, and the store's pragmas.
 // Transactions begin IMMEDIATE so that two writers never deadlock upgrading
-// a read lock; WAL lets readers run beside the writer.
-func dsn(abs string) string {
-	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(abs)
+// a read lock; WAL lets readers run beside the writer; a busy database is
+// waited for as long as Open waits; foreign keys are enforced. Open passes
+// an absolute path; a relative one is read from the working directory.
+func SQLiteDSN(path string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	return fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
 		esc, busyTimeout.Milliseconds())
 }

@@ -167,7 +167,7 @@ func testDeleteUserRevokesInvites(t *testing.T, be backend) {
 func TestRevocationMigratesAVersion1Database(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v1.db")
-	old, err := sql.Open("sqlite", dsn(path))
+	old, err := sql.Open("sqlite", SQLiteDSN(path))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func TestOpenAddsTheDeletedIndexesToAVersion5Store(t *testing.T) {
 	}{
 		{"sqlite", sqliteDialect, func(t *testing.T) (*sql.DB, Config) {
 			path := filepath.Join(t.TempDir(), "v5.db")
-			db, err := sql.Open("sqlite", dsn(path))
+			db, err := sql.Open("sqlite", SQLiteDSN(path))
 			if err != nil {
 				t.Fatal(err)
 			}
