@@ -169,9 +169,14 @@ func newDB(sqlDB *sql.DB, d *dialect, path, where string) *DB {
 // waited for as long as Open waits; foreign keys are enforced. Open passes
 // an absolute path; a relative one is read from the working directory.
 func SQLiteDSN(path string) string {
-	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	return fmt.Sprintf("file:%s?_busy_timeout=%d&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
-		esc, busyTimeout.Milliseconds())
+	return fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
+		sqliteFileURI(path), busyTimeout.Milliseconds())
+}
+
+// sqliteFileURI is the file: URI of the database file at path, with %, ?
+// and # escaped so that SQLite reads them as part of the path.
+func sqliteFileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
 
 // Close closes the database.

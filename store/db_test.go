@@ -61,6 +61,16 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 		t.Fatalf("alice lost on reopen: %v", err)
 	}
 	mustIntegrity(t, db)
+
+	// A read-only open finds the same file at the same literal path.
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatalf("read-only open: %v", err)
+	}
+	defer ro.Close()
+	if _, err := ro.GetUserByName(ctx, "alice"); err != nil {
+		t.Fatalf("alice not found read-only: %v", err)
+	}
 }
 
 // Several processes opening a new file at once race to switch it to WAL;

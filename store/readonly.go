@@ -31,8 +31,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(abs)
-	sqlDB, err := sql.Open("sqlite", fmt.Sprintf("file:%s?mode=ro&_busy_timeout=%d&_pragma=query_only(1)", esc, busyTimeout.Milliseconds()))
+	sqlDB, err := sql.Open("sqlite", fmt.Sprintf("%s?mode=ro&_busy_timeout=%d&_pragma=query_only(1)", sqliteFileURI(abs), busyTimeout.Milliseconds()))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
