@@ -103,8 +103,9 @@ func printPlan(out io.Writer, p *syncer.Plan) error {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s: %d changes\n", side.title, n)
+		var diffs []syncer.AttrDiff
 		for a := range p.Each(side.side, "") {
-			printAction(w, a)
+			diffs = printAction(w, a, diffs[:0])
 		}
 	}
 	if len(p.Skipped) > 0 {
@@ -147,8 +148,10 @@ func printPlan(out io.Writer, p *syncer.Plan) error {
 	return w.Flush()
 }
 
-// printAction writes one planned change with its per-attribute diff.
-func printAction(w io.Writer, a *syncer.Action) {
+// printAction writes one planned change with its per-attribute diff,
+// listed into scratch (reused from one action to the next), and returns
+// scratch.
+func printAction(w io.Writer, a *syncer.Action, scratch []syncer.AttrDiff) []syncer.AttrDiff {
 	what := a.Op + " " + string(a.Kind)
 	name := a.Name
 	if a.Member != "" {
@@ -163,7 +166,8 @@ func printAction(w io.Writer, a *syncer.Action) {
 	if len(a.Members) > 0 {
 		fmt.Fprintf(w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
 	}
-	for _, d := range a.AttrDiffs() {
+	scratch = a.AppendAttrDiffs(scratch)
+	for _, d := range scratch {
 		label := d.Field
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"
@@ -174,6 +178,7 @@ func printAction(w io.Writer, a *syncer.Action) {
 			fmt.Fprintf(w, "      %s: %q -> %q\n", label, d.Old, d.New)
 		}
 	}
+	return scratch
 }
 
 // summaryLine renders counts like "ldap create: 2, store update: 5".

@@ -60,3 +60,23 @@ func TestPrintPlanBuffersAndReportsWriteErrors(t *testing.T) {
 		t.Errorf("a failed write: printPlan returned %v", err)
 	}
 }
+
+// Each action lists its own values only, though one list is reused from
+// one action to the next.
+func TestPrintPlanListsEachActionsOwnValues(t *testing.T) {
+	p := &syncer.Plan{Mode: wizard.ModeTwoWay, Actions: []syncer.Action{
+		{Side: syncer.SideLDAP, Op: syncer.OpCreate, Kind: store.KindUser, Name: "ann", Reason: "new in the store", Diffs: []syncer.AttrDiff{
+			{Field: "username", Attr: "uid", New: "ann"}, {Field: "email", Attr: "mail", New: "ann@example.com"}, {Field: "last_name", Attr: "sn", New: "Lee"}}},
+		{Side: syncer.SideLDAP, Op: syncer.OpCreate, Kind: store.KindUser, Name: "bob", Reason: "new in the store", Diffs: []syncer.AttrDiff{
+			{Field: "username", Attr: "uid", New: "bob"}}},
+	}}
+	var b strings.Builder
+	if err := printPlan(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	_, bob, ok := strings.Cut(out, "bob ")
+	if !ok || strings.Count(out, "email (mail)") != 1 || strings.Contains(bob, "ann") || !strings.Contains(bob, `username (uid): "bob"`) {
+		t.Errorf("preview output:\n%s", out)
+	}
+}

@@ -213,3 +213,56 @@ func TestStoreCreateValuesReachEveryOutput(t *testing.T) {
 		t.Errorf("the change row's detail leaves out the create's values: %s", detail)
 	}
 }
+
+// Writers of a whole plan list each action's diffs into one reused list
+// (AppendAttrDiffs): whatever the action before held, EncodeJSON and the
+// change rows of one applier write each action as it alone encodes.
+func TestReusedDiffListsMatchEachAction(t *testing.T) {
+	const dnA, dnB = "uid=a,ou=people,dc=example,dc=com", "uid=b,ou=people,dc=example,dc=com"
+	short := dirUser("2", dnB, "b", "")
+	short.Values[FieldFirstName], short.Values[FieldLastName] = "", ""
+	d := &DirSnapshot{Users: []DirUser{
+		dirUser("1", dnA, "a", "new@x"), // linked: an update
+		short,                           // only in the directory: a store create with one value
+		dirUser("3", "uid=c,ou=people,dc=example,dc=com", "c", "c@x"), // a store create with four
+	}}
+	st := &StoreSnapshot{Users: []store.User{stUser(10, "a", "old@x"), stUser(11, "z", "z@x")},
+		UserLinks: []store.Link{link(10, "1", dnA, baseOf("a", "old@x"))}}
+	p := PlanSnapshots(planSettings(wizard.ModeTwoWay, wizard.AuthorityLDAP), d, st)
+	if len(p.Actions) < 4 {
+		t.Fatalf("want an update and three creates, got %s", ops(p))
+	}
+	var enc bytes.Buffer
+	if err := EncodeJSON(&enc, struct {
+		Plan *Plan `json:"plan"`
+	}{p}, p); err != nil {
+		t.Fatal(err)
+	}
+	marshalled, err := json.Marshal(struct {
+		Plan *Plan `json:"plan"`
+	}{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSuffix(enc.String(), "\n"); got != string(marshalled) {
+		t.Errorf("EncodeJSON:\n%s\njson.Marshal:\n%s", got, marshalled)
+	}
+	var rows []store.Change
+	ap := &applier{pending: &rows}
+	for i := range p.Actions {
+		if err := ap.addChange(context.Background(), nil, &p.Actions[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := 0
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		if a.Hidden {
+			continue
+		}
+		if want := appendChangeDetail(nil, a, a.AttrDiffs()); string(rows[k].Detail) != string(want) {
+			t.Errorf("change row of %s %s: %s, want %s", a.Op, a.Name, rows[k].Detail, want)
+		}
+		k++
+	}
+}

@@ -31,6 +31,8 @@ type applier struct {
 	// pending, while a batch of store-side actions is written, collects
 	// their change rows, recorded together before the batch commits.
 	pending *[]store.Change
+	// diffs is reused to list each change row's diffs (AppendAttrDiffs).
+	diffs []AttrDiff
 }
 
 // fatal reports whether err means the run cannot go on (the directory or
@@ -191,7 +193,8 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	if a.Hidden {
 		return nil
 	}
-	js := appendChangeDetail(nil, a, a.AttrDiffs())
+	ap.diffs = a.AppendAttrDiffs(ap.diffs[:0])
+	js := appendChangeDetail(nil, a, ap.diffs)
 	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js}
 	if ap.pending != nil {
 		*ap.pending = append(*ap.pending, c)

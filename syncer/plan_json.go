@@ -38,13 +38,15 @@ func EncodeJSON(w io.Writer, v any, plan *Plan) error {
 		return err
 	}
 	var buf []byte
+	var diffs []AttrDiff // reused: listing a create's values allocates nothing
 	for k := range actions {
 		buf = buf[:0]
 		if k > 0 {
 			buf = append(buf, ',')
 		}
 		a := &actions[k]
-		buf = appendActionJSON(buf, a, a.AttrDiffs())
+		diffs = a.AppendAttrDiffs(diffs[:0])
+		buf = appendActionJSON(buf, a, diffs)
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
