@@ -159,10 +159,11 @@ CREATE INDEX links_synced_at ON links(synced_at);
 `,
 		// 6: indexes of the deleted users and groups, so the change mark
 		// (change_mark.go) counts them without a scan, as it counts the
-		// missing users.
+		// missing users. IF NOT EXISTS: builds between 65e28f2 and 205f288
+		// created them in migration 5.
 		`
-CREATE INDEX users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
-CREATE INDEX groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
 `,
 	}
 }

@@ -46,8 +46,9 @@ func storeIndexes(t *testing.T, db *sql.DB, d *dialect, names ...string) map[str
 
 // migrateTo5 applies the first five migrations of d to db, as a release
 // whose latest schema version was 5 did, and stores a live user, a deleted
-// user and a deleted group.
-func migrateTo5(t *testing.T, db *sql.DB, d *dialect) {
+// user and a deleted group. withDeletedIndexes: as the builds did whose
+// migration 5 also created migration 6's indexes.
+func migrateTo5(t *testing.T, db *sql.DB, d *dialect, withDeletedIndexes bool) {
 	t.Helper()
 	ctx := context.Background()
 	if !d.pg {
@@ -58,6 +59,16 @@ func migrateTo5(t *testing.T, db *sql.DB, d *dialect) {
 	for i, stmt := range d.migrations()[:5] {
 		if err := applyMigration(ctx, db, d, i+1, 5, stmt); err != nil {
 			t.Fatal(err)
+		}
+	}
+	if withDeletedIndexes {
+		for _, stmt := range []string{
+			`CREATE INDEX users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL`,
+			`CREATE INDEX groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL`,
+		} {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	t0 := "2026-01-01T00:00:00.000000Z"
@@ -75,17 +86,21 @@ func migrateTo5(t *testing.T, db *sql.DB, d *dialect) {
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil || version != 5 {
 		t.Fatalf("schema version %d, %v; want 5", version, err)
 	}
-	if got := storeIndexes(t, db, d, "users_deleted_at", "groups_deleted_at", "users_missing_since"); len(got) != 1 || got["users_missing_since"] == "" {
-		t.Fatalf("indexes at version 5: %v; want users_missing_since only", got)
+	want := 1
+	if withDeletedIndexes {
+		want = 3
+	}
+	if got := storeIndexes(t, db, d, "users_deleted_at", "groups_deleted_at", "users_missing_since"); len(got) != want || got["users_missing_since"] == "" {
+		t.Fatalf("indexes at version 5: %v; want users_missing_since and %d more", got, want-1)
 	}
 }
 
 // TestOpenAddsTheDeletedIndexesToAVersion5Store: a store made by a release
 // whose latest schema version was 5 is migrated on open, and gains the
-// partial indexes of its deleted users and groups; its rows are kept and
-// counted by the change mark.
+// partial indexes of its deleted users and groups (or keeps them, made by
+// a build whose migration 5 had them); its rows are kept and counted by
+// the change mark.
 func TestOpenAddsTheDeletedIndexesToAVersion5Store(t *testing.T) {
-	ctx := context.Background()
 	for _, tc := range []struct {
 		name  string
 		d     *dialect
@@ -108,44 +123,55 @@ func TestOpenAddsTheDeletedIndexesToAVersion5Store(t *testing.T) {
 			return stdlib.OpenDB(*pc), c
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			old, c := tc.build(t)
-			migrateTo5(t, old, tc.d)
-			if err := old.Close(); err != nil {
-				t.Fatal(err)
+		for _, withIndexes := range []bool{false, true} {
+			name := tc.name
+			if withIndexes {
+				name += ", indexes made by migration 5"
 			}
-
-			db, err := c.Open(ctx)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			defer db.Close()
-			if v, err := db.SchemaVersion(ctx); err != nil || v != 6 || v != LatestSchemaVersion() {
-				t.Fatalf("schema version %d, %v; want 6, the latest (%d)", v, err, LatestSchemaVersion())
-			}
-			got := storeIndexes(t, db.sql, tc.d, "users_deleted_at", "groups_deleted_at")
-			for name, table := range deletedIndexes {
-				def := got[name]
-				if !strings.Contains(def, "ON "+table) && !strings.Contains(def, "ON public."+table) {
-					t.Errorf("index %s: %q; want one on %s", name, def, table)
-				}
-				if !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(def, "(", ""), ")", ""), "WHERE deleted_at IS NOT NULL") {
-					t.Errorf("index %s: %q; want only the deleted rows", name, def)
-				}
-			}
-			if len(got) != len(deletedIndexes) {
-				t.Errorf("indexes after the migration: %v", got)
-			}
-			m, err := db.ChangeMark(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m.LiveUsers != 1 || m.LiveGroups != 0 {
-				t.Fatalf("change mark after the migration: %+v; want 1 live user, no live group", m)
-			}
-			mustIntegrity(t, db)
-		})
+			t.Run(name, func(t *testing.T) { testOpenVersion5Store(t, tc.d, tc.build, withIndexes) })
+		}
 	}
+}
+
+// testOpenVersion5Store opens a version-5 store built by build and checks
+// what TestOpenAddsTheDeletedIndexesToAVersion5Store says.
+func testOpenVersion5Store(t *testing.T, d *dialect, build func(t *testing.T) (*sql.DB, Config), withIndexes bool) {
+	ctx := context.Background()
+	old, c := build(t)
+	migrateTo5(t, old, d, withIndexes)
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := c.Open(ctx)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	if v, err := db.SchemaVersion(ctx); err != nil || v != 6 || v != LatestSchemaVersion() {
+		t.Fatalf("schema version %d, %v; want 6, the latest (%d)", v, err, LatestSchemaVersion())
+	}
+	got := storeIndexes(t, db.sql, d, "users_deleted_at", "groups_deleted_at")
+	for name, table := range deletedIndexes {
+		def := got[name]
+		if !strings.Contains(def, "ON "+table) && !strings.Contains(def, "ON public."+table) {
+			t.Errorf("index %s: %q; want one on %s", name, def, table)
+		}
+		if !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(def, "(", ""), ")", ""), "WHERE deleted_at IS NOT NULL") {
+			t.Errorf("index %s: %q; want only the deleted rows", name, def)
+		}
+	}
+	if len(got) != len(deletedIndexes) {
+		t.Errorf("indexes after the migration: %v", got)
+	}
+	m, err := db.ChangeMark(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.LiveUsers != 1 || m.LiveGroups != 0 {
+		t.Fatalf("change mark after the migration: %+v; want 1 live user, no live group", m)
+	}
+	mustIntegrity(t, db)
 }
 
 // TestChangeMarkCountsDeletedRowsByIndex: on SQLite the change mark's
