@@ -27,22 +27,31 @@ func (r *LinkRow) DecodeBase() (Values, error) {
 	return v, nil
 }
 
-// scanLinkRow reads a row of linkColumns, its base left encoded.
-func scanLinkRow(r rowScanner) (*LinkRow, error) {
-	var l LinkRow
+// linkRowsOfKind selects, in local id order, the links of one kind with
+// the columns scanLinkRow reads: a link's, but its kind, which the query
+// names (so that no row reads it again).
+const linkRowsOfKind = `SELECT id, local_id, stable_id, dn, base, synced_at FROM links WHERE kind = ? ORDER BY local_id`
+
+// scanLinkRow reads a row of linkRowsOfKind, a link of kind, into l, its
+// base left encoded.
+func scanLinkRow(r rowScanner, kind Kind, l *LinkRow) error {
 	var synced sql.NullString
-	if err := r.Scan(&l.ID, &l.Kind, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
-		return nil, err
+	if err := r.Scan(&l.ID, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
+		return err
 	}
 	var err error
+	l.Kind = kind
 	l.SyncedAt, err = parseTime(synced)
-	return &l, err
+	return err
 }
 
 // ListLinkRows is ListLinks with each link's base left encoded.
 func (q Queries) ListLinkRows(ctx context.Context, kind Kind) ([]LinkRow, error) {
-	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
-	return scanAll(rows, err, "list links", scanLinkRow)
+	rows, err := q.query(ctx, linkRowsOfKind, kind)
+	return scanAll(rows, err, "list links", func(r rowScanner) (*LinkRow, error) {
+		var l LinkRow
+		return &l, scanLinkRow(r, kind, &l)
+	})
 }
 
 // EachLinkRow calls fn with every link of kind, ordered by local id, its
@@ -59,18 +68,17 @@ func (q Queries) EachLinkRow(ctx context.Context, kind Kind, sized func(n int), 
 	if sized != nil {
 		sized(n)
 	}
-	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
+	rows, err := q.query(ctx, linkRowsOfKind, kind)
 	if err != nil {
 		return fmt.Errorf("store: list links: %w", err)
 	}
 	defer rows.Close()
+	var l LinkRow // scanned into row after row: fn gets a copy
 	for rows.Next() {
-		l, err := scanLinkRow(rows)
-		if err != nil {
+		if err := scanLinkRow(rows, kind, &l); err != nil {
 			return fmt.Errorf("store: list links: %w", err)
 		}
-		l.Kind = kind // the same value: one string for every row, not one each
-		if err := fn(*l); err != nil {
+		if err := fn(l); err != nil {
 			return err
 		}
 	}
