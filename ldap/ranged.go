@@ -73,11 +73,13 @@ const maxRangeRounds = 10000
 
 // reassembleRanges replaces every ranged attribute of e (b not "*") by the
 // whole attribute under its plain name, fetching the remaining chunks with
-// fetch. Attributes already ending in "*" are just renamed.
-func reassembleRanges(ctx context.Context, e *goldap.Entry, fetch rangeFetcher) error {
+// fetch. Attributes already ending in "*" are just renamed. An entry
+// without one (every entry but Active Directory's large groups) is left
+// as it is.
+func reassembleRanges(ctx context.Context, e *Entry, fetch rangeFetcher) error {
 	hasRange := false
-	for _, a := range e.Attributes {
-		if _, ok := parseRange(a.Name); ok {
+	for i := range e.Attributes {
+		if _, ok := parseRange(e.Attributes[i].Name); ok {
 			hasRange = true
 			break
 		}
@@ -85,31 +87,29 @@ func reassembleRanges(ctx context.Context, e *goldap.Entry, fetch rangeFetcher) 
 	if !hasRange {
 		return nil
 	}
-	var out []*goldap.EntryAttribute
-	index := map[string]*goldap.EntryAttribute{} // lower-case name -> attribute in out
-	add := func(name string, values [][]byte) {
+	type values struct {
+		name string
+		raw  [][]byte
+	}
+	var out []*values
+	index := map[string]*values{} // lower-case name -> attribute in out
+	add := func(name string, raw [][]byte) {
 		key := strings.ToLower(name)
 		if a, ok := index[key]; ok {
-			a.ByteValues = append(a.ByteValues, values...)
-			for _, v := range values {
-				a.Values = append(a.Values, string(v))
-			}
+			a.raw = append(a.raw, raw...)
 			return
 		}
-		a := &goldap.EntryAttribute{Name: name, ByteValues: append([][]byte(nil), values...)}
-		for _, v := range values {
-			a.Values = append(a.Values, string(v))
-		}
+		a := &values{name: name, raw: append([][]byte(nil), raw...)}
 		index[key] = a
 		out = append(out, a)
 	}
 	for _, a := range e.Attributes {
 		r, ok := parseRange(a.Name)
 		if !ok {
-			add(a.Name, a.ByteValues)
+			add(a.Name, a.Raw())
 			continue
 		}
-		add(r.Base, a.ByteValues)
+		add(r.Base, a.Raw())
 		for rounds := 0; !r.Last; rounds++ {
 			if rounds >= maxRangeRounds {
 				return fmt.Errorf("attribute %s of %s: the server kept returning ranges after %d requests; giving up", r.Base, e.DN, rounds)
@@ -137,34 +137,17 @@ func reassembleRanges(ctx context.Context, e *goldap.Entry, fetch rangeFetcher) 
 			r = nr
 		}
 	}
-	e.Attributes = out
+	e.Attributes = make([]Attribute, len(out))
+	for i, a := range out {
+		e.Attributes[i] = newAttribute(a.name, a.raw, nil)
+	}
 	return nil
 }
 
 // completeRanges fetches the rest of any ranged attribute of e from the
-// server. An entry without one (every entry but Active Directory's large
-// groups) is left as it is.
+// server.
 func (c *Conn) completeRanges(ctx context.Context, e *Entry) error {
-	ranged := false
-	for i := range e.Attributes {
-		if _, ok := parseRange(e.Attributes[i].Name); ok {
-			ranged = true
-			break
-		}
-	}
-	if !ranged {
-		return nil
-	}
-	// reassembleRanges reads only ByteValues (and sets Values itself).
-	ge := &goldap.Entry{DN: e.DN, Attributes: make([]*goldap.EntryAttribute, len(e.Attributes))}
-	for i, a := range e.Attributes {
-		ge.Attributes[i] = &goldap.EntryAttribute{Name: a.Name, ByteValues: a.Raw()}
-	}
-	if err := reassembleRanges(ctx, ge, c.fetchRange); err != nil {
-		return err
-	}
-	*e = *fromGoldap(ge)
-	return nil
+	return reassembleRanges(ctx, e, c.fetchRange)
 }
 
 // fetchRange is the rangeFetcher talking to the server.

@@ -87,10 +87,10 @@ func TestRangedReassemblyWithRealValues(t *testing.T) {
 		if maxVal >= len(all) {
 			ge.Attributes[1].Name = "member;range=0-*"
 		}
-		if err := reassembleRanges(ctx, ge, adRanges(all, maxVal, &calls)); err != nil {
+		got := fromGoldap(ge)
+		if err := reassembleRanges(ctx, got, adRanges(all, maxVal, &calls)); err != nil {
 			t.Fatalf("MaxValRange %d: %v", maxVal, err)
 		}
-		got := fromGoldap(ge)
 		if len(got.Attributes) != 2 || got.Attributes[1].Name != "member" {
 			t.Fatalf("MaxValRange %d: attributes %v", maxVal, got.Attributes)
 		}
@@ -132,7 +132,7 @@ func TestRangedReassemblyEdgeCases(t *testing.T) {
 		return out
 	}
 	// A server answering from the wrong offset is an error, not a silent gap.
-	ge := &goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}}
+	ge := fromGoldap(&goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}})
 	err := reassembleRanges(ctx, ge, func(context.Context, string, string) (string, [][]byte, error) {
 		return "member;range=20-*", v(3), nil
 	})
@@ -140,20 +140,20 @@ func TestRangedReassemblyEdgeCases(t *testing.T) {
 		t.Errorf("wrong offset: %v", err)
 	}
 	// A fetch error names the attribute and the entry.
-	ge = &goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}}
+	ge = fromGoldap(&goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}})
 	boom := errors.New("boom")
 	err = reassembleRanges(ctx, ge, func(context.Context, string, string) (string, [][]byte, error) { return "", nil, boom })
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "member of cn=g") {
 		t.Errorf("fetch error: %v", err)
 	}
 	// The remainder sent without a range option is taken as the rest.
-	ge = &goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}}
+	ge = fromGoldap(&goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member;range=0-9", ByteValues: v(10)}}})
 	err = reassembleRanges(ctx, ge, func(context.Context, string, string) (string, [][]byte, error) { return "member", v(4), nil })
 	if err != nil || len(ge.Attributes) != 1 || len(ge.Attributes[0].Values) != 14 {
 		t.Errorf("plain remainder: %v %+v", err, ge.Attributes)
 	}
 	// No ranged attribute: untouched, no request.
-	ge = &goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member", ByteValues: v(3), Values: []string{"v0", "v1", "v2"}}}}
+	ge = fromGoldap(&goldap.Entry{DN: "cn=g", Attributes: []*goldap.EntryAttribute{{Name: "member", ByteValues: v(3), Values: []string{"v0", "v1", "v2"}}}})
 	err = reassembleRanges(ctx, ge, func(context.Context, string, string) (string, [][]byte, error) {
 		t.Error("fetched without a range")
 		return "", nil, nil

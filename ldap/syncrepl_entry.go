@@ -46,7 +46,7 @@ func (r EntryRecord) Entry() *Entry {
 			for j, v := range a.Text {
 				raw[j] = []byte(v)
 			}
-			e.Attributes[i] = newAttribute(a.Name, raw, a.Text)
+			e.Attributes[i] = newAttribute(a.Name, raw, nil)
 			continue
 		}
 		// Recorded as text, so its values were text (Record): they stand
