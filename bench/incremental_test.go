@@ -34,9 +34,8 @@ const incrementalChanges = 100
 // an incremental run with nothing changed and one after 100 users changed,
 // each as a ratio to ldapsearch reading the whole directory just before;
 // then the latency of "sync --watch --follow" (a change made in the
-// directory until it is in the store). Run it with
-//
-//	go test ./bench -run '^$' -bench Incremental -benchtime 1x -timeout 3h -args -sizes 100000 -rounds 3
+// directory until it is in the store). The package documentation gives
+// the command.
 func BenchmarkIncremental(b *testing.B) {
 	if *storeFlag != "sqlite" {
 		b.Fatalf("-store %s: the incremental benchmark polls a SQLite store for --follow; use -store sqlite", *storeFlag)

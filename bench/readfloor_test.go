@@ -28,10 +28,8 @@ var floorStoreTables = []string{"users", "groups", "links", "memberships"}
 // database/sql's raw bytes, keeping nothing. A resync cannot cost less
 // than the two together; what it costs above them is holding, pairing
 // and comparing. The floors are timed inside the benchmark process (CPU
-// from getrusage; no peak RSS of their own: the column shows 0). Run it
-// with
-//
-//	go test ./bench -run '^$' -bench ReadFloor -benchtime 1x -timeout 1h -args -sizes 100000 -rounds 3
+// from getrusage; no peak RSS of their own: the column shows 0). The
+// package documentation gives the command.
 func BenchmarkReadFloor(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
 	cases := []string{caseResync, caseReadFloorLDAP, caseReadFloorStore}

@@ -205,7 +205,7 @@ func TestEnrollRedeemTokenNeverOnCommandLine(t *testing.T) {
 		{"a token starting with -x", "-x" + token[2:], []string{"-x" + token[2:]}},
 		{"a token starting with --", "--" + token[2:], []string{"--" + token[2:]}},
 		{"a token after -", token, []string{"-" + token}},
-		{"a token after --", token, []string{"--" + token}},
+		{"a token glued to --", token, []string{"--" + token}},
 		{"a token after -c", token, []string{"-c" + token}},
 		{"a token after -c=", token, []string{"-c=" + token}},
 		{"a token after --config=", token, []string{"--config=" + token}},
@@ -213,7 +213,7 @@ func TestEnrollRedeemTokenNeverOnCommandLine(t *testing.T) {
 		{"a token after --db=", token, []string{"--db=" + token}},
 		{"a token as the value of -c", token, []string{"-c", token}},
 		{"a token as the value of --db", token, []string{"--db", token}},
-		{"a token after --", token, []string{"--", token}},
+		{"a token after the -- argument", token, []string{"--", token}},
 	} {
 		args := append(append([]string{"enroll", "redeem"}, c.args...), "-c", f.config)
 		code, out, errs := cli(t, "", args...)
