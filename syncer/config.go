@@ -109,11 +109,9 @@ func (c syncConfig) writesDir() bool { return c.mode != wizard.ModeImport }
 
 // storeValues returns the synced fields of a store user.
 func (c syncConfig) storeValues(u *store.User) map[string]string {
-	v := map[string]string{FieldUsername: u.Username}
+	v := make(map[string]string, len(c.fields)) // the user fields, username first
 	for _, f := range c.fields {
-		if fieldSlot(f) >= 0 { // a user field: storeField knows it
-			v[f] = storeField(u, f)
-		}
+		v[f] = storeField(u, f)
 	}
 	return v
 }

@@ -80,7 +80,8 @@ type viewPart struct {
 	// packed, once set, holds the entries encoded for the next view (a
 	// gzip member of records, see encodeView), packedCount of them; Entries
 	// is then let go. A run packs each part as it reads or delivers it, so
-	// that it never holds the next view's entries as records.
+	// that it never holds the next view's entries as records, unless the
+	// saved view is to be kept (incRead.keepable): then nothing is packed.
 	packed      []byte
 	packedCount int
 }

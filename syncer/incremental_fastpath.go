@@ -197,8 +197,10 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 // viewKept reports whether a run read only from the saved token and found
 // nothing changed at the same token (the searches' cookies as saved): its
 // view is the saved one, so the token and view are kept, not rewritten.
+// prepare decided so (keepable) before the searches; they must all have
+// been delivered from the token, and the next view must carry it.
 func (in *incRead) viewKept(d *DirRead) bool {
-	if !d.Incremental || d.Changes != 0 || in.full != 0 || in.prevToken == nil ||
+	if !d.Incremental || !in.keepable || in.full != 0 || in.prevToken == nil ||
 		!bytes.Equal(tokenOf(&in.next), in.prevToken) {
 		return false
 	}

@@ -92,8 +92,10 @@ type applyData struct {
 	memberBase map[*userPair]bool
 	// members: for group creates, the users to add.
 	members []*userPair
-	// values: for updates, field -> new value; for creates, all values
-	// (a user create's base values are these, see createBase).
+	// values: for updates, field -> new value; for creates in the
+	// directory, all values (a user create's base values are these, see
+	// createBase). A store create of an entry has none: createUsers builds
+	// them from the entry when its batch is applied.
 	values map[string]string
 	// purgeOnly: deleting a store tombstone whose entry is gone too (not a
 	// deletion decided by this run; not counted by max_delete).

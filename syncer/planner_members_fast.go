@@ -90,7 +90,7 @@ func (pl *planner) memberAgreement(p *groupPair) memberWalk {
 func settledOf(met []*userPair) map[*userPair]bool {
 	settled := make(map[*userPair]bool, len(met))
 	for _, u := range met {
-		settled[u] = u.marks.in&inStore != 0
+		settled[u], _, _ = u.marks.sides()
 	}
 	return settled
 }
