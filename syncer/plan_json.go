@@ -17,12 +17,13 @@ var actionsMarker = []byte(`"actions":[]`)
 // but one action at a time, each with its AttrDiffs as its diffs: the
 // text of a plan with 100,000 actions is never built whole in memory. v
 // must hold plan once, before any other field that could encode as an
-// empty actions list.
+// empty actions list. A nil plan, or one without actions, is encoded as
+// json.Encoder does.
 func EncodeJSON(w io.Writer, v any, plan *Plan) error {
-	actions := plan.Actions
-	if actions == nil {
+	if plan == nil || plan.Actions == nil {
 		return json.NewEncoder(w).Encode(v)
 	}
+	actions := plan.Actions
 	plan.Actions = []Action{}
 	head, err := json.Marshal(v)
 	plan.Actions = actions

@@ -1,7 +1,6 @@
 package syncer
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"ldapwiz/config"
@@ -44,12 +43,7 @@ func (r *Report) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt)
 
 // WriteJSON writes the report as indented JSON (json.Encoder's text with a
 // two-space indent), streaming the plan's actions one at a time.
-func (r *Report) WriteJSON(w io.Writer) error {
-	if r.Plan == nil {
-		return writeIndented(w, func(w io.Writer) error { return json.NewEncoder(w).Encode(r) })
-	}
-	return EncodeJSONIndented(w, r, r.Plan)
-}
+func (r *Report) WriteJSON(w io.Writer) error { return EncodeJSONIndented(w, r, r.Plan) }
 
 // SaveJSON writes the report to path as a new private file (mode 0600: it
 // names users), atomically, never through a symbolic link
