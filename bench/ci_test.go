@@ -5,8 +5,6 @@ package bench
 import (
 	"os"
 	"testing"
-
-	"ldapwiz/internal/slapdtest"
 )
 
 // Bounds of the CI-sized check: about three times what the engine measured
@@ -58,10 +56,7 @@ func TestEngineCI(t *testing.T) {
 // must stay within the resync's CPU bound, and every run within the RSS
 // bound. Built only with the benchci tag, like TestEngineCI.
 func TestIncrementalCI(t *testing.T) {
-	bin := buildLdapwiz(t, t.TempDir())
-	shape := shapeFor(ciUsers)
-	srv := slapdtest.StartWith(t, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
-	b := &bed{dir: t.TempDir(), bin: bin, srv: srv, shape: shape}
+	b := newSyncprovBed(t, ciUsers, buildLdapwiz(t, t.TempDir()))
 	cases, lat := measureIncremental(t, b, 2)
 	reportIncremental(os.Stdout, ciUsers, cases, lat)
 	if r := median(cases[caseIncr100].cpuRatio); r > ciMaxResyncRatio {

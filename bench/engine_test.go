@@ -46,9 +46,22 @@ type bed struct {
 // newBed starts slapd with a directory of n users.
 func newBed(tb testing.TB, n int, bin string) *bed {
 	tb.Helper()
+	return startBed(tb, n, bin, slapdtest.Options{})
+}
+
+// newSyncprovBed is newBed with slapd's syncprov overlay, for incremental
+// runs.
+func newSyncprovBed(tb testing.TB, n int, bin string) *bed {
+	tb.Helper()
+	return startBed(tb, n, bin, slapdtest.Options{SyncProv: true})
+}
+
+// startBed starts slapd with options o and a directory of n users.
+func startBed(tb testing.TB, n int, bin string, o slapdtest.Options) *bed {
+	tb.Helper()
 	shape := shapeFor(n)
-	srv := slapdtest.StartWith(tb, slapdtest.Options{NoFixture: true, ExtraLDIF: shape.ldif()})
-	return &bed{dir: tb.TempDir(), bin: bin, srv: srv, shape: shape}
+	o.NoFixture, o.ExtraLDIF = true, shape.ldif()
+	return &bed{dir: tb.TempDir(), bin: bin, srv: slapdtest.StartWith(tb, o), shape: shape}
 }
 
 // buildLdapwiz builds the ldapwiz binary into dir, or returns -bin.

@@ -15,7 +15,6 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 
-	"ldapwiz/internal/slapdtest"
 	"ldapwiz/store"
 )
 
@@ -37,17 +36,12 @@ const incrementalChanges = 100
 // directory until it is in the store). The package documentation gives
 // the command.
 func BenchmarkIncremental(b *testing.B) {
-	if *storeFlag != "sqlite" {
-		b.Fatalf("-store %s: the incremental benchmark polls a SQLite store for --follow; use -store sqlite", *storeFlag)
-	}
 	bin := buildLdapwiz(b, b.TempDir())
 	for _, n := range benchSizes(b) {
-		shape := shapeFor(n)
-		srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, SyncProv: true, ExtraLDIF: shape.ldif()})
-		bd := &bed{dir: b.TempDir(), bin: bin, srv: srv, shape: shape}
+		bd := newSyncprovBed(b, n, bin)
 		cases, lat := measureIncremental(b, bd, *roundsFlag)
 		reportIncremental(os.Stdout, bd.shape.users, cases, lat)
-		srv.Stop()
+		bd.srv.Stop()
 	}
 }
 
@@ -123,6 +117,10 @@ func (b *bed) changeUsers(tb testing.TB, r, n int) {
 // measureIncremental runs the incremental cases rounds times and the
 // --follow latency (seconds, one per change).
 func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
+	tb.Helper()
+	if *storeFlag != "sqlite" {
+		tb.Fatalf("-store %s: the incremental runs poll a SQLite store for --follow; use -store sqlite", *storeFlag)
+	}
 	st := b.newStore(tb, 0)
 	defer st.remove()
 	cfg := b.config("import", st)
