@@ -249,11 +249,21 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	if err != nil {
 		return err
 	}
-	if vp.packed, err = pk.close(); err != nil {
+	if err := vp.takePacked(pk); err != nil {
 		return err
 	}
-	vp.packedCount = pk.n
 	in.next.Parts[part] = vp
+	return nil
+}
+
+// takePacked closes pk, which packed the part's entries, and keeps what it
+// packed in place of the entries.
+func (p *viewPart) takePacked(pk *viewPacker) error {
+	packed, err := pk.close()
+	if err != nil {
+		return err
+	}
+	p.Entries, p.packed, p.packedCount = nil, packed, pk.n
 	return nil
 }
 
@@ -270,29 +280,24 @@ func (in *incRead) fallBack(reason string) {
 // An error of fn (the sync's callbacks never stop a search early) ends it.
 func (in *incRead) deliver(part string, p *viewPart, fn func(*ldap.Entry) error) error {
 	in.next.Parts[part] = p
-	if in.keepable {
-		for i := range p.Entries {
-			if err := fn(p.Entries[i].Entry()); err != nil {
-				return err
-			}
-		}
-		return nil
+	var pk *viewPacker // nil: the saved view is kept, nothing packed
+	if !in.keepable {
+		pk = newViewPacker()
 	}
-	pk := newViewPacker()
 	for i := range p.Entries {
 		rec := &p.Entries[i]
 		if err := fn(rec.Entry()); err != nil {
 			return err
 		}
-		pk.add(rec)
-		*rec = ldap.EntryRecord{}
+		if pk != nil {
+			pk.add(rec)
+			*rec = ldap.EntryRecord{}
+		}
 	}
-	packed, err := pk.close()
-	if err != nil {
-		return err
+	if pk == nil {
+		return nil
 	}
-	p.Entries, p.packed, p.packedCount = nil, packed, pk.n
-	return nil
+	return p.takePacked(pk)
 }
 
 // finish completes the DirRead of the run: the token and view to keep
