@@ -94,7 +94,7 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 		return nil
 	}, func(ref string) {
 		page.Nodes = append(page.Nodes, nodeFromReference(ref, parent))
-	})
+	}, false)
 	if err != nil {
 		var le *goldap.Error
 		if len(cookie) > 0 && errors.As(err, &le) &&
@@ -112,7 +112,7 @@ func (c *Conn) Children(ctx context.Context, dn string, pageSize int, cookie []b
 		// so a missing one is reported, as slapd does.
 		base := goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 			"(objectClass=*)", []string{"1.1"}, []goldap.Control{goldap.NewControlManageDsaIT(false)})
-		if _, err := c.searchPage(ctx, base, 2, func(*Entry) error { return nil }, func(string) {}); err != nil {
+		if _, err := c.searchPage(ctx, base, 2, func(*Entry) error { return nil }, func(string) {}, false); err != nil {
 			return ChildrenPage{}, fmt.Errorf("list children of %s: %w", dn, c.explainSearchError(dn, true, 0, err))
 		}
 	}

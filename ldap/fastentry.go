@@ -62,13 +62,31 @@ func berLength(b []byte) (n, size int, ok bool) {
 	return n, 1 + k, true
 }
 
-// decodeEntryOp decodes the protocolOp of a SearchResultEntry (its contents,
+// decodedEntry is an entry the tap decoded, with the list its text values
+// are sliced from: a search that reuses its entries
+// (SearchRequest.ReuseEntries) hands it back once delivered, and the next
+// entry is decoded into it, so that reading a large directory does not
+// allocate an Entry, its attributes and their value lists per entry.
+type decodedEntry struct {
+	Entry
+	strs []string
+}
+
+// entryDecoder decodes SearchResultEntry messages, keeping its scratch
+// space from one to the next. It is not safe for concurrent use.
+type entryDecoder struct {
+	bin [][]byte // one attribute's values as slices of the message, for the binary check
+}
+
+// decodeOp decodes the protocolOp of a SearchResultEntry (its contents,
 // after the [APPLICATION 4] header) into an Entry, the same one go-ldap's
 // own decoder and fromGoldap give, without building a packet tree or a
 // go-ldap entry: one string holds every text value, each a substring of
 // it, and a binary attribute's values are copied. Nothing of the entry
-// refers to op, which the reader reuses for the next message.
-func decodeEntryOp(op []byte) (*Entry, error) {
+// refers to op, which the reader reuses for the next message. into, when
+// not nil, is an entry delivered before whose lists are reused (its
+// strings are not: they stay valid).
+func (dec *entryDecoder) decodeOp(op []byte, into *decodedEntry) (*decodedEntry, error) {
 	tag, dn, rest, err := berTLV(op)
 	if err != nil || tag != berOctetString {
 		return nil, errBadEntry
@@ -103,9 +121,15 @@ func decodeEntryOp(op []byte) (*Entry, error) {
 			}
 		}
 	}
-	e := &Entry{DN: sub(dn), Attributes: make([]Attribute, count)}
-	strs := make([]string, values) // every text attribute's values, sliced below
-	var bin [][]byte               // one attribute's values as slices of op, for the binary check
+	d := into
+	if d == nil {
+		d = &decodedEntry{}
+	}
+	d.DN = sub(dn)
+	d.Attributes = reuseList(d.Attributes, count)
+	d.strs = reuseList(d.strs, values)
+	strs := d.strs // every text attribute's values, sliced below
+	bin := dec.bin
 	for i := 0; len(list) > 0; i++ {
 		var attr []byte
 		if tag, attr, list, err = berTLV(list); err != nil || tag != berSequence {
@@ -137,8 +161,8 @@ func decodeEntryOp(op []byte) (*Entry, error) {
 			vs[j] = sub(v)
 			bin = append(bin, v)
 		}
-		a := &e.Attributes[i]
-		a.Name, a.Values = sub(name), vs
+		a := &d.Attributes[i]
+		*a = Attribute{Name: sub(name), Values: vs}
 		if isBinaryAttr(a.Name, bin) {
 			raw := make([][]byte, n)
 			for j, v := range bin {
@@ -146,14 +170,25 @@ func decodeEntryOp(op []byte) (*Entry, error) {
 			}
 			*a = newAttribute(a.Name, raw, nil)
 		}
+		clear(bin) // nothing of op is kept past this entry
 	}
-	return e, nil
+	dec.bin = bin[:0]
+	return d, nil
 }
 
-// decodeEntryMessage decodes a whole LDAPMessage known to carry a
-// SearchResultEntry (see readFrame); controls after the entry are ignored,
-// as go-ldap ignores them.
-func decodeEntryMessage(msg []byte) (*Entry, error) {
+// reuseList returns a list of n elements, list's array when it has room
+// (the caller overwrites them); never nil, as go-ldap's lists are not.
+func reuseList[T any](list []T, n int) []T {
+	if list != nil && cap(list) >= n {
+		return list[:n]
+	}
+	return make([]T, n)
+}
+
+// decodeMessage decodes a whole LDAPMessage known to carry a
+// SearchResultEntry (see tapConn.Read) as decodeOp does; controls after the
+// entry are ignored, as go-ldap ignores them.
+func (dec *entryDecoder) decodeMessage(msg []byte, into *decodedEntry) (*decodedEntry, error) {
 	tag, body, _, err := berTLV(msg)
 	if err != nil || tag != berSequence {
 		return nil, errBadEntry
@@ -169,7 +204,7 @@ func decodeEntryMessage(msg []byte) (*Entry, error) {
 	if !wellFormed(rest, 0) {
 		return nil, errBadEntry // the controls
 	}
-	return decodeEntryOp(op)
+	return dec.decodeOp(op, into)
 }
 
 // wellFormed reports whether b is a sequence of well-formed BER elements,

@@ -74,8 +74,11 @@ func FuzzDecodeEntryMessage(f *testing.F) {
 	f.Add(encodeEntryMessage(2147483647, "", nil))
 	f.Add(encodeEntryMessage(1, "cn=g", map[string][]string{"member": {"uid=a", "uid=b", "uid=c"}}))
 	f.Add([]byte{0x30, 0x84, 0x00, 0x00, 0x00, 0x05, 0x02, 0x01, 0x01, 0x64, 0x00})
+	// An entry delivered before, decoded into again (SearchRequest.ReuseEntries).
+	before := encodeEntryMessage(3, "cn=before", map[string][]string{"cn": {"x", "y"}, "objectGUID": {"\x00\x01"}, "sn": {"z"}})
 	f.Fuzz(func(t *testing.T, msg []byte) {
-		e, err := decodeEntryMessage(msg)
+		var dec entryDecoder
+		d, err := dec.decodeMessage(msg, nil)
 		if err != nil {
 			return
 		}
@@ -83,8 +86,23 @@ func FuzzDecodeEntryMessage(f *testing.F) {
 		if want == nil {
 			t.Fatalf("accepted % x, which go-ldap cannot read", msg)
 		}
-		if want := fromGoldap(want); !reflect.DeepEqual(e, want) {
-			t.Fatalf("% x:\n decoded %+v\n go-ldap %+v", msg, e, want)
+		if want := fromGoldap(want); !reflect.DeepEqual(&d.Entry, want) {
+			t.Fatalf("% x:\n decoded %+v\n go-ldap %+v", msg, &d.Entry, want)
+		}
+		old, err := dec.decodeMessage(before, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldDN, oldCN := old.DN, old.Entry.First("cn")
+		again, err := dec.decodeMessage(msg, old)
+		if err != nil {
+			t.Fatalf("% x: decoded fresh, refused into a reused entry: %v", msg, err)
+		}
+		if !reflect.DeepEqual(again.Entry, d.Entry) {
+			t.Fatalf("% x:\n into a reused entry %+v\n fresh %+v", msg, again.Entry, d.Entry)
+		}
+		if oldDN != "cn=before" || oldCN != "x" {
+			t.Fatalf("the strings of a reused entry changed: %q %q", oldDN, oldCN)
 		}
 	})
 }

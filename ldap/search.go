@@ -46,6 +46,12 @@ type SearchRequest struct {
 	// OnReferral, when set, is called with each search result reference the
 	// server returns. Referrals are never chased.
 	OnReferral func(url string)
+	// ReuseEntries lets the search decode a later entry into the Entry
+	// handed to the callback once the callback has returned: its strings
+	// stay valid, but the callback must keep no slice of it (Attributes,
+	// an attribute's Values; copy what it keeps). Reading a large
+	// directory then allocates far less.
+	ReuseEntries bool
 
 	manageDsaIT bool // show referral objects as entries (browsing)
 }
@@ -160,7 +166,7 @@ func (c *Conn) Search(ctx context.Context, req SearchRequest, fn func(*Entry) er
 		if paged {
 			buf = size + 16
 		}
-		next, err := c.searchPage(ctx, sr, buf, handle, req.OnReferral)
+		next, err := c.searchPage(ctx, sr, buf, handle, req.OnReferral, req.ReuseEntries)
 		if err != nil {
 			var own passThrough
 			if errors.As(err, &own) {
@@ -212,7 +218,7 @@ func (c *Conn) explainSearchError(base string, paged bool, delivered int, err er
 // the end or when the server does not page). The connection timeout limits
 // each wait for the server.
 func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int,
-	handle func(*Entry) error, onReferral func(string)) ([]byte, error) {
+	handle func(*Entry) error, onReferral func(string), reuse bool) ([]byte, error) {
 	pageCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var timedOut atomic.Bool
@@ -224,7 +230,7 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 	var stopped error // the caller's error; the rest of the page is drained
 	if want, ok := c.claimable(sr); ok {
 		var err error
-		cookie, stopped, err = c.searchPageClaimed(pageCtx, sr, buf, want, handle, onReferral, timer, timeout)
+		cookie, stopped, err = c.searchPageClaimed(pageCtx, sr, buf, want, handle, onReferral, reuse, timer, timeout)
 		return c.pageResult(ctx, sr, cookie, stopped, err, timeout, &timedOut)
 	}
 	resp := c.c.SearchAsync(pageCtx, sr, buf)
@@ -292,7 +298,7 @@ func (c *Conn) searchAll(ctx context.Context, sr *goldap.SearchRequest) ([]*Entr
 	_, err := c.searchPage(ctx, sr, 64, func(e *Entry) error {
 		out = append(out, e)
 		return nil
-	}, nil)
+	}, nil, false)
 	return out, err
 }
 

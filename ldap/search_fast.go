@@ -91,9 +91,10 @@ func (c *Conn) pageResponses(ctx context.Context, sr *goldap.SearchRequest, buf 
 // connection's tap decodes (see tapConn): the entries arrive through the
 // claim, the rest (result, referrals, controls, and the entries should the
 // claim not match) through go-ldap. The page's messages are all read even
-// after the caller stops, as in searchPage.
+// after the caller stops, as in searchPage. With reuse, the claim's entries
+// go back to the tap once handled (SearchRequest.ReuseEntries).
 func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, buf int, want []byte,
-	handle func(*Entry) error, onReferral func(string), timer *time.Timer, timeout time.Duration) (cookie []byte, stopped error, err error) {
+	handle func(*Entry) error, onReferral func(string), reuse bool, timer *time.Timer, timeout time.Duration) (cookie []byte, stopped error, err error) {
 	c.tap.sendMu.Lock()
 	locked := true
 	unlock := func() {
@@ -107,11 +108,14 @@ func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, 
 	defer c.tap.release(cl)
 	items, errOf := c.pageResponses(ctx, sr, buf)
 	bound := cl.bound
-	deliver := func(entries []*Entry) {
+	deliver := func(entries []*decodedEntry) {
 		for _, e := range entries {
 			if stopped == nil {
-				stopped = handle(e)
+				stopped = handle(&e.Entry)
 			}
+		}
+		if reuse {
+			c.tap.giveBack(entries)
 		}
 	}
 	for open := true; open; {
@@ -139,7 +143,9 @@ func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, 
 			timer.Stop()
 			switch {
 			case it.entry != nil:
-				deliver([]*Entry{fromGoldap(it.entry)})
+				if stopped == nil {
+					stopped = handle(fromGoldap(it.entry))
+				}
 			case it.referral != "" && onReferral != nil && stopped == nil:
 				onReferral(it.referral)
 			}

@@ -11,8 +11,8 @@ import (
 
 // tapConn is the connection go-ldap reads from and writes to. It hands
 // every message on unchanged, except the SearchResultEntry messages of a
-// search claimed with claim: those it decodes itself (decodeEntryMessage,
-// one buffer per message, no packet tree) and queues for the claimant,
+// search claimed with claim: those it decodes itself (entryDecoder, one
+// buffer per message, no packet tree) and queues for the claimant,
 // which is several times cheaper than go-ldap's decoding, the largest cost
 // of reading a large directory. go-ldap still sees the search's result,
 // referrals and controls, and every other operation, as before.
@@ -32,8 +32,10 @@ type tapConn struct {
 	// buf holds the entry message being decoded, reused for the next one
 	// (a decoded entry keeps nothing of it) up to maxReusedMessage bytes.
 	buf []byte
+	dec entryDecoder
 
 	decoded atomic.Int64 // entries decoded here, for tests
+	reused  atomic.Int64 // of them, decoded into an entry handed back, for tests
 
 	// sendMu is held from a claim until its request is written (or the
 	// search answered without it), so that two claims of alike requests
@@ -43,7 +45,21 @@ type tapConn struct {
 	mu     sync.Mutex
 	claims []*claim         // waiting for their request to be written
 	live   map[int64]*claim // by message ID
+	// spares: entries searches that reuse theirs handed back, decoded into
+	// again (at most maxSpares, each of at most maxSpareValues values and
+	// attributes).
+	spares []*decodedEntry
 }
+
+// The entries the tap keeps for reuse: a page's worth (the tap may decode
+// a whole page before the claimant handles its first entry, and the next
+// page is requested only once it has handled them all), so that every page
+// after the first is decoded into the one before for page sizes up to
+// maxSpares; small enough that what they hold (about 2 MB) does not count.
+const (
+	maxSpares      = 1024
+	maxSpareValues = 256
+)
 
 // newTapConn wraps conn.
 func newTapConn(conn net.Conn) *tapConn {
@@ -58,7 +74,7 @@ type claim struct {
 	notify chan struct{} // signalled (never blocking) when entries or an error arrive
 
 	mu      sync.Mutex
-	entries []*Entry
+	entries []*decodedEntry
 	err     error
 }
 
@@ -97,7 +113,7 @@ func (t *tapConn) release(c *claim) {
 }
 
 // take returns the entries queued so far (and the decoding error, if any).
-func (c *claim) take() ([]*Entry, error) {
+func (c *claim) take() ([]*decodedEntry, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := c.entries
@@ -105,7 +121,7 @@ func (c *claim) take() ([]*Entry, error) {
 	return out, c.err
 }
 
-func (c *claim) push(e *Entry, err error) {
+func (c *claim) push(e *decodedEntry, err error) {
 	c.mu.Lock()
 	if err != nil {
 		c.err = err
@@ -196,11 +212,39 @@ func (t *tapConn) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		e, err := decodeEntryMessage(msg)
+		e, err := t.dec.decodeMessage(msg, t.spare())
 		t.decoded.Add(1)
 		c.push(e, err)
 		if err != nil {
 			return 0, err // the stream can no longer be trusted: go-ldap closes the connection
+		}
+	}
+}
+
+// spare returns an entry handed back for reuse, or nil.
+func (t *tapConn) spare() *decodedEntry {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(t.spares)
+	if n == 0 {
+		return nil
+	}
+	e := t.spares[n-1]
+	t.spares[n-1] = nil
+	t.spares = t.spares[:n-1]
+	t.reused.Add(1)
+	return e
+}
+
+// giveBack hands entries delivered to a search that reuses its entries
+// (SearchRequest.ReuseEntries) back to be decoded into again; nothing of
+// them may be used afterwards but their strings.
+func (t *tapConn) giveBack(entries []*decodedEntry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range entries {
+		if len(t.spares) < maxSpares && cap(e.strs) <= maxSpareValues && cap(e.Attributes) <= maxSpareValues {
+			t.spares = append(t.spares, e)
 		}
 	}
 }

@@ -64,6 +64,79 @@ func TestTapReadsPagedSearchesAsGoLDAPDoes(t *testing.T) {
 	}
 }
 
+// A search with ReuseEntries reads what go-ldap reads, its entries decoded
+// into ones delivered before; the strings the callback kept stay as they
+// were. The entries of a search without it are its own to keep, even when
+// decoded into ones another search handed back, and are never reused.
+func TestTapReusesEntriesOnlyWhenAsked(t *testing.T) {
+	s := slapdtest.StartWith(t, slapdtest.Options{BulkUsers: 600, ExtraLDIF: tapExtraLDIF})
+	c := dataConn(t, s)
+	var held [][]*Entry // what searches without reuse returned
+	var heldWant [][]*Entry
+	for _, req := range []SearchRequest{
+		{Base: s.BaseDN, Attributes: []string{"*", "+"}, PageSize: 40},
+		{Base: s.BaseDN, Filter: "(objectClass=inetOrgPerson)", Attributes: []string{"uid", "jpegPhoto", "entryUUID", "cn"}, PageSize: 500},
+		{Base: s.BaseDN, Filter: "(objectClass=groupOfNames)", Attributes: []string{"member", "cn"}},
+	} {
+		slow := collect(t, plain(c), req)
+		held, heldWant = append(held, collect(t, c, req)), append(heldWant, slow)
+		req.ReuseEntries = true
+		var copies []*Entry // each entry copied whole in the callback
+		var kept []string   // each entry's DN and first values, kept as they are
+		before := c.tap.reused.Load()
+		err := c.Search(context.Background(), req, func(e *Entry) error {
+			cp := &Entry{DN: e.DN, Attributes: make([]Attribute, len(e.Attributes))}
+			for i, a := range e.Attributes {
+				cp.Attributes[i] = a
+				cp.Attributes[i].Values = append([]string{}, a.Values...)
+			}
+			copies = append(copies, cp)
+			kept = append(kept, e.DN)
+			for _, a := range e.Attributes {
+				if len(a.Values) > 0 {
+					kept = append(kept, a.Values[0])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(copies) != len(slow) {
+			t.Fatalf("%+v: %d entries with reuse, %d through go-ldap", req, len(copies), len(slow))
+		}
+		var want []string
+		for i := range slow {
+			if !reflect.DeepEqual(copies[i], slow[i]) {
+				t.Errorf("entry %d differs with reuse:\n tap:     %+v\n go-ldap: %+v", i, copies[i], slow[i])
+			}
+			want = append(want, slow[i].DN)
+			for _, a := range slow[i].Attributes {
+				if len(a.Values) > 0 {
+					want = append(want, a.Values[0])
+				}
+			}
+		}
+		if !reflect.DeepEqual(kept, want) {
+			t.Errorf("%+v: strings kept from reused entries changed", req)
+		}
+		// Every page after the first is decoded into the entries of the one
+		// before (but for the few too large to keep: groups).
+		page := req.PageSize
+		if page == 0 {
+			page = c.PageSize()
+		}
+		if n := c.tap.reused.Load() - before; n < int64(len(slow)-page)*9/10 {
+			t.Errorf("%+v: only %d of %d entries decoded into reused ones", req, n, len(slow))
+		}
+	}
+	for i := range held {
+		if !reflect.DeepEqual(held[i], heldWant[i]) {
+			t.Errorf("search %d without reuse: its entries changed after later searches", i)
+		}
+	}
+}
+
 // Searches of several goroutines on one connection each get their own
 // entries, whether or not they look alike (identical requests in flight at
 // once included). One page each: OpenLDAP keeps one paged search per

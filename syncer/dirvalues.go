@@ -60,44 +60,44 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 	return m
 }
 
-// compactStrings copies the entry's id, other ids, DN and values out of
-// the message they were sliced from, into one allocation: the whole
-// message (attribute names, encoding) is then free to go once read.
+// compactStrings copies the entry's id, other ids, DN, values, account
+// state and memberOf values out of the message they were sliced from, into
+// one allocation: the whole message (attribute names, encoding) is then
+// free to go once read. Its lists must be its own (not the message's).
 func (u *DirUser) compactStrings() {
-	n := len(u.StableID) + len(u.DN)
-	for _, id := range u.OtherIDs {
-		n += len(id)
-	}
-	for _, v := range u.vals {
-		n += len(v)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(u.StableID)
-	b.WriteString(u.DN)
-	for _, id := range u.OtherIDs {
-		b.WriteString(id)
-	}
-	for _, v := range u.vals {
-		b.WriteString(v)
-	}
-	s := b.String()
-	take := func(v string) string {
-		out := s[:len(v)]
-		s = s[len(v):]
-		return out
-	}
-	u.StableID, u.DN = take(u.StableID), take(u.DN)
 	if len(u.OtherIDs) == 0 {
 		u.OtherIDs = nil
-	} else {
-		ids := make([]string, len(u.OtherIDs))
-		for i, id := range u.OtherIDs {
-			ids[i] = take(id)
-		}
-		u.OtherIDs = ids
+	}
+	n := 0
+	u.eachString(func(v *string) { n += len(*v) })
+	var b strings.Builder
+	b.Grow(n)
+	u.eachString(func(v *string) { b.WriteString(*v) })
+	s := b.String()
+	u.eachString(func(v *string) {
+		*v, s = s[:len(*v)], s[len(*v):]
+	})
+}
+
+// eachString calls fn with each string the entry holds, always in the
+// same order.
+func (u *DirUser) eachString(fn func(*string)) {
+	fn(&u.StableID)
+	fn(&u.DN)
+	for i := range u.OtherIDs {
+		fn(&u.OtherIDs[i])
 	}
 	for i := range u.vals {
-		u.vals[i] = take(u.vals[i])
+		fn(&u.vals[i])
+	}
+	for i := range u.Account {
+		a := &u.Account[i]
+		fn(&a.Name)
+		for j := range a.Values {
+			fn(&a.Values[j])
+		}
+	}
+	for i := range u.MemberOf {
+		fn(&u.MemberOf[i])
 	}
 }

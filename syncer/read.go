@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -121,8 +122,10 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		attrs = append(attrs, c.userMemberAttr)
 	}
 	read := newChunked[DirUser](r.sizeHint)
+	// Nothing below keeps a list of e (accountState and MemberOf copy
+	// theirs), so the search may decode each entry into the one before.
 	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
-		OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}
+		OnReferral: r.onReferral(snap, "users.search_base", c.userBase), ReuseEntries: true}
 	err := r.search(ctx, partUsers, req, func(e *ldap.Entry) error {
 		r.tick()
 		ids := e.StableIDs()
@@ -165,11 +168,11 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 				u.Values[f] = v
 			}
 		}
+		if snap.MembersFromUsers && c.userMemberAttr != "" {
+			u.MemberOf = slices.Clone(e.Get(c.userMemberAttr))
+		}
 		if r.compact {
 			u.compactStrings()
-		}
-		if snap.MembersFromUsers && c.userMemberAttr != "" {
-			u.MemberOf = e.Get(c.userMemberAttr)
 		}
 		read.add(u)
 		return nil
@@ -237,7 +240,7 @@ func (r *dirReader) accountState(e *ldap.Entry) (string, []ldap.Attribute) {
 	var kept []ldap.Attribute
 	for _, name := range r.cfg.acct.Attributes() {
 		if a := e.Attr(name); a != nil {
-			kept = append(kept, ldap.Attribute{Name: a.Name, Values: a.Values})
+			kept = append(kept, ldap.Attribute{Name: a.Name, Values: slices.Clone(a.Values)})
 		}
 	}
 	return boolString(locked && err == nil), kept

@@ -7,7 +7,9 @@ import (
 	"sort"
 	"testing"
 	"time"
+	"unsafe"
 
+	"ldapwiz/ldap"
 	"ldapwiz/store"
 	"ldapwiz/wizard"
 )
@@ -204,8 +206,25 @@ func TestCompactValues(t *testing.T) {
 		t.Errorf("valueMap = %v, want %v", got, vals)
 	}
 	c.OtherIDs = []string{"2"}
+	c.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
+	c.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
+	want := c
+	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
+	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
 	c.compactStrings()
-	if c.StableID != "1" || c.DN != "uid=a,dc=x" || !reflect.DeepEqual(c.OtherIDs, []string{"2"}) || !reflect.DeepEqual(c.valueMap(fields), vals) {
+	if !reflect.DeepEqual(c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
+	}
+	// Every string now lies in one block, the exact size of them all.
+	lo, hi, n := ^uintptr(0), uintptr(0), 0
+	c.eachString(func(v *string) {
+		if *v == "" {
+			return
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(*v)))
+		lo, hi, n = min(lo, p), max(hi, p+uintptr(len(*v))), n+len(*v)
+	})
+	if hi-lo != uintptr(n) {
+		t.Errorf("the entry's %d bytes of strings span %d bytes, not one block of theirs", n, hi-lo)
 	}
 }
