@@ -28,11 +28,12 @@ const (
 	caseText    = "the same preview as text, for a person (preview)"
 	caseImport  = "first import into an empty store"
 	caseResync  = "no-change resync, import mode"
+	caseRepeat  = "the same resync again (quiet: a whole read, the store not read)"
 	caseOneWay  = "no-change resync, one-way"
 	caseTwoWay  = "no-change resync, two-way"
 )
 
-var allCases = []string{casePreview, caseText, caseImport, caseResync, caseOneWay, caseTwoWay}
+var allCases = []string{casePreview, caseText, caseImport, caseResync, caseRepeat, caseOneWay, caseTwoWay}
 
 // bed is one generated directory served by a private slapd, and a built
 // ldapwiz binary.
@@ -148,6 +149,9 @@ type syncReport struct {
 	Applied int    `json:"applied"`
 	Plan    struct {
 		Actions []json.RawMessage `json:"actions"`
+		Read    struct {
+			Unchanged bool `json:"unchanged"`
+		} `json:"read"`
 	} `json:"plan"`
 }
 
@@ -161,7 +165,7 @@ func (b *bed) runCase(c string, store benchStore) (usage, error) {
 		u, _, err := timed(b.dir, false, b.bin, "preview", "-c", b.config("import", store))
 		return u, err
 	}
-	mode := map[string]string{caseImport: "import", caseResync: "import", caseOneWay: "one-way", caseTwoWay: "two-way"}[c]
+	mode := map[string]string{caseImport: "import", caseResync: "import", caseRepeat: "import", caseOneWay: "one-way", caseTwoWay: "two-way"}[c]
 	report := filepath.Join(b.dir, "report.json")
 	os.Remove(report)
 	u, _, err := timed(b.dir, false, b.bin, "sync", "-c", b.config(mode, store), "--report", report)
@@ -185,6 +189,11 @@ func (b *bed) runCase(c string, store benchStore) (usage, error) {
 		return u, fmt.Errorf("%s: applied %d changes, want %d", c, s.Applied, want)
 	case c != caseImport && len(s.Plan.Actions) != 0:
 		return u, fmt.Errorf("%s: planned %d changes, want none", c, len(s.Plan.Actions))
+	case c != caseRepeat && s.Plan.Read.Unchanged:
+		return u, fmt.Errorf("%s: quiet, want the store read and a plan made", c)
+	case c == caseRepeat && !s.Plan.Read.Unchanged && *binFlag == "":
+		// (An older build given with -bin may have no quiet runs.)
+		return u, fmt.Errorf("%s: the store was read; want a quiet run, the directory and store as the run before left them", c)
 	}
 	return u, nil
 }

@@ -43,6 +43,9 @@ type DirRead struct {
 	quiet *quietState
 	// kept is the saved token, kept as it is when the view did not change.
 	kept []byte
+	// digest is the token of a whole read without an incremental token
+	// (DirSnapshot.digest), nil otherwise.
+	digest []byte
 }
 
 // Line says in one line how the directory was read.
@@ -382,6 +385,7 @@ func scopeHash(c syncConfig) string {
 // search is the reader's search for one of the parts kept in the view:
 // through the incremental read when there is one.
 func (r *dirReader) search(ctx context.Context, part string, req ldap.SearchRequest, fn func(*ldap.Entry) error) error {
+	req, fn = r.hashed(req, fn)
 	if r.inc == nil {
 		return r.conn.Search(ctx, req, fn)
 	}

@@ -31,6 +31,13 @@ type quietState struct {
 	fast bool         // this run is quiet: nothing read, nothing planned
 	prev store.Counts // the counts of the run being repeated (quiet runs)
 	key  int          // that run's quiet mark (quiet runs)
+	// store is the store's change mark read; last and lastKey are the
+	// counts and quiet mark of the last successful run, when a quiet run
+	// may repeat it (no missing user's grace running out), for
+	// quietByDigest.
+	store   store.ChangeMark
+	last    store.Counts
+	lastKey int
 	// trace follows the store's mark through this run's own writes (see
 	// traceQuiet), nil when they are not traced.
 	trace *store.MarkTrace
@@ -66,7 +73,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 	if err != nil {
 		return nil, nil
 	}
-	qs := &quietState{mark: m.Key}
+	qs := &quietState{mark: m.Key, store: m}
 	if cfg.missingGrace > 0 && m.MissingUsers > 0 {
 		return qs, nil // a missing user's grace can run out: the clock plans
 	}
@@ -78,6 +85,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 	if !ok {
 		return qs, nil
 	}
+	qs.last, qs.lastKey = prev, want
 	token, err := db.SyncTokenHead(ctx)
 	if err != nil || token == nil || quietKey(m.Key, s, token.Token) != want {
 		return qs, nil
@@ -100,16 +108,45 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 	if !directoryQuiet(ctx, conn, in.method, head) {
 		return qs, nil // the normal path asks again and patches the view
 	}
-	qs.fast, qs.prev, qs.key = true, prev, want
-	read := in.read
+	return qs, qs.repeat(cfg, in.read, conn.Server(), prev["directory_entries"])
+}
+
+// repeat returns the empty plan of a quiet run repeating the last
+// successful one, read as read says (entries: how many entries it read).
+func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entries int) *Plan {
+	qs.fast, qs.prev, qs.key = true, qs.last, qs.lastKey
 	read.Unchanged, read.quiet = true, qs
-	return qs, &Plan{
+	m := qs.store
+	return &Plan{
 		Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
 		Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{},
-		DirectoryUsers: prev["directory_users"], DirectoryGroups: prev["directory_groups"],
+		DirectoryUsers: qs.last["directory_users"], DirectoryGroups: qs.last["directory_groups"],
 		StoreUsers: int(m.LiveUsers), StoreGroups: int(m.LiveGroups), LinkedUsers: int(m.LinkedUsers), LinkedGroups: int(m.LinkedGroups),
-		Server: conn.Server(), Read: read, entriesRead: prev["directory_entries"],
+		Server: server, Read: read, entriesRead: entries,
 	}
+}
+
+// quietByDigest returns the empty plan of a quiet run when the directory,
+// read whole without an incremental token, hashes (dir's digest), with the
+// store's change mark read before it, the settings and this build, to the
+// last successful run's quiet mark: that run read the same directory and
+// store and planned nothing (noteQuiet records a digest's mark for no
+// other run), so this one would plan nothing too. The store is then not
+// read. read is the run's DirRead (no token: incRead.finish would return
+// it as it is); entries, how many entries it read. The plan lists the
+// read's skips and referrals, as the run repeated did.
+func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, dir *DirSnapshot, read *DirRead, server string, entries int) *Plan {
+	if qs == nil || qs.last == nil || dir.digest == nil || quietKey(qs.mark, s, dir.digest) != qs.lastKey {
+		return nil
+	}
+	plan := qs.repeat(cfg, read, server, entries)
+	// The run repeated skipped only what its read did (see readAndPlan),
+	// which this read did the same way.
+	plan.Skipped = append(plan.Skipped, dir.Skipped...)
+	sortSkips(plan.Skipped)
+	plan.Referrals = dir.Referrals
+	plan.DirectoryUsers, plan.DirectoryGroups = len(dir.Users), len(dir.Groups)
+	return plan
 }
 
 // directoryQuiet reports whether the directory says nothing changed in
@@ -172,6 +209,11 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	token := plan.Read.kept
 	if plan.Read.next != nil {
 		token = plan.Read.next.Token
+	}
+	if token == nil && len(plan.Actions) == 0 {
+		// A whole read without a token that planned nothing: its digest
+		// stands for the token (quietByDigest).
+		token = plan.Read.digest
 	}
 	if token == nil {
 		return
@@ -246,5 +288,8 @@ func buildID() string {
 
 // unchangedLine says that a quiet run found nothing changed.
 func (d *DirRead) unchangedLine() string {
+	if d.Method == "" {
+		return "full read: the directory is as the last run read it, and the store has not changed since: the store was not read, nothing to plan"
+	}
 	return fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
 }

@@ -192,17 +192,26 @@ func TestIncrementalQuietRun(t *testing.T) {
 func TestIncrementalQuietRunWaitsOnMissingGrace(t *testing.T) {
 	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
 	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
+	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	quietWaitsOnMissingGrace(t, e, expectQuiet, expectNotQuiet)
+}
+
+// quietWaitsOnMissingGrace is the scenario of a missing user waiting out
+// sync.missing_grace on e, whose last import run makes the next one quiet
+// (quiet and notQuiet run a sync expecting it to be quiet, or not).
+func quietWaitsOnMissingGrace(t *testing.T, e *syncEnv, quiet, notQuiet func(t *testing.T, e *syncEnv, mode, what string) *Report) {
+	t.Helper()
 	mode := wizard.ModeImport
-	e.sync(mode, wizard.AuthorityLDAP)
-	expectQuiet(t, e, mode, "the run after the first")
+	quiet(t, e, mode, "the run after the first")
 	gone := e.srv.Fixture.Users[3]
 	if err := e.conn.Delete(e.ctx, gone.DN); err != nil {
 		t.Fatal(err)
 	}
-	if u := expectNotQuiet(t, e, mode, "after a delete").Plan.Summary(); u["store disable user"] != 1 {
+	if u := notQuiet(t, e, mode, "after a delete").Plan.Summary(); u["store disable user"] != 1 {
 		t.Fatalf("summary %v; want the missing user disabled", u)
 	}
-	expectNotQuiet(t, e, mode, "a run while the missing user waits")
+	notQuiet(t, e, mode, "a run while the missing user waits")
+	notQuiet(t, e, mode, "another run while the missing user waits")
 	rep, err := e.trySync(mode, wizard.AuthorityLDAP, Options{Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
 	if err != nil || rep.Plan.Read.Unchanged || rep.Plan.Summary()["store delete user"] != 1 {
 		t.Fatalf("after the grace: %v, read %+v, summary %v; want the missing user deleted", err, rep.Plan.Read, rep.Plan.Summary())

@@ -33,6 +33,9 @@ type dirReader struct {
 	// inc, when set, reads the users and groups searches through the
 	// previous run's view and token (incremental.go).
 	inc *incRead
+	// digest, when set, records every search of the read and all it
+	// returned (read_digest.go): a sync's whole read, with no token kept.
+	digest *readDigest
 }
 
 // onReferral returns the callback that records the search result
@@ -77,9 +80,15 @@ func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, prog
 		return nil, err
 	}
 	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc, compact: compact, sizeHint: sizeHint}
+	if inc != nil && inc.method == "" {
+		r.digest = newReadDigest() // no token: the digest stands for one (see quietByDigest)
+	}
 	snap, err := r.readAll(ctx)
 	if snap != nil {
 		snap.AccountState = cfg.acct
+		if r.digest != nil {
+			snap.digest = r.digest.token(snap)
+		}
 	}
 	return snap, err
 }
@@ -360,7 +369,7 @@ func (r *dirReader) findSyncOnly(ctx context.Context, snap *DirSnapshot) ([]stri
 	for _, name := range c.syncOnly {
 		var found []string
 		filter := "(&" + c.scope.GroupFilter + "(" + c.groupNameAttr + "=" + ldap.EscapeFilter(name) + "))"
-		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"},
+		err := r.scopeSearch(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: filter, Attributes: []string{"1.1"},
 			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 			found = append(found, e.DN)
 			return nil
@@ -454,7 +463,7 @@ func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named [
 		keepGroup(dn)
 		chain := ldap.NestedMembersFilter(dn)
 		users := "(&" + c.userSearchFilter() + chain + ")"
-		err := r.conn.Search(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: ldap.StableIDAttributes(),
+		err := r.scopeSearch(ctx, ldap.SearchRequest{Base: c.userBase, Filter: users, Attributes: ldap.StableIDAttributes(),
 			OnReferral: r.onReferral(snap, "users.search_base", c.userBase)}, func(e *ldap.Entry) error {
 			if id := e.StableID(); id != "" {
 				ids[id] = true
@@ -465,7 +474,7 @@ func (r *dirReader) inChainScope(ctx context.Context, snap *DirSnapshot, named [
 			return nil, nil, fmt.Errorf("read the members of the sync_only group %s (nested groups expanded by the server): %w", dn, err)
 		}
 		groups := "(&" + c.scope.GroupFilter + chain + ")"
-		err = r.conn.Search(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: groups, Attributes: []string{"1.1"},
+		err = r.scopeSearch(ctx, ldap.SearchRequest{Base: c.groupBase, Filter: groups, Attributes: []string{"1.1"},
 			OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
 			keepGroup(e.DN)
 			return nil

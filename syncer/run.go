@@ -91,6 +91,9 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	read := tr.done
+	if quiet := quietByDigest(s, cfg, qs, dir, inc.read, conn.Server(), read); quiet != nil {
+		return quiet, conn, nil
+	}
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
 	st, err := readStoreFor(ctx, db, cfg, dir)
 	if err != nil {
@@ -110,6 +113,12 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	plan.Server = conn.Server()
 	plan.Read = inc.finish(cfg, conn.Server(), now)
 	plan.Read.quiet = qs
+	if len(plan.Skipped) == len(dir.Skipped) {
+		// The plan skipped only what the read did (the planner added no
+		// skip of its own): a quiet run repeating it lists the same skips
+		// from its own read (quietByDigest).
+		plan.Read.digest = dir.digest
+	}
 	return plan, conn, nil
 }
 

@@ -1,0 +1,144 @@
+package syncer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"ldapwiz/internal/slapdtest"
+	"ldapwiz/store"
+	"ldapwiz/wizard"
+)
+
+// expectDigestQuiet runs a sync and fails unless it was quiet by digest:
+// a whole read (no token), "the directory is as the last run read it",
+// no store read and no planning, the entry of addSkippedEntry listed as
+// skipped, recorded as a successful run with a quiet mark.
+func expectDigestQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
+	t.Helper()
+	rep := e.sync(mode, wizard.AuthorityLDAP)
+	r := rep.Plan.Read
+	if !r.Unchanged || r.Incremental || r.Method != "" || readStoreIn(rep) || len(rep.Plan.Actions) != 0 {
+		t.Fatalf("%s: read %+v, phases %+v, actions %s; want a quiet run by digest", what, r, rep.Phases, describe(rep.Plan.Actions))
+	}
+	if !strings.Contains(r.Line(), "the directory is as the last run read it") {
+		t.Fatalf("%s: line %q", what, r.Line())
+	}
+	if rep.Plan.DirectoryUsers == 0 || rep.Plan.entriesRead == 0 {
+		t.Fatalf("%s: the quiet run reports %d directory users, %d entries read", what, rep.Plan.DirectoryUsers, rep.Plan.entriesRead)
+	}
+	if len(rep.Plan.Skipped) != 1 || rep.Plan.Skipped[0].Reason != SkipInvalidUsername {
+		t.Fatalf("%s: the quiet run lists skips %+v; want the entry with an invalid username", what, rep.Plan.Skipped)
+	}
+	last, err := e.db.LastSuccessfulRun(e.ctx)
+	if err != nil || last.ID != rep.RunID || rep.RunID == 0 || last.Counts[quietCount] == 0 {
+		t.Fatalf("%s: last run %+v, %v; want the quiet run %d recorded with a quiet mark", what, last, err, rep.RunID)
+	}
+	return rep
+}
+
+// addSkippedEntry adds an entry the read skips (its username is invalid),
+// which quiet runs must list as the others do (expectDigestQuiet).
+func addSkippedEntry(t *testing.T, e *syncEnv) {
+	t.Helper()
+	const dn = "uid=-bad,ou=people,dc=example,dc=com"
+	if err := e.conn.Add(e.ctx, dn, map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"-bad"}, "cn": {"Bad"}, "sn": {"Bad"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expectDigestNotQuiet runs a sync and fails unless it read the store.
+func expectDigestNotQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
+	t.Helper()
+	rep := e.sync(mode, wizard.AuthorityLDAP)
+	if r := rep.Plan.Read; r.Unchanged || r.Incremental || !readStoreIn(rep) || rep.Failed != 0 {
+		t.Fatalf("%s: read %+v, phases %+v, failed %d; want a whole read that reads the store", what, r, rep.Phases, rep.Failed)
+	}
+	return rep
+}
+
+// On a server without incremental sync, a run that reads the directory
+// whole and finds it as the last run read it, with the store, settings
+// and build unchanged since, is quiet: that run planned nothing, so this
+// one skips reading the store and planning. Only a run that planned
+// nothing is repeated; a change on either side, ldapwiz's own writes to
+// the directory and new settings are all seen, and quiet runs resume once
+// a run has planned nothing again.
+func TestQuietByDigest(t *testing.T) {
+	for _, tc := range []struct{ mode, backend string }{
+		{wizard.ModeTwoWay, storeSQLite}, {wizard.ModeImport, storeSQLite}, {wizard.ModeOneWay, storePostgres},
+	} {
+		mode := tc.mode
+		t.Run(mode+"/"+tc.backend, func(t *testing.T) {
+			e := newSyncEnvOn(t, slapdtest.Options{}, tc.backend)
+			addSkippedEntry(t, e)
+			// Two-way first, so that one-way has users in the store.
+			if first := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP); first.Plan.Read.Unchanged || len(first.Plan.Actions) == 0 {
+				t.Fatalf("first run: read %+v, %d actions", first.Plan.Read, len(first.Plan.Actions))
+			}
+			// The first run changed things: the next one plans, finding nothing.
+			if rep := expectDigestNotQuiet(t, e, mode, "the run after the first"); len(rep.Plan.Actions) != 0 {
+				t.Fatalf("the run after the first plans %s", describe(rep.Plan.Actions))
+			}
+			expectDigestQuiet(t, e, mode, "the run after one that planned nothing")
+			expectDigestQuiet(t, e, mode, "a second quiet run")
+
+			// A store-side change is seen.
+			alice := e.srv.Fixture.Users[0].UID
+			v := "alice@digest.example.com"
+			if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
+				t.Fatal(err)
+			}
+			rep := expectDigestNotQuiet(t, e, mode, "after a store-side change")
+			if len(rep.Plan.Actions) == 0 {
+				t.Fatal("the store-side change planned nothing")
+			}
+			// The run after it finds its own write (in the directory, or the
+			// store put back) and plans nothing: the one after that is quiet.
+			if rep := expectDigestNotQuiet(t, e, mode, "the run after a store-side change"); len(rep.Plan.Actions) != 0 {
+				t.Fatalf("the run after a store-side change plans %s", describe(rep.Plan.Actions))
+			}
+			expectDigestQuiet(t, e, mode, "the run after a store-side change was settled")
+
+			// A directory change is seen and applied.
+			if (syncConfig{mode: mode}).writesStore() {
+				e.modify(slapdtest.JohnDoeDN, "sn", "Digested")
+				expectDigestNotQuiet(t, e, mode, "after a directory change")
+				if got := e.mustUser("jdoe").LastName; got != "Digested" {
+					t.Fatalf("the directory change was not applied: last name %q", got)
+				}
+				expectDigestNotQuiet(t, e, mode, "the run after a directory change")
+				expectDigestQuiet(t, e, mode, "the run after a directory change was settled")
+				// A membership change only a group's entry shows.
+				members := append([]string{}, e.srv.Fixture.Groups[slapdtest.ProjectXGroupDN]...)
+				for _, u := range e.srv.Fixture.Users {
+					if !slices.Contains(members, u.DN) {
+						members = append(members, u.DN)
+						break
+					}
+				}
+				e.modify(slapdtest.ProjectXGroupDN, "member", members...)
+				if rep := expectDigestNotQuiet(t, e, mode, "after a membership change"); len(rep.Plan.Actions) == 0 {
+					t.Fatal("the membership change planned nothing")
+				}
+			}
+
+			// Changed settings plan afresh.
+			e.s.Sync.MaxDelete = "11%"
+			expectDigestNotQuiet(t, e, mode, "after a settings change")
+			expectDigestQuiet(t, e, mode, "the second run with the new settings")
+			e.checkIdle(mode, wizard.AuthorityLDAP)
+		})
+	}
+}
+
+// While a user marked missing waits out sync.missing_grace, no run is
+// quiet by digest: the clock plans its deletion.
+func TestQuietByDigestWaitsOnMissingGrace(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{})
+	addSkippedEntry(t, e)
+	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
+	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	expectDigestNotQuiet(t, e, wizard.ModeImport, "the run after the first")
+	quietWaitsOnMissingGrace(t, e, expectDigestQuiet, expectDigestNotQuiet)
+}
