@@ -141,6 +141,10 @@ type incRead struct {
 	// perSearch: the server's tokens are good only for the search they
 	// came from (389 DS), so each is taken with that search's filter.
 	perSearch bool
+	// digest: without a token, the read hashes itself (readDigest),
+	// because a quiet run may repeat the last one (quietByDigest) or this
+	// run may certify one (noteQuiet).
+	digest bool
 }
 
 // planIncremental decides how this run reads the directory: from the

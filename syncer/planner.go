@@ -325,11 +325,8 @@ func (pl *planner) pairUsers() {
 			linkByLocal[pl.st.UserLinks[i].LocalID] = i
 		}
 	}
-	dirByID := pl.st.dirByID
-	if dirByID == nil {
-		dirByID = dirUsersByID(pl.dir.Users)
-	}
-	used := make(map[string]bool, len(pl.dir.Users))
+	dirByID := pl.st.dirByID // built when first needed: a first import has no link
+	used := make(map[string]bool, min(len(pl.dir.Users), len(pl.st.UserLinks)))
 	unlinkedStore := map[string]*userPair{}
 	// missingStore: users marked missing whose entry is still not found by
 	// its id; an entry of the same username that comes back (re-created,
@@ -359,6 +356,9 @@ func (pl *planner) pairUsers() {
 			if li < len(pl.st.linkUser) {
 				d = pl.st.linkUser[li] // what dirByID gave for this link's id as it was read
 			} else {
+				if dirByID == nil {
+					dirByID = dirUsersByID(pl.dir.Users)
+				}
 				d = dirByID[p.link.StableID]
 			}
 			if d != nil {

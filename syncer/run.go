@@ -48,7 +48,7 @@ type Options struct {
 // nothing (the settings need not be saved).
 func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options) (*Plan, error) {
 	tr := newTracker(opts.Progress)
-	plan, conn, err := readAndPlan(ctx, s, newSyncConfig(s), db, opts, tr)
+	plan, conn, err := readAndPlan(ctx, s, newSyncConfig(s), db, opts, false, tr)
 	if conn != nil {
 		conn.Close()
 	}
@@ -61,7 +61,9 @@ func Preview(ctx context.Context, s wizard.Settings, db *store.DB, opts Options)
 
 // readAndPlan connects, reads the directory and the store, and plans. The
 // connection is returned open (for applying) when there was no error.
-func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, opts Options, tr *tracker) (*Plan, *ldap.Conn, error) {
+// certifies: the plan is to be applied, so the run may certify its end
+// state for quiet runs (noteQuiet).
+func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, opts Options, certifies bool, tr *tracker) (*Plan, *ldap.Conn, error) {
 	lcfg, err := s.LDAPConfig(opts.Getenv)
 	if err != nil {
 		return nil, nil, err
@@ -84,6 +86,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return quiet, conn, nil
 	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
+	inc.digest = qs != nil && (qs.last != nil || certifies)
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
 	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true, total)
 	if err != nil {
@@ -167,7 +170,7 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 		ctx, stop = lock.Guard(ctx)
 		defer stop()
 	}
-	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, tr)
+	plan, conn, err := readAndPlan(ctx, s, cfg, db, opts, !opts.DryRun, tr)
 	if err != nil {
 		return rep.end(outcomeOf(ctx), err), err
 	}

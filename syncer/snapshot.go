@@ -78,9 +78,9 @@ type StoreSnapshot struct {
 	linkDir []*DirUser
 	// baseFields are the fields of the bases linkDir stands for, sorted.
 	baseFields []string
-	// dirByID and linkByLocal, when set (readStoreFor), index the
-	// directory's users by every stable id and UserLinks by local id, as
-	// the planner would.
+	// dirByID and linkByLocal, when set (readStoreFor; dirByID only when
+	// there are user links), index the directory's users by every stable
+	// id and UserLinks by local id, as the planner would.
 	dirByID     map[string]*DirUser
 	linkByLocal map[int64]int
 	// linkUser, when set (readStoreFor), holds for each of UserLinks the

@@ -21,12 +21,15 @@ func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSna
 	cfg.adoptAccountState(dir.AccountState) // the fields the planner syncs
 	fields := append([]string(nil), cfg.fields...)
 	sort.Strings(fields) // the order json.Marshal writes a map's keys in
-	s := &StoreSnapshot{dirByID: dirUsersByID(dir.Users), baseFields: fields}
+	s := &StoreSnapshot{baseFields: fields}
 	var buf []byte
 	err := db.EachLinkRow(ctx, store.KindUser, func(n int) {
 		s.UserLinks, s.userBases, s.linkDir, s.linkUser = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n), make([]*DirUser, 0, n)
 		s.linkByLocal = make(map[int64]int, n)
 	}, func(r store.LinkRow) error {
+		if s.dirByID == nil {
+			s.dirByID = dirUsersByID(dir.Users) // at the first link: a first import has none
+		}
 		buf = s.addUserLink(r, buf)
 		return nil
 	})
