@@ -24,6 +24,14 @@ import (
 // skips reading the store and planning: a quiet run.
 const quietCount = "quiet_mark"
 
+// quietStoreCount is the part of the quiet mark without the directory's
+// token: a hash of the store's change mark, the settings and this build.
+// A run whose store, settings and build hash to the last run's may be
+// quiet whatever the directory says; only then does a whole read without
+// a token read the directory just to see whether it changed
+// (readDigestOnly).
+const quietStoreCount = "quiet_store"
+
 // quietState is what a run knows for the quiet-run check: the store's
 // change mark read before the store was (or instead of reading it).
 type quietState struct {
@@ -133,20 +141,24 @@ func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entri
 // store and planned nothing (noteQuiet records a digest's mark for no
 // other run), so this one would plan nothing too. The store is then not
 // read. read is the run's DirRead (no token: incRead.finish would return
-// it as it is); entries, how many entries it read. The plan lists the
-// read's skips and referrals, as the run repeated did.
-func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, dir *DirSnapshot, read *DirRead, server string, entries int) *Plan {
-	if qs == nil || qs.last == nil || dir.digest == nil || quietKey(qs.mark, s, dir.digest) != qs.lastKey {
+// it as it is); entries, how many entries it read. As every quiet run, it
+// lists no skip and carries the last run's tallies (noteQuiet).
+func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, digest []byte, read *DirRead, server string, entries int) *Plan {
+	if qs == nil || qs.last == nil || digest == nil || quietKey(qs.mark, s, digest) != qs.lastKey {
 		return nil
 	}
-	plan := qs.repeat(cfg, read, server, entries)
-	// The run repeated skipped only what its read did (see readAndPlan),
-	// which this read did the same way.
-	plan.Skipped = append(plan.Skipped, dir.Skipped...)
-	sortSkips(plan.Skipped)
-	plan.Referrals = dir.Referrals
-	plan.DirectoryUsers, plan.DirectoryGroups = len(dir.Users), len(dir.Groups)
-	return plan
+	return qs.repeat(cfg, read, server, entries)
+}
+
+// storeSame reports whether the store's mark, the settings and this build
+// are as the last successful run certified them (quietStoreCount): only
+// the directory can then keep a run from being quiet.
+func (qs *quietState) storeSame(s wizard.Settings) bool {
+	if qs == nil || qs.last == nil {
+		return false
+	}
+	want, ok := qs.last[quietStoreCount]
+	return ok && want == quietKey(qs.mark, s, nil) // nil: no run certifies with no token
 }
 
 // directoryQuiet reports whether the directory says nothing changed in
@@ -204,6 +216,9 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 		// Nothing was written, so the mark stands: a store write during
 		// this run changed the store's mark, and the next run sees it.
 		counts["skipped"], counts[quietCount] = qs.prev["skipped"], qs.key
+		if v, ok := qs.prev[quietStoreCount]; ok {
+			counts[quietStoreCount] = v
+		}
 		return
 	}
 	token := plan.Read.kept
@@ -233,7 +248,7 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	if err != nil || m.Key != want {
 		return
 	}
-	counts[quietCount] = quietKey(m.Key, s, token)
+	counts[quietCount], counts[quietStoreCount] = quietKey(m.Key, s, token), quietKey(m.Key, s, nil)
 }
 
 // viewKept reports whether a run read only from the saved token and found

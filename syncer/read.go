@@ -138,19 +138,11 @@ func (r *dirReader) readAll(ctx context.Context) (*DirSnapshot, error) {
 // object class and filter, skipping unusable ones with a reason.
 func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	c := r.cfg
-	attrs := ldap.StableIDAttributes()
-	for _, f := range c.fields {
-		attrs = append(attrs, c.attrOf[f])
-	}
-	if snap.MembersFromUsers && c.userMemberAttr != "" {
-		attrs = append(attrs, c.userMemberAttr)
-	}
 	read := newChunked[DirUser](r.sizeHint)
 	// Nothing below keeps a list of e (accountState and MemberOf copy
-	// theirs), so the search may decode each entry into the one before.
-	req := ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
-		OnReferral: r.onReferral(snap, "users.search_base", c.userBase), ReuseEntries: true}
-	err := r.search(ctx, partUsers, req, func(e *ldap.Entry) error {
+	// theirs), so the search may decode each entry into the one before
+	// (usersRequest asks for that).
+	err := r.search(ctx, partUsers, r.usersRequest(snap), func(e *ldap.Entry) error {
 		r.tick()
 		ids := e.StableIDs()
 		id := ""
@@ -202,7 +194,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read users under %s (users.search_base): %w", c.userBase, err)
+		return usersReadError(c, err)
 	}
 	users := read.list()
 	// Duplicate usernames: none of them can be told apart, so all are skipped.
@@ -270,11 +262,34 @@ func (r *dirReader) accountState(e *ldap.Entry) (string, []ldap.Attribute) {
 	return boolString(locked && err == nil), kept
 }
 
-// readGroups reads every group entry under groups.search_base.
-func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGroup, error) {
+// usersRequest is the search for the users (readUsers; readDigestOnly
+// makes the same), its referrals recorded in snap. Its callback must keep
+// no list of an entry: entries are decoded into ones delivered before.
+func (r *dirReader) usersRequest(snap *DirSnapshot) ldap.SearchRequest {
+	c := r.cfg
+	attrs := ldap.StableIDAttributes()
+	for _, f := range c.fields {
+		attrs = append(attrs, c.attrOf[f])
+	}
+	if snap.MembersFromUsers && c.userMemberAttr != "" {
+		attrs = append(attrs, c.userMemberAttr)
+	}
+	return ldap.SearchRequest{Base: c.userBase, Filter: c.userSearchFilter(), Attributes: attrs,
+		OnReferral: r.onReferral(snap, "users.search_base", c.userBase), ReuseEntries: true}
+}
+
+// usersReadError words a failed search for the users.
+func usersReadError(c syncConfig, err error) error {
+	return fmt.Errorf("read users under %s (users.search_base): %w", c.userBase, err)
+}
+
+// groupsRequest is the search for the groups (readGroups; readDigestOnly
+// makes the same), its referrals recorded in snap; ok is false when the
+// settings read no groups.
+func (r *dirReader) groupsRequest(snap *DirSnapshot) (req ldap.SearchRequest, ok bool) {
 	c := r.cfg
 	if c.groupBase == "" || c.groupClass == "" || c.groupNameAttr == "" {
-		return nil, nil
+		return ldap.SearchRequest{}, false
 	}
 	attrs := append([]string{c.groupNameAttr}, ldap.StableIDAttributes()...)
 	if c.groupMemberAttr != "" {
@@ -284,9 +299,24 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 			attrs = append(attrs, c.groupMemberAttr)
 		}
 	}
+	return ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
+		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, true
+}
+
+// groupsReadError words a failed search for the groups.
+func groupsReadError(c syncConfig, err error) error {
+	return fmt.Errorf("read groups under %s (groups.search_base): %w", c.groupBase, err)
+}
+
+// readGroups reads every group entry under groups.search_base.
+func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGroup, error) {
+	c := r.cfg
+	req, ok := r.groupsRequest(snap)
+	if !ok {
+		return nil, nil
+	}
 	var groups []DirGroup
-	err := r.search(ctx, partGroups, ldap.SearchRequest{Base: c.groupBase, Filter: c.scope.GroupFilter,
-		Attributes: attrs, OnReferral: r.onReferral(snap, "groups.search_base", c.groupBase)}, func(e *ldap.Entry) error {
+	err := r.search(ctx, partGroups, req, func(e *ldap.Entry) error {
 		r.tick()
 		g := DirGroup{DN: e.DN, Name: e.First(c.groupNameAttr)}
 		if ids := e.StableIDs(); len(ids) > 0 {
@@ -315,7 +345,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read groups under %s (groups.search_base): %w", c.groupBase, err)
+		return nil, groupsReadError(c, err)
 	}
 	byName := map[string]int{}
 	for _, g := range groups {

@@ -130,3 +130,30 @@ func (r *dirReader) scopeSearch(ctx context.Context, req ldap.SearchRequest, fn 
 	req, fn = r.hashed(req, fn)
 	return r.conn.Search(ctx, req, fn)
 }
+
+// readDigestOnly makes the searches a whole read makes (readDirectoryInc
+// without groups.sync_only: the groups, then the users), keeping nothing
+// but their digest, and returns it with how many entries it read. A run
+// whose last one certified a digest reads this way first: when the
+// directory is as that run read it, nothing more is read (quietByDigest);
+// otherwise the run reads it again, whole.
+func readDigestOnly(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) ([]byte, int, error) {
+	if err := cfg.resolveAccountState(ctx, conn); err != nil {
+		return nil, 0, err
+	}
+	r := &dirReader{conn: conn, cfg: cfg, progress: progress, digest: newReadDigest()}
+	snap := &DirSnapshot{Kept: map[string]bool{}, MembersFromUsers: cfg.groupMemberAttr == ""}
+	count := func(*ldap.Entry) error { r.tick(); return nil }
+	if req, ok := r.groupsRequest(snap); ok {
+		req.ReuseEntries = true // nothing is kept
+		if err := r.search(ctx, partGroups, req, count); err != nil {
+			return nil, 0, groupsReadError(cfg, err)
+		}
+	}
+	if err := r.search(ctx, partUsers, r.usersRequest(snap), count); err != nil {
+		return nil, 0, usersReadError(cfg, err)
+	}
+	r.flushTicks()
+	snap.AccountState = cfg.acct
+	return r.digest.token(snap), r.read, nil
+}

@@ -10,29 +10,67 @@ import (
 	"ldapwiz/wizard"
 )
 
+// digestSync runs a sync and returns its report and how many times it
+// read the directory: once to compare it with the last run's read
+// (readDigestOnly), then again to plan, or once only.
+func digestSync(t *testing.T, e *syncEnv, mode string) (rep *Report, compared, reads int) {
+	t.Helper()
+	rep, err := e.trySync(mode, wizard.AuthorityLDAP, Options{Progress: func(ev Event) {
+		if ev.Phase == PhaseReadDirectory && strings.Contains(ev.Message, "to see whether it changed") {
+			compared = 1
+		}
+	}})
+	if err != nil {
+		t.Fatalf("sync %s: %v", mode, err)
+	}
+	for _, p := range rep.Phases {
+		if p.Phase == PhaseReadDirectory {
+			reads++
+		}
+	}
+	return rep, compared, reads
+}
+
 // expectDigestQuiet runs a sync and fails unless it was quiet by digest:
-// a whole read (no token), "the directory is as the last run read it",
-// no store read and no planning, the entry of addSkippedEntry listed as
-// skipped, recorded as a successful run with a quiet mark.
+// one whole read (no token) that kept nothing, "the directory is as the
+// last run read it", no store read and no planning, no skip listed and
+// the last run's tallies carried, recorded as a successful run with a
+// quiet mark.
 func expectDigestQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	t.Helper()
-	rep := e.sync(mode, wizard.AuthorityLDAP)
+	before, err := e.db.LastSuccessfulRun(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, compared, reads := digestSync(t, e, mode)
 	r := rep.Plan.Read
-	if !r.Unchanged || r.Incremental || r.Method != "" || readStoreIn(rep) || len(rep.Plan.Actions) != 0 {
-		t.Fatalf("%s: read %+v, phases %+v, actions %s; want a quiet run by digest", what, r, rep.Phases, describe(rep.Plan.Actions))
+	if !r.Unchanged || r.Incremental || r.Method != "" || readStoreIn(rep) || len(rep.Plan.Actions) != 0 || compared != 1 || reads != 1 {
+		t.Fatalf("%s: read %+v, phases %+v, actions %s; want a quiet run by digest, reading the directory once to compare it", what, r, rep.Phases, describe(rep.Plan.Actions))
 	}
 	if !strings.Contains(r.Line(), "the directory is as the last run read it") {
 		t.Fatalf("%s: line %q", what, r.Line())
 	}
-	if rep.Plan.DirectoryUsers == 0 || rep.Plan.entriesRead == 0 {
-		t.Fatalf("%s: the quiet run reports %d directory users, %d entries read", what, rep.Plan.DirectoryUsers, rep.Plan.entriesRead)
-	}
-	if len(rep.Plan.Skipped) != 1 || rep.Plan.Skipped[0].Reason != SkipInvalidUsername {
-		t.Fatalf("%s: the quiet run lists skips %+v; want the entry with an invalid username", what, rep.Plan.Skipped)
+	if rep.Plan.DirectoryUsers == 0 || rep.Plan.entriesRead == 0 || len(rep.Plan.Skipped) != 0 {
+		t.Fatalf("%s: the quiet run reports %d directory users, %d entries read, skips %+v", what, rep.Plan.DirectoryUsers, rep.Plan.entriesRead, rep.Plan.Skipped)
 	}
 	last, err := e.db.LastSuccessfulRun(e.ctx)
 	if err != nil || last.ID != rep.RunID || rep.RunID == 0 || last.Counts[quietCount] == 0 {
 		t.Fatalf("%s: last run %+v, %v; want the quiet run %d recorded with a quiet mark", what, last, err, rep.RunID)
+	}
+	if last.Counts["skipped"] == 0 || last.Counts["skipped"] != before.Counts["skipped"] || last.Counts[quietStoreCount] != before.Counts[quietStoreCount] {
+		t.Fatalf("%s: the quiet run's counts %v; want the last run's tallies %v carried", what, last.Counts, before.Counts)
+	}
+	return rep
+}
+
+// expectDigestNotQuiet runs a sync and fails unless it read the store,
+// reading the directory reads times (2: once to compare, then to plan;
+// 0: any).
+func expectDigestNotQuiet(t *testing.T, e *syncEnv, mode, what string, reads int) *Report {
+	t.Helper()
+	rep, _, n := digestSync(t, e, mode)
+	if r := rep.Plan.Read; r.Unchanged || r.Incremental || !readStoreIn(rep) || rep.Failed != 0 || (reads != 0 && n != reads) {
+		t.Fatalf("%s: read %+v, phases %+v, failed %d; want a whole read that reads the store, the directory read %d times", what, r, rep.Phases, rep.Failed, reads)
 	}
 	return rep
 }
@@ -45,16 +83,6 @@ func addSkippedEntry(t *testing.T, e *syncEnv) {
 	if err := e.conn.Add(e.ctx, dn, map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"-bad"}, "cn": {"Bad"}, "sn": {"Bad"}}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// expectDigestNotQuiet runs a sync and fails unless it read the store.
-func expectDigestNotQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
-	t.Helper()
-	rep := e.sync(mode, wizard.AuthorityLDAP)
-	if r := rep.Plan.Read; r.Unchanged || r.Incremental || !readStoreIn(rep) || rep.Failed != 0 {
-		t.Fatalf("%s: read %+v, phases %+v, failed %d; want a whole read that reads the store", what, r, rep.Phases, rep.Failed)
-	}
-	return rep
 }
 
 // On a server without incremental sync, a run that reads the directory
@@ -77,7 +105,7 @@ func TestQuietByDigest(t *testing.T) {
 				t.Fatalf("first run: read %+v, %d actions", first.Plan.Read, len(first.Plan.Actions))
 			}
 			// The first run changed things: the next one plans, finding nothing.
-			if rep := expectDigestNotQuiet(t, e, mode, "the run after the first"); len(rep.Plan.Actions) != 0 {
+			if rep := expectDigestNotQuiet(t, e, mode, "the run after the first", 1); len(rep.Plan.Actions) != 0 {
 				t.Fatalf("the run after the first plans %s", describe(rep.Plan.Actions))
 			}
 			expectDigestQuiet(t, e, mode, "the run after one that planned nothing")
@@ -89,13 +117,13 @@ func TestQuietByDigest(t *testing.T) {
 			if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
 				t.Fatal(err)
 			}
-			rep := expectDigestNotQuiet(t, e, mode, "after a store-side change")
+			rep := expectDigestNotQuiet(t, e, mode, "after a store-side change", 1)
 			if len(rep.Plan.Actions) == 0 {
 				t.Fatal("the store-side change planned nothing")
 			}
 			// The run after it finds its own write (in the directory, or the
 			// store put back) and plans nothing: the one after that is quiet.
-			if rep := expectDigestNotQuiet(t, e, mode, "the run after a store-side change"); len(rep.Plan.Actions) != 0 {
+			if rep := expectDigestNotQuiet(t, e, mode, "the run after a store-side change", 1); len(rep.Plan.Actions) != 0 {
 				t.Fatalf("the run after a store-side change plans %s", describe(rep.Plan.Actions))
 			}
 			expectDigestQuiet(t, e, mode, "the run after a store-side change was settled")
@@ -103,11 +131,11 @@ func TestQuietByDigest(t *testing.T) {
 			// A directory change is seen and applied.
 			if (syncConfig{mode: mode}).writesStore() {
 				e.modify(slapdtest.JohnDoeDN, "sn", "Digested")
-				expectDigestNotQuiet(t, e, mode, "after a directory change")
+				expectDigestNotQuiet(t, e, mode, "after a directory change", 2)
 				if got := e.mustUser("jdoe").LastName; got != "Digested" {
 					t.Fatalf("the directory change was not applied: last name %q", got)
 				}
-				expectDigestNotQuiet(t, e, mode, "the run after a directory change")
+				expectDigestNotQuiet(t, e, mode, "the run after a directory change", 1)
 				expectDigestQuiet(t, e, mode, "the run after a directory change was settled")
 				// A membership change only a group's entry shows.
 				members := append([]string{}, e.srv.Fixture.Groups[slapdtest.ProjectXGroupDN]...)
@@ -118,14 +146,14 @@ func TestQuietByDigest(t *testing.T) {
 					}
 				}
 				e.modify(slapdtest.ProjectXGroupDN, "member", members...)
-				if rep := expectDigestNotQuiet(t, e, mode, "after a membership change"); len(rep.Plan.Actions) == 0 {
+				if rep := expectDigestNotQuiet(t, e, mode, "after a membership change", 2); len(rep.Plan.Actions) == 0 {
 					t.Fatal("the membership change planned nothing")
 				}
 			}
 
 			// Changed settings plan afresh.
 			e.s.Sync.MaxDelete = "11%"
-			expectDigestNotQuiet(t, e, mode, "after a settings change")
+			expectDigestNotQuiet(t, e, mode, "after a settings change", 1)
 			expectDigestQuiet(t, e, mode, "the second run with the new settings")
 			e.checkIdle(mode, wizard.AuthorityLDAP)
 		})
@@ -139,6 +167,39 @@ func TestQuietByDigestWaitsOnMissingGrace(t *testing.T) {
 	addSkippedEntry(t, e)
 	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
 	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
-	expectDigestNotQuiet(t, e, wizard.ModeImport, "the run after the first")
-	quietWaitsOnMissingGrace(t, e, expectDigestQuiet, expectDigestNotQuiet)
+	expectDigestNotQuiet(t, e, wizard.ModeImport, "the run after the first", 1)
+	quietWaitsOnMissingGrace(t, e, expectDigestQuiet, func(t *testing.T, e *syncEnv, mode, what string) *Report {
+		return expectDigestNotQuiet(t, e, mode, what, 0)
+	})
+}
+
+// With groups.sync_only, whose scope searches follow from what the first
+// searches return, the directory is read and kept once, and a run whose
+// read hashes as the last one's is quiet all the same; a change within
+// the scope is seen.
+func TestQuietByDigestWithSyncOnly(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{})
+	addSkippedEntry(t, e)
+	e.s.Groups.SyncOnly = []string{"engineering"}
+	mode := wizard.ModeImport
+	e.sync(mode, wizard.AuthorityLDAP)
+	expectDigestNotQuiet(t, e, mode, "the run after the first", 1)
+	for i := range 2 {
+		rep, compared, reads := digestSync(t, e, mode)
+		if r := rep.Plan.Read; !r.Unchanged || readStoreIn(rep) || compared != 0 || reads != 1 || len(rep.Plan.Actions) != 0 {
+			t.Fatalf("quiet run %d: read %+v, phases %+v, compared %d; want a quiet run reading the directory once", i, r, rep.Phases, compared)
+		}
+	}
+	member := e.srv.Fixture.Groups[slapdtest.EngineeringGroupDN][0]
+	e.modify(member, "sn", "Scoped")
+	expectDigestNotQuiet(t, e, mode, "after a change within the scope", 1)
+	for _, u := range e.srv.Fixture.Users {
+		if u.DN == member {
+			if got := e.mustUser(u.UID).LastName; got != "Scoped" {
+				t.Fatalf("the change within the scope was not applied: last name %q", got)
+			}
+			return
+		}
+	}
+	t.Fatalf("no fixture user is %s", member)
 }

@@ -87,6 +87,20 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
 	inc.digest = qs != nil && (qs.last != nil || certifies)
+	if inc.method == "" && len(cfg.syncOnly) == 0 && qs.storeSame(s) {
+		// Only the directory can tell this run from the last one, which
+		// planned nothing: read it to see, keeping nothing.
+		tr.begin(PhaseReadDirectory, total, estimated, "reading the directory whole, to see whether it changed since the last run")
+		digest, n, err := readDigestOnly(ctx, conn, cfg, func(n int) { tr.step(n, nil) })
+		if err != nil {
+			conn.Close()
+			return nil, nil, err
+		}
+		if quiet := quietByDigest(s, cfg, qs, digest, inc.read, conn.Server(), n); quiet != nil {
+			return quiet, conn, nil
+		}
+		inc.read.Reason += "; read twice: it changed since the last run's read"
+	}
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
 	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true, total)
 	if err != nil {
@@ -94,7 +108,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	read := tr.done
-	if quiet := quietByDigest(s, cfg, qs, dir, inc.read, conn.Server(), read); quiet != nil {
+	if quiet := quietByDigest(s, cfg, qs, dir.digest, inc.read, conn.Server(), read); quiet != nil {
 		return quiet, conn, nil
 	}
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
