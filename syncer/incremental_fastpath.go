@@ -135,7 +135,7 @@ func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entri
 }
 
 // quietByDigest returns the empty plan of a quiet run when the directory,
-// read whole without an incremental token, hashes (dir's digest), with the
+// read whole without an incremental token, hashes (digest), with the
 // store's change mark read before it, the settings and this build, to the
 // last successful run's quiet mark: that run read the same directory and
 // store and planned nothing (noteQuiet records a digest's mark for no

@@ -131,9 +131,9 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	plan.Read = inc.finish(cfg, conn.Server(), now)
 	plan.Read.quiet = qs
 	if len(plan.Skipped) == len(dir.Skipped) {
-		// The plan skipped only what the read did (the planner added no
-		// skip of its own): a quiet run repeating it lists the same skips
-		// from its own read (quietByDigest).
+		// The planner added no skip of its own. One it adds (a username
+		// the store already gives another user, say) waits on an
+		// administrator, so its run certifies nothing: every run lists it.
 		plan.Read.digest = dir.digest
 	}
 	return plan, conn, nil
