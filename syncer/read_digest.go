@@ -136,7 +136,9 @@ func (r *dirReader) scopeSearch(ctx context.Context, req ldap.SearchRequest, fn 
 // but their digest, and returns it with how many entries it read. A run
 // whose last one certified a digest reads this way first: when the
 // directory is as that run read it, nothing more is read (quietByDigest);
-// otherwise the run reads it again, whole.
+// otherwise the run reads it again, whole. Should the two reads ever make
+// different searches, no run would be quiet: TestQuietByDigest holds them
+// together.
 func readDigestOnly(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) ([]byte, int, error) {
 	if err := cfg.resolveAccountState(ctx, conn); err != nil {
 		return nil, 0, err
