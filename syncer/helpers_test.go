@@ -256,15 +256,47 @@ func (e *syncEnv) dirHasMember(groupDN, dn string) bool {
 }
 
 // checkIdle asserts a sync now would plan nothing and the store is sound.
+// A preview that is quiet plans nothing by construction, so the plan is
+// also made the long way: both sides read whole, as the sync's bind reads
+// the directory.
 func (e *syncEnv) checkIdle(mode, authority string) {
 	e.t.Helper()
 	p := e.preview(mode, authority)
 	if !p.Empty() {
 		e.t.Errorf("a second %s/%s run plans %d actions: %s", mode, authority, len(p.Actions), describe(p.Actions))
 	}
+	if full := e.fullPlan(mode, authority); !full.Empty() {
+		e.t.Errorf("a second %s/%s run, planned from both sides read whole, plans %d actions: %s", mode, authority, len(full.Actions), describe(full.Actions))
+	}
 	if err := e.db.IntegrityCheck(e.ctx); err != nil {
 		e.t.Error(err)
 	}
+}
+
+// fullPlan plans with the given mode and authority from both sides read
+// whole, never quietly.
+func (e *syncEnv) fullPlan(mode, authority string) *Plan {
+	e.t.Helper()
+	s := e.s
+	s.Sync.Mode, s.Sync.Authority = mode, authority
+	lcfg, err := s.LDAPConfig(nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	conn, err := ldap.Dial(e.ctx, lcfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer conn.Close()
+	dir, err := ReadDirectory(e.ctx, conn, s, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	st, err := readStore(e.ctx, e.db)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return PlanSnapshots(s, dir, st)
 }
 
 func describe(as []Action) string {

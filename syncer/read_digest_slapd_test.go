@@ -117,6 +117,9 @@ func TestQuietByDigest(t *testing.T) {
 			if _, err := e.db.UpdateUser(e.ctx, e.mustUser(alice).ID, store.UserUpdate{Email: &v}); err != nil {
 				t.Fatal(err)
 			}
+			if e.fullPlan(mode, wizard.AuthorityLDAP).Empty() {
+				t.Fatal("the plan made the long way (checkIdle's) misses the store-side change")
+			}
 			rep := expectDigestNotQuiet(t, e, mode, "after a store-side change", 1)
 			if len(rep.Plan.Actions) == 0 {
 				t.Fatal("the store-side change planned nothing")
