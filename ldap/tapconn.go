@@ -55,10 +55,13 @@ type tapConn struct {
 // a whole page before the claimant handles its first entry, and the next
 // page is requested only once it has handled them all), so that every page
 // after the first is decoded into the one before for page sizes up to
-// maxSpares; small enough that what they hold (about 2 MB) does not count.
+// maxSpares; small enough that what they hold does not count: their
+// lists, cleared, of at most maxSpareValues values and attributes each
+// (at most 5.6 KB an entry, 5.6 MB in all; about 1 KB an entry for a
+// user's dozen values).
 const (
 	maxSpares      = 1024
-	maxSpareValues = 256
+	maxSpareValues = 64
 )
 
 // newTapConn wraps conn.
@@ -199,9 +202,12 @@ func (t *tapConn) Read(p []byte) (int, error) {
 			continue
 		}
 		var c *claim
+		var into *decodedEntry
 		if op == opSearchEntry {
 			t.mu.Lock()
-			c = t.live[id]
+			if c = t.live[id]; c != nil {
+				into = t.spare()
+			}
 			t.mu.Unlock()
 		}
 		if c == nil {
@@ -212,7 +218,7 @@ func (t *tapConn) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		e, err := t.dec.decodeMessage(msg, t.spare())
+		e, err := t.dec.decodeMessage(msg, into)
 		t.decoded.Add(1)
 		c.push(e, err)
 		if err != nil {
@@ -221,10 +227,8 @@ func (t *tapConn) Read(p []byte) (int, error) {
 	}
 }
 
-// spare returns an entry handed back for reuse, or nil.
+// spare returns an entry handed back for reuse, or nil. t.mu is held.
 func (t *tapConn) spare() *decodedEntry {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	n := len(t.spares)
 	if n == 0 {
 		return nil
@@ -238,8 +242,13 @@ func (t *tapConn) spare() *decodedEntry {
 
 // giveBack hands entries delivered to a search that reuses its entries
 // (SearchRequest.ReuseEntries) back to be decoded into again; nothing of
-// them may be used afterwards but their strings.
+// them may be used afterwards but their strings. Their lists are cleared,
+// so that a kept entry holds no message's text or binary values.
 func (t *tapConn) giveBack(entries []*decodedEntry) {
+	for _, e := range entries {
+		clear(e.strs)
+		clear(e.Attributes)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range entries {

@@ -44,8 +44,12 @@ type DirRead struct {
 	// kept is the saved token, kept as it is when the view did not change.
 	kept []byte
 	// digest is the token of a whole read without an incremental token
-	// (DirSnapshot.digest), nil otherwise.
+	// (readDigest), when the read hashed itself (incRead.digest); nil
+	// otherwise.
 	digest []byte
+	// plannerSkipped: the plan skipped something the read did not (see
+	// noteQuiet).
+	plannerSkipped bool
 }
 
 // Line says in one line how the directory was read.
@@ -141,9 +145,9 @@ type incRead struct {
 	// perSearch: the server's tokens are good only for the search they
 	// came from (389 DS), so each is taken with that search's filter.
 	perSearch bool
-	// digest: without a token, the read hashes itself (readDigest),
-	// because a quiet run may repeat the last one (quietByDigest) or this
-	// run may certify one (noteQuiet).
+	// digest: the read hashes itself (readDigest) into read.digest: it
+	// takes no token (method ""), and a quiet run may repeat the last one
+	// (quietByDigest) or this run may certify one (noteQuiet).
 	digest bool
 }
 

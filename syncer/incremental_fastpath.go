@@ -35,15 +35,11 @@ const quietStoreCount = "quiet_store"
 // quietState is what a run knows for the quiet-run check: the store's
 // change mark read before the store was (or instead of reading it).
 type quietState struct {
-	mark string
-	fast bool         // this run is quiet: nothing read, nothing planned
-	prev store.Counts // the counts of the run being repeated (quiet runs)
-	key  int          // that run's quiet mark (quiet runs)
-	// store is the store's change mark read; last and lastKey are the
-	// counts and quiet mark of the last successful run, when a quiet run
-	// may repeat it (no missing user's grace running out), for
-	// quietByDigest.
-	store   store.ChangeMark
+	store store.ChangeMark // the store's change mark, read before the store
+	fast  bool             // this run is quiet: nothing read, nothing planned
+	// last and lastKey are the counts and quiet mark of the last
+	// successful run, when a quiet run may repeat it (no missing user's
+	// grace running out); a quiet run repeats them.
 	last    store.Counts
 	lastKey int
 	// trace follows the store's mark through this run's own writes (see
@@ -67,7 +63,7 @@ func traceQuiet(ctx context.Context, plan *Plan) context.Context {
 		return ctx
 	}
 	qs := plan.Read.quiet
-	qs.trace = store.NewMarkTrace(qs.mark)
+	qs.trace = store.NewMarkTrace(qs.store.Key)
 	return store.WithMarkTrace(ctx, qs.trace)
 }
 
@@ -81,7 +77,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 	if err != nil {
 		return nil, nil
 	}
-	qs := &quietState{mark: m.Key, store: m}
+	qs := &quietState{store: m}
 	if cfg.missingGrace > 0 && m.MissingUsers > 0 {
 		return qs, nil // a missing user's grace can run out: the clock plans
 	}
@@ -122,7 +118,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 // repeat returns the empty plan of a quiet run repeating the last
 // successful one, read as read says (entries: how many entries it read).
 func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entries int) *Plan {
-	qs.fast, qs.prev, qs.key = true, qs.last, qs.lastKey
+	qs.fast = true
 	read.Unchanged, read.quiet = true, qs
 	m := qs.store
 	return &Plan{
@@ -144,7 +140,7 @@ func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entri
 // it as it is); entries, how many entries it read. As every quiet run, it
 // lists no skip and carries the last run's tallies (noteQuiet).
 func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, digest []byte, read *DirRead, server string, entries int) *Plan {
-	if qs == nil || qs.last == nil || digest == nil || quietKey(qs.mark, s, digest) != qs.lastKey {
+	if qs == nil || qs.last == nil || digest == nil || quietKey(qs.store.Key, s, digest) != qs.lastKey {
 		return nil
 	}
 	return qs.repeat(cfg, read, server, entries)
@@ -158,7 +154,7 @@ func (qs *quietState) storeSame(s wizard.Settings) bool {
 		return false
 	}
 	want, ok := qs.last[quietStoreCount]
-	return ok && want == quietKey(qs.mark, s, nil) // nil: no run certifies with no token
+	return ok && want == quietKey(qs.store.Key, s, nil) // nil: no run certifies with no token
 }
 
 // directoryQuiet reports whether the directory says nothing changed in
@@ -200,23 +196,27 @@ func directoryQuiet(ctx context.Context, conn *ldap.Conn, method string, head *d
 }
 
 // noteQuiet adds the quiet mark to the counts of a successful run whose
-// end state a later quiet run may repeat: it kept a token, planned no
-// conflict, and no one else changed the store while it ran — the store's
+// end state a later quiet run may repeat: it kept a token (or, reading
+// the directory whole without one, planned nothing: its digest stands for
+// a token), planned no conflict and no skip of the planner's own (a
+// username the store already gives another user, say: it waits on an
+// administrator, and a quiet run lists no skip, so every run must), and
+// no one else changed the store while it ran — the store's
 // mark is the one read before the run read the store or, when the run
 // wrote to the store, the one its traced writes left, each transaction
 // having begun at the mark the one before it left (traceQuiet). A run
 // whose writes were not traced (too many changes) records no mark: the
 // next run reads the store (and, finding nothing new, records the mark).
 func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan, counts store.Counts) {
-	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || len(plan.Conflicts) > 0 || plan.Read.plannerSkipped {
 		return
 	}
 	qs := plan.Read.quiet
 	if qs.fast {
 		// Nothing was written, so the mark stands: a store write during
 		// this run changed the store's mark, and the next run sees it.
-		counts["skipped"], counts[quietCount] = qs.prev["skipped"], qs.key
-		if v, ok := qs.prev[quietStoreCount]; ok {
+		counts["skipped"], counts[quietCount] = qs.last["skipped"], qs.lastKey
+		if v, ok := qs.last[quietStoreCount]; ok {
 			counts[quietStoreCount] = v
 		}
 		return
@@ -225,15 +225,16 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	if plan.Read.next != nil {
 		token = plan.Read.next.Token
 	}
-	if token == nil && len(plan.Actions) == 0 {
+	digest := false
+	if token == nil && len(plan.Actions) == 0 && plan.Read.digest != nil {
 		// A whole read without a token that planned nothing: its digest
 		// stands for the token (quietByDigest).
-		token = plan.Read.digest
+		token, digest = plan.Read.digest, true
 	}
 	if token == nil {
 		return
 	}
-	want := qs.mark
+	want := qs.store.Key
 	if wroteStore(plan) {
 		if qs.trace == nil {
 			return
@@ -248,7 +249,12 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 	if err != nil || m.Key != want {
 		return
 	}
-	counts[quietCount], counts[quietStoreCount] = quietKey(m.Key, s, token), quietKey(m.Key, s, nil)
+	counts[quietCount] = quietKey(m.Key, s, token)
+	if digest {
+		// Only a digest's mark is worth reading the directory for when the
+		// store is the same (storeSame): a token's never matches a digest.
+		counts[quietStoreCount] = quietKey(m.Key, s, nil)
+	}
 }
 
 // viewKept reports whether a run read only from the saved token and found

@@ -80,7 +80,7 @@ func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, prog
 		return nil, err
 	}
 	r := &dirReader{conn: conn, cfg: cfg, progress: progress, inc: inc, compact: compact, sizeHint: sizeHint}
-	if inc != nil && inc.method == "" && inc.digest {
+	if inc != nil && inc.digest {
 		r.digest = newReadDigest() // no token: the digest stands for one (see quietByDigest)
 	}
 	snap, err := r.readAll(ctx)
@@ -88,7 +88,7 @@ func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, prog
 	if snap != nil {
 		snap.AccountState = cfg.acct
 		if r.digest != nil {
-			snap.digest = r.digest.token(snap)
+			inc.read.digest = r.digest.token(snap)
 		}
 	}
 	return snap, err

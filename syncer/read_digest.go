@@ -134,7 +134,8 @@ func (r *dirReader) scopeSearch(ctx context.Context, req ldap.SearchRequest, fn 
 // readDigestOnly makes the searches a whole read makes (readDirectoryInc
 // without groups.sync_only: the groups, then the users), keeping nothing
 // but their digest, and returns it with how many entries it read. A run
-// whose last one certified a digest reads this way first: when the
+// whose store, settings and build are as the last run's digest mark
+// certified them (quietState.storeSame) reads this way first: when the
 // directory is as that run read it, nothing more is read (quietByDigest);
 // otherwise the run reads it again, whole. Should the two reads ever make
 // different searches, no run would be quiet: TestQuietByDigest holds them

@@ -86,7 +86,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return quiet, conn, nil
 	}
 	inc := startIncremental(ctx, s, cfg, db, conn, now)
-	inc.digest = qs != nil && (qs.last != nil || certifies)
+	inc.digest = inc.method == "" && qs != nil && (qs.last != nil || certifies)
 	if inc.method == "" && len(cfg.syncOnly) == 0 && qs.storeSame(s) {
 		// Only the directory can tell this run from the last one, which
 		// planned nothing: read it to see, keeping nothing.
@@ -108,7 +108,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	read := tr.done
-	if quiet := quietByDigest(s, cfg, qs, dir.digest, inc.read, conn.Server(), read); quiet != nil {
+	if quiet := quietByDigest(s, cfg, qs, inc.read.digest, inc.read, conn.Server(), read); quiet != nil {
 		return quiet, conn, nil
 	}
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
@@ -130,12 +130,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	plan.Server = conn.Server()
 	plan.Read = inc.finish(cfg, conn.Server(), now)
 	plan.Read.quiet = qs
-	if len(plan.Skipped) == len(dir.Skipped) {
-		// The planner added no skip of its own. One it adds (a username
-		// the store already gives another user, say) waits on an
-		// administrator, so its run certifies nothing: every run lists it.
-		plan.Read.digest = dir.digest
-	}
+	plan.Read.plannerSkipped = len(plan.Skipped) > len(dir.Skipped)
 	return plan, conn, nil
 }
 

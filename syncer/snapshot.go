@@ -53,10 +53,6 @@ type DirSnapshot struct {
 	// AccountState is how the directory read marks a disabled account
 	// (users.account_state, or what "auto" found on the server).
 	AccountState ldap.AccountState
-
-	// digest is the token of a sync's whole read without an incremental
-	// token (readDigest), nil otherwise.
-	digest []byte
 }
 
 // StoreSnapshot is what the store holds for a sync.
