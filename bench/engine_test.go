@@ -28,7 +28,7 @@ const (
 	caseText    = "the same preview as text, for a person (preview)"
 	caseImport  = "first import into an empty store"
 	caseResync  = "no-change resync, import mode"
-	caseRepeat  = "the same resync again (quiet: a whole read, the store not read)"
+	caseRepeat  = "the same resync again (quiet: the directory read, not kept; the store not read)"
 	caseOneWay  = "no-change resync, one-way"
 	caseTwoWay  = "no-change resync, two-way"
 )
@@ -192,8 +192,11 @@ func (b *bed) runCase(c string, store benchStore) (usage, error) {
 	case c != caseRepeat && s.Plan.Read.Unchanged:
 		return u, fmt.Errorf("%s: quiet, want the store read and a plan made", c)
 	case c == caseRepeat && !s.Plan.Read.Unchanged && *binFlag == "":
-		// (An older build given with -bin may have no quiet runs.)
 		return u, fmt.Errorf("%s: the store was read; want a quiet run, the directory and store as the run before left them", c)
+	case c == caseRepeat && !s.Plan.Read.Unchanged:
+		// An older build given with -bin may have no quiet runs: its row
+		// times a run that read the store, which the reader must know.
+		fmt.Fprintf(os.Stderr, "%s: %s was not quiet (it read the store)\n", *binFlag, c)
 	}
 	return u, nil
 }

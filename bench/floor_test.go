@@ -87,9 +87,10 @@ type tableRows struct {
 	rows  [][]any
 }
 
-// rawDB opens s without the store package: the SQLite file with the
-// store's pragmas, or the PostgreSQL database as the store reaches it
-// (TCP, TLS verified, the store's role).
+// rawDB opens s with database/sql alone, not the store's queries: the
+// SQLite file with the store's pragmas (store.SQLiteDSN), or the
+// PostgreSQL database as the store reaches it (TCP, TLS verified, the
+// store's role).
 func rawDB(s benchStore) (*sql.DB, error) {
 	if s.pg == nil {
 		return sql.Open("sqlite", store.SQLiteDSN(s.path))

@@ -36,6 +36,7 @@ const incrementalChanges = 100
 // directory until it is in the store). The package documentation gives
 // the command.
 func BenchmarkIncremental(b *testing.B) {
+	requireSQLiteStore(b)
 	bin := buildLdapwiz(b, b.TempDir())
 	for _, n := range benchSizes(b) {
 		bd := newSyncprovBed(b, n, bin)
@@ -114,13 +115,20 @@ func (b *bed) changeUsers(tb testing.TB, r, n int) {
 	}
 }
 
-// measureIncremental runs the incremental cases rounds times and the
-// --follow latency (seconds, one per change).
-func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
+// requireSQLiteStore fails unless -store is sqlite: the incremental runs
+// poll a SQLite store for --follow.
+func requireSQLiteStore(tb testing.TB) {
 	tb.Helper()
 	if *storeFlag != "sqlite" {
 		tb.Fatalf("-store %s: the incremental runs poll a SQLite store for --follow; use -store sqlite", *storeFlag)
 	}
+}
+
+// measureIncremental runs the incremental cases rounds times and the
+// --follow latency (seconds, one per change).
+func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
+	tb.Helper()
+	requireSQLiteStore(tb)
 	st := b.newStore(tb, 0)
 	defer st.remove()
 	cfg := b.config("import", st)

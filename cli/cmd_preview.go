@@ -168,10 +168,7 @@ func printAction(w io.Writer, a *syncer.Action, scratch []syncer.AttrDiff) []syn
 	}
 	scratch = a.AppendAttrDiffs(scratch)
 	for _, d := range scratch {
-		label := d.Field
-		if d.Attr != "" {
-			label += " (" + d.Attr + ")"
-		}
+		label := d.Label()
 		if a.Op == syncer.OpCreate {
 			fmt.Fprintf(w, "      %s: %q\n", label, d.New)
 		} else {

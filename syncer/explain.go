@@ -454,10 +454,7 @@ func describeAction(a Action) string {
 	}
 	var diffs []string
 	for _, d := range a.AttrDiffs() {
-		label := d.Field
-		if d.Attr != "" {
-			label += " (" + d.Attr + ")"
-		}
+		label := d.Label()
 		if a.Op == OpCreate {
 			diffs = append(diffs, fmt.Sprintf("%s %q", label, d.New))
 		} else {

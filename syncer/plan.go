@@ -58,6 +58,15 @@ type AttrDiff struct {
 	New   string `json:"new"`
 }
 
+// Label names the diff for people: the field, and the attribute it maps
+// to when known, as in "email (mail)".
+func (d AttrDiff) Label() string {
+	if d.Attr == "" {
+		return d.Field
+	}
+	return d.Field + " (" + d.Attr + ")"
+}
+
 // Action is one planned change. Plans list them in the order they are
 // applied.
 type Action struct {

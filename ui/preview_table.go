@@ -64,7 +64,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		case syncer.OpAddMember, syncer.OpRemoveMember:
 			i = 4
 		}
-		tabs[i].rows = append(tabs[i].rows, actionRow(*a))
+		tabs[i].rows = append(tabs[i].rows, actionRow(a))
 		// A new group's members are memberships added too: listed one by
 		// one beside the add_member actions, so the tab counts them all.
 		for _, u := range a.Members {
@@ -96,7 +96,7 @@ func firstNonEmptyTab(tabs []planTab) int {
 }
 
 // actionRow renders a planned change.
-func actionRow(a syncer.Action) planRow {
+func actionRow(a *syncer.Action) planRow {
 	what := strings.ReplaceAll(a.Op, "_", " ") + " " + string(a.Kind)
 	switch a.Op {
 	case syncer.OpAddMember:
@@ -123,10 +123,7 @@ func actionRow(a syncer.Action) planRow {
 		r.lines = append(r.lines, fmt.Sprintf("members (%s): %s%s", thousands(n), strings.Join(shown, ", "), more))
 	}
 	for _, d := range a.AttrDiffs() {
-		label := d.Field
-		if d.Attr != "" {
-			label += " (" + d.Attr + ")"
-		}
+		label := d.Label()
 		if a.Op == syncer.OpCreate || a.Op == syncer.OpRestore {
 			r.lines = append(r.lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
 		} else {
