@@ -50,6 +50,9 @@ func expectDigestQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	if !strings.Contains(r.Line(), "the directory is as the last run read it") {
 		t.Fatalf("%s: line %q", what, r.Line())
 	}
+	if got, want := rep.Plan.AccountState, e.fullPlan(mode, wizard.AuthorityLDAP).AccountState; got != want {
+		t.Fatalf("%s: the quiet run reports account state %+v; the directory read gives %+v", what, got, want)
+	}
 	if rep.Plan.DirectoryUsers == 0 || rep.Plan.entriesRead == 0 || len(rep.Plan.Skipped) != 0 {
 		t.Fatalf("%s: the quiet run reports %d directory users, %d entries read, skips %+v", what, rep.Plan.DirectoryUsers, rep.Plan.entriesRead, rep.Plan.Skipped)
 	}

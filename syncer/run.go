@@ -73,6 +73,12 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
 	}
+	// The account state users.account_state = "auto" leaves to the server
+	// is read once, for every read of the run (and a quiet run's report).
+	if err := cfg.resolveAccountState(ctx, conn); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
 	total, estimated := 0, false
 	if counts, err := db.LastRunCounts(ctx); err == nil && counts["directory_entries"] > 0 {
 		total, estimated = counts["directory_entries"], true
