@@ -243,8 +243,11 @@ func decodeView(b []byte) (*dirView, error) {
 // and returned): the record is decoded before the next is read.
 func readViewRecord(r *bufio.Reader, buf []byte) ([]byte, error) {
 	n, err := binary.ReadUvarint(r)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the header promised this record
+	}
 	if err != nil {
-		return buf, io.ErrUnexpectedEOF
+		return buf, err
 	}
 	if n > maxViewEntry {
 		return buf, fmt.Errorf("an entry of %d bytes", n)

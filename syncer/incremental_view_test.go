@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -63,6 +64,17 @@ func TestViewEncodeDecode(t *testing.T) {
 		if _, err := decodeView(gz(t, bad)); err == nil {
 			t.Errorf("%q was read as a view", bad)
 		}
+	}
+}
+
+// A view whose compressed text is damaged where an entry's length is read
+// is refused for the damage, not as a view cut short.
+func TestViewDamageIsNamed(t *testing.T) {
+	data := gz(t, fmt.Sprintf(`{"version":%d,"parts":[{"name":"users","entries":1}]}`, viewVersion)+"\n")
+	data[len(data)-8] ^= 0xff // the gzip trailer's CRC-32
+	_, err := decodeView(data)
+	if err == nil || !errors.Is(err, gzip.ErrChecksum) {
+		t.Errorf("decodeView of a damaged view: %v, want gzip's checksum error", err)
 	}
 }
 
