@@ -41,20 +41,22 @@ type Link struct {
 	SyncedAt time.Time
 }
 
+// linkColumns are the columns scanLink reads.
 const linkColumns = `id, kind, local_id, stable_id, dn, base, synced_at`
 
+// scanLink reads a row of linkColumns, its base decoded.
 func scanLink(r rowScanner) (*Link, error) {
-	var l Link
-	var base string
+	var row LinkRow
 	var synced sql.NullString
-	if err := r.Scan(&l.ID, &l.Kind, &l.LocalID, &l.StableID, &l.DN, &base, &synced); err != nil {
+	if err := r.Scan(&row.ID, &row.Kind, &row.LocalID, &row.StableID, &row.DN, &row.BaseJSON, &synced); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(base), &l.Base); err != nil {
-		return nil, fmt.Errorf("store: link %d has unreadable base values: %w", l.ID, err)
-	}
 	var err error
-	l.SyncedAt, err = parseTime(synced)
+	if row.SyncedAt, err = parseTime(synced); err != nil {
+		return nil, err
+	}
+	l := row.Link
+	l.Base, err = row.DecodeBase()
 	return &l, err
 }
 
@@ -76,8 +78,18 @@ func (q Queries) LinkByLocalID(ctx context.Context, kind Kind, localID int64) (*
 
 // ListLinks returns every link of that kind, ordered by local id.
 func (q Queries) ListLinks(ctx context.Context, kind Kind) ([]Link, error) {
-	rows, err := q.query(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? ORDER BY local_id`, kind)
-	return scanAll(rows, err, "list links", scanLink)
+	rows, err := q.ListLinkRows(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	links := make([]Link, len(rows))
+	for i := range rows {
+		links[i] = rows[i].Link
+		if links[i].Base, err = rows[i].DecodeBase(); err != nil {
+			return nil, err
+		}
+	}
+	return links, nil
 }
 
 // UpsertLink creates the link of l.Kind/l.LocalID, or replaces its stable

@@ -68,11 +68,12 @@ func traceQuiet(ctx context.Context, plan *Plan) context.Context {
 }
 
 // tryQuiet reads the store's change mark and, when the last successful run
-// left the store, settings and token as they are now and the directory
-// reports no change since the token, returns the empty plan of a quiet
-// run. Otherwise the plan is nil and the run takes the normal path, with
-// the mark read here (before the store is).
-func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, now time.Time, tr *tracker) (*quietState, *Plan) {
+// (whose counts are prev, nil when there is none) left the store,
+// settings and token as they are now and the directory reports no change
+// since the token, returns the empty plan of a quiet run. Otherwise the
+// plan is nil and the run takes the normal path, with the mark read here
+// (before the store is).
+func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, prev store.Counts, now time.Time, tr *tracker) (*quietState, *Plan) {
 	m, err := db.ChangeMark(ctx)
 	if err != nil {
 		return nil, nil
@@ -80,10 +81,6 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 	qs := &quietState{store: m}
 	if cfg.missingGrace > 0 && m.MissingUsers > 0 {
 		return qs, nil // a missing user's grace can run out: the clock plans
-	}
-	prev, err := db.LastRunCounts(ctx)
-	if err != nil || prev == nil {
-		return qs, nil
 	}
 	want, ok := prev[quietCount]
 	if !ok {

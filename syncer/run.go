@@ -79,15 +79,22 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		conn.Close()
 		return nil, nil, err
 	}
+	// The last successful run's counts (nil when there is none, or they do
+	// not read): its entries estimate this read's progress, its quiet mark
+	// may spare the read (tryQuiet).
+	last, err := db.LastRunCounts(ctx)
+	if err != nil {
+		last = nil
+	}
 	total, estimated := 0, false
-	if counts, err := db.LastRunCounts(ctx); err == nil && counts["directory_entries"] > 0 {
-		total, estimated = counts["directory_entries"], true
+	if n := last["directory_entries"]; n > 0 {
+		total, estimated = n, true
 	}
 	now := time.Now().UTC()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	qs, quiet := tryQuiet(ctx, s, cfg, db, conn, now, tr)
+	qs, quiet := tryQuiet(ctx, s, cfg, db, conn, last, now, tr)
 	if quiet != nil {
 		return quiet, conn, nil
 	}

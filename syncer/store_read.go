@@ -47,16 +47,8 @@ func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSna
 	}
 	// Group bases list member ids: the fast decoder slices them out of the
 	// text read rather than copying each.
-	rows, err := db.ListLinkRows(ctx, store.KindGroup)
-	if err != nil {
+	if s.GroupLinks, err = db.ListLinks(ctx, store.KindGroup); err != nil {
 		return nil, fmt.Errorf("read the store's links: %w", err)
-	}
-	s.GroupLinks = make([]store.Link, len(rows))
-	for i := range rows {
-		s.GroupLinks[i] = rows[i].Link
-		if s.GroupLinks[i].Base, err = rows[i].DecodeBase(); err != nil {
-			return nil, fmt.Errorf("read the store's links: %w", err)
-		}
 	}
 	return s, nil
 }
