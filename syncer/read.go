@@ -171,6 +171,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		if !r.compact {
 			u.Values = make(map[string]string, len(c.fields))
 		}
+		var vals [userFieldCount]string // the compact values, by slot
 		for _, f := range c.fields {
 			var v string
 			if f == FieldDisabled {
@@ -179,7 +180,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 				v = e.First(c.attrOf[f])
 			}
 			if r.compact {
-				u.vals[fieldSlot(f)] = v
+				vals[fieldSlot(f)] = v
 			} else {
 				u.Values[f] = v
 			}
@@ -188,7 +189,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			u.MemberOf = slices.Clone(e.Get(c.userMemberAttr))
 		}
 		if r.compact {
-			u.compactStrings()
+			u.compactStrings(&vals)
 		}
 		read.add(u)
 		return nil

@@ -14,13 +14,15 @@ import (
 	"ldapwiz/wizard"
 )
 
-// compactUser is dirUser as a sync's own read holds it: values in the
-// fixed slots, no map.
+// compactUser is dirUser as a sync's own read holds it: values packed by
+// slot, no map.
 func compactUser(id, dn string, vals map[string]string) DirUser {
 	u := DirUser{StableID: id, DN: dn}
+	var slots [userFieldCount]string
 	for f, v := range vals {
-		u.vals[fieldSlot(f)] = v
+		slots[fieldSlot(f)] = v
 	}
+	u.compactStrings(&slots)
 	return u
 }
 
@@ -211,7 +213,7 @@ func TestCompactValues(t *testing.T) {
 	want := c
 	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
-	c.compactStrings()
+	c.compactStrings(nil)
 	if !reflect.DeepEqual(c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
 	}
