@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ import (
 type usage struct {
 	wall, cpu float64 // seconds; cpu is user + system
 	rssMB     float64 // peak resident set size
+	// liveMB is, for a Go program run by timedGo, the largest heap its
+	// garbage collector found live (0 otherwise).
+	liveMB float64
 }
 
 // timed runs name with args under GNU time (which measures the command's
@@ -22,8 +26,46 @@ type usage struct {
 // high-water mark) and returns its usage and stdout. stdout is discarded
 // (written to /dev/null) unless keep.
 func timed(dir string, keep bool, name string, args ...string) (usage, []byte, error) {
+	return timedEnv(dir, keep, nil, name, args...)
+}
+
+// timedGo is timed for a Go program (ldapwiz) that also reads the largest
+// heap its garbage collector found live, from the trace GODEBUG=gctrace=1
+// writes to stderr (a line a collection): what the program holds at its
+// fullest. Its peak RSS is that plus what the collector lets the heap grow
+// by before it runs again (GOGC=100: up to as much again), so the live heap
+// is the steadier figure of the two.
+func timedGo(dir string, keep bool, name string, args ...string) (usage, []byte, error) {
+	godebug := "gctrace=1"
+	if v := os.Getenv("GODEBUG"); v != "" {
+		godebug = v + "," + godebug
+	}
+	return timedEnv(dir, keep, []string{"GODEBUG=" + godebug}, name, args...)
+}
+
+// gcLive matches a gctrace line's heap sizes: at the start of the
+// collection, at its end, and live ("4->4->1 MB").
+var gcLive = regexp.MustCompile(`(?m)^gc \d+ .* (\d+)->(\d+)->(\d+) MB`)
+
+// largestLive is the largest live heap, in MB, of the gctrace lines in
+// stderr (0 when there are none).
+func largestLive(stderr []byte) float64 {
+	live := 0.0
+	for _, m := range gcLive.FindAllSubmatch(stderr, -1) {
+		if v, err := strconv.ParseFloat(string(m[3]), 64); err == nil {
+			live = max(live, v)
+		}
+	}
+	return live
+}
+
+// timedEnv is timed with env added to the command's environment.
+func timedEnv(dir string, keep bool, env []string, name string, args ...string) (usage, []byte, error) {
 	out := filepath.Join(dir, "time.out")
 	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%e %U %S %M", "-o", out, name}, args...)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var stdout, stderr bytes.Buffer
 	if keep {
 		cmd.Stdout = &stdout
@@ -55,7 +97,7 @@ func timed(dir string, keep bool, name string, args ...string) (usage, []byte, e
 	if runErr != nil {
 		return usage{}, stdout.Bytes(), fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, tail(stderr.String()))
 	}
-	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024}, stdout.Bytes(), nil
+	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, stdout.Bytes(), nil
 }
 
 func tail(s string) string {
@@ -70,9 +112,9 @@ type pair struct{ wiz, base usage }
 
 // summary sums up the pairs of one case over the rounds.
 type summary struct {
-	wallRatio, cpuRatio []float64
-	wall, cpu, rss      []float64
-	baseRSS             float64
+	wallRatio, cpuRatio  []float64
+	wall, cpu, rss, live []float64
+	baseRSS              float64
 }
 
 func (s *summary) add(p pair) {
@@ -81,6 +123,7 @@ func (s *summary) add(p pair) {
 	s.wall = append(s.wall, p.wiz.wall)
 	s.cpu = append(s.cpu, p.wiz.cpu)
 	s.rss = append(s.rss, p.wiz.rssMB)
+	s.live = append(s.live, p.wiz.liveMB)
 	s.baseRSS = max(s.baseRSS, p.base.rssMB)
 }
 

@@ -1,0 +1,19 @@
+package bench
+
+import "testing"
+
+// largestLive reads the live heap, the last of a gctrace line's three
+// sizes, and keeps the largest; other lines on stderr do not count.
+func TestLargestLive(t *testing.T) {
+	stderr := []byte("reading the directory: 500 entries\n" +
+		"gc 1 @0.024s 2%: 0.14+3.6+0.055 ms clock, 0.28+0.59/0.48/0+0.11 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"gc 7 @0.512s 9%: 0.1+21+0.04 ms clock, 0.2+3/20/0+0.08 ms cpu, 120->131->87 MB, 140 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"gc 8 @0.9s 9% (forced): 0.1+9+0.04 ms clock, 0.2+3/8/0+0.08 ms cpu, 90->90->12 MB, 174 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"planned 99 changes; gc 9 of 200->300->400 MB is not a trace line\n")
+	if got := largestLive(stderr); got != 87 {
+		t.Errorf("largestLive = %v, want 87", got)
+	}
+	if got := largestLive([]byte("no trace\n")); got != 0 {
+		t.Errorf("largestLive without a trace = %v, want 0", got)
+	}
+}
