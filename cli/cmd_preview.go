@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"ldapwiz/syncer"
 	"ldapwiz/wizard"
@@ -103,9 +105,9 @@ func printPlan(out io.Writer, p *syncer.Plan) error {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s: %d changes\n", side.title, n)
-		var diffs []syncer.AttrDiff
+		pr := actionPrinter{w: w}
 		for a := range p.Each(side.side, "") {
-			diffs = printAction(w, a, diffs[:0])
+			pr.print(a)
 		}
 	}
 	if len(p.Skipped) > 0 {
@@ -148,34 +150,82 @@ func printPlan(out io.Writer, p *syncer.Plan) error {
 	return w.Flush()
 }
 
-// printAction writes one planned change with its per-attribute diff,
-// listed into scratch (reused from one action to the next), and returns
-// scratch.
-func printAction(w io.Writer, a *syncer.Action, scratch []syncer.AttrDiff) []syncer.AttrDiff {
-	what := a.Op + " " + string(a.Kind)
-	name := a.Name
+// actionPrinter writes planned changes, each with its per-attribute diff,
+// built in one buffer and written at once: a preview of 100,000 creates is
+// about 700,000 lines, and formatting them one by one with fmt took a
+// fifth of its CPU. The buffer and the list of values are reused from one
+// action to the next.
+type actionPrinter struct {
+	w     *bufio.Writer
+	buf   []byte
+	diffs []syncer.AttrDiff
+}
+
+// print writes one planned change. A write error is not lost: the
+// bufio.Writer keeps it, and printPlan's Flush returns it.
+func (pr *actionPrinter) print(a *syncer.Action) {
+	b := append(pr.buf[:0], "  "...)
+	b = appendPadded(b, 20, a.Op, " ", string(a.Kind))
+	b = append(b, ' ')
 	if a.Member != "" {
-		name = a.Member + " in " + a.Name
+		b = appendPadded(b, 28, a.Member, " in ", a.Name)
+	} else {
+		b = appendPadded(b, 28, a.Name)
 	}
-	fmt.Fprintf(w, "  %-20s %-28s %s\n", what, name, a.Reason)
+	b = append(b, ' ')
+	b = append(b, a.Reason...)
+	b = append(b, '\n')
 	if a.OldDN != "" {
-		fmt.Fprintf(w, "      dn: %s -> %s\n", a.OldDN, a.DN)
+		b = append(b, "      dn: "...)
+		b = append(b, a.OldDN...)
+		b = append(b, " -> "...)
+		b = append(b, a.DN...)
+		b = append(b, '\n')
 	} else if a.DN != "" && a.Member == "" {
-		fmt.Fprintf(w, "      dn: %s\n", a.DN)
+		b = append(b, "      dn: "...)
+		b = append(b, a.DN...)
+		b = append(b, '\n')
 	}
 	if len(a.Members) > 0 {
-		fmt.Fprintf(w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
-	}
-	scratch = a.AppendAttrDiffs(scratch)
-	for _, d := range scratch {
-		label := d.Label()
-		if a.Op == syncer.OpCreate {
-			fmt.Fprintf(w, "      %s: %q\n", label, d.New)
-		} else {
-			fmt.Fprintf(w, "      %s: %q -> %q\n", label, d.Old, d.New)
+		b = append(b, "      members ("...)
+		b = strconv.AppendInt(b, int64(len(a.Members)), 10)
+		b = append(b, "): "...)
+		for i, m := range a.Members {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, m...)
 		}
+		b = append(b, '\n')
 	}
-	return scratch
+	pr.diffs = a.AppendAttrDiffs(pr.diffs[:0])
+	for _, d := range pr.diffs {
+		b = append(b, "      "...)
+		b = d.AppendLabel(b)
+		b = append(b, ": "...)
+		if a.Op != syncer.OpCreate {
+			b = strconv.AppendQuote(b, d.Old)
+			b = append(b, " -> "...)
+		}
+		b = strconv.AppendQuote(b, d.New)
+		b = append(b, '\n')
+	}
+	pr.buf = b
+	_, _ = pr.w.Write(b)
+}
+
+// appendPadded appends the parts, then spaces up to width characters, as
+// fmt's %-*s pads a string (counting runes).
+func appendPadded(b []byte, width int, parts ...string) []byte {
+	n := 0
+	for _, s := range parts {
+		b = append(b, s...)
+		n += utf8.RuneCountInString(s)
+	}
+	for ; n < width; n++ {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 // summaryLine renders counts like "ldap create: 2, store update: 5".

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,4 +81,59 @@ func TestPrintPlanListsEachActionsOwnValues(t *testing.T) {
 	if !ok || strings.Count(out, "email (mail)") != 1 || strings.Contains(bob, "ann") || !strings.Contains(bob, `username (uid): "bob"`) {
 		t.Errorf("preview output:\n%s", out)
 	}
+}
+
+// fmtAction is how an action's lines read, in fmt's terms: the reference
+// actionPrinter's appends are held to.
+func fmtAction(a *syncer.Action) string {
+	var w strings.Builder
+	name := a.Name
+	if a.Member != "" {
+		name = a.Member + " in " + a.Name
+	}
+	fmt.Fprintf(&w, "  %-20s %-28s %s\n", a.Op+" "+string(a.Kind), name, a.Reason)
+	if a.OldDN != "" {
+		fmt.Fprintf(&w, "      dn: %s -> %s\n", a.OldDN, a.DN)
+	} else if a.DN != "" && a.Member == "" {
+		fmt.Fprintf(&w, "      dn: %s\n", a.DN)
+	}
+	if len(a.Members) > 0 {
+		fmt.Fprintf(&w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
+	}
+	for _, d := range a.AttrDiffs() {
+		if a.Op == syncer.OpCreate {
+			fmt.Fprintf(&w, "      %s: %q\n", d.Label(), d.New)
+		} else {
+			fmt.Fprintf(&w, "      %s: %q -> %q\n", d.Label(), d.Old, d.New)
+		}
+	}
+	return w.String()
+}
+
+// FuzzActionPrinter: an action prints as fmt would print it (padding
+// counted in characters, values quoted as %q quotes them), whatever its
+// names, values and shape.
+func FuzzActionPrinter(f *testing.F) {
+	f.Add(syncer.OpCreate, "ann", "", "uid=ann,dc=x", "", "new in the directory", "mail", "ann@example.com", "", "")
+	f.Add(syncer.OpUpdate, "Jürgen-Ünlü-Ölçer-Ærø-Łódź", "", "uid=j,dc=x", "uid=old,dc=x", "changed", "", "Jü\x00\xff\"", "tab\there", "")
+	f.Add(syncer.OpAddMember, "staff", "bob", "cn=staff,dc=x", "", "", "", "", "", "ann,bob")
+	f.Add(syncer.OpCreate, strings.Repeat("x", 40), "", "", "", "", "sn", "\u2028", "", "a")
+	f.Fuzz(func(t *testing.T, op, name, member, dn, oldDN, reason, attr, newV, oldV, members string) {
+		a := &syncer.Action{Side: syncer.SideStore, Op: op, Kind: store.KindGroup, Name: name, Member: member, DN: dn, OldDN: oldDN, Reason: reason,
+			Diffs: []syncer.AttrDiff{{Field: "email", Attr: attr, Old: oldV, New: newV}, {Field: "name", New: oldV + newV}}}
+		if members != "" {
+			a.Members = strings.Split(members, ",")
+		}
+		var out strings.Builder
+		w := bufio.NewWriter(&out)
+		pr := actionPrinter{w: w}
+		pr.print(a)
+		pr.print(a) // the second time through the reused buffers
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmtAction(a); out.String() != want+want {
+			t.Fatalf("printed\n%q\nwant twice\n%q", out.String(), want)
+		}
+	})
 }

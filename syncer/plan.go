@@ -64,7 +64,18 @@ func (d AttrDiff) Label() string {
 	if d.Attr == "" {
 		return d.Field
 	}
-	return d.Field + " (" + d.Attr + ")"
+	return string(d.AppendLabel(make([]byte, 0, len(d.Field)+len(d.Attr)+3)))
+}
+
+// AppendLabel appends the diff's Label to b.
+func (d AttrDiff) AppendLabel(b []byte) []byte {
+	b = append(b, d.Field...)
+	if d.Attr != "" {
+		b = append(b, " ("...)
+		b = append(b, d.Attr...)
+		b = append(b, ')')
+	}
+	return b
 }
 
 // Action is one planned change. Plans list them in the order they are
