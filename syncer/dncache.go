@@ -35,6 +35,16 @@ func (c *dnCache) normalize(dn string) (string, bool) {
 	return n, ok
 }
 
+// normalizeOnce is normalize for a DN normalized once only (each user's,
+// as the planner indexes them): the result is not kept, so the cache stays
+// as small as the DNs' parents and the few DNs looked up again.
+func (c *dnCache) normalizeOnce(dn string) (string, bool) {
+	if r, hit := c.m[dn]; hit {
+		return r.n, r.ok
+	}
+	return c.compute(dn)
+}
+
 // compute normalizes dn. The DNs of a directory share their parents
 // (uid=x,ou=people,dc=example,dc=com): when the first RDN is plain
 // (simpleRDN), only it is parsed and the parent comes from the cache, which

@@ -7,7 +7,10 @@ import (
 )
 
 // FuzzDNCacheNormalize checks that the cache, parent by parent, normalizes
-// every DN exactly as ldap.NormalizeDN does, whatever was cached before.
+// every DN exactly as ldap.NormalizeDN does, whatever was cached before,
+// with or without keeping the result (normalizeOnce), and that a normal
+// DN is its own normal form: a DN found as is among normalized ones is
+// the one normalizing it would find (the planner's member lookups).
 func FuzzDNCacheNormalize(f *testing.F) {
 	for _, dn := range []string{
 		"uid=a,ou=t1,ou=d01,ou=people,dc=example,dc=com",
@@ -32,6 +35,16 @@ func FuzzDNCacheNormalize(f *testing.F) {
 		want, err := ldap.NormalizeDN(dn)
 		if ok != (err == nil) || got != want {
 			t.Fatalf("%q: cache gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
+		}
+		var once dnCache
+		once.normalize(earlier)
+		if got, ok := once.normalizeOnce(dn); ok != (err == nil) || got != want {
+			t.Fatalf("%q: normalizeOnce gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
+		}
+		if ok {
+			if again, err := ldap.NormalizeDN(want); err != nil || again != want {
+				t.Fatalf("%q normalizes to %q, which normalizes to %q, %v", dn, want, again, err)
+			}
 		}
 	})
 }

@@ -398,9 +398,11 @@ func (pl *planner) pairUsers() {
 		pl.users = append(pl.users, p)
 		pl.userByID[d.StableID] = p
 	}
+	// Each entry's DN is normalized once (not kept in the cache): members
+	// are looked up as they are first (dirMemberPairs).
 	for _, p := range pl.users {
 		if p.dir != nil {
-			if n, ok := pl.dns.normalize(p.dir.DN); ok {
+			if n, ok := pl.dns.normalizeOnce(p.dir.DN); ok {
 				pl.userByDN[n] = p
 			}
 		}
@@ -410,8 +412,8 @@ func (pl *planner) pairUsers() {
 	// background, and servers without it never do): the link's DN still
 	// identifies the user, unless another entry now has that DN.
 	for _, p := range pl.users {
-		if p.link == nil || p.dir == nil {
-			continue
+		if p.link == nil || p.dir == nil || p.link.DN == p.dir.DN {
+			continue // the same DN: already indexed
 		}
 		if n, ok := pl.dns.normalize(p.link.DN); ok && pl.userByDN[n] == nil {
 			pl.userByDN[n] = p

@@ -302,11 +302,16 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 		return out
 	}
 	for _, m := range g.Members {
-		n, ok := pl.dns.normalize(m)
-		if !ok {
-			continue
+		// Most members are written as the server writes the entry's DN,
+		// already normal: found as they are, with nothing parsed (a normal
+		// DN is its own normal form).
+		u := pl.userByDN[m]
+		if u == nil {
+			if n, ok := pl.dns.normalize(m); ok {
+				u = pl.userByDN[n]
+			}
 		}
-		if u := pl.userByDN[n]; u != nil {
+		if u != nil {
 			out = append(out, u)
 		}
 	}
