@@ -48,9 +48,11 @@ type SearchRequest struct {
 	OnReferral func(url string)
 	// ReuseEntries lets the search decode a later entry into the Entry
 	// handed to the callback once the callback has returned: its strings
-	// stay valid, but the callback must keep no slice of it (Attributes,
-	// an attribute's Values; copy what it keeps). Reading a large
-	// directory then allocates far less.
+	// stay valid, but the callback must keep neither the *Entry nor any
+	// slice of it (Attributes, an attribute's Values; copy what it keeps).
+	// Reading a large directory then allocates far less. It changes
+	// nothing where go-ldap decodes the entries (a search the tap does not
+	// claim, such as one over a SASL security layer).
 	ReuseEntries bool
 
 	manageDsaIT bool // show referral objects as entries (browsing)

@@ -242,20 +242,33 @@ func (t *tapConn) spare() *decodedEntry {
 
 // giveBack hands entries delivered to a search that reuses its entries
 // (SearchRequest.ReuseEntries) back to be decoded into again; nothing of
-// them may be used afterwards but their strings. Their lists are cleared,
-// so that a kept entry holds no message's text or binary values.
+// them may be used afterwards but their strings. An entry small enough to
+// keep (at most maxSpareValues values and attributes) is cleared, DN and
+// lists, so that a kept entry holds no message's text or binary values;
+// the others are left to the collector as they are.
 func (t *tapConn) giveBack(entries []*decodedEntry) {
 	for _, e := range entries {
-		clear(e.strs)
-		clear(e.Attributes)
+		if e.spareSized() {
+			e.DN = ""
+			clear(e.strs)
+			clear(e.Attributes)
+		}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range entries {
-		if len(t.spares) < maxSpares && cap(e.strs) <= maxSpareValues && cap(e.Attributes) <= maxSpareValues {
+		if len(t.spares) == maxSpares {
+			return
+		}
+		if e.spareSized() {
 			t.spares = append(t.spares, e)
 		}
 	}
+}
+
+// spareSized reports whether e is small enough to keep for reuse.
+func (e *decodedEntry) spareSized() bool {
+	return cap(e.strs) <= maxSpareValues && cap(e.Attributes) <= maxSpareValues
 }
 
 // peekHeader looks at the next message without consuming it: its whole

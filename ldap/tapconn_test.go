@@ -158,10 +158,12 @@ func TestTapConcurrentSearchesKeepTheirEntries(t *testing.T) {
 	for round := 0; round < 4; round++ {
 		for _, f := range filters {
 			wg.Add(1)
-			go func(f string) {
+			// Every other round reuses its entries: spares handed back by
+			// one search are decoded into for another on the connection.
+			go func(f string, reuse bool) {
 				defer wg.Done()
 				seen := map[string]bool{}
-				err := c.Search(context.Background(), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: 1000}, func(e *Entry) error {
+				err := c.Search(context.Background(), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: 1000, ReuseEntries: reuse}, func(e *Entry) error {
 					if seen[e.DN] {
 						return fmt.Errorf("%s: %s delivered twice", f, e.DN)
 					}
@@ -172,7 +174,7 @@ func TestTapConcurrentSearchesKeepTheirEntries(t *testing.T) {
 					err = fmt.Errorf("%s: %d entries, want %d", f, len(seen), want[f])
 				}
 				errs <- err
-			}(f)
+			}(f, round%2 == 1)
 		}
 	}
 	wg.Wait()
