@@ -41,28 +41,21 @@ type Link struct {
 	SyncedAt time.Time
 }
 
-// linkColumns are the columns scanLink reads.
-const linkColumns = `id, kind, local_id, stable_id, dn, base, synced_at`
-
-// scanLink reads a row of linkColumns, its base decoded.
-func scanLink(r rowScanner) (*Link, error) {
+// scanLink reads a row of linkColumns, a link of kind, its base decoded.
+func scanLink(r rowScanner, kind Kind) (*Link, error) {
 	var row LinkRow
-	var synced sql.NullString
-	if err := r.Scan(&row.ID, &row.Kind, &row.LocalID, &row.StableID, &row.DN, &row.BaseJSON, &synced); err != nil {
-		return nil, err
-	}
-	var err error
-	if row.SyncedAt, err = parseTime(synced); err != nil {
+	if err := scanLinkRow(r, kind, &row); err != nil {
 		return nil, err
 	}
 	l := row.Link
+	var err error
 	l.Base, err = row.DecodeBase()
 	return &l, err
 }
 
 // LinkByStableID returns the link of the directory entry with that stable id.
 func (q Queries) LinkByStableID(ctx context.Context, kind Kind, stableID string) (*Link, error) {
-	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND stable_id = ?`, kind, stableID))
+	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND stable_id = ?`, kind, stableID), kind)
 	return scanOne(l, err, func() error {
 		return errorf(ErrNotFound, "no %s is linked to the directory entry with id %s", kind, stableID)
 	}, "read link")
@@ -70,7 +63,7 @@ func (q Queries) LinkByStableID(ctx context.Context, kind Kind, stableID string)
 
 // LinkByLocalID returns the link of a store user or group.
 func (q Queries) LinkByLocalID(ctx context.Context, kind Kind, localID int64) (*Link, error) {
-	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND local_id = ?`, kind, localID))
+	l, err := scanLink(q.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE kind = ? AND local_id = ?`, kind, localID), kind)
 	return scanOne(l, err, func() error {
 		return errorf(ErrNotFound, "%s %d is not linked to a directory entry", kind, localID)
 	}, "read link")
@@ -78,18 +71,8 @@ func (q Queries) LinkByLocalID(ctx context.Context, kind Kind, localID int64) (*
 
 // ListLinks returns every link of that kind, ordered by local id.
 func (q Queries) ListLinks(ctx context.Context, kind Kind) ([]Link, error) {
-	rows, err := q.ListLinkRows(ctx, kind)
-	if err != nil {
-		return nil, err
-	}
-	links := make([]Link, len(rows))
-	for i := range rows {
-		links[i] = rows[i].Link
-		if links[i].Base, err = rows[i].DecodeBase(); err != nil {
-			return nil, err
-		}
-	}
-	return links, nil
+	rows, err := q.query(ctx, linkRowsOfKind, kind)
+	return scanAll(rows, err, "list links", func(r rowScanner) (*Link, error) { return scanLink(r, kind) })
 }
 
 // UpsertLink creates the link of l.Kind/l.LocalID, or replaces its stable
@@ -134,7 +117,7 @@ func (q Queries) upsertLink(ctx context.Context, l Link) (*Link, error) {
 		ON CONFLICT (kind, local_id) DO UPDATE SET stable_id = excluded.stable_id, dn = excluded.dn,
 			base = excluded.base, synced_at = excluded.synced_at
 		RETURNING `+linkColumns,
-		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now())))
+		l.Kind, l.LocalID, l.StableID, l.DN, string(js), fmtTime(now())), l.Kind)
 	if isUniqueViolation(err) {
 		return nil, q.linkConflict(ctx, l)
 	}

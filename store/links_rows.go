@@ -27,12 +27,14 @@ func (r *LinkRow) DecodeBase() (Values, error) {
 	return v, nil
 }
 
-// linkRowsOfKind selects, in local id order, the links of one kind with
-// the columns scanLinkRow reads: a link's, but its kind, which the query
-// names (so that no row reads it again).
-const linkRowsOfKind = `SELECT id, local_id, stable_id, dn, base, synced_at FROM links WHERE kind = ? ORDER BY local_id`
+// linkColumns are the columns scanLinkRow reads: a link's, but its kind,
+// which every query of them names (so that no row reads it again).
+const linkColumns = `id, local_id, stable_id, dn, base, synced_at`
 
-// scanLinkRow reads a row of linkRowsOfKind, a link of kind, into l, its
+// linkRowsOfKind selects, in local id order, the links of one kind.
+const linkRowsOfKind = `SELECT ` + linkColumns + ` FROM links WHERE kind = ? ORDER BY local_id`
+
+// scanLinkRow reads a row of linkColumns, a link of kind, into l, its
 // base left encoded.
 func scanLinkRow(r rowScanner, kind Kind, l *LinkRow) error {
 	var synced sql.NullString
@@ -43,15 +45,6 @@ func scanLinkRow(r rowScanner, kind Kind, l *LinkRow) error {
 	l.Kind = kind
 	l.SyncedAt, err = parseTime(synced)
 	return err
-}
-
-// ListLinkRows is ListLinks with each link's base left encoded.
-func (q Queries) ListLinkRows(ctx context.Context, kind Kind) ([]LinkRow, error) {
-	rows, err := q.query(ctx, linkRowsOfKind, kind)
-	return scanAll(rows, err, "list links", func(r rowScanner) (*LinkRow, error) {
-		var l LinkRow
-		return &l, scanLinkRow(r, kind, &l)
-	})
 }
 
 // EachLinkRow calls fn with every link of kind, ordered by local id, its

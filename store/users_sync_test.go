@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -62,8 +64,9 @@ func TestListUsersForSync(t *testing.T) {
 	})
 }
 
-// TestEachLinkRow: the streamed read of a kind's links gives ListLinkRows's
-// rows, in its order, after the count.
+// TestEachLinkRow: the streamed read of a kind's links gives ListLinks's
+// links, in its order, after the count, each base as stored (the JSON
+// UpsertLink wrote) and decoding to the link's values.
 func TestEachLinkRow(t *testing.T) {
 	forBackends(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
@@ -75,7 +78,7 @@ func TestEachLinkRow(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		want, err := db.ListLinkRows(ctx, KindUser)
+		want, err := db.ListLinks(ctx, KindUser)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,9 +99,14 @@ func TestEachLinkRow(t *testing.T) {
 		}
 		for i := range want {
 			w, g := want[i], got[i]
+			stored, err := json.Marshal(w.Base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, err := g.DecodeBase()
 			if g.ID != w.ID || g.Kind != w.Kind || g.LocalID != w.LocalID || g.StableID != w.StableID || g.DN != w.DN ||
-				g.BaseJSON != w.BaseJSON || !g.SyncedAt.Equal(w.SyncedAt) {
-				t.Errorf("row %d: %+v, want %+v", i, g, w)
+				g.BaseJSON != string(stored) || err != nil || !reflect.DeepEqual(base, w.Base) || !g.SyncedAt.Equal(w.SyncedAt) {
+				t.Errorf("row %d: %+v (base %v, %v), want %+v", i, g, base, err, w)
 			}
 		}
 		if err := db.EachLinkRow(ctx, KindGroup, nil, func(LinkRow) error { t.Error("a group link"); return nil }); err != nil {
