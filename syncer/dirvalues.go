@@ -86,38 +86,32 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 	return m
 }
 
-// compactStrings copies the entry's id, other ids, DN, values, account
-// state and memberOf values out of the message they were sliced from, into
-// one allocation: the whole message (attribute names, encoding) is then
-// free to go once read. Its lists must be its own (not the message's).
-// vals, when not nil, are the entry's values by slot (fieldSlot): they
-// become its compact values (the reader's; a sync's own read).
+// compactStrings sets the entry's compact values to vals (by slot, see
+// fieldSlot) and copies them with its id, other ids, DN, account state and
+// memberOf values out of the message they were sliced from, into one
+// allocation: the whole message (attribute names, encoding) is then free
+// to go once read. Its lists must be its own (not the message's).
 func (u *DirUser) compactStrings(vals *[userFieldCount]string) {
 	if len(u.OtherIDs) == 0 {
 		u.OtherIDs = nil
 	}
+	u.vals = dirValues{}
 	n := 0
 	u.eachString(func(v *string) { n += len(*v) })
-	if vals != nil {
-		for _, v := range vals {
-			n += len(v)
-		}
+	for _, v := range vals {
+		n += len(v)
 	}
 	var b strings.Builder
 	b.Grow(n)
 	u.eachString(func(v *string) { b.WriteString(*v) })
-	if vals != nil {
-		for _, v := range vals {
-			b.WriteString(v)
-		}
+	for _, v := range vals {
+		b.WriteString(v)
 	}
 	s := b.String()
 	u.eachString(func(v *string) {
 		*v, s = s[:len(*v)], s[len(*v):]
 	})
-	if vals != nil {
-		u.vals = packedValues(s, vals) // what is left: the values
-	}
+	u.vals = packedValues(s, vals) // what is left: the values
 }
 
 // eachString calls fn with each string the entry holds, always in the

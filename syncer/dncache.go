@@ -35,14 +35,24 @@ func (c *dnCache) normalize(dn string) (string, bool) {
 	return n, ok
 }
 
-// normalizeOnce is normalize for a DN normalized once only (each user's,
-// as the planner indexes them): the result is not kept, so the cache stays
-// as small as the DNs' parents and the few DNs looked up again.
-func (c *dnCache) normalizeOnce(dn string) (string, bool) {
+// normalizeEntry is normalize for an entry's own DN, which the planner
+// indexes by its normal form; references to the entry (group members) are
+// then looked up as written first. A DN already normal is not kept: a
+// reference written like it is found as it is. One that is not (Active
+// Directory's CN=...,OU=..., or ou=People) is kept, since references
+// written like it are normalized next, and would parse it again.
+func (c *dnCache) normalizeEntry(dn string) (string, bool) {
 	if r, hit := c.m[dn]; hit {
 		return r.n, r.ok
 	}
-	return c.compute(dn)
+	n, ok := c.compute(dn)
+	if !ok || n != dn {
+		if c.m == nil {
+			c.m = map[string]normDN{}
+		}
+		c.m[dn] = normDN{n: n, ok: ok}
+	}
+	return n, ok
 }
 
 // compute normalizes dn. The DNs of a directory share their parents

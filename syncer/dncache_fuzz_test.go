@@ -8,7 +8,7 @@ import (
 
 // FuzzDNCacheNormalize checks that the cache, parent by parent, normalizes
 // every DN exactly as ldap.NormalizeDN does, whatever was cached before,
-// with or without keeping the result (normalizeOnce), and that a normal
+// with or without keeping the result (normalizeEntry), and that a normal
 // DN is its own normal form: a DN found as is among normalized ones is
 // the one normalizing it would find (the planner's member lookups).
 func FuzzDNCacheNormalize(f *testing.F) {
@@ -38,8 +38,11 @@ func FuzzDNCacheNormalize(f *testing.F) {
 		}
 		var once dnCache
 		once.normalize(earlier)
-		if got, ok := once.normalizeOnce(dn); ok != (err == nil) || got != want {
-			t.Fatalf("%q: normalizeOnce gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
+		if got, ok := once.normalizeEntry(dn); ok != (err == nil) || got != want {
+			t.Fatalf("%q: normalizeEntry gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
+		}
+		if got, ok := once.normalize(dn); ok != (err == nil) || got != want {
+			t.Fatalf("%q: normalize after normalizeEntry gives %q, %v; NormalizeDN gives %q, %v", dn, got, ok, want, err)
 		}
 		if ok {
 			if again, err := ldap.NormalizeDN(want); err != nil || again != want {
@@ -47,4 +50,17 @@ func FuzzDNCacheNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// normalizeEntry keeps an entry's DN only when it is not in normal form:
+// references written in normal form are found without the cache, the
+// others (Active Directory's upper-case types) are normalized through it.
+func TestNormalizeEntryKeepsOnlyDNsNotNormal(t *testing.T) {
+	var c dnCache
+	for _, dn := range []string{"uid=a,ou=people,dc=example,dc=com", "CN=Ann Lee,OU=Staff,DC=example,DC=com"} {
+		n, ok := c.normalizeEntry(dn)
+		if _, kept := c.m[dn]; !ok || kept != (n != dn) {
+			t.Errorf("%q: normalized to %q (%v); kept %v", dn, n, ok, kept)
+		}
+	}
 }

@@ -67,8 +67,9 @@ func TestViewEncodeDecode(t *testing.T) {
 	}
 }
 
-// A view whose compressed text is damaged where an entry's length is read
-// is refused for the damage, not as a view cut short.
+// A view whose compressed text fails its check (the gzip trailer's CRC),
+// found when the reader looks for an entry's length, is refused for the
+// damage, not as a view cut short.
 func TestViewDamageIsNamed(t *testing.T) {
 	data := gz(t, fmt.Sprintf(`{"version":%d,"parts":[{"name":"users","entries":1}]}`, viewVersion)+"\n")
 	data[len(data)-8] ^= 0xff // the gzip trailer's CRC-32

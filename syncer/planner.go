@@ -398,11 +398,11 @@ func (pl *planner) pairUsers() {
 		pl.users = append(pl.users, p)
 		pl.userByID[d.StableID] = p
 	}
-	// Each entry's DN is normalized once (not kept in the cache): members
-	// are looked up as they are first (dirMemberPairs).
+	// Members are looked up as written first (dirMemberPairs): an entry's
+	// DN already normal is not kept in the cache (normalizeEntry).
 	for _, p := range pl.users {
 		if p.dir != nil {
-			if n, ok := pl.dns.normalizeOnce(p.dir.DN); ok {
+			if n, ok := pl.dns.normalizeEntry(p.dir.DN); ok {
 				pl.userByDN[n] = p
 			}
 		}

@@ -302,9 +302,10 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 		return out
 	}
 	for _, m := range g.Members {
-		// Most members are written as the server writes the entry's DN,
-		// already normal: found as they are, with nothing parsed (a normal
-		// DN is its own normal form).
+		// A member written in normal form is found as it is, with nothing
+		// parsed (a normal DN is its own normal form); any other is
+		// normalized, through the cache that holds the entries' DNs not
+		// in normal form (normalizeEntry).
 		u := pl.userByDN[m]
 		if u == nil {
 			if n, ok := pl.dns.normalize(m); ok {

@@ -210,10 +210,15 @@ func TestCompactValues(t *testing.T) {
 	c.OtherIDs = []string{"2"}
 	c.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	c.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
-	want := c
+	want := c // its lists its own: compactStrings rewrites c's in place
+	want.OtherIDs = []string{"2"}
 	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
-	c.compactStrings(nil)
+	var slots [userFieldCount]string
+	for i := range slots {
+		slots[i] = c.vals.slot(i)
+	}
+	c.compactStrings(&slots)
 	if !reflect.DeepEqual(c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
 	}
