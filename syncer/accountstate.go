@@ -41,7 +41,7 @@ func (c *syncConfig) setAccountState(st ldap.AccountState) {
 
 // resolveAccountState reads the kind of account state from the server when
 // the settings leave it to the server ("auto").
-func (c *syncConfig) resolveAccountState(ctx context.Context, conn *ldap.Conn) error {
+func (c *syncConfig) resolveAccountState(ctx context.Context, conn serverInfo) error {
 	if !c.acctFromServer {
 		return nil
 	}

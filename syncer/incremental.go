@@ -154,7 +154,7 @@ type incRead struct {
 // planIncremental decides how this run reads the directory: from the
 // saved token when everything allows it, else whole with the reason.
 // token is the saved token (nil when none).
-func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, conn *ldap.Conn, token *store.SyncToken, now time.Time) *incRead {
+func planIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, conn serverInfo, token *store.SyncToken, now time.Time) *incRead {
 	in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, read: &DirRead{}}
 	if cfg.groupMemberAttr == "" {
 		in.backlink = cfg.userMemberAttr
@@ -403,7 +403,7 @@ func (r *dirReader) search(ctx context.Context, part string, req ldap.SearchRequ
 // startIncremental loads the saved token and decides how this run reads
 // the directory (planIncremental); a token the store cannot give means a
 // full read, with the reason.
-func startIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, now time.Time) *incRead {
+func startIncremental(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn serverInfo, now time.Time) *incRead {
 	token, err := db.SyncToken(ctx)
 	if err != nil {
 		in := planIncremental(ctx, s, cfg, conn, nil, now)

@@ -73,7 +73,7 @@ func traceQuiet(ctx context.Context, plan *Plan) context.Context {
 // since the token, returns the empty plan of a quiet run. Otherwise the
 // plan is nil and the run takes the normal path, with the mark read here
 // (before the store is).
-func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *ldap.Conn, prev store.Counts, now time.Time, tr *tracker) (*quietState, *Plan) {
+func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.DB, conn *runConn, prev store.Counts, now time.Time, tr *tracker) (*quietState, *Plan) {
 	m, err := db.ChangeMark(ctx)
 	if err != nil {
 		return nil, nil
@@ -106,7 +106,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 		return qs, nil
 	}
 	tr.begin(PhaseReadDirectory, 0, false, "asking the directory what changed since the last run")
-	if !directoryQuiet(ctx, conn, in.method, head) {
+	if !directoryQuiet(ctx, conn.Conn, in.method, head) {
 		return qs, nil // the normal path asks again and patches the view
 	}
 	return qs, qs.repeat(cfg, in.read, conn.Server(), prev["directory_entries"])

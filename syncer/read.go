@@ -88,7 +88,7 @@ func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, prog
 	if snap != nil {
 		snap.AccountState = cfg.acct
 		if r.digest != nil {
-			inc.read.digest = r.digest.token(snap)
+			inc.read.digest = r.digest.token(snap.AccountState)
 		}
 	}
 	return snap, err

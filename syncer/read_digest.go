@@ -93,11 +93,11 @@ func (d *readDigest) referral(url string) {
 // token ends the digest with what else the read decided from the server
 // (the account state "auto" found) and returns it as a token for the
 // quiet mark, which no server's token can equal.
-func (d *readDigest) token(snap *DirSnapshot) []byte {
+func (d *readDigest) token(acct ldap.AccountState) []byte {
 	d.buf = append(d.buf, digestEnd)
-	d.field(snap.AccountState.Kind)
-	d.field(snap.AccountState.Attr)
-	d.field(snap.AccountState.Value)
+	d.field(acct.Kind)
+	d.field(acct.Attr)
+	d.field(acct.Value)
 	d.write()
 	return []byte("read-digest:" + hex.EncodeToString(d.h.Sum(nil)))
 }
@@ -137,13 +137,11 @@ func (r *dirReader) scopeSearch(ctx context.Context, req ldap.SearchRequest, fn 
 // whose store, settings and build are as the last run's digest mark
 // certified them (quietState.storeSame) reads this way first: when the
 // directory is as that run read it, nothing more is read (quietByDigest);
-// otherwise the run reads it again, whole. Should the two reads ever make
+// otherwise the run reads it again, whole. cfg's account state is the
+// run's, resolved (readAndPlan resolves it once). Should the two reads ever make
 // different searches, no run would be quiet: TestQuietByDigest holds them
 // together.
 func readDigestOnly(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int)) ([]byte, int, error) {
-	if err := cfg.resolveAccountState(ctx, conn); err != nil {
-		return nil, 0, err
-	}
 	r := &dirReader{conn: conn, cfg: cfg, progress: progress, digest: newReadDigest()}
 	snap := &DirSnapshot{Kept: map[string]bool{}, MembersFromUsers: cfg.groupMemberAttr == ""}
 	count := func(*ldap.Entry) error { r.tick(); return nil }
@@ -157,6 +155,5 @@ func readDigestOnly(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progre
 		return nil, 0, usersReadError(cfg, err)
 	}
 	r.flushTicks()
-	snap.AccountState = cfg.acct
-	return r.digest.token(snap), r.read, nil
+	return r.digest.token(cfg.acct), r.read, nil
 }

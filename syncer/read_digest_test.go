@@ -29,7 +29,7 @@ func TestReadDigestTellsReadsApart(t *testing.T) {
 		for _, u := range r.refs {
 			d.referral(u)
 		}
-		return string(d.token(&DirSnapshot{AccountState: r.acct}))
+		return string(d.token(r.acct))
 	}
 	other := req
 	other.Attributes = []string{"uid", "mail", "cn"}

@@ -74,8 +74,10 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
 	}
 	// The account state users.account_state = "auto" leaves to the server
-	// is read once, for every read of the run (and a quiet run's report).
-	if err := cfg.resolveAccountState(ctx, conn); err != nil {
+	// is read once, for every read of the run (and a quiet run's report),
+	// from the RootDSE the run reads once (runConn).
+	srv := &runConn{Conn: conn}
+	if err := cfg.resolveAccountState(ctx, srv); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
@@ -94,13 +96,20 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	qs, quiet := tryQuiet(ctx, s, cfg, db, conn, last, now, tr)
+	qs, quiet := tryQuiet(ctx, s, cfg, db, srv, last, now, tr)
 	if quiet != nil {
 		return quiet, conn, nil
 	}
-	inc := startIncremental(ctx, s, cfg, db, conn, now)
-	inc.digest = inc.method == "" && qs != nil && (qs.last != nil || certifies)
-	if inc.method == "" && len(cfg.syncOnly) == 0 && qs.storeSame(s) {
+	inc := startIncremental(ctx, s, cfg, db, srv, now)
+	// Without a token, a run that is to certify its end state hashes its
+	// read (noteQuiet), and so does one that may match the last run's
+	// hash: with groups.sync_only, whose read is one pass (the scope
+	// searches depend on what the groups' search returned), kept and
+	// compared after; otherwise that is readDigestOnly's, below.
+	same := qs.storeSame(s)
+	comparesAfter := same && len(cfg.syncOnly) > 0
+	inc.digest = inc.method == "" && qs != nil && (certifies || comparesAfter)
+	if inc.method == "" && len(cfg.syncOnly) == 0 && same {
 		// Only the directory can tell this run from the last one, which
 		// planned nothing: read it to see, keeping nothing.
 		tr.begin(PhaseReadDirectory, total, estimated, "reading the directory whole, to see whether it changed since the last run")
@@ -121,8 +130,10 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return nil, nil, err
 	}
 	read := tr.done
-	if quiet := quietByDigest(s, cfg, qs, inc.read.digest, inc.read, conn.Server(), read); quiet != nil {
-		return quiet, conn, nil
+	if comparesAfter {
+		if quiet := quietByDigest(s, cfg, qs, inc.read.digest, inc.read, conn.Server(), read); quiet != nil {
+			return quiet, conn, nil
+		}
 	}
 	tr.begin(PhaseReadStore, 0, false, "reading the store")
 	st, err := readStoreFor(ctx, db, cfg, dir)
