@@ -4,7 +4,8 @@
 // import-mode one again, quiet: the directory read only to see that it did
 // not change, the store not read), each as
 // a ratio of wall and CPU time to ldapsearch reading the same attributes in
-// the same run, with peak resident memory and the store's size. Everything lives in the
+// the same run, with peak resident memory, the largest live heap and the
+// store's size. Everything lives in the
 // package's tests; run it with
 //
 //	go test ./bench -run '^$' -bench Engine -benchtime 1x -timeout 3h

@@ -36,8 +36,8 @@ const floorRowsPerInsert = 500
 // -store backend, each right after its own ldapsearch, so that both print
 // as ratios to ldapsearch like the cases of BenchmarkEngine. The floor is
 // timed inside the benchmark process (CPU from getrusage; it has no peak
-// RSS of its own: the column shows 0). The package documentation gives
-// the command.
+// RSS or live heap of its own: the columns show "–"). The package
+// documentation gives the command.
 func BenchmarkFloor(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
 	cases := []string{caseImport, caseFloor}

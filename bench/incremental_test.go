@@ -68,7 +68,7 @@ func (b *bed) incrSync(tb testing.TB, cfg string, wantActions int, wantQuiet boo
 	tb.Helper()
 	rep := filepath.Join(b.dir, "report.json")
 	os.Remove(rep)
-	u, _, err := timedGo(b.dir, false, b.bin, "sync", "-c", cfg, "--report", rep)
+	u, err := timedGo(b.dir, b.bin, "sync", "-c", cfg, "--report", rep)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -163,8 +163,8 @@ func reportIncremental(w io.Writer, users int, cases map[string]*summary, lat []
 	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch (median, min–max) | ldapwiz wall s | ldapwiz CPU s | peak RSS MB | live heap MB |\n|---|---|---|---|---|---|---|\n")
 	for _, c := range []string{caseIncrSettle, caseIncr0, caseIncr100} {
 		s := cases[c]
-		fmt.Fprintf(w, "| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %.1f | %.0f |\n", c, median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio),
-			median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio), median(s.wall), median(s.cpu), maxOf(s.rss), maxOf(s.live))
+		fmt.Fprintf(w, "| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %s | %s |\n", c, median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio),
+			median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio), median(s.wall), median(s.cpu), megabytes(maxOf(s.rss), 1), megabytes(maxOf(s.live), 0))
 	}
 	fmt.Fprintf(w, "| sync --watch --follow: a directory change until it is in the store | median %.2f s (%.2f–%.2f) | | | | | |\n", median(lat), minOf(lat), maxOf(lat))
 }

@@ -2,8 +2,9 @@ package bench
 
 import "testing"
 
-// largestLive reads the live heap, the last of a gctrace line's three
-// sizes, and keeps the largest; other lines on stderr do not count.
+// TestLargestLive: largestLive reads the live heap, the last of a gctrace
+// line's three sizes, and keeps the largest; other lines on stderr do not
+// count.
 func TestLargestLive(t *testing.T) {
 	stderr := []byte("reading the directory: 500 entries\n" +
 		"gc 1 @0.024s 2%: 0.14+3.6+0.055 ms clock, 0.28+0.59/0.48/0+0.11 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +

@@ -17,30 +17,30 @@ type usage struct {
 	wall, cpu float64 // seconds; cpu is user + system
 	rssMB     float64 // peak resident set size
 	// liveMB is, for a Go program run by timedGo, the largest heap its
-	// garbage collector found live (0 otherwise).
+	// garbage collector found live (0 otherwise; see timedGo).
 	liveMB float64
 }
 
 // timed runs name with args under GNU time (which measures the command's
 // own peak RSS; a child's rusage read from Go would carry the Go process's
-// high-water mark) and returns its usage and stdout. stdout is discarded
-// (written to /dev/null) unless keep.
-func timed(dir string, keep bool, name string, args ...string) (usage, []byte, error) {
-	return timedEnv(dir, keep, nil, name, args...)
+// high-water mark) and returns its usage. Its output is discarded.
+func timed(dir string, name string, args ...string) (usage, error) {
+	return timedEnv(dir, nil, name, args...)
 }
 
 // timedGo is timed for a Go program (ldapwiz) that also reads the largest
 // heap its garbage collector found live, from the trace GODEBUG=gctrace=1
-// writes to stderr (a line a collection): what the program holds at its
-// fullest. Its peak RSS is that plus what the collector lets the heap grow
-// by before it runs again (GOGC=100: up to as much again), so the live heap
-// is the steadier figure of the two.
-func timedGo(dir string, keep bool, name string, args ...string) (usage, []byte, error) {
+// writes to stderr (a line a collection). That is a lower bound of what
+// the program holds at its fullest (it may grow after the last
+// collection), and far steadier than its peak RSS, which adds what the
+// collector lets the heap grow by before it runs again (GOGC=100: up to
+// as much again) to the binary's own.
+func timedGo(dir string, name string, args ...string) (usage, error) {
 	godebug := "gctrace=1"
 	if v := os.Getenv("GODEBUG"); v != "" {
 		godebug = v + "," + godebug
 	}
-	return timedEnv(dir, keep, []string{"GODEBUG=" + godebug}, name, args...)
+	return timedEnv(dir, []string{"GODEBUG=" + godebug}, name, args...)
 }
 
 // gcLive matches a gctrace line's heap sizes: at the start of the
@@ -60,44 +60,41 @@ func largestLive(stderr []byte) float64 {
 }
 
 // timedEnv is timed with env added to the command's environment.
-func timedEnv(dir string, keep bool, env []string, name string, args ...string) (usage, []byte, error) {
+func timedEnv(dir string, env []string, name string, args ...string) (usage, error) {
 	out := filepath.Join(dir, "time.out")
 	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%e %U %S %M", "-o", out, name}, args...)...)
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
-	var stdout, stderr bytes.Buffer
-	if keep {
-		cmd.Stdout = &stdout
-	} else {
-		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-		if err != nil {
-			return usage{}, nil, err
-		}
-		defer devnull.Close()
-		cmd.Stdout = devnull
-	}
-	cmd.Stderr = &stderr
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr // stdout: the null device
 	runErr := cmd.Run()
 	data, err := os.ReadFile(out)
 	if err != nil {
-		return usage{}, nil, fmt.Errorf("%s: %v (%v) %s", name, err, runErr, stderr.String())
+		return usage{}, fmt.Errorf("%s: %v (%v) %s", name, err, runErr, stderr.String())
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	f := strings.Fields(lines[len(lines)-1])
 	if len(f) != 4 {
-		return usage{}, nil, fmt.Errorf("%s: unreadable time output %q (%v) %s", name, data, runErr, stderr.String())
+		return usage{}, fmt.Errorf("%s: unreadable time output %q (%v) %s", name, data, runErr, stderr.String())
 	}
 	var v [4]float64
 	for i, s := range f {
 		if v[i], err = strconv.ParseFloat(s, 64); err != nil {
-			return usage{}, nil, fmt.Errorf("%s: time output %q: %v", name, data, err)
+			return usage{}, fmt.Errorf("%s: time output %q: %v", name, data, err)
 		}
 	}
 	if runErr != nil {
-		return usage{}, stdout.Bytes(), fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, tail(stderr.String()))
+		return usage{}, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, tail(stderr.String()))
 	}
-	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, stdout.Bytes(), nil
+	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, nil
+}
+
+// megabytes formats a size in MB with prec decimals, or "–" for 0: a
+// case timed inside the benchmark process has no memory of its own.
+func megabytes(mb float64, prec int) string {
+	if mb == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(mb, 'f', prec, 64)
 }
 
 func tail(s string) string {

@@ -28,7 +28,8 @@ var floorStoreTables = []string{"users", "groups", "links", "memberships"}
 // database/sql's raw bytes, keeping nothing. A resync cannot cost less
 // than the two together; what it costs above them is holding, pairing
 // and comparing. The floors are timed inside the benchmark process (CPU
-// from getrusage; no peak RSS of their own: the column shows 0). The
+// from getrusage; no peak RSS or live heap of their own: the columns show
+// "–"). The
 // package documentation gives the command.
 func BenchmarkReadFloor(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
