@@ -125,10 +125,13 @@ type planner struct {
 
 	users       []*userPair
 	userByLocal map[int64]*userPair
-	userByID    map[string]*userPair // stable id -> pair (linked or with a directory entry)
-	userByDN    map[string]*userPair // normalized directory DN -> pair
-	groups      []*groupPair
-	memberships map[int64][]int64 // store group id -> user ids
+	// userByEntryID: the pairs with a directory entry, by the entry's
+	// stable id, built when first asked (userWithEntry): only group link
+	// bases name users by id, and a first import has none.
+	userByEntryID map[string]*userPair
+	userByDN      map[string]*userPair // normalized directory DN -> pair
+	groups        []*groupPair
+	memberships   map[int64][]int64 // store group id -> user ids
 	// dirNames and storeNames: the pairs by lower-case username on each
 	// side, each built when first asked (dirName, storeName): a sync with
 	// nothing to create or rename needs neither, and a first import only
@@ -185,7 +188,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	}
 	// Sized up front: growing maps of 100,000 users rehashes them repeatedly.
 	nu, nd := len(st.Users), len(dir.Users)
-	pl.userByLocal, pl.userByID, pl.userByDN = make(map[int64]*userPair, nu), make(map[string]*userPair, max(nu, nd)), make(map[string]*userPair, nd)
+	pl.userByLocal, pl.userByDN = make(map[int64]*userPair, nu), make(map[string]*userPair, nd)
 	pl.memberships = map[int64][]int64{}
 	for _, u := range st.Users {
 		if !u.Deleted() {
@@ -260,6 +263,21 @@ func (pl *planner) planUserWithBase(p *userPair) {
 	p.link.Base = base
 	pl.planUser(p)
 	p.link.Base = nil
+}
+
+// userWithEntry returns the pair whose directory entry has the stable id
+// id, or nil. An entry is paired once, so the index is one pass over the
+// pairs, made at the first call.
+func (pl *planner) userWithEntry(id string) *userPair {
+	if pl.userByEntryID == nil {
+		pl.userByEntryID = make(map[string]*userPair, len(pl.users))
+		for _, p := range pl.users {
+			if p.dir != nil {
+				pl.userByEntryID[p.dir.StableID] = p
+			}
+		}
+	}
+	return pl.userByEntryID[id]
 }
 
 // storeName returns the pair whose store user has username name (ignoring
@@ -364,9 +382,7 @@ func (pl *planner) pairUsers() {
 			if d != nil {
 				p.dir, p.dn = d, d.DN
 				used[d.StableID] = true
-				pl.userByID[d.StableID] = p
 			}
-			pl.userByID[p.link.StableID] = p
 			if p.dir == nil && !u.MissingSince.IsZero() && !u.Deleted() {
 				missingStore[strings.ToLower(u.Username)] = p
 			}
@@ -385,18 +401,15 @@ func (pl *planner) pairUsers() {
 		key := strings.ToLower(d.username())
 		if p := unlinkedStore[key]; p != nil && p.dir == nil {
 			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
-			pl.userByID[d.StableID] = p
 			continue
 		}
 		if p := missingStore[key]; p != nil && p.dir == nil {
 			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
-			pl.userByID[d.StableID] = p
 			continue
 		}
 		dirPairs = append(dirPairs, userPair{dir: d, stableID: d.StableID, dn: d.DN}) // within its capacity: p stays put
 		p := &dirPairs[len(dirPairs)-1]
 		pl.users = append(pl.users, p)
-		pl.userByID[d.StableID] = p
 	}
 	// Members are looked up as written first (dirMemberPairs): an entry's
 	// DN already normal is not kept in the cache (normalizeEntry).

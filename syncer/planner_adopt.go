@@ -75,8 +75,8 @@ func (pl *planner) eachBaseMember(p *groupPair, fn func(*userPair)) (hasBase boo
 // user whose entry this run (re)creates or adopts has a new identity, and
 // the base's reference is to the old one.
 func (pl *planner) baseUser(id string) *userPair {
-	u := pl.userByID[id]
-	if u == nil || !u.bothAfter || u.dir == nil || u.dir.StableID != id {
+	u := pl.userWithEntry(id)
+	if u == nil || !u.bothAfter {
 		return nil
 	}
 	return u
