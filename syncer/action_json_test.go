@@ -184,7 +184,7 @@ func FuzzChangeDetail(f *testing.F) {
 // the changes table's detail).
 func TestStoreCreateValuesReachEveryOutput(t *testing.T) {
 	p := PlanSnapshots(planSettings(wizard.ModeImport, wizard.AuthorityLDAP),
-		&DirSnapshot{Users: []DirUser{dirUser("id-1", "uid=ann,dc=x", "ann", "ann@example.com")}}, &StoreSnapshot{})
+		&DirSnapshot{Users: []*DirUser{dirUser("id-1", "uid=ann,dc=x", "ann", "ann@example.com")}}, &StoreSnapshot{})
 	if len(p.Actions) != 1 || p.Actions[0].Op != OpCreate || p.Actions[0].Diffs != nil {
 		t.Fatalf("want one store create without Diffs of its own, got %+v", p.Actions)
 	}
@@ -221,7 +221,7 @@ func TestReusedDiffListsMatchEachAction(t *testing.T) {
 	const dnA, dnB = "uid=a,ou=people,dc=example,dc=com", "uid=b,ou=people,dc=example,dc=com"
 	short := dirUser("2", dnB, "b", "")
 	short.Values[FieldFirstName], short.Values[FieldLastName] = "", ""
-	d := &DirSnapshot{Users: []DirUser{
+	d := &DirSnapshot{Users: []*DirUser{
 		dirUser("1", dnA, "a", "new@x"), // linked: an update
 		short,                           // only in the directory: a store create with one value
 		dirUser("3", "uid=c,ou=people,dc=example,dc=com", "c", "c@x"), // a store create with four

@@ -1,35 +1,47 @@
 package syncer
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 func TestChunkedKeepsOrderAndCount(t *testing.T) {
-	for _, tc := range []struct{ hint, n int }{{0, 0}, {0, 1}, {0, chunkLen}, {0, chunkLen + 1}, {0, 3*chunkLen + 7}, {10000, 10000}, {10000, 10001}, {10000, 3}} {
+	for _, tc := range []struct{ hint, n int }{{0, 0}, {0, 1}, {0, chunkLen}, {0, chunkLen + 1}, {0, 3*chunkLen + 7}, {10000, 10000}, {10000, 10001}, {10000, 3}, {3, 3}, {3, 4}} {
 		c := newChunked[int](tc.hint)
-		want := make([]int, 0, tc.n)
 		for i := range tc.n {
 			c.add(i)
-			want = append(want, i)
 		}
-		got := c.list()
-		if !slices.Equal(got, want) {
-			t.Errorf("hint %d, %d values: got %d values, not in order", tc.hint, tc.n, len(got))
+		got := c.pointers()
+		if len(got) != tc.n || cap(got) != tc.n {
+			t.Errorf("hint %d, %d values: got %d pointers (capacity %d)", tc.hint, tc.n, len(got), cap(got))
+			continue
 		}
-		if tc.n > chunkLen && tc.n > tc.hint && cap(got) != tc.n {
-			t.Errorf("hint %d, %d values: copied into a slice of capacity %d, want exactly %d", tc.hint, tc.n, cap(got), tc.n)
+		for i, p := range got {
+			if *p != i {
+				t.Errorf("hint %d, %d values: value %d is %d, not in order", tc.hint, tc.n, i, *p)
+				break
+			}
+		}
+		if tc.n == 0 && got != nil {
+			t.Errorf("hint %d, no values: got a list, want nil", tc.hint)
 		}
 	}
 }
 
-func TestChunkedHintedListIsNotCopied(t *testing.T) {
+// TestChunkedValuesStayPut: the pointers point at the values where they
+// were added (nothing is copied), and chunks hold what they were sized for.
+func TestChunkedValuesStayPut(t *testing.T) {
 	c := newChunked[int](5000)
 	first := &c.cur[:1][0]
-	for i := range 5000 {
+	for i := range 5000 + chunkLen + 1 {
 		c.add(i)
 	}
-	if got := c.list(); &got[0] != first {
-		t.Error("a list within its hint was copied")
+	if len(c.full) != 2 || cap(c.full[0]) != 5000 || cap(c.full[1]) != chunkLen {
+		t.Fatalf("chunks of %d values, want 5000 then %d", len(c.full), chunkLen)
+	}
+	last := &c.cur[0]
+	got := c.pointers()
+	if got[0] != first || got[5000+chunkLen] != last {
+		t.Error("the values were moved")
+	}
+	if c.n != 0 || c.full != nil || c.cur != nil {
+		t.Error("pointers did not empty the list")
 	}
 }

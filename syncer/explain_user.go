@@ -78,7 +78,7 @@ func (x *explainer) dirUser(dn string) *DirUser {
 		x.users = newDNIndex(&x.dns, len(x.dir.Users), func(i int) string { return x.dir.Users[i].DN })
 	}
 	if i := x.users.find(&x.dns, dn); i >= 0 {
-		return &x.dir.Users[i]
+		return x.dir.Users[i]
 	}
 	return nil
 }

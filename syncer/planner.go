@@ -394,7 +394,7 @@ func (pl *planner) pairUsers() {
 	}
 	dirPairs := make([]userPair, 0, max(0, len(pl.dir.Users)-len(used))) // at most the entries not paired by link
 	for i := range pl.dir.Users {
-		d := &pl.dir.Users[i]
+		d := pl.dir.Users[i]
 		if used[d.StableID] {
 			continue
 		}

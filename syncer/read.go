@@ -197,7 +197,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	if err != nil {
 		return usersReadError(c, err)
 	}
-	users := read.list()
+	users := read.pointers()
 	// Duplicate usernames: none of them can be told apart, so all are skipped.
 	first := make(map[string]int, len(users)) // lower-case username -> first user with it
 	dups := map[string][]int{}                // the same, for usernames used more than once: all users with it
@@ -220,8 +220,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		return nil
 	}
 	var skips []Skip
-	for i := range users {
-		u := &users[i]
+	for _, u := range users {
 		idx := dups[strings.ToLower(u.username())]
 		if idx == nil {
 			continue
@@ -237,12 +236,14 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			Detail: "the username is also used by " + strings.Join(others, "; ") + "; make it unique in the directory"})
 	}
 	kept := users[:0] // in place: a user is moved only over one already looked at
-	for i := range users {
-		if dups[strings.ToLower(users[i].username())] == nil {
-			kept = append(kept, users[i])
+	for _, u := range users {
+		if dups[strings.ToLower(u.username())] == nil {
+			kept = append(kept, u)
+		} else {
+			*u = DirUser{} // what it held is free to go (it stays in its chunk)
 		}
 	}
-	clear(users[len(kept):]) // what they held is free to go
+	clear(users[len(kept):])
 	snap.Users = kept
 	snap.Skipped = append(snap.Skipped, skips...)
 	return nil
@@ -392,16 +393,18 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 	} else {
 		keep, inScope = r.expandScope(snap, named, byDN)
 	}
-	users := snap.Users[:0:0]
+	// The users in scope are copied together: the chunks the read left
+	// them in, holding everyone else, are then free to go.
+	users := newChunked[DirUser](len(inScope))
 	for i, u := range snap.Users {
 		if inScope[i] {
-			users = append(users, u)
+			users.add(*u)
 			continue
 		}
 		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipOutsideScope,
 			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
 	}
-	snap.Users = users
+	snap.Users = users.pointers()
 	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
 	snap.Groups = keep
 	return nil

@@ -37,7 +37,7 @@ type DirGroup struct {
 
 // DirSnapshot is what the directory holds for a sync.
 type DirSnapshot struct {
-	Users   []DirUser
+	Users   []*DirUser
 	Groups  []DirGroup
 	Skipped []Skip
 	// Kept holds the stable ids of user and group entries read but skipped

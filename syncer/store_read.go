@@ -107,11 +107,11 @@ func (s *StoreSnapshot) shareDirStrings(u *store.User) {
 // dirUsersByID indexes users by every stable id each carries: a link made
 // with entryUUID or nsUniqueId still pairs after 389 DS's fix-up adds the
 // other.
-func dirUsersByID(users []DirUser) map[string]*DirUser {
+func dirUsersByID(users []*DirUser) map[string]*DirUser {
 	m := make(map[string]*DirUser, len(users))
-	for i := range users {
-		for _, id := range users[i].ids() {
-			m[id] = &users[i]
+	for _, u := range users {
+		for _, id := range u.ids() {
+			m[id] = u
 		}
 	}
 	return m

@@ -16,8 +16,8 @@ import (
 
 // compactUser is dirUser as a sync's own read holds it: values packed by
 // slot, no map.
-func compactUser(id, dn string, vals map[string]string) DirUser {
-	u := DirUser{StableID: id, DN: dn}
+func compactUser(id, dn string, vals map[string]string) *DirUser {
+	u := &DirUser{StableID: id, DN: dn}
 	var slots [userFieldCount]string
 	for f, v := range vals {
 		slots[fieldSlot(f)] = v
@@ -124,14 +124,14 @@ func TestPlanWithBaseFromDirectory(t *testing.T) {
 				}
 				refLink := row.Link
 				refLink.Base = decoded
-				refDir := &DirSnapshot{Users: []DirUser{{StableID: "1", DN: dn, Values: dirVals}}}
+				refDir := &DirSnapshot{Users: []*DirUser{{StableID: "1", DN: dn, Values: dirVals}}}
 				ref, err := planStore(cfg, refDir, &StoreSnapshot{Users: []store.User{u}, UserLinks: []store.Link{refLink}})
 				if err != nil {
 					t.Fatal(err)
 				}
 
 				// As a sync reads it: compact entries, links added one by one.
-				dir := &DirSnapshot{Users: []DirUser{compactUser("1", dn, dirVals)}}
+				dir := &DirSnapshot{Users: []*DirUser{compactUser("1", dn, dirVals)}}
 				fields := append([]string(nil), cfg.fields...)
 				if sc.skipPhone {
 					fields = append(fields, FieldPhone) // the settings the base was written with
@@ -173,8 +173,8 @@ func checkDirBase(t *testing.T, mail, first string) {
 	t.Helper()
 	fields := []string{FieldEmail, FieldFirstName, FieldUsername}
 	u := compactUser("1", "uid=a", map[string]string{FieldUsername: "a", FieldEmail: mail, FieldFirstName: first})
-	got, ok := appendDirBase(nil, fields, &u)
-	want, err := json.Marshal(dirBase(fields, &u))
+	got, ok := appendDirBase(nil, fields, u)
+	want, err := json.Marshal(dirBase(fields, u))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func checkDirBase(t *testing.T, mail, first string) {
 	}
 	if ok {
 		back, err := (&store.LinkRow{BaseJSON: string(got)}).DecodeBase()
-		if err != nil || !reflect.DeepEqual(back, dirBase(fields, &u)) {
+		if err != nil || !reflect.DeepEqual(back, dirBase(fields, u)) {
 			t.Errorf("values %q %q: %s decodes to %v (%v)", mail, first, got, back, err)
 		}
 	}
@@ -210,7 +210,7 @@ func TestCompactValues(t *testing.T) {
 	c.OtherIDs = []string{"2"}
 	c.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	c.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
-	want := c // its lists its own: compactStrings rewrites c's in place
+	want := *c // its lists its own: compactStrings rewrites c's in place
 	want.OtherIDs = []string{"2"}
 	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
@@ -219,7 +219,7 @@ func TestCompactValues(t *testing.T) {
 		slots[i] = c.vals.slot(i)
 	}
 	c.compactStrings(&slots)
-	if !reflect.DeepEqual(c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
+	if !reflect.DeepEqual(*c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
 	}
 	// Every string now lies in one block, the exact size of them all.
