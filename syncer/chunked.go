@@ -29,13 +29,20 @@ func newChunked[T any](hint int) *chunked[T] {
 }
 
 // add appends v.
-func (c *chunked[T]) add(v T) {
+func (c *chunked[T]) add(v T) { *c.grow() = v }
+
+// grow appends a zero value and returns it, to be filled in where it lies
+// (a value built elsewhere and added would often be allocated on its own
+// first, then copied).
+func (c *chunked[T]) grow() *T {
 	if len(c.cur) == cap(c.cur) {
 		c.full = append(c.full, c.cur)
 		c.cur = make([]T, 0, chunkLen)
 	}
-	c.cur = append(c.cur, v)
+	var zero T
+	c.cur = append(c.cur, zero)
 	c.n++
+	return &c.cur[len(c.cur)-1]
 }
 
 // pointers returns a pointer to each value added, in order (nil when none

@@ -167,7 +167,10 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
-		u := DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN}
+		// Built where the list keeps it: a DirUser built here would be
+		// allocated for every entry (compactStrings takes its address).
+		u := read.grow()
+		*u = DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN}
 		if !r.compact {
 			u.Values = make(map[string]string, len(c.fields))
 		}
@@ -191,7 +194,6 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		if r.compact {
 			u.compactStrings(&vals)
 		}
-		read.add(u)
 		return nil
 	})
 	if err != nil {
