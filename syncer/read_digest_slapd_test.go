@@ -166,6 +166,53 @@ func TestQuietByDigest(t *testing.T) {
 	}
 }
 
+// A skip of the planner's own (here an entry whose e-mail address the
+// store refuses: it waits on an administrator) keeps runs from being
+// quiet though they plan nothing: a quiet run lists no skip, so every run
+// plans, and lists it. Once the entry is fixed and its user created, runs
+// are quiet again.
+func TestQuietByDigestNotWhileThePlannerSkips(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{})
+	addSkippedEntry(t, e)
+	const dn = "uid=badmail,ou=people,dc=example,dc=com"
+	if err := e.conn.Add(e.ctx, dn, map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"badmail"}, "cn": {"Bad Mail"}, "sn": {"Mail"}, "mail": {"not-an-address"}}); err != nil {
+		t.Fatal(err)
+	}
+	mode := wizard.ModeImport
+	first := e.sync(mode, wizard.AuthorityLDAP)
+	if !plannerSkipOf(first, dn) {
+		t.Fatalf("first run: skips %+v; want the planner to skip %s (%s)", first.Plan.Skipped, dn, SkipInvalidValue)
+	}
+	for _, what := range []string{"the run after the first", "the run after one that planned nothing but skipped", "a third run"} {
+		rep := expectDigestNotQuiet(t, e, mode, what, 0)
+		if len(rep.Plan.Actions) != 0 || !plannerSkipOf(rep, dn) {
+			t.Fatalf("%s: actions %s, skips %+v; want nothing planned and the planner's skip listed", what, describe(rep.Plan.Actions), rep.Plan.Skipped)
+		}
+	}
+	e.modify(dn, "mail", "badmail@example.com")
+	if rep := expectDigestNotQuiet(t, e, mode, "after the entry was fixed", 0); plannerSkipOf(rep, dn) || len(rep.Plan.Actions) == 0 {
+		t.Fatalf("after the fix: actions %s, skips %+v; want the user created", describe(rep.Plan.Actions), rep.Plan.Skipped)
+	}
+	if got := e.mustUser("badmail").Email; got != "badmail@example.com" {
+		t.Fatalf("the fixed entry's user has e-mail %q", got)
+	}
+	if rep := expectDigestNotQuiet(t, e, mode, "the run after the fix", 0); len(rep.Plan.Actions) != 0 {
+		t.Fatalf("the run after the fix plans %s", describe(rep.Plan.Actions))
+	}
+	expectDigestQuiet(t, e, mode, "the run after the fix was settled")
+}
+
+// plannerSkipOf reports whether rep's plan skips the user entry at dn for
+// a value the store refuses (a skip the planner adds; the read does not).
+func plannerSkipOf(rep *Report, dn string) bool {
+	for _, sk := range rep.Plan.Skipped {
+		if sk.Kind == store.KindUser && sk.DN == dn && sk.Reason == SkipInvalidValue {
+			return true
+		}
+	}
+	return false
+}
+
 // While a user marked missing waits out sync.missing_grace, no run is
 // quiet by digest: the clock plans its deletion.
 func TestQuietByDigestWaitsOnMissingGrace(t *testing.T) {
