@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -286,22 +285,6 @@ func quietKey(mark string, s wizard.Settings, token []byte) int {
 	fmt.Fprintf(h, "%d\x00%q\x00%q\x00%s\x00", viewVersion, mark, token, buildID())
 	h.Write(settings)
 	return int(binary.BigEndian.Uint64(h.Sum(nil)) & (1<<53 - 1))
-}
-
-// buildID identifies the ldapwiz build, so that another version plans
-// afresh rather than repeat this one's result.
-func buildID() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	id := bi.Main.Version
-	for _, kv := range bi.Settings {
-		if kv.Key == "vcs.revision" || kv.Key == "vcs.time" || kv.Key == "vcs.modified" {
-			id += " " + kv.Value
-		}
-	}
-	return id
 }
 
 // unchangedLine says that a quiet run found nothing changed.
