@@ -1,35 +1,67 @@
 package syncer
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
 	"debug/elf"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
-// buildID identifies the ldapwiz build, so that another version plans
-// afresh rather than repeat this one's result (quietKey): the module's
-// version and VCS stamp from its build information, and the Go build ID
-// of the running executable, which changes with anything that changes
-// the binary. A build without a VCS stamp (from a source archive, or with
-// -buildvcs=false) has the same build information whatever its code; the
-// build ID still tells two such builds apart.
-func buildID() string {
-	id := ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
+// buildID identifies the running ldapwiz build, so that another build
+// plans afresh rather than repeat this one's result (quietKey). It is
+// worked out once per process (runningBuild): the executable does not
+// change under a running process, and every session of a served wizard
+// runs the same one.
+func buildID() string { return runningBuild() }
+
+// runningBuild is identifyBuild for this process, worked out at its
+// first call.
+var runningBuild = sync.OnceValue(func() string {
+	bi, _ := debug.ReadBuildInfo()
+	return identifyBuild(bi, runningExecutable(), randomNonce)
+})
+
+// identifyBuild identifies the build described by bi (nil when unknown)
+// whose executable is at exe: its module version and VCS stamp, and what
+// tells its code apart from another build's:
+//   - the Go build ID the linker writes into the executable, which changes
+//     with anything that changes the binary;
+//   - without one (not ELF, or linked with -buildid=), nothing more when
+//     the VCS stamp names a clean commit;
+//   - otherwise (a build from a source archive, with -buildvcs=false, or
+//     from a modified tree) the SHA-256 of the executable;
+//   - and when that cannot be read either, nonce(): a value of this process
+//     alone, so that no other process's quiet mark ever matches.
+func identifyBuild(bi *debug.BuildInfo, exe string, nonce func() string) string {
+	id, revision, modified := "", false, false
+	if bi != nil {
 		id = bi.Main.Version
 		for _, kv := range bi.Settings {
-			if kv.Key == "vcs.revision" || kv.Key == "vcs.time" || kv.Key == "vcs.modified" {
+			switch kv.Key {
+			case "vcs.revision", "vcs.time", "vcs.modified":
 				id += " " + kv.Value
 			}
+			revision = revision || kv.Key == "vcs.revision" && kv.Value != ""
+			modified = modified || kv.Key == "vcs.modified" && kv.Value == "true"
 		}
 	}
-	if g, err := goBuildID(runningExecutable()); err == nil {
-		id += " " + g
+	if g, err := goBuildID(exe); err == nil {
+		return id + " go:" + g
 	}
-	return id
+	if revision && !modified {
+		return id
+	}
+	if h, err := fileDigest(exe); err == nil {
+		return id + " sha256:" + h
+	}
+	return id + " process:" + nonce()
 }
 
 // runningExecutable is the path of the executable this process runs:
@@ -41,6 +73,23 @@ func runningExecutable() string {
 	}
 	p, _ := os.Executable()
 	return p
+}
+
+// randomNonce is a random string (crypto/rand.Text: 26 base32 characters).
+func randomNonce() string { return rand.Text() }
+
+// fileDigest is the SHA-256 of the file at path, in hex.
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // goBuildID reads the Go build ID the Go linker writes into the ELF

@@ -1,9 +1,13 @@
 package syncer
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -26,11 +30,50 @@ func TestGoBuildIDIsTheToolchains(t *testing.T) {
 			t.Errorf("goBuildID(%s) = %q, %v; go tool buildid says %q", path, got, err, want)
 		}
 	}
-	if id := buildID(); !strings.HasSuffix(id, " "+want) {
+	if id := buildID(); !strings.HasSuffix(id, " go:"+want) {
 		t.Errorf("buildID() = %q, without the build ID %q", id, want)
 	}
 	if _, err := goBuildID("/dev/null"); err == nil {
 		t.Error("goBuildID read a build ID from /dev/null")
+	}
+}
+
+// TestIdentifyBuildWithoutABuildID: an executable without a Go build ID
+// is identified by its VCS stamp when that names a clean commit, else by
+// its SHA-256, else (unreadable) by a value of the process alone.
+func TestIdentifyBuildWithoutABuildID(t *testing.T) {
+	dir := t.TempDir()
+	exe, other := filepath.Join(dir, "ldapwiz"), filepath.Join(dir, "other")
+	if err := os.WriteFile(exe, []byte("not an ELF file"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("another build"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nonce := func() string { return "N" }
+	stamp := func(modified string) *debug.BuildInfo {
+		return &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.time", Value: "2026-12-07T00:00:00Z"}, {Key: "vcs.modified", Value: modified}}}
+	}
+	unstamped := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
+	if got, want := identifyBuild(stamp("false"), exe, nonce), "(devel) abc123 2026-12-07T00:00:00Z false"; got != want {
+		t.Errorf("a clean commit's build: %q, want %q", got, want)
+	}
+	sum := sha256.Sum256([]byte("not an ELF file"))
+	for _, bi := range []*debug.BuildInfo{stamp("true"), unstamped, nil} {
+		got := identifyBuild(bi, exe, nonce)
+		if !strings.HasSuffix(got, " sha256:"+hex.EncodeToString(sum[:])) {
+			t.Errorf("%v: %q, want the executable's SHA-256", bi, got)
+		}
+		if got == identifyBuild(bi, other, nonce) {
+			t.Errorf("%v: two different executables identified alike: %q", bi, got)
+		}
+	}
+	if got := identifyBuild(unstamped, filepath.Join(dir, "gone"), nonce); got != "(devel) process:N" {
+		t.Errorf("an unreadable executable: %q, want the process's own value", got)
+	}
+	if a, b := randomNonce(), randomNonce(); a == b || len(a) < 20 {
+		t.Errorf("randomNonce gave %q and %q", a, b)
 	}
 }
 
