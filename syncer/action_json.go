@@ -174,7 +174,7 @@ func plainJSON(s string) bool {
 // jsonPlainASCII tells, for each byte, whether it is ASCII that
 // encoding/json writes as it is (jsonEscapedASCII is false): what
 // appendJSONString copies without a closer look, one lookup a byte (it
-// reads about 40 MB of a preview of 100,000 creates).
+// reads most of the 53 MB of JSON of a preview of 100,000 creates).
 var jsonPlainASCII = func() (t [256]bool) {
 	for c := range utf8.RuneSelf {
 		t[c] = !jsonEscapedASCII(byte(c))

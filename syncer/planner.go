@@ -266,8 +266,9 @@ func (pl *planner) planUserWithBase(p *userPair) {
 }
 
 // userWithEntry returns the pair whose directory entry has the stable id
-// id, or nil. An entry is paired once, so the index is one pass over the
-// pairs, made at the first call.
+// id (the last such pair, as pairing met them: two links, one by each of
+// a 389 DS entry's ids, may pair one entry twice), or nil. The index is
+// one pass over the pairs, made at the first call.
 func (pl *planner) userWithEntry(id string) *userPair {
 	if pl.userByEntryID == nil {
 		pl.userByEntryID = make(map[string]*userPair, len(pl.users))

@@ -28,7 +28,7 @@ type dirReader struct {
 	// the messages read (a sync's own read; see dirValues).
 	compact bool
 	// sizeHint: how many users the read expects (the last run's count),
-	// to size the list once rather than grow it.
+	// to size the first chunk of the list for them all.
 	sizeHint int
 	// inc, when set, reads the users and groups searches through the
 	// previous run's view and token (incremental.go).
@@ -397,7 +397,10 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 	}
 	// The users in scope are copied together: the chunks the read left
 	// them in, holding everyone else, are then free to go.
-	users := newChunked[DirUser](len(inScope))
+	var users *chunked[DirUser]
+	if len(inScope) > 0 {
+		users = newChunked[DirUser](len(inScope))
+	}
 	for i, u := range snap.Users {
 		if inScope[i] {
 			users.add(*u)
@@ -406,7 +409,10 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipOutsideScope,
 			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
 	}
-	snap.Users = users.pointers()
+	snap.Users = nil
+	if users != nil {
+		snap.Users = users.pointers()
+	}
 	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
 	snap.Groups = keep
 	return nil
