@@ -242,18 +242,11 @@ func (t *tapConn) spare() *decodedEntry {
 
 // giveBack hands entries delivered to a search that reuses its entries
 // (SearchRequest.ReuseEntries) back to be decoded into again; nothing of
-// them may be used afterwards but their strings. An entry small enough to
-// keep (at most maxSpareValues values and attributes) is cleared, DN and
-// lists, so that a kept entry holds no message's text or binary values;
-// the others are left to the collector as they are.
+// them may be used afterwards but their strings. An entry kept (at most
+// maxSpares in all, each of at most maxSpareValues values and attributes)
+// is cleared, DN and lists, so that it holds no message's text or binary
+// values; the others are left to the collector as they are.
 func (t *tapConn) giveBack(entries []*decodedEntry) {
-	for _, e := range entries {
-		if e.spareSized() {
-			e.DN = ""
-			clear(e.strs)
-			clear(e.Attributes)
-		}
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range entries {
@@ -261,6 +254,9 @@ func (t *tapConn) giveBack(entries []*decodedEntry) {
 			return
 		}
 		if e.spareSized() {
+			e.DN = ""
+			clear(e.strs)
+			clear(e.Attributes)
 			t.spares = append(t.spares, e)
 		}
 	}

@@ -150,38 +150,61 @@ func TestTapConcurrentSearchesKeepTheirEntries(t *testing.T) {
 	c := dataConn(t, s)
 	want := map[string]int{}
 	filters := []string{"(objectClass=inetOrgPerson)", "(uid=bulk*)", "(objectClass=groupOfNames)", "(objectClass=*)"}
+	cnOf := map[string]string{} // every entry's cn, read alone
 	for _, f := range filters {
-		want[f] = len(collect(t, plain(c), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: -1}))
+		entries := collect(t, plain(c), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"cn"}, PageSize: -1})
+		want[f] = len(entries)
+		for _, e := range entries {
+			cnOf[e.DN] = e.First("cn")
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 4*len(filters))
+	kept := make(chan []*Entry, 4*len(filters))
 	for round := 0; round < 4; round++ {
 		for _, f := range filters {
 			wg.Add(1)
 			// Every other round reuses its entries: spares handed back by
-			// one search are decoded into for another on the connection.
+			// one search are decoded into for another on the connection;
+			// the others keep theirs, which no search may decode into.
 			go func(f string, reuse bool) {
 				defer wg.Done()
 				seen := map[string]bool{}
-				err := c.Search(context.Background(), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"1.1"}, PageSize: 1000, ReuseEntries: reuse}, func(e *Entry) error {
+				var mine []*Entry
+				err := c.Search(context.Background(), SearchRequest{Base: s.BaseDN, Filter: f, Attributes: []string{"cn"}, PageSize: 1000, ReuseEntries: reuse}, func(e *Entry) error {
 					if seen[e.DN] {
 						return fmt.Errorf("%s: %s delivered twice", f, e.DN)
 					}
+					if got := e.First("cn"); got != cnOf[e.DN] {
+						return fmt.Errorf("%s: %s delivered with cn %q, want %q", f, e.DN, got, cnOf[e.DN])
+					}
 					seen[e.DN] = true
+					if !reuse {
+						mine = append(mine, e)
+					}
 					return nil
 				})
 				if err == nil && len(seen) != want[f] {
 					err = fmt.Errorf("%s: %d entries, want %d", f, len(seen), want[f])
 				}
 				errs <- err
+				kept <- mine
 			}(f, round%2 == 1)
 		}
 	}
 	wg.Wait()
 	close(errs)
+	close(kept)
 	for err := range errs {
 		if err != nil {
 			t.Error(err)
+		}
+	}
+	for mine := range kept {
+		for _, e := range mine {
+			if got := e.First("cn"); got != cnOf[e.DN] {
+				t.Errorf("a kept entry changed after its search: %s has cn %q, want %q", e.DN, got, cnOf[e.DN])
+			}
 		}
 	}
 }
@@ -237,4 +260,43 @@ func FuzzTapFraming(f *testing.F) {
 		c := &claim{id: id, bound: make(chan struct{}), notify: make(chan struct{}, 1)}
 		read(&tapConn{r: bufioReader(in), live: map[int64]*claim{id: c}})
 	})
+}
+
+// TestTapGiveBackKeepsOnlySparesItClears: entries handed back are kept
+// for reuse up to maxSpares, each of at most maxSpareValues values and
+// attributes, and a kept one holds nothing of its message; an entry not
+// kept (too large, or past maxSpares) is left as it was.
+func TestTapGiveBackKeepsOnlySparesItClears(t *testing.T) {
+	entry := func(values int) *decodedEntry {
+		e := &decodedEntry{strs: make([]string, values)}
+		e.DN, e.Attributes = "uid=a,dc=x", make([]Attribute, 1)
+		for i := range e.strs {
+			e.strs[i] = "v"
+		}
+		e.Attributes[0] = Attribute{Name: "uid", Values: e.strs}
+		return e
+	}
+	tap := &tapConn{}
+	large := entry(maxSpareValues + 1)
+	var small []*decodedEntry
+	for range maxSpares + 1 {
+		small = append(small, entry(2))
+	}
+	tap.giveBack(append([]*decodedEntry{large}, small...))
+	if len(tap.spares) != maxSpares {
+		t.Fatalf("%d spares kept, want %d", len(tap.spares), maxSpares)
+	}
+	for i, e := range tap.spares {
+		if e != small[i] || e.DN != "" || e.strs[0] != "" || e.Attributes[0].Name != "" || e.Attributes[0].Values != nil {
+			t.Fatalf("spare %d: %p %+v, want small entry %d cleared", i, e, e, i)
+		}
+	}
+	for _, e := range []*decodedEntry{large, small[maxSpares]} {
+		if e.DN == "" || e.strs[0] != "v" || e.Attributes[0].Name != "uid" {
+			t.Errorf("an entry not kept was cleared: %+v", e)
+		}
+	}
+	if got := tap.spare(); got != small[maxSpares-1] {
+		t.Errorf("spare() = %p, want the last kept", got)
+	}
 }
