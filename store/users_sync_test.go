@@ -64,21 +64,26 @@ func TestListUsersForSync(t *testing.T) {
 	})
 }
 
-// TestEachLinkRow: the streamed read of a kind's links gives ListLinks's
-// links, in its order, after the count, each base as stored (the JSON
-// UpsertLink wrote) and decoding to the link's values.
+// TestEachLinkRow: the streamed read of a kind's links gives, after the
+// count, the links UpsertLink wrote, in local id order (as ListLinks
+// lists them), each base as the JSON of the values written.
 func TestEachLinkRow(t *testing.T) {
 	forBackends(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		db := b.open(t)
+		var wrote []Link // as written (ID from UpsertLink), in the order of their users' ids
 		for i, n := range []string{"x", "y", "z"} {
 			u := mustUser(t, db, n)
-			if _, err := db.UpsertLink(ctx, Link{Kind: KindUser, LocalID: u.ID, StableID: "id-" + n, DN: "uid=" + n,
-				Base: Values{"email": {n + "@example.com"}, "n": {string(rune('0' + i))}}}); err != nil {
+			w := Link{Kind: KindUser, LocalID: u.ID, StableID: "id-" + n, DN: "uid=" + n,
+				Base: Values{"email": {n + "@example.com"}, "n": {string(rune('0' + i))}}}
+			l, err := db.UpsertLink(ctx, w)
+			if err != nil {
 				t.Fatal(err)
 			}
+			w.ID = l.ID
+			wrote = append(wrote, w)
 		}
-		want, err := db.ListLinks(ctx, KindUser)
+		listed, err := db.ListLinks(ctx, KindUser)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,19 +99,22 @@ func TestEachLinkRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if count != len(want) || len(got) != len(want) {
-			t.Fatalf("count %d, rows %d, want %d", count, len(got), len(want))
+		if count != len(wrote) || len(got) != len(wrote) || len(listed) != len(wrote) {
+			t.Fatalf("count %d, rows %d, listed %d, want %d", count, len(got), len(listed), len(wrote))
 		}
-		for i := range want {
-			w, g := want[i], got[i]
+		for i, w := range wrote {
+			g := got[i]
 			stored, err := json.Marshal(w.Base)
 			if err != nil {
 				t.Fatal(err)
 			}
 			base, err := g.DecodeBase()
-			if g.ID != w.ID || g.Kind != w.Kind || g.LocalID != w.LocalID || g.StableID != w.StableID || g.DN != w.DN ||
-				g.BaseJSON != string(stored) || err != nil || !reflect.DeepEqual(base, w.Base) || !g.SyncedAt.Equal(w.SyncedAt) {
+			if g.ID != w.ID || g.Kind != KindUser || g.LocalID != w.LocalID || g.StableID != w.StableID || g.DN != w.DN ||
+				g.BaseJSON != string(stored) || err != nil || !reflect.DeepEqual(base, w.Base) || g.SyncedAt.IsZero() {
 				t.Errorf("row %d: %+v (base %v, %v), want %+v", i, g, base, err, w)
+			}
+			if l := listed[i]; l.ID != w.ID || !reflect.DeepEqual(l.Base, w.Base) || !l.SyncedAt.Equal(g.SyncedAt) {
+				t.Errorf("ListLinks row %d: %+v, want %+v", i, l, w)
 			}
 		}
 		if err := db.EachLinkRow(ctx, KindGroup, nil, func(LinkRow) error { t.Error("a group link"); return nil }); err != nil {
