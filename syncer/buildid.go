@@ -16,31 +16,34 @@ import (
 
 // buildID identifies the running ldapwiz build, so that another build
 // plans afresh rather than repeat this one's result (quietKey). It is
-// worked out once per process (runningBuild): the executable does not
-// change under a running process, and every session of a served wizard
-// runs the same one.
-func buildID() string { return runningBuild() }
-
-// runningBuild is identifyBuild for this process, worked out at its
-// first call.
-var runningBuild = sync.OnceValue(func() string {
+// worked out once per process and kept: every session of a served wizard
+// runs the same build, and a process-only identity (identifyBuild's last
+// resort) must stay the same for the process's own runs.
+var buildID = sync.OnceValue(func() string {
 	bi, _ := debug.ReadBuildInfo()
-	return identifyBuild(bi, runningExecutable(), randomNonce)
+	return identifyBuild(bi, runningExecutable(), rand.Text)
 })
+
+// Outside Linux the executable is read by its path, which an upgrade in
+// place may point at a newer build while this process runs: it is read
+// when the process starts.
+func init() {
+	if runtime.GOOS != "linux" {
+		buildID()
+	}
+}
 
 // identifyBuild identifies the build described by bi (nil when unknown)
 // whose executable is at exe: its module version and VCS stamp, and what
 // tells its code apart from another build's:
 //   - the Go build ID the linker writes into the executable, which changes
 //     with anything that changes the binary;
-//   - without one (not ELF, or linked with -buildid=), nothing more when
-//     the VCS stamp names a clean commit;
-//   - otherwise (a build from a source archive, with -buildvcs=false, or
-//     from a modified tree) the SHA-256 of the executable;
+//   - without one (not ELF, or linked with -buildid=), the SHA-256 of the
+//     executable;
 //   - and when that cannot be read either, nonce(): a value of this process
 //     alone, so that no other process's quiet mark ever matches.
 func identifyBuild(bi *debug.BuildInfo, exe string, nonce func() string) string {
-	id, revision, modified := "", false, false
+	id := ""
 	if bi != nil {
 		id = bi.Main.Version
 		for _, kv := range bi.Settings {
@@ -48,15 +51,10 @@ func identifyBuild(bi *debug.BuildInfo, exe string, nonce func() string) string 
 			case "vcs.revision", "vcs.time", "vcs.modified":
 				id += " " + kv.Value
 			}
-			revision = revision || kv.Key == "vcs.revision" && kv.Value != ""
-			modified = modified || kv.Key == "vcs.modified" && kv.Value == "true"
 		}
 	}
 	if g, err := goBuildID(exe); err == nil {
 		return id + " go:" + g
-	}
-	if revision && !modified {
-		return id
 	}
 	if h, err := fileDigest(exe); err == nil {
 		return id + " sha256:" + h
@@ -74,9 +72,6 @@ func runningExecutable() string {
 	p, _ := os.Executable()
 	return p
 }
-
-// randomNonce is a random string (crypto/rand.Text: 26 base32 characters).
-func randomNonce() string { return rand.Text() }
 
 // fileDigest is the SHA-256 of the file at path, in hex.
 func fileDigest(path string) (string, error) {
