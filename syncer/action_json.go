@@ -156,11 +156,11 @@ func appendJSONString(b []byte, s string) []byte {
 func plainJSON(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonEscapedASCII(c) {
-				return false
-			}
+		if jsonPlainASCII[c] {
 			continue
+		}
+		if c < utf8.RuneSelf {
+			return false // ASCII encoding/json escapes
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {

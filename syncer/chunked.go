@@ -16,16 +16,18 @@ type chunked[T any] struct {
 	full [][]T // chunks filled, in order
 	cur  []T   // the chunk being filled
 	n    int   // values added
+	hint int   // the first chunk's size, allocated with the first value
 }
 
-// newChunked returns a list whose first chunk has room for hint values
-// when hint is positive (a list expected to hold about that many is then
-// one chunk), or for chunkLen.
+// newChunked returns a list whose first chunk will have room for hint
+// values when hint is positive (a list expected to hold about that many
+// is then one chunk), or for chunkLen. Nothing is allocated before the
+// first value is added.
 func newChunked[T any](hint int) *chunked[T] {
 	if hint <= 0 {
 		hint = chunkLen
 	}
-	return &chunked[T]{cur: make([]T, 0, hint)}
+	return &chunked[T]{hint: hint}
 }
 
 // add appends v.
@@ -35,7 +37,10 @@ func (c *chunked[T]) add(v T) { *c.grow() = v }
 // (a value built elsewhere and added would often be allocated on its own
 // first, then copied).
 func (c *chunked[T]) grow() *T {
-	if len(c.cur) == cap(c.cur) {
+	switch {
+	case c.cur == nil:
+		c.cur = make([]T, 0, c.hint)
+	case len(c.cur) == cap(c.cur):
 		c.full = append(c.full, c.cur)
 		c.cur = make([]T, 0, chunkLen)
 	}

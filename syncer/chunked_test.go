@@ -26,11 +26,16 @@ func TestChunkedKeepsOrderAndCount(t *testing.T) {
 }
 
 // TestChunkedValuesStayPut: the pointers point at the values where they
-// were added (nothing is copied), and chunks hold what they were sized for.
+// were added (nothing is copied), and chunks hold what they were sized
+// for, the first allocated only with the first value.
 func TestChunkedValuesStayPut(t *testing.T) {
 	c := newChunked[int](5000)
-	first := &c.cur[:1][0]
-	for i := range 5000 + chunkLen + 1 {
+	if c.cur != nil {
+		t.Fatal("a chunk was allocated before any value")
+	}
+	c.add(0)
+	first := &c.cur[0]
+	for i := 1; i < 5000+chunkLen+1; i++ {
 		c.add(i)
 	}
 	if len(c.full) != 2 || cap(c.full[0]) != 5000 || cap(c.full[1]) != chunkLen {

@@ -27,8 +27,8 @@ type dirReader struct {
 	// compact: users' values go to DirUser.vals, not a map, copied out of
 	// the messages read (a sync's own read; see dirValues).
 	compact bool
-	// sizeHint: how many users the read expects (the last run's count),
-	// to size the first chunk of the list for them all.
+	// sizeHint: how many users the read expects (from the last run's
+	// counts), to size the first chunk of the list for them all.
 	sizeHint int
 	// inc, when set, reads the users and groups searches through the
 	// previous run's view and token (incremental.go).
@@ -74,7 +74,8 @@ func readDirectory(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progres
 // readDirectoryInc is readDirectory with the users and groups searches
 // made through inc when it is not nil.
 // With compact, the users' values are kept compact (DirUser.vals) and
-// Values is left nil; sizeHint is how many entries the last run read.
+// Values is left nil; sizeHint is how many users the read expects (see
+// dirReader.sizeHint).
 func readDirectoryInc(ctx context.Context, conn *ldap.Conn, cfg syncConfig, progress func(n int), inc *incRead, compact bool, sizeHint int) (*DirSnapshot, error) {
 	if err := cfg.resolveAccountState(ctx, conn); err != nil {
 		return nil, err
@@ -216,9 +217,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		}
 	}
 	if len(dups) == 0 {
-		if len(users) > 0 {
-			snap.Users = users
-		}
+		snap.Users = users
 		return nil
 	}
 	var skips []Skip
@@ -397,10 +396,7 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 	}
 	// The users in scope are copied together: the chunks the read left
 	// them in, holding everyone else, are then free to go.
-	var users *chunked[DirUser]
-	if len(inScope) > 0 {
-		users = newChunked[DirUser](len(inScope))
-	}
+	users := newChunked[DirUser](len(inScope))
 	for i, u := range snap.Users {
 		if inScope[i] {
 			users.add(*u)
@@ -409,10 +405,7 @@ func (r *dirReader) applySyncOnly(ctx context.Context, snap *DirSnapshot, all []
 		snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindUser, Name: u.username(), DN: u.DN, Reason: SkipOutsideScope,
 			Detail: "not a member (directly or through nested groups) of " + strings.Join(c.syncOnly, ", ")})
 	}
-	snap.Users = nil
-	if users != nil {
-		snap.Users = users.pointers()
-	}
+	snap.Users = users.pointers()
 	sort.Slice(keep, func(i, j int) bool { return keep[i].Name < keep[j].Name })
 	snap.Groups = keep
 	return nil

@@ -124,7 +124,10 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		inc.read.Reason += "; read twice: it changed since the last run's read"
 	}
 	tr.begin(PhaseReadDirectory, total, estimated, inc.readMessage())
-	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true, total)
+	// The users' list is sized for the users the last run read: its
+	// entries but the groups in scope.
+	users := max(0, total-last["directory_groups"])
+	dir, err := readDirectoryInc(ctx, conn, cfg, func(n int) { tr.step(n, nil) }, inc, true, users)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
