@@ -101,10 +101,14 @@ func fmtAction(a *syncer.Action) string {
 		fmt.Fprintf(&w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
 	}
 	for _, d := range a.AttrDiffs() {
+		label := d.Field // written out, not AttrDiff.Label: the printer uses that
+		if d.Attr != "" {
+			label += " (" + d.Attr + ")"
+		}
 		if a.Op == syncer.OpCreate {
-			fmt.Fprintf(&w, "      %s: %q\n", d.Label(), d.New)
+			fmt.Fprintf(&w, "      %s: %q\n", label, d.New)
 		} else {
-			fmt.Fprintf(&w, "      %s: %q -> %q\n", d.Label(), d.Old, d.New)
+			fmt.Fprintf(&w, "      %s: %q -> %q\n", label, d.Old, d.New)
 		}
 	}
 	return w.String()

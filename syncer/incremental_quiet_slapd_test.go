@@ -281,10 +281,7 @@ func TestIncrementalQuietMissesNoConcurrentStoreWrite(t *testing.T) {
 // creates its user certifies its writes, and the next run is quiet.
 func TestIncrementalQuietNotWhileThePlannerSkips(t *testing.T) {
 	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
-	const dn = "uid=badmail,ou=people,dc=example,dc=com"
-	if err := e.conn.Add(e.ctx, dn, map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"badmail"}, "cn": {"Bad Mail"}, "sn": {"Mail"}, "mail": {"not-an-address"}}); err != nil {
-		t.Fatal(err)
-	}
+	dn := e.addDirUser("badmail", "not-an-address")
 	mode := wizard.ModeImport
 	if first := e.sync(mode, wizard.AuthorityLDAP); !plannerSkipOf(first, dn) {
 		t.Fatalf("first run: skips %+v; want the planner to skip %s (%s)", first.Plan.Skipped, dn, SkipInvalidValue)

@@ -21,7 +21,7 @@ func listCreateMembers(actions []Action) {
 // Memberships is how many memberships the action adds or removes: one for
 // add_member and remove_member, the members of a group create or restore,
 // none otherwise.
-func (a Action) Memberships() int {
+func (a *Action) Memberships() int {
 	switch a.Op {
 	case OpAddMember, OpRemoveMember:
 		return 1

@@ -174,10 +174,7 @@ func TestQuietByDigest(t *testing.T) {
 func TestQuietByDigestNotWhileThePlannerSkips(t *testing.T) {
 	e := newSyncEnv(t, slapdtest.Options{})
 	addSkippedEntry(t, e)
-	const dn = "uid=badmail,ou=people,dc=example,dc=com"
-	if err := e.conn.Add(e.ctx, dn, map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"badmail"}, "cn": {"Bad Mail"}, "sn": {"Mail"}, "mail": {"not-an-address"}}); err != nil {
-		t.Fatal(err)
-	}
+	dn := e.addDirUser("badmail", "not-an-address")
 	mode := wizard.ModeImport
 	first := e.sync(mode, wizard.AuthorityLDAP)
 	if !plannerSkipOf(first, dn) {

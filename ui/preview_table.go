@@ -67,10 +67,10 @@ func planTabs(p *syncer.Plan) []planTab {
 		tabs[i].rows = append(tabs[i].rows, actionRow(a))
 		// A new group's members are memberships added too: listed one by
 		// one beside the add_member actions, so the tab counts them all.
+		if a.Memberships() == 0 {
+			continue
+		}
 		for _, u := range a.Members {
-			if a.Memberships() == 0 {
-				break
-			}
 			r := planRow{side: sideName(a.Side), what: "add member", name: u + " in " + a.Name, note: "with the new group"}
 			r.search = r.searchText()
 			tabs[4].rows = append(tabs[4].rows, r)
