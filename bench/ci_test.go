@@ -16,7 +16,7 @@ import (
 // because other jobs on the machine disturb them far less than wall times.
 const (
 	ciUsers          = 5000
-	ciMaxResyncRatio = 20.0 // no-change two-way and quiet resyncs, incremental run with 100 changes: CPU ÷ ldapsearch's CPU
+	ciMaxResyncRatio = 20.0 // no-change import-mode, quiet and two-way resyncs, incremental run with 100 changes: CPU ÷ ldapsearch's CPU
 	ciMaxImportRatio = 50.0 // first import, CPU ÷ ldapsearch's CPU
 	ciMaxRSSMB       = 120.0
 	// ciMaxLiveMB bounds the largest live heap (usage.liveMB), which
@@ -74,6 +74,7 @@ func checkMemory(t *testing.T, c string, s *summary) {
 // every run within the RSS and live heap bounds. Built only with the
 // benchci tag, like TestEngineCI.
 func TestIncrementalCI(t *testing.T) {
+	requireSQLiteStore(t) // before building and starting anything
 	b := newSyncprovBed(t, ciUsers, buildLdapwiz(t, t.TempDir()))
 	cases, lat := measureIncremental(t, b, 2)
 	reportIncremental(os.Stdout, ciUsers, cases, lat)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 )
 
@@ -60,9 +61,22 @@ func newSyncprovBed(tb testing.TB, n int, bin string) *bed {
 // startBed starts slapd with options o and a directory of n users.
 func startBed(tb testing.TB, n int, bin string, o slapdtest.Options) *bed {
 	tb.Helper()
+	ensureGNUTime(tb)
 	shape := shapeFor(n)
 	o.NoFixture, o.ExtraLDIF = true, shape.ldif()
 	return &bed{dir: tb.TempDir(), bin: bin, srv: slapdtest.StartWith(tb, o), shape: shape}
+}
+
+// ensureGNUTime installs GNU time (timed runs every command under it)
+// when it is missing, as a fresh Debian machine has it.
+func ensureGNUTime(tb testing.TB) {
+	tb.Helper()
+	harness.Apt{Who: "bench", Packages: []string{"time"}, Missing: func() []string {
+		if _, err := os.Stat(gnuTime); err != nil {
+			return []string{gnuTime}
+		}
+		return nil
+	}}.Ensure(tb)
 }
 
 // buildLdapwiz builds the ldapwiz binary into dir, or returns -bin.
@@ -137,8 +151,7 @@ func (b *bed) ldapsearch() (usage, error) {
 		"ldapsearch %s -E pr=1000/noprompt -b %s '(objectClass=groupOfNames)' cn %s member >/dev/null && "+
 			"ldapsearch %s -E pr=1000/noprompt -b %s '(objectClass=inetOrgPerson)' %s uid mail givenName sn telephoneNumber >/dev/null",
 		conn, groupBase, ids, conn, peopleBase, ids)
-	u, err := timed(b.dir, "sh", "-c", script)
-	return u, err
+	return timed(b.dir, "sh", "-c", script)
 }
 
 // syncReport is the part of the report "ldapwiz sync --report FILE" saves
@@ -159,11 +172,9 @@ type syncReport struct {
 func (b *bed) runCase(c string, store benchStore) (usage, error) {
 	switch c {
 	case casePreview:
-		u, err := timedGo(b.dir, b.bin, "preview", "--json", "-c", b.config("import", store))
-		return u, err
+		return timedGo(b.dir, b.bin, "preview", "--json", "-c", b.config("import", store))
 	case caseText:
-		u, err := timedGo(b.dir, b.bin, "preview", "-c", b.config("import", store))
-		return u, err
+		return timedGo(b.dir, b.bin, "preview", "-c", b.config("import", store))
 	}
 	mode := map[string]string{caseImport: "import", caseResync: "import", caseRepeat: "import", caseOneWay: "one-way", caseTwoWay: "two-way"}[c]
 	report := filepath.Join(b.dir, "report.json")

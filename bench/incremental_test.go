@@ -128,7 +128,6 @@ func requireSQLiteStore(tb testing.TB) {
 // --follow latency (seconds, one per change).
 func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
 	tb.Helper()
-	requireSQLiteStore(tb)
 	st := b.newStore(tb, 0)
 	defer st.remove()
 	cfg := b.config("import", st)

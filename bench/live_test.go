@@ -18,3 +18,14 @@ func TestLargestLive(t *testing.T) {
 		t.Errorf("largestLive without a trace = %v, want 0", got)
 	}
 }
+
+// TestSaidDropsTheGCTrace: an error quotes what the command said, not the
+// collector's trace lines around it.
+func TestSaidDropsTheGCTrace(t *testing.T) {
+	stderr := []byte("gc 1 @0.024s 2%: 0.14+3.6+0.055 ms clock, 3->4->1 MB, 4 MB goal, 2 P\n" +
+		"ldapwiz: connect to the directory: refused\n" +
+		"gc 2 @0.030s 2%: 0.1+1+0.04 ms clock, 4->4->1 MB, 4 MB goal, 2 P\n")
+	if got, want := said(stderr), "ldapwiz: connect to the directory: refused\n"; got != want {
+		t.Errorf("said = %q, want %q", got, want)
+	}
+}

@@ -59,22 +59,26 @@ func largestLive(stderr []byte) float64 {
 	return live
 }
 
+// gnuTime is GNU time, which timed runs every command under
+// (ensureGNUTime installs it).
+const gnuTime = "/usr/bin/time"
+
 // timedEnv is timed with env added to the command's environment.
 func timedEnv(dir string, env []string, name string, args ...string) (usage, error) {
 	out := filepath.Join(dir, "time.out")
-	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%e %U %S %M", "-o", out, name}, args...)...)
+	cmd := exec.Command(gnuTime, append([]string{"-f", "%e %U %S %M", "-o", out, name}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr // stdout: the null device
 	runErr := cmd.Run()
 	data, err := os.ReadFile(out)
 	if err != nil {
-		return usage{}, fmt.Errorf("%s: %v (%v) %s", name, err, runErr, stderr.String())
+		return usage{}, fmt.Errorf("%s: %v (%v) %s", name, err, runErr, said(stderr.Bytes()))
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	f := strings.Fields(lines[len(lines)-1])
 	if len(f) != 4 {
-		return usage{}, fmt.Errorf("%s: unreadable time output %q (%v) %s", name, data, runErr, stderr.String())
+		return usage{}, fmt.Errorf("%s: unreadable time output %q (%v) %s", name, data, runErr, said(stderr.Bytes()))
 	}
 	var v [4]float64
 	for i, s := range f {
@@ -83,7 +87,7 @@ func timedEnv(dir string, env []string, name string, args ...string) (usage, err
 		}
 	}
 	if runErr != nil {
-		return usage{}, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, tail(stderr.String()))
+		return usage{}, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, said(stderr.Bytes()))
 	}
 	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, nil
 }
@@ -96,6 +100,15 @@ func megabytes(mb float64, prec int) string {
 	}
 	return strconv.FormatFloat(mb, 'f', prec, 64)
 }
+
+// said is what a command wrote on stderr, for an error: the end of it,
+// without the garbage collector's trace lines (timedGo asks for them).
+func said(stderr []byte) string {
+	return tail(gcTraceLine.ReplaceAllString(string(stderr), ""))
+}
+
+// gcTraceLine matches a whole line of GODEBUG=gctrace=1 output.
+var gcTraceLine = regexp.MustCompile(`(?m)^gc \d+ @.*\n?`)
 
 func tail(s string) string {
 	if len(s) > 2000 {
