@@ -22,7 +22,7 @@ import (
 // output discarded) in the same run; x-ldapsearch-time is the ratio of the
 // whole sync's time to ldapsearch's.
 //
-//	go test ./wizard -run '^$' -bench SyncImport -benchtime 1x
+//	go test ./syncer -run '^$' -bench SyncImport -benchtime 1x
 func BenchmarkSyncImport(b *testing.B) {
 	const n = 20000
 	srv := slapdtest.StartWith(b, slapdtest.Options{NoFixture: true, BulkUsers: n})
