@@ -23,17 +23,7 @@ type normDN struct {
 }
 
 // normalize returns ldap.NormalizeDN(dn) and whether dn parsed.
-func (c *dnCache) normalize(dn string) (string, bool) {
-	if r, hit := c.m[dn]; hit {
-		return r.n, r.ok
-	}
-	if c.m == nil {
-		c.m = map[string]normDN{}
-	}
-	n, ok := c.compute(dn)
-	c.m[dn] = normDN{n: n, ok: ok}
-	return n, ok
-}
+func (c *dnCache) normalize(dn string) (string, bool) { return c.lookup(dn, true) }
 
 // normalizeEntry is normalize for an entry's own DN, which the planner
 // indexes by its normal form; references to the entry (group members) are
@@ -41,12 +31,17 @@ func (c *dnCache) normalize(dn string) (string, bool) {
 // reference written like it is found as it is. One that is not (Active
 // Directory's CN=...,OU=..., or ou=People) is kept, since references
 // written like it are normalized next, and would parse it again.
-func (c *dnCache) normalizeEntry(dn string) (string, bool) {
+func (c *dnCache) normalizeEntry(dn string) (string, bool) { return c.lookup(dn, false) }
+
+// lookup returns the normal form of dn and whether it parsed, from the
+// cache or computed and then cached, unless keepNormal is false and dn is
+// its own normal form.
+func (c *dnCache) lookup(dn string, keepNormal bool) (string, bool) {
 	if r, hit := c.m[dn]; hit {
 		return r.n, r.ok
 	}
 	n, ok := c.compute(dn)
-	if !ok || n != dn {
+	if keepNormal || !ok || n != dn {
 		if c.m == nil {
 			c.m = map[string]normDN{}
 		}
