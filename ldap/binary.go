@@ -61,28 +61,46 @@ func knownBinary(name string) bool {
 // binary: a known binary type, a ";binary" option, or any value that is not
 // printable UTF-8 text.
 func isBinaryAttr(name string, values [][]byte) bool {
-	if knownBinary(name) || (strings.IndexByte(name, ';') >= 0 && strings.Contains(strings.ToLower(name), ";binary")) {
-		return true
-	}
+	return binaryName(name) || !allText(values)
+}
+
+// binaryName reports whether attribute name is binary whatever its values
+// hold: a known binary type, or a ";binary" option.
+func binaryName(name string) bool {
+	return knownBinary(name) || (strings.IndexByte(name, ';') >= 0 && strings.Contains(strings.ToLower(name), ";binary"))
+}
+
+// allText reports whether every one of values is text (isText).
+func allText(values [][]byte) bool {
 	for _, v := range values {
 		if !isText(v) {
-			return true
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // isText reports whether v is valid UTF-8 without control characters other
-// than tab, newline and carriage return.
+// than tab, newline and carriage return. An ASCII value, the usual kind, is
+// looked at once.
 func isText(v []byte) bool {
-	if !utf8.Valid(v) {
-		return false
-	}
-	for _, b := range v {
-		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+	for i, b := range v {
+		if b >= 0x80 {
+			return utf8.Valid(v[i:]) && noControls(v[i:])
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
 			return false
 		}
-		if b == 0x7f {
+	}
+	return true
+}
+
+// noControls reports whether v holds no ASCII control character other
+// than tab, newline and carriage return (the bytes of a multi-byte UTF-8
+// character are never ASCII).
+func noControls(v []byte) bool {
+	for _, b := range v {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package ldap
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFormatGUIDMixedEndian(t *testing.T) {
@@ -55,4 +56,24 @@ func TestBinaryDetection(t *testing.T) {
 			t.Errorf("%s %q: binary %v shown %q; want %v %q", tc.name, tc.value, a.Binary, a.Values[0], tc.bin, tc.shown)
 		}
 	}
+}
+
+// FuzzIsText checks isText, which looks at an ASCII value once, against
+// its definition: valid UTF-8 with no control character but tab, newline
+// and carriage return.
+func FuzzIsText(f *testing.F) {
+	for _, s := range []string{"", "plain", "tab\there", "Ä b", "bell\a", "del\x7f", "\xff\xfe", "ok Ä then \x01", "é\x7f"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		want := utf8.Valid(v)
+		for _, b := range v {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+				want = false
+			}
+		}
+		if got := isText(v); got != want {
+			t.Errorf("isText(%q) = %v, want %v", v, got, want)
+		}
+	})
 }

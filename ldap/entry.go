@@ -13,7 +13,16 @@ import (
 type Entry struct {
 	DN         string
 	Attributes []Attribute
+	// text: see Text.
+	text string
 }
+
+// Text returns, for an entry the search reader decoded itself, the one
+// string its DN and its text values are substrings of, which holds
+// nothing else but the names of attributes the reader has not seen often
+// (see entryDecoder): a string of the entry kept keeps that text, not the
+// message it came in. It is "" for any other entry.
+func (e *Entry) Text() string { return e.text }
 
 // Attribute is one attribute of an entry. Values are always readable text:
 // binary values (objectGUID, objectSid, jpegPhoto, anything that is not

@@ -76,16 +76,50 @@ type decodedEntry struct {
 // space from one to the next. It is not safe for concurrent use.
 type entryDecoder struct {
 	bin [][]byte // one attribute's values as slices of the message, for the binary check
+	// text collects the entry's DN and text values (and the names not
+	// interned), copied at the end into the entry's one string.
+	text []byte
+	// attrs: what the first pass found of each attribute, for the second.
+	attrs []attrShape
+	// names interns attribute names (at most maxInternedNames), so that
+	// the entries of a search share them rather than each carrying its
+	// own copy; prev lists the last entry's, in order, which the next
+	// entry's usually repeat, checked before the map.
+	names map[string]attrName
+	prev  []attrName
 }
+
+// attrName is an interned attribute name.
+type attrName struct {
+	name   string
+	binary bool // binary whatever its values (binaryName)
+}
+
+// attrShape is what decodeOp's first pass learns of one attribute.
+type attrShape struct {
+	name   string // interned, or "" when the name is in the text
+	values int    // how many values
+	binary bool   // binary values: copied raw, not in the text
+}
+
+// maxInternedNames bounds the attribute names a decoder interns: a
+// directory's schema has a few hundred at most, and a search asks for a
+// handful.
+const maxInternedNames = 256
 
 // decodeOp decodes the protocolOp of a SearchResultEntry (its contents,
 // after the [APPLICATION 4] header) into an Entry, the same one go-ldap's
 // own decoder and fromGoldap give, without building a packet tree or a
-// go-ldap entry: one string holds every text value, each a substring of
-// it, and a binary attribute's values are copied. Nothing of the entry
+// go-ldap entry: one string, the entry's Text, holds the DN and every text
+// value, each a substring of it, and no attribute name met before or
+// encoding; a binary attribute's values are copied. Nothing of the entry
 // refers to op, which the reader reuses for the next message. into, when
 // not nil, is an entry delivered before whose lists are reused (its
 // strings are not: they stay valid).
+//
+// It reads op twice: the first pass checks the encoding, counts, finds
+// the binary attributes and copies the text into dec.text; the second
+// slices the entry's strings out of the one string made of it.
 func (dec *entryDecoder) decodeOp(op []byte, into *decodedEntry) (*decodedEntry, error) {
 	tag, dn, rest, err := berTLV(op)
 	if err != nil || tag != berOctetString {
@@ -95,44 +129,13 @@ func (dec *entryDecoder) decodeOp(op []byte, into *decodedEntry) (*decodedEntry,
 	if err != nil || tag != berSequence || len(rest) != 0 {
 		return nil, errBadEntry
 	}
-	// One string for all the text: names and values are substrings of it.
-	// Every slice below shares op's array up to its end, so a slice's
-	// offset in op is the difference of capacities.
-	text := string(op)
-	sub := func(b []byte) string {
-		start := cap(op) - cap(b)
-		return text[start : start+len(b)]
-	}
-	count, values := 0, 0
-	for r := list; len(r) > 0; count++ {
-		var attr []byte
-		if _, attr, r, err = berTLV(r); err != nil {
-			return nil, errBadEntry
-		}
-		// Values counted for one allocation of them all below; a malformed
-		// attribute is refused in the loop after.
-		if _, _, vals, err := berTLV(attr); err == nil {
-			if _, set, _, err := berTLV(vals); err == nil {
-				for ; len(set) > 0; values++ {
-					if _, _, set, err = berTLV(set); err != nil {
-						break
-					}
-				}
-			}
-		}
-	}
-	d := into
-	if d == nil {
-		d = &decodedEntry{}
-	}
-	d.DN = sub(dn)
-	d.Attributes = reuseList(d.Attributes, count)
-	d.strs = reuseList(d.strs, values)
-	strs := d.strs // every text attribute's values, sliced below
+	text := append(dec.text[:0], dn...)
+	shapes := dec.attrs[:0]
 	bin := dec.bin
-	for i := 0; len(list) > 0; i++ {
+	values := 0
+	for r := list; len(r) > 0; {
 		var attr []byte
-		if tag, attr, list, err = berTLV(list); err != nil || tag != berSequence {
+		if tag, attr, r, err = berTLV(r); err != nil || tag != berSequence {
 			return nil, errBadEntry
 		}
 		tag, name, vals, err := berTLV(attr)
@@ -143,37 +146,106 @@ func (dec *entryDecoder) decodeOp(op []byte, into *decodedEntry) (*decodedEntry,
 		if err != nil || (tag != berSet && tag != berSequence) || len(rest) != 0 {
 			return nil, errBadEntry
 		}
-		n := 0
-		for r := set; len(r) > 0; n++ {
-			if tag, _, r, err = berTLV(r); err != nil || tag != berOctetString {
+		bin = bin[:0]
+		for len(set) > 0 {
+			var v []byte
+			if tag, v, set, err = berTLV(set); err != nil || tag != berOctetString {
 				return nil, errBadEntry
 			}
-		}
-		if n > len(strs) {
-			return nil, errBadEntry // more values than counted: cannot happen
-		}
-		vs := strs[:n:n]
-		strs = strs[n:]
-		bin = bin[:0]
-		for j := 0; len(set) > 0; j++ {
-			var v []byte
-			_, v, set, _ = berTLV(set)
-			vs[j] = sub(v)
 			bin = append(bin, v)
 		}
+		in, ok := dec.intern(len(shapes), name)
+		if !ok {
+			in.binary = binaryName(string(name))
+			text = append(text, name...)
+		}
+		sh := attrShape{name: in.name, values: len(bin)}
+		if sh.binary = in.binary || !allText(bin); !sh.binary {
+			for _, v := range bin {
+				text = append(text, v...)
+			}
+		}
+		shapes = append(shapes, sh)
+		values += len(bin)
+	}
+	clear(bin) // nothing of op is kept past this entry
+	dec.bin, dec.attrs = bin[:0], shapes
+	if cap(text) <= maxReusedMessage {
+		dec.text = text // a large group's is not kept for the next entry
+	} else {
+		dec.text = nil
+	}
+
+	str := string(text)
+	at := 0
+	cut := func(n int) string {
+		at += n
+		return str[at-n : at]
+	}
+	d := into
+	if d == nil {
+		d = &decodedEntry{}
+	}
+	d.text = str
+	d.DN = cut(len(dn))
+	d.Attributes = reuseList(d.Attributes, len(shapes))
+	d.strs = reuseList(d.strs, values)
+	strs := d.strs // every text attribute's values, sliced below
+	for i, sh := range shapes {
+		var attr []byte
+		_, attr, list, _ = berTLV(list) // checked by the first pass
+		_, name, vals, _ := berTLV(attr)
+		_, set, _, _ := berTLV(vals)
 		a := &d.Attributes[i]
-		*a = Attribute{Name: sub(name), Values: vs}
-		if isBinaryAttr(a.Name, bin) {
-			raw := make([][]byte, n)
-			for j, v := range bin {
+		if sh.name == "" {
+			sh.name = cut(len(name))
+		}
+		if sh.binary {
+			raw := make([][]byte, sh.values)
+			for j := range raw {
+				var v []byte
+				_, v, set, _ = berTLV(set)
 				raw[j] = append([]byte{}, v...) // op is the reader's buffer, reused
 			}
-			*a = newAttribute(a.Name, raw, nil)
+			*a = newAttribute(sh.name, raw, nil)
+			continue
 		}
-		clear(bin) // nothing of op is kept past this entry
+		vs := strs[:sh.values:sh.values]
+		strs = strs[sh.values:]
+		for j := range vs {
+			var v []byte
+			_, v, set, _ = berTLV(set)
+			vs[j] = cut(len(v))
+		}
+		*a = Attribute{Name: sh.name, Values: vs}
 	}
-	dec.bin = bin[:0]
 	return d, nil
+}
+
+// intern returns the interned name, the i-th attribute of an entry; ok
+// is false when it is not interned (the table is full). The entry's i-th
+// name is remembered for the next entry, which usually has the same.
+func (dec *entryDecoder) intern(i int, name []byte) (in attrName, ok bool) {
+	if i < len(dec.prev) && dec.prev[i].name != "" && dec.prev[i].name == string(name) {
+		return dec.prev[i], true
+	}
+	if in, ok = dec.names[string(name)]; !ok {
+		if len(dec.names) >= maxInternedNames {
+			return attrName{}, false
+		}
+		if dec.names == nil {
+			dec.names = map[string]attrName{}
+		}
+		s := string(name)
+		in = attrName{name: s, binary: binaryName(s)}
+		dec.names[s] = in
+	}
+	if i < len(dec.prev) {
+		dec.prev[i] = in
+	} else if i == len(dec.prev) {
+		dec.prev = append(dec.prev, in)
+	}
+	return in, true
 }
 
 // reuseList returns a list of n elements, list's array when it has room

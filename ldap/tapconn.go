@@ -244,7 +244,7 @@ func (t *tapConn) spare() *decodedEntry {
 // (SearchRequest.ReuseEntries) back to be decoded into again; nothing of
 // them may be used afterwards but their strings. An entry kept (at most
 // maxSpares in all, each of at most maxSpareValues values and attributes)
-// is cleared, DN and lists, so that it holds no message's text or binary
+// is cleared, DN, text and lists, so that it holds no entry's text or binary
 // values; the others are left to the collector as they are.
 func (t *tapConn) giveBack(entries []*decodedEntry) {
 	t.mu.Lock()
@@ -254,7 +254,7 @@ func (t *tapConn) giveBack(entries []*decodedEntry) {
 			return
 		}
 		if e.spareSized() {
-			e.DN = ""
+			e.DN, e.text = "", ""
 			clear(e.strs)
 			clear(e.Attributes)
 			t.spares = append(t.spares, e)

@@ -1,40 +1,95 @@
 package syncer
 
-import "strings"
+import (
+	"math"
+	"strings"
+	"unsafe"
+)
 
 // userFieldCount is how many store fields a user entry can map: username,
 // email, first and last name, phone and the account state.
 const userFieldCount = 6
 
 // dirValues holds a directory user's field values, one slot per store
-// field (see fieldSlot), as one string and where each slot's value ends in
-// it. A sync of 100,000 users would hold a map per user otherwise, three
-// times the size; a string per slot takes 96 bytes a user, this 40, and
-// gives the garbage collector one pointer to follow rather than six.
+// field (see fieldSlot): each text slot's as where it lies in one string,
+// the account state's as a flag. A sync of 100,000 users would hold a map
+// per user otherwise, three times the size; a string per slot takes 96
+// bytes a user, this 64, and gives the garbage collector one pointer to
+// follow rather than six.
 type dirValues struct {
-	text string
-	end  [userFieldCount]uint32
+	text       string
+	start, end [textSlots]uint32
+	state      accountFlag
 }
 
-// packedValues is the dirValues of vals, whose values text holds one
-// after the other, in slot order.
-func packedValues(text string, vals *[userFieldCount]string) dirValues {
-	d := dirValues{text: text}
-	n := 0
+// textSlots is how many slots hold text: all but the account state's
+// (slotDisabled), "true", "false" or "" (not read), kept as a flag.
+const (
+	slotDisabled = userFieldCount - 1
+	textSlots    = slotDisabled
+)
+
+// accountFlag is the account state's slot: not read, or the value.
+type accountFlag uint8
+
+const (
+	accountUnread accountFlag = iota
+	accountEnabled
+	accountDisabled
+)
+
+// packValues returns the dirValues of the text slots' values vals and
+// the account state's flag, when each value lies within text (is a
+// substring of that very string); ok is false otherwise.
+func packValues(text string, vals *[textSlots]string, state accountFlag) (d dirValues, ok bool) {
+	d.text, d.state = text, state
 	for i, v := range vals {
-		n += len(v)
-		d.end[i] = uint32(n)
+		start, ok := offsetIn(text, v)
+		if !ok {
+			return dirValues{}, false
+		}
+		d.start[i], d.end[i] = uint32(start), uint32(start+len(v))
 	}
-	return d
+	return d, true
+}
+
+// flagOf is the account state's slot for whether the account is locked.
+func flagOf(locked bool) accountFlag {
+	if locked {
+		return accountDisabled
+	}
+	return accountEnabled
+}
+
+// offsetIn returns where v lies in text, when it is a substring of that
+// very string (its bytes are text's); an empty v lies anywhere.
+func offsetIn(text, v string) (int, bool) {
+	if v == "" {
+		return 0, true
+	}
+	if len(text) > math.MaxUint32 {
+		return 0, false
+	}
+	base := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	p := uintptr(unsafe.Pointer(unsafe.StringData(v)))
+	if text == "" || p < base || p-base > uintptr(len(text)-len(v)) || len(v) > len(text) {
+		return 0, false
+	}
+	return int(p - base), true
 }
 
 // slot is the value of slot i.
 func (d *dirValues) slot(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = d.end[i-1]
+	if i == slotDisabled {
+		switch d.state {
+		case accountEnabled:
+			return "false"
+		case accountDisabled:
+			return "true"
+		}
+		return ""
 	}
-	return d.text[start:d.end[i]]
+	return d.text[d.start[i]:d.end[i]]
 }
 
 // fieldSlot is the slot of store field f in dirValues, or -1 for a field
@@ -86,12 +141,31 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 	return m
 }
 
-// compactStrings sets the entry's compact values to vals (by slot, see
-// fieldSlot) and copies them with its id, other ids, DN, account state and
-// memberOf values out of the message they were sliced from, into one
-// allocation: the whole message (attribute names, encoding) is then free
-// to go once read. Its lists must be its own (not the message's).
-func (u *DirUser) compactStrings(vals *[userFieldCount]string) {
+// setValues sets the entry's compact values: the text slots' vals (by
+// slot, see fieldSlot), sliced from text, the entry's Text
+// (ldap.Entry.Text), and the account state's flag. The entry then keeps
+// that text, which holds nothing but its DN and values. When a value does
+// not lie within text (there is none: the entry was not decoded by the
+// search reader; a binary value, rendered), the entry's strings are
+// copied instead (compactStrings).
+func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountFlag) {
+	if d, ok := packValues(text, vals, state); ok {
+		if len(u.OtherIDs) == 0 {
+			u.OtherIDs = nil
+		}
+		u.vals = d
+		return
+	}
+	u.compactStrings(vals, state)
+}
+
+// compactStrings sets the entry's compact values, the text slots' vals
+// (by slot, see fieldSlot) and the account state's flag, and copies the
+// values with its id, other ids, DN, account state and memberOf values
+// out of the message they were sliced from, into one allocation: the
+// whole message (attribute names, encoding) is then free to go once read.
+// Its lists must be its own (not the message's).
+func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
 	if len(u.OtherIDs) == 0 {
 		u.OtherIDs = nil
 	}
@@ -111,7 +185,12 @@ func (u *DirUser) compactStrings(vals *[userFieldCount]string) {
 	u.eachString(func(v *string) {
 		*v, s = s[:len(*v)], s[len(*v):]
 	})
-	u.vals = packedValues(s, vals) // what is left: the values
+	var packed [textSlots]string // the values, now sliced from what is left
+	rest := s
+	for i, v := range vals {
+		packed[i], rest = rest[:len(v)], rest[len(v):]
+	}
+	u.vals, _ = packValues(s, &packed, state) // each lies within s
 }
 
 // eachString calls fn with each string the entry holds, always in the

@@ -169,20 +169,25 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			return nil
 		}
 		// Built where the list keeps it: a DirUser built here would be
-		// allocated for every entry (compactStrings takes its address).
+		// allocated for every entry (setValues takes its address).
 		u := read.grow()
 		*u = DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN}
 		if !r.compact {
 			u.Values = make(map[string]string, len(c.fields))
 		}
-		var vals [userFieldCount]string // the compact values, by slot
+		var vals [textSlots]string // the compact values, by slot
+		state := accountUnread
 		for _, f := range c.fields {
-			var v string
 			if f == FieldDisabled {
-				v, u.Account = r.accountState(e)
-			} else {
-				v = e.First(c.attrOf[f])
+				var locked bool
+				locked, u.Account = r.accountState(e)
+				state = flagOf(locked)
+				if !r.compact {
+					u.Values[f] = boolString(locked)
+				}
+				continue
 			}
+			v := e.First(c.attrOf[f])
 			if r.compact {
 				vals[fieldSlot(f)] = v
 			} else {
@@ -193,7 +198,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 			u.MemberOf = slices.Clone(e.Get(c.userMemberAttr))
 		}
 		if r.compact {
-			u.compactStrings(&vals)
+			u.setValues(e.Text(), &vals, state)
 		}
 		return nil
 	})
@@ -250,11 +255,11 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 	return nil
 }
 
-// accountState reads whether entry e is locked ("true"/"false") and keeps
+// accountState reads whether entry e is locked and keeps
 // the attributes that say so, for writing a lock or unlock later. An
 // unreadable value (a userAccountControl that is not a number) counts as
 // not locked, as before.
-func (r *dirReader) accountState(e *ldap.Entry) (string, []ldap.Attribute) {
+func (r *dirReader) accountState(e *ldap.Entry) (bool, []ldap.Attribute) {
 	locked, err := r.cfg.acct.Locked(e)
 	var kept []ldap.Attribute
 	for _, name := range r.cfg.acct.Attributes() {
@@ -262,7 +267,7 @@ func (r *dirReader) accountState(e *ldap.Entry) (string, []ldap.Attribute) {
 			kept = append(kept, ldap.Attribute{Name: a.Name, Values: slices.Clone(a.Values)})
 		}
 	}
-	return boolString(locked && err == nil), kept
+	return locked && err == nil, kept
 }
 
 // usersRequest is the search for the users (readUsers; readDigestOnly

@@ -18,11 +18,18 @@ import (
 // slot, no map.
 func compactUser(id, dn string, vals map[string]string) *DirUser {
 	u := &DirUser{StableID: id, DN: dn}
-	var slots [userFieldCount]string
+	var slots [textSlots]string
+	state := accountUnread
 	for f, v := range vals {
+		if f == FieldDisabled {
+			if v != "" {
+				state = flagOf(v == "true")
+			}
+			continue
+		}
 		slots[fieldSlot(f)] = v
 	}
-	u.compactStrings(&slots)
+	u.compactStrings(&slots, state)
 	return u
 }
 
@@ -214,11 +221,11 @@ func TestCompactValues(t *testing.T) {
 	want.OtherIDs = []string{"2"}
 	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
 	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
-	var slots [userFieldCount]string
+	var slots [textSlots]string
 	for i := range slots {
 		slots[i] = c.vals.slot(i)
 	}
-	c.compactStrings(&slots)
+	c.compactStrings(&slots, c.vals.state)
 	if !reflect.DeepEqual(*c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
 	}

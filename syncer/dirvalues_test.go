@@ -1,0 +1,75 @@
+package syncer
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// A user read by the search reader keeps its entry's text: its values are
+// sliced from it, nothing is copied.
+func TestSetValuesSlicesTheEntryText(t *testing.T) {
+	text := strings.Repeat("x", 3) + "uid=a,dc=x" + "a" + "a@x" + "Ann"
+	dn, name, mail, first := text[3:13], text[13:14], text[14:17], text[17:20]
+	u := &DirUser{StableID: "1", DN: dn}
+	vals := [textSlots]string{name, mail, first}
+	u.setValues(text, &vals, accountDisabled)
+	if unsafe.StringData(u.vals.text) != unsafe.StringData(text) || u.DN != dn {
+		t.Errorf("the values were copied, not sliced from the entry's text")
+	}
+	for f, want := range map[string]string{FieldUsername: "a", FieldEmail: "a@x", FieldFirstName: "Ann", FieldLastName: "", FieldPhone: "", FieldDisabled: "true"} {
+		if got := u.value(f); got != want {
+			t.Errorf("%s = %q, want %q", f, got, want)
+		}
+	}
+	if u.OtherIDs != nil {
+		t.Errorf("OtherIDs = %#v, want nil", u.OtherIDs)
+	}
+}
+
+// A value that is not the entry text's own (equal bytes elsewhere, a
+// rendered binary value) makes the user's strings copied into one block.
+func TestSetValuesCopiesWhatIsNotInTheText(t *testing.T) {
+	text := "uid=b,dc=xb"
+	other := strings.Clone("b@x")
+	u := &DirUser{StableID: "2", DN: text[:10], OtherIDs: []string{}}
+	vals := [textSlots]string{text[10:], other}
+	u.setValues(text, &vals, accountUnread)
+	if unsafe.StringData(u.vals.text) == unsafe.StringData(text) {
+		t.Fatal("kept the entry's text though a value lies outside it")
+	}
+	if u.username() != "b" || u.value(FieldEmail) != "b@x" || u.value(FieldDisabled) != "" || u.DN != "uid=b,dc=x" || u.OtherIDs != nil {
+		t.Errorf("copied user: %+v", u)
+	}
+	if _, ok := offsetIn(text, u.DN); ok {
+		t.Errorf("the DN was not copied with the values")
+	}
+}
+
+func TestOffsetIn(t *testing.T) {
+	text := "abcdef"
+	for _, c := range []struct {
+		v    string
+		off  int
+		want bool
+	}{
+		{text[0:2], 0, true},
+		{text[4:], 4, true},
+		{text[6:], 0, true}, // empty: anywhere
+		{"", 0, true},
+		{strings.Clone("cd"), 0, false}, // equal bytes, not text's
+		{text, 0, true},
+	} {
+		off, ok := offsetIn(text, c.v)
+		if ok != c.want || off != c.off {
+			t.Errorf("offsetIn(%q) = %d, %v; want %d, %v", c.v, off, ok, c.off, c.want)
+		}
+	}
+	if _, ok := offsetIn("", "x"); ok {
+		t.Error("a value lies within an empty text")
+	}
+	long := "abcdefgh"
+	if _, ok := offsetIn(long[:4], long[2:6]); ok {
+		t.Error("a value running past the end of text lies within it")
+	}
+}
