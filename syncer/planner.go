@@ -58,6 +58,9 @@ type userPair struct {
 	// marks: this user's memberships in the group being merged (see
 	// memberAgreement).
 	marks memberMarks
+	// listed: the dirMembers call that last listed this user
+	// (planner.listPass), so that it is listed once.
+	listed uint32
 	// adoptedBy: this directory-only entry sits where the create of that
 	// store user goes, and is the one the create would write (an
 	// interrupted run added it): the create adopts it (see adopt.go).
@@ -152,6 +155,8 @@ type planner struct {
 	// markPass and metBuf: memberAgreement's pass counter and reused list.
 	markPass uint32
 	metBuf   []*userPair
+	// listPass: dirMembers's pass counter (userPair.listed).
+	listPass uint32
 	// baseFieldsSynced: the fields of StoreSnapshot.linkDir's bases are
 	// the ones this plan synchronizes (see unchanged).
 	baseFieldsSynced bool

@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -187,19 +188,20 @@ func (pl *planner) storeMembers(g *store.Group) []*userPair {
 // sides after the plan: its direct members and, with
 // groups.flatten_nested, the members of the groups nested in it.
 func (pl *planner) dirMembers(g *DirGroup) []*userPair {
-	seen := map[*userPair]bool{}
+	pl.listPass++
+	pass := pl.listPass
 	var out []*userPair
-	for _, u := range pl.dirMemberPairs(g) {
-		if u.bothAfter && !seen[u] {
-			seen[u] = true
+	list := func(u *userPair) {
+		if u.bothAfter && u.listed != pass {
+			u.listed = pass
 			out = append(out, u)
 		}
 	}
+	for _, u := range pl.dirMemberPairs(g) {
+		list(u)
+	}
 	for u := range pl.nestedMembers(g) {
-		if u.bothAfter && !seen[u] {
-			seen[u] = true
-			out = append(out, u)
-		}
+		list(u)
 	}
 	sortPairs(out)
 	return out
@@ -319,8 +321,17 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 	return out
 }
 
+// sortPairs sorts users by name, ignoring case (lessFold).
 func sortPairs(ps []*userPair) {
-	sort.Slice(ps, func(i, j int) bool { return lessFold(ps[i].name, ps[j].name) })
+	slices.SortFunc(ps, func(a, b *userPair) int {
+		switch {
+		case lessFold(a.name, b.name):
+			return -1
+		case lessFold(b.name, a.name):
+			return 1
+		}
+		return strings.Compare(a.name, b.name) // equal but for case: still one order
+	})
 }
 
 // lessFold reports whether strings.ToLower(a) < strings.ToLower(b), without
