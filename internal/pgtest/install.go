@@ -3,13 +3,15 @@ package pgtest
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"ldapwiz/internal/harness"
 )
 
-// BinDir holds the PostgreSQL 15 server programs.
-const BinDir = "/usr/lib/postgresql/15/bin"
+// installRoot is where Debian's postgresql packages put each major
+// version's programs: installRoot/<version>/bin.
+const installRoot = "/usr/lib/postgresql"
 
 // EnsureInstalled installs PostgreSQL through apt-get when its programs are
 // missing (without starting the system's cluster), holding the harnesses'
@@ -23,13 +25,54 @@ func EnsureInstalled(t testing.TB) {
 	}.Ensure(t)
 }
 
-// missingPrograms returns the PostgreSQL programs that are not installed.
+// serverPrograms are the programs the harness runs.
+var serverPrograms = []string{"initdb", "postgres"}
+
+// missingPrograms returns what is missing when no installed version has
+// the server programs.
 func missingPrograms() []string {
+	if binDir() != "" {
+		return nil
+	}
 	var missing []string
-	for _, p := range []string{"initdb", "postgres"} {
-		if _, err := os.Stat(filepath.Join(BinDir, p)); err != nil {
-			missing = append(missing, filepath.Join(BinDir, p))
-		}
+	for _, p := range serverPrograms {
+		missing = append(missing, filepath.Join(installRoot, "<version>", "bin", p))
 	}
 	return missing
+}
+
+// binDir is the bin directory of the newest PostgreSQL installed, or ""
+// when there is none: Debian 12's postgresql package installs 15, Debian
+// 13's 17.
+func binDir() string { return newestBinDir(installRoot) }
+
+// newestBinDir returns root/<version>/bin of the highest major version
+// whose bin directory holds every server program, or "".
+func newestBinDir(root string) string {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return ""
+	}
+	best, bestVersion := "", -1
+	for _, e := range entries {
+		v, err := strconv.Atoi(e.Name())
+		if err != nil || v <= bestVersion {
+			continue
+		}
+		dir := filepath.Join(root, e.Name(), "bin")
+		if hasPrograms(dir) {
+			best, bestVersion = dir, v
+		}
+	}
+	return best
+}
+
+// hasPrograms reports whether dir holds every server program.
+func hasPrograms(dir string) bool {
+	for _, p := range serverPrograms {
+		if fi, err := os.Stat(filepath.Join(dir, p)); err != nil || fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }

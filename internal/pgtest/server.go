@@ -126,7 +126,7 @@ func (s *Server) initdb(uid, gid uint32) error {
 	if err := os.Chown(s.Dir, int(uid), int(gid)); err != nil {
 		return err
 	}
-	cmd := exec.Command(filepath.Join(BinDir, "initdb"), "-D", s.data, "-U", "postgres",
+	cmd := exec.Command(filepath.Join(binDir(), "initdb"), "-D", s.data, "-U", "postgres",
 		"--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
 	cmd.Dir = s.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
@@ -167,7 +167,7 @@ func (s *Server) startOnFreePort(uid, gid uint32) error {
 	}
 	s.Port = port
 	s.out = &harness.SyncBuffer{}
-	s.cmd = exec.Command(filepath.Join(BinDir, "postgres"), "-D", s.data,
+	s.cmd = exec.Command(filepath.Join(binDir(), "postgres"), "-D", s.data,
 		"-c", "listen_addresses=127.0.0.1", "-p", strconv.Itoa(port), "-k", s.Dir,
 		"-c", "ssl=on", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning")
