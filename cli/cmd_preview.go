@@ -202,7 +202,7 @@ func (pr *actionPrinter) print(a *syncer.Action) {
 		b = append(b, "      "...)
 		b = d.AppendLabel(b)
 		b = append(b, ": "...)
-		if a.Op != syncer.OpCreate {
+		if !a.NewValuesOnly() {
 			b = strconv.AppendQuote(b, d.Old)
 			b = append(b, " -> "...)
 		}

@@ -46,6 +46,13 @@ func (a *Action) AttrDiffs() []AttrDiff {
 	return a.apply.entryValues.diffs(a.apply.user.dir.value)
 }
 
+// NewValuesOnly reports whether the action's diffs are shown with their
+// new values only: a create or restore writes every value anew, and what
+// was there before (nothing, or a tombstone's last values) is not a change
+// a person reads as "old -> new". Every renderer of a plan (the text
+// preview, the wizard's table, explain) asks here.
+func (a *Action) NewValuesOnly() bool { return a.Op == OpCreate || a.Op == OpRestore }
+
 // AppendAttrDiffs appends AttrDiffs to dst, without allocating when dst
 // has room: a writer of every action of a plan passes the same dst[:0]
 // each time, so that listing 100,000 creates allocates no list per create.

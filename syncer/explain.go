@@ -115,6 +115,9 @@ func (x *Explanation) Failed() *ExplainStep {
 type explainer struct {
 	ctx  context.Context
 	conn *ldap.Conn
+	// srv is conn reading its RootDSE once: the account state ("auto")
+	// and the naming contexts find searches both ask for it.
+	srv  *runConn
 	cfg  syncConfig
 	dir  *DirSnapshot
 	st   *StoreSnapshot
@@ -177,7 +180,7 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 	if err != nil {
 		return nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
 	}
-	x := &explainer{ctx: ctx, conn: conn, cfg: cfg,
+	x := &explainer{ctx: ctx, conn: conn, srv: &runConn{Conn: conn}, cfg: cfg,
 		out: &Explanation{Kind: kind, Query: query, Server: conn.Server(), Mode: cfg.mode, Authority: cfg.authority,
 			Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{}}}
 	if err := x.read(db, opts); err != nil {
@@ -189,7 +192,10 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 
 // read reads both sides and plans, as Preview does.
 func (x *explainer) read(db *store.DB, opts Options) error {
-	var err error
+	err := x.cfg.resolveAccountState(x.ctx, x.srv)
+	if err != nil {
+		return err
+	}
 	if x.dir, err = readDirectory(x.ctx, x.conn, x.cfg, nil); err != nil {
 		return err
 	}
@@ -242,7 +248,7 @@ func (x *explainer) find(query, base string, attrs []string) ([]*ldap.Entry, str
 	}
 	filter := "(|" + strings.Join(parts, "") + ")"
 	bases := []string{base}
-	if root, err := x.conn.RootDSE(x.ctx); err == nil {
+	if root, err := x.srv.RootDSE(x.ctx); err == nil {
 		if root.DefaultNamingContext != "" {
 			bases = append(bases, root.DefaultNamingContext)
 		}
@@ -455,7 +461,7 @@ func describeAction(a Action) string {
 	var diffs []string
 	for _, d := range a.AttrDiffs() {
 		label := d.Label()
-		if a.Op == OpCreate {
+		if a.NewValuesOnly() {
 			diffs = append(diffs, fmt.Sprintf("%s %q", label, d.New))
 		} else {
 			diffs = append(diffs, fmt.Sprintf("%s %q -> %q", label, d.Old, d.New))

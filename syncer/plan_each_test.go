@@ -73,3 +73,15 @@ func TestPlanEachCountSelect(t *testing.T) {
 		t.Errorf("a loop that breaks at once saw %d actions", seen)
 	}
 }
+
+// Creates and restores show their values as new only; every other change
+// shows old -> new. The text preview, the wizard table and explain all
+// follow NewValuesOnly.
+func TestNewValuesOnly(t *testing.T) {
+	for op, want := range map[string]bool{OpCreate: true, OpRestore: true, OpUpdate: false, OpRename: false, OpDelete: false, OpAddMember: false} {
+		a := Action{Op: op}
+		if got := a.NewValuesOnly(); got != want {
+			t.Errorf("%s: NewValuesOnly = %v, want %v", op, got, want)
+		}
+	}
+}

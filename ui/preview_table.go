@@ -124,7 +124,7 @@ func actionRow(a *syncer.Action) planRow {
 	}
 	for _, d := range a.AttrDiffs() {
 		label := d.Label()
-		if a.Op == syncer.OpCreate || a.Op == syncer.OpRestore {
+		if a.NewValuesOnly() {
 			r.lines = append(r.lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
 		} else {
 			r.lines = append(r.lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
