@@ -130,9 +130,10 @@ func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entri
 // read whole without an incremental token, hashes (digest), with the
 // store's change mark read before it, the settings and this build, to the
 // last successful run's quiet mark: that run read the same directory and
-// store and planned nothing (noteQuiet records a digest's mark for no
-// other run), so this one would plan nothing too. The store is then not
-// read. read is the run's DirRead (no token: incRead.finish would return
+// planned nothing, or applied changes to the store only, its writes
+// traced to the store as this run found it (noteQuiet records a digest's
+// mark for no other run). What a run applied it does not plan again, so
+// this one would plan nothing. The store is then not read. read is the run's DirRead (no token: incRead.finish would return
 // it as it is); entries, how many entries it read. As every quiet run, it
 // lists no skip and carries the last run's tallies (noteQuiet).
 func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, digest []byte, read *DirRead, server string, entries int) *Plan {
@@ -193,8 +194,8 @@ func directoryQuiet(ctx context.Context, conn *ldap.Conn, method string, head *d
 
 // noteQuiet adds the quiet mark to the counts of a successful run whose
 // end state a later quiet run may repeat: it kept a token (or, reading
-// the directory whole without one, planned nothing: its digest stands for
-// a token), planned no conflict and no skip of the planner's own (a
+// the directory whole without one, changed nothing there: its digest
+// stands for a token), planned no conflict and no skip of the planner's own (a
 // username the store already gives another user, say: it waits on an
 // administrator, and a quiet run lists no skip, so every run must), and
 // no one else changed the store while it ran — the store's
@@ -222,9 +223,11 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 		token = plan.Read.next.Token
 	}
 	digest := false
-	if token == nil && len(plan.Actions) == 0 && plan.Read.digest != nil {
-		// A whole read without a token that planned nothing: its digest
-		// stands for the token (quietByDigest).
+	if token == nil && plan.Read.digest != nil && !wroteDirectory(plan) {
+		// A whole read without a token that changed nothing in the
+		// directory: its digest stands for the token (quietByDigest). A
+		// run that wrote to the directory changed what it hashed: the next
+		// run reads it again whole, and certifies if it plans nothing.
 		token, digest = plan.Read.digest, true
 	}
 	if token == nil {
@@ -271,6 +274,16 @@ func (in *incRead) viewKept(d *DirRead) bool {
 func wroteStore(plan *Plan) bool {
 	for _, a := range plan.Actions {
 		if a.Side == SideStore {
+			return true
+		}
+	}
+	return false
+}
+
+// wroteDirectory reports whether the plan changes the directory.
+func wroteDirectory(plan *Plan) bool {
+	for _, a := range plan.Actions {
+		if a.Side != SideStore {
 			return true
 		}
 	}

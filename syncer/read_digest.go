@@ -15,9 +15,10 @@ import (
 // the order the server returned it (DN, each attribute's name and values,
 // a binary attribute's bytes as sent) and every referral, then how the
 // read marks a disabled account. Two reads with the same digest gave the
-// planner the same directory, so a run that planned nothing on one plans
-// nothing on the other when the store, settings and build are the same
-// too (see quietByDigest).
+// planner the same directory, so a run that planned nothing on one, or
+// applied its changes to the store only, plans nothing on the other when
+// the store (as that run left it), settings and build are the same too
+// (see quietByDigest).
 type readDigest struct {
 	h   hash.Hash
 	buf []byte // one record, hashed as a whole

@@ -78,6 +78,36 @@ func expectDigestNotQuiet(t *testing.T, e *syncEnv, mode, what string, reads int
 	return rep
 }
 
+// certifies reports whether a run of mode after last, a whole read
+// without a token that applied its plan, may be quiet at once: last ran
+// with the same mode, changed nothing in the directory and few enough
+// things in the store for its writes to be traced (maxTracedChanges), so
+// it certified its end state (noteQuiet).
+func certifies(last *Report, mode string) bool {
+	return last.Plan.Mode == mode && len(last.Plan.Actions) <= maxTracedChanges && !wroteDirectory(last.Plan)
+}
+
+// expectSettled checks the runs of mode after last, a run that applied
+// its plan: when last certified its end state (certifies), the plan made
+// the long way is empty — what a run applied it does not plan again, which
+// is what a quiet run trusts — and the next run is quiet; otherwise the
+// next run reads the store and plans nothing, and the one after it is
+// quiet.
+func expectSettled(t *testing.T, e *syncEnv, mode string, last *Report, what string) {
+	t.Helper()
+	if certifies(last, mode) {
+		if p := e.fullPlan(mode, wizard.AuthorityLDAP); !p.Empty() {
+			t.Fatalf("%s: the run before certified its end state, yet the plan made the long way plans %s", what, describe(p.Actions))
+		}
+		expectDigestQuiet(t, e, mode, what+" (certified by the run before)")
+		return
+	}
+	if rep := expectDigestNotQuiet(t, e, mode, what, 1); len(rep.Plan.Actions) != 0 {
+		t.Fatalf("%s plans %s", what, describe(rep.Plan.Actions))
+	}
+	expectDigestQuiet(t, e, mode, what+", settled")
+}
+
 // addSkippedEntry adds an entry the read skips (its username is invalid):
 // quiet runs still happen, list no skip and carry its tally (expectDigestQuiet).
 func addSkippedEntry(t *testing.T, e *syncEnv) {
@@ -90,11 +120,11 @@ func addSkippedEntry(t *testing.T, e *syncEnv) {
 
 // On a server without incremental sync, a run that reads the directory
 // whole and finds it as the last run read it, with the store, settings
-// and build unchanged since, is quiet: that run planned nothing, so this
-// one skips reading the store and planning. Only a run that planned
-// nothing is repeated; a change on either side, ldapwiz's own writes to
-// the directory and new settings are all seen, and quiet runs resume once
-// a run has planned nothing again.
+// and build unchanged since, is quiet: that run planned nothing, or
+// applied changes to the store only (its own writes traced), so this one
+// skips reading the store and planning. A change on either side, ldapwiz's
+// own writes to the directory and new settings are all seen, and quiet
+// runs resume once a run has certified its end state again.
 func TestQuietByDigest(t *testing.T) {
 	for _, tc := range []struct{ mode, backend string }{
 		{wizard.ModeTwoWay, storeSQLite}, {wizard.ModeImport, storeSQLite}, {wizard.ModeOneWay, storePostgres},
@@ -104,14 +134,17 @@ func TestQuietByDigest(t *testing.T) {
 			e := newSyncEnvOn(t, slapdtest.Options{}, tc.backend)
 			addSkippedEntry(t, e)
 			// Two-way first, so that one-way has users in the store.
-			if first := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP); first.Plan.Read.Unchanged || len(first.Plan.Actions) == 0 {
+			first := e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
+			if first.Plan.Read.Unchanged || len(first.Plan.Actions) == 0 {
 				t.Fatalf("first run: read %+v, %d actions", first.Plan.Read, len(first.Plan.Actions))
 			}
-			// The first run changed things: the next one plans, finding nothing.
-			if rep := expectDigestNotQuiet(t, e, mode, "the run after the first", 1); len(rep.Plan.Actions) != 0 {
-				t.Fatalf("the run after the first plans %s", describe(rep.Plan.Actions))
+			// The first run created the users in the store: in its own mode
+			// it certified that, elsewhere the next run plans, finding
+			// nothing.
+			if !certifies(first, wizard.ModeTwoWay) {
+				t.Fatalf("the first run (%d actions, to the directory: %v) did not certify its end state", len(first.Plan.Actions), wroteDirectory(first.Plan))
 			}
-			expectDigestQuiet(t, e, mode, "the run after one that planned nothing")
+			expectSettled(t, e, mode, first, "the run after the first")
 			expectDigestQuiet(t, e, mode, "a second quiet run")
 
 			// A store-side change is seen.
@@ -127,22 +160,21 @@ func TestQuietByDigest(t *testing.T) {
 			if len(rep.Plan.Actions) == 0 {
 				t.Fatal("the store-side change planned nothing")
 			}
-			// The run after it finds its own write (in the directory, or the
-			// store put back) and plans nothing: the one after that is quiet.
-			if rep := expectDigestNotQuiet(t, e, mode, "the run after a store-side change", 1); len(rep.Plan.Actions) != 0 {
-				t.Fatalf("the run after a store-side change plans %s", describe(rep.Plan.Actions))
-			}
-			expectDigestQuiet(t, e, mode, "the run after a store-side change was settled")
+			// Written to the directory, the change is read by the next run,
+			// which plans nothing; the store put back is certified.
+			expectSettled(t, e, mode, rep, "the run after a store-side change")
 
 			// A directory change is seen and applied.
 			if (syncConfig{mode: mode}).writesStore() {
 				e.modify(slapdtest.JohnDoeDN, "sn", "Digested")
-				expectDigestNotQuiet(t, e, mode, "after a directory change", 2)
+				rep := expectDigestNotQuiet(t, e, mode, "after a directory change", 2)
 				if got := e.mustUser("jdoe").LastName; got != "Digested" {
 					t.Fatalf("the directory change was not applied: last name %q", got)
 				}
-				expectDigestNotQuiet(t, e, mode, "the run after a directory change", 1)
-				expectDigestQuiet(t, e, mode, "the run after a directory change was settled")
+				if !certifies(rep, mode) {
+					t.Fatalf("the run that applied a directory change to the store (%s) did not certify it", describe(rep.Plan.Actions))
+				}
+				expectSettled(t, e, mode, rep, "the run after a directory change")
 				// A membership change only a group's entry shows.
 				members := append([]string{}, e.srv.Fixture.Groups[slapdtest.ProjectXGroupDN]...)
 				for _, u := range e.srv.Fixture.Users {
@@ -187,16 +219,18 @@ func TestQuietByDigestNotWhileThePlannerSkips(t *testing.T) {
 		}
 	}
 	e.modify(dn, "mail", "badmail@example.com")
-	if rep := expectDigestNotQuiet(t, e, mode, "after the entry was fixed", 0); plannerSkipOf(rep, dn) || len(rep.Plan.Actions) == 0 {
-		t.Fatalf("after the fix: actions %s, skips %+v; want the user created", describe(rep.Plan.Actions), rep.Plan.Skipped)
+	fixed := expectDigestNotQuiet(t, e, mode, "after the entry was fixed", 0)
+	if plannerSkipOf(fixed, dn) || len(fixed.Plan.Actions) == 0 {
+		t.Fatalf("after the fix: actions %s, skips %+v; want the user created", describe(fixed.Plan.Actions), fixed.Plan.Skipped)
 	}
 	if got := e.mustUser("badmail").Email; got != "badmail@example.com" {
 		t.Fatalf("the fixed entry's user has e-mail %q", got)
 	}
-	if rep := expectDigestNotQuiet(t, e, mode, "the run after the fix", 0); len(rep.Plan.Actions) != 0 {
-		t.Fatalf("the run after the fix plans %s", describe(rep.Plan.Actions))
+	// The run that creates the user certifies its writes: the next is quiet.
+	if !certifies(fixed, mode) {
+		t.Fatalf("the run that created the fixed entry's user (%s) did not certify it", describe(fixed.Plan.Actions))
 	}
-	expectDigestQuiet(t, e, mode, "the run after the fix was settled")
+	expectSettled(t, e, mode, fixed, "the run after the fix")
 }
 
 // plannerSkipOf reports whether rep's plan skips the user entry at dn for
@@ -216,8 +250,8 @@ func TestQuietByDigestWaitsOnMissingGrace(t *testing.T) {
 	e := newSyncEnv(t, slapdtest.Options{})
 	addSkippedEntry(t, e)
 	e.s.Sync.MissingUsers, e.s.Sync.MissingGrace = wizard.MissingDisable, "1h"
-	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
-	expectDigestNotQuiet(t, e, wizard.ModeImport, "the run after the first", 1)
+	first := e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	expectSettled(t, e, wizard.ModeImport, first, "the run after the first")
 	quietWaitsOnMissingGrace(t, e, expectDigestQuiet, func(t *testing.T, e *syncEnv, mode, what string) *Report {
 		return expectDigestNotQuiet(t, e, mode, what, 0)
 	})
@@ -232,8 +266,15 @@ func TestQuietByDigestWithSyncOnly(t *testing.T) {
 	addSkippedEntry(t, e)
 	e.s.Groups.SyncOnly = []string{"engineering"}
 	mode := wizard.ModeImport
-	e.sync(mode, wizard.AuthorityLDAP)
-	expectDigestNotQuiet(t, e, mode, "the run after the first", 1)
+	// The import certifies its end state (it writes to the store only),
+	// which the plan made the long way confirms: the runs after it are
+	// quiet.
+	if first := e.sync(mode, wizard.AuthorityLDAP); !certifies(first, mode) {
+		t.Fatalf("the import (%d actions) did not certify its end state", len(first.Plan.Actions))
+	}
+	if p := e.fullPlan(mode, wizard.AuthorityLDAP); !p.Empty() {
+		t.Fatalf("after the import, the plan made the long way plans %s", describe(p.Actions))
+	}
 	for i := range 2 {
 		rep, compared, reads := digestSync(t, e, mode)
 		if r := rep.Plan.Read; !r.Unchanged || readStoreIn(rep) || compared != 0 || reads != 1 || len(rep.Plan.Actions) != 0 {
@@ -252,4 +293,42 @@ func TestQuietByDigestWithSyncOnly(t *testing.T) {
 		}
 	}
 	t.Fatalf("no fixture user is %s", member)
+}
+
+// A store write by another writer while a whole read's run applies its
+// changes to the store is not mistaken for the run's own: the run does
+// not certify its end state, and the next run reads the store and sends
+// the write to the directory, instead of being quiet by digest.
+func TestQuietByDigestMissesNoConcurrentStoreWrite(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{})
+	addSkippedEntry(t, e)
+	mode := wizard.ModeTwoWay
+	expectSettled(t, e, mode, e.sync(mode, wizard.AuthorityLDAP), "the run after the first")
+
+	// The directory changes, so the next run writes to the store only;
+	// while it applies, another writer changes alice in the store.
+	e.modify(slapdtest.JohnDoeDN, "sn", "Busy")
+	alice := e.mustUser(e.srv.Fixture.Users[0].UID)
+	v := "alice@concurrent.example.com"
+	wrote := false
+	s := e.s
+	s.Sync.Mode, s.Sync.Authority = mode, wizard.AuthorityLDAP
+	rep, err := Run(e.ctx, s, e.db, Options{Progress: func(ev Event) {
+		if ev.Phase == PhaseApply && !wrote {
+			wrote = true
+			if _, err := e.db.UpdateUser(e.ctx, alice.ID, store.UserUpdate{Email: &v}); err != nil {
+				t.Error(err)
+			}
+		}
+	}})
+	if err != nil || !wrote || e.mustUser("jdoe").LastName != "Busy" {
+		t.Fatalf("the run with a concurrent store write: %v, wrote %v, jdoe %q", err, wrote, e.mustUser("jdoe").LastName)
+	}
+	if rep.Plan.Read.Unchanged || !certifies(rep, mode) {
+		t.Fatalf("the run with a directory change: read %+v, actions %s; want one that writes the store only", rep.Plan.Read, describe(rep.Plan.Actions))
+	}
+	after := expectDigestNotQuiet(t, e, mode, "the run after a concurrent store write", 1)
+	if got := e.mustEntry(alice.Username).First("mail"); got != v {
+		t.Fatalf("the concurrent store write did not reach the directory: mail %q, actions %s", got, describe(after.Plan.Actions))
+	}
 }

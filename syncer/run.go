@@ -111,7 +111,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	inc.digest = inc.method == "" && qs != nil && (certifies || comparesAfter)
 	if inc.method == "" && len(cfg.syncOnly) == 0 && same {
 		// Only the directory can tell this run from the last one, which
-		// planned nothing: read it to see, keeping nothing.
+		// certified its end state: read it to see, keeping nothing.
 		tr.begin(PhaseReadDirectory, total, estimated, "reading the directory whole, to see whether it changed since the last run")
 		digest, n, err := readDigestOnly(ctx, conn, cfg, func(n int) { tr.step(n, nil) })
 		if err != nil {
