@@ -246,18 +246,33 @@ func TestIncrementalQuietMissesNoConcurrentStoreWrite(t *testing.T) {
 	e.sync(mode, wizard.AuthorityLDAP)
 	expectQuiet(t, e, mode, "the run after the first")
 
-	// The directory changes, so the next run writes to the store; while it
-	// applies, another writer changes alice in the store.
+	rep, alice, v := syncWithConcurrentStoreWrite(t, e, mode)
+	if rep.Plan.Read.Unchanged {
+		t.Fatal("the run with a directory change was quiet")
+	}
+	rep = expectNotQuiet(t, e, mode, "the run after a concurrent store write")
+	if got := e.mustEntry(alice).First("mail"); got != v {
+		t.Fatalf("the concurrent store write did not reach the directory: mail %q, actions %s", got, describe(rep.Plan.Actions))
+	}
+}
+
+// syncWithConcurrentStoreWrite changes jdoe's last name in the directory,
+// so that a sync of mode writes it to the store, and runs that sync; as it
+// begins to apply, another writer changes the e-mail address of alice
+// (the first fixture user) in the store. It returns the run's report,
+// alice's username and the address written.
+func syncWithConcurrentStoreWrite(t *testing.T, e *syncEnv, mode string) (rep *Report, alice, mail string) {
+	t.Helper()
 	e.modify(slapdtest.JohnDoeDN, "sn", "Busy")
-	alice := e.mustUser(e.srv.Fixture.Users[0].UID)
-	v := "alice@concurrent.example.com"
+	u := e.mustUser(e.srv.Fixture.Users[0].UID)
+	mail = "alice@concurrent.example.com"
 	wrote := false
 	s := e.s
 	s.Sync.Mode, s.Sync.Authority = mode, wizard.AuthorityLDAP
 	rep, err := Run(e.ctx, s, e.db, Options{Progress: func(ev Event) {
 		if ev.Phase == PhaseApply && !wrote {
 			wrote = true
-			if _, err := e.db.UpdateUser(e.ctx, alice.ID, store.UserUpdate{Email: &v}); err != nil {
+			if _, err := e.db.UpdateUser(e.ctx, u.ID, store.UserUpdate{Email: &mail}); err != nil {
 				t.Error(err)
 			}
 		}
@@ -265,13 +280,7 @@ func TestIncrementalQuietMissesNoConcurrentStoreWrite(t *testing.T) {
 	if err != nil || !wrote || e.mustUser("jdoe").LastName != "Busy" {
 		t.Fatalf("the run with a concurrent store write: %v, wrote %v, jdoe %q", err, wrote, e.mustUser("jdoe").LastName)
 	}
-	if rep.Plan.Read.Unchanged {
-		t.Fatal("the run with a directory change was quiet")
-	}
-	rep = expectNotQuiet(t, e, mode, "the run after a concurrent store write")
-	if got := e.mustEntry(alice.Username).First("mail"); got != v {
-		t.Fatalf("the concurrent store write did not reach the directory: mail %q, actions %s", got, describe(rep.Plan.Actions))
-	}
+	return rep, u.Username, mail
 }
 
 // With a token too, a skip of the planner's own (an entry whose e-mail

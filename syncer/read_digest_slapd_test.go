@@ -307,28 +307,12 @@ func TestQuietByDigestMissesNoConcurrentStoreWrite(t *testing.T) {
 
 	// The directory changes, so the next run writes to the store only;
 	// while it applies, another writer changes alice in the store.
-	e.modify(slapdtest.JohnDoeDN, "sn", "Busy")
-	alice := e.mustUser(e.srv.Fixture.Users[0].UID)
-	v := "alice@concurrent.example.com"
-	wrote := false
-	s := e.s
-	s.Sync.Mode, s.Sync.Authority = mode, wizard.AuthorityLDAP
-	rep, err := Run(e.ctx, s, e.db, Options{Progress: func(ev Event) {
-		if ev.Phase == PhaseApply && !wrote {
-			wrote = true
-			if _, err := e.db.UpdateUser(e.ctx, alice.ID, store.UserUpdate{Email: &v}); err != nil {
-				t.Error(err)
-			}
-		}
-	}})
-	if err != nil || !wrote || e.mustUser("jdoe").LastName != "Busy" {
-		t.Fatalf("the run with a concurrent store write: %v, wrote %v, jdoe %q", err, wrote, e.mustUser("jdoe").LastName)
-	}
+	rep, alice, v := syncWithConcurrentStoreWrite(t, e, mode)
 	if rep.Plan.Read.Unchanged || !certifies(rep, mode) {
 		t.Fatalf("the run with a directory change: read %+v, actions %s; want one that writes the store only", rep.Plan.Read, describe(rep.Plan.Actions))
 	}
 	after := expectDigestNotQuiet(t, e, mode, "the run after a concurrent store write", 1)
-	if got := e.mustEntry(alice.Username).First("mail"); got != v {
+	if got := e.mustEntry(alice).First("mail"); got != v {
 		t.Fatalf("the concurrent store write did not reach the directory: mail %q, actions %s", got, describe(after.Plan.Actions))
 	}
 }
