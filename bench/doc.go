@@ -1,6 +1,8 @@
 // Package bench measures the sync engine against OpenLDAP's ldapsearch on a
 // generated directory: preview of a first import (as JSON and as text), the
-// first import, and no-change resyncs (import, one-way and two-way, and the
+// first import, and no-change resyncs (import mode right after the import,
+// quiet on SQLite, where the import certifies its end state; one-way and
+// two-way, whose other settings make them read the store; and the
 // import-mode one again, quiet: the directory read only to see that it did
 // not change, the store not read), each as
 // a ratio of wall and CPU time to ldapsearch reading the same attributes in

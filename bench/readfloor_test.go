@@ -21,7 +21,8 @@ const (
 var floorStoreTables = []string{"users", "groups", "links", "memberships"}
 
 // BenchmarkReadFloor measures, at each size of -sizes, a no-change resync
-// next to the two reads under it, each right after its own ldapsearch: the
+// that reads the store (one-way, after an import) next to the two reads
+// under it, each right after its own ldapsearch: the
 // directory read by ldapwiz's own LDAP reader (ldap.Conn.Search, which
 // decodes every entry) with the searches and attributes ldapsearch uses,
 // keeping nothing; and the store's rows read by plain SELECTs into
@@ -33,7 +34,7 @@ var floorStoreTables = []string{"users", "groups", "links", "memberships"}
 // package documentation gives the command.
 func BenchmarkReadFloor(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
-	cases := []string{caseResync, caseReadFloorLDAP, caseReadFloorStore}
+	cases := []string{caseOneWay, caseReadFloorLDAP, caseReadFloorStore}
 	for _, n := range benchSizes(b) {
 		bd := newBed(b, n, bin)
 		res := result{users: n, cases: map[string]*summary{}}
@@ -41,8 +42,9 @@ func BenchmarkReadFloor(b *testing.B) {
 			res.cases[c] = &summary{}
 		}
 		for r := 0; r < *roundsFlag; r++ {
-			// A store of its own per round: the resync after an import reads
-			// the store; a second one in a row would be quiet.
+			// A store of its own per round: a one-way resync after an import
+			// (other settings) reads the store; a second one in a row would be
+			// quiet.
 			st := bd.newStore(b, r)
 			if _, err := bd.runCase(caseImport, st); err != nil {
 				b.Fatal(err)

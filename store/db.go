@@ -191,7 +191,17 @@ func (db *DB) Close() error {
 // short units of work such as "record this applied change with its new base
 // values". When ctx carries a MarkTrace, the transaction is traced.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	trace := markTraceOf(ctx)
+	fenced := trace != nil && db.CheapMarkTrace() // see MarkTrace
+	begin := db.sql.BeginTx
+	if fenced {
+		conn, err := trace.pin(ctx, db.sql)
+		if err != nil {
+			return fmt.Errorf("store: begin transaction: %w", err)
+		}
+		begin = conn.BeginTx
+	}
+	sqlTx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
@@ -205,8 +215,10 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	trace := markTraceOf(ctx)
-	if trace != nil {
+	switch {
+	case fenced:
+		trace.beginFenced(ctx, tx)
+	case trace != nil:
 		m, err := tx.lockedMark(ctx)
 		trace.begin(m.Key, err)
 	}
@@ -215,7 +227,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	var after ChangeMark
 	var markErr error
-	if trace != nil {
+	if trace != nil && !fenced {
 		after, markErr = tx.ChangeMark(ctx)
 	}
 	if err = sqlTx.Commit(); err != nil {
@@ -224,7 +236,10 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	if trace != nil {
+	switch {
+	case fenced:
+		trace.committedFenced(ctx)
+	case trace != nil:
 		trace.committed(after.Key, markErr)
 	}
 	return nil

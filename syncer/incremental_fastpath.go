@@ -47,23 +47,50 @@ type quietState struct {
 }
 
 // maxTracedChanges is the most planned changes whose store writes are
-// traced (each traced transaction reads the store's change mark twice, a
-// few milliseconds at 100,000 users): a run with more records no quiet
-// mark, and the run after it reads the store once.
+// traced on PostgreSQL, where each traced transaction reads the store's
+// change mark twice (a few milliseconds at 100,000 users): a run with more
+// records no quiet mark, and the run after it reads the store once. On
+// SQLite a trace reads the mark twice in all (store.DB.CheapMarkTrace),
+// and runs of any size are traced.
 const maxTracedChanges = 1000
 
-// traceQuiet returns ctx for applying plan: when the plan writes to the
-// store and is small enough, carrying a trace of the store's change mark
-// from the one read before the store was, so that noteQuiet can certify
-// the mark the run's own writes left (store.MarkTrace).
-func traceQuiet(ctx context.Context, plan *Plan) context.Context {
-	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || plan.Read.quiet.fast ||
-		len(plan.Actions) > maxTracedChanges || !wroteStore(plan) {
+// traced reports whether a run applying plan to db traces its store
+// writes (traceQuiet): it writes to the store, and the trace is cheap or
+// the plan small.
+func traced(db *store.DB, plan *Plan) bool {
+	return wroteStore(plan) && (db.CheapMarkTrace() || len(plan.Actions) <= maxTracedChanges)
+}
+
+// traceQuiet returns ctx for applying plan to db: when the run traces its
+// store writes (traced), carrying a trace of the store's change mark from
+// the one read before the store was, so that noteQuiet can certify the
+// mark the run's own writes left (store.MarkTrace). The caller closes the
+// plan's trace (closeTrace) once noteQuiet is done with it.
+func traceQuiet(ctx context.Context, db *store.DB, plan *Plan) context.Context {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || plan.Read.quiet.fast || !traced(db, plan) {
 		return ctx
 	}
 	qs := plan.Read.quiet
 	qs.trace = store.NewMarkTrace(qs.store.Key)
 	return store.WithMarkTrace(ctx, qs.trace)
+}
+
+// sealTrace makes the plan's trace, if it has one, read the mark its
+// writes left, right after the last of them: on SQLite the trace then
+// checks that no one else committed since, which the run's own writes
+// outside the mark's tables (its token, its record) would also count.
+func sealTrace(ctx context.Context, plan *Plan) {
+	if plan != nil && plan.Read != nil && plan.Read.quiet != nil && plan.Read.quiet.trace != nil {
+		plan.Read.quiet.trace.Mark(ctx)
+	}
+}
+
+// closeTrace releases what the plan's trace holds (a connection, on
+// SQLite), if it has one.
+func closeTrace(plan *Plan) {
+	if plan != nil && plan.Read != nil && plan.Read.quiet != nil {
+		_ = plan.Read.quiet.trace.Close()
+	}
 }
 
 // tryQuiet reads the store's change mark and, when the last successful run
@@ -238,11 +265,11 @@ func noteQuiet(ctx context.Context, db *store.DB, s wizard.Settings, plan *Plan,
 		if qs.trace == nil {
 			return
 		}
-		traced, ok := qs.trace.Mark()
+		mark, ok := qs.trace.Mark(ctx)
 		if !ok {
 			return
 		}
-		want = traced
+		want = mark
 	}
 	m, err := db.ChangeMark(ctx)
 	if err != nil || m.Key != want {

@@ -232,7 +232,10 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 	if cfg.writesDir() {
 		ap.conn = conn
 	}
-	err = ap.apply(traceQuiet(ctx, plan), plan)
+	applyCtx := traceQuiet(ctx, db, plan)
+	defer closeTrace(plan)
+	err = ap.apply(applyCtx, plan)
+	sealTrace(ctx, plan)
 	rep.Applied, rep.Failed = ap.applied, ap.failed
 	outcome := store.OutcomeSuccess
 	switch {
