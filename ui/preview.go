@@ -42,6 +42,7 @@ type previewScreen struct {
 type previewDoneMsg struct {
 	seq     int
 	plan    *syncer.Plan
+	tabs    []planTab // the plan's tabs, built off the update loop (planTabs)
 	err     error
 	blocked []wizard.Problem
 	guard   string
@@ -166,7 +167,9 @@ func computePreview(ctx context.Context, s wizard.Settings, getenv func(string) 
 	if err != nil {
 		return previewDoneMsg{err: err}
 	}
-	out := previewDoneMsg{plan: plan}
+	// The tabs are built here too: at 100,000 users they are 100,000 rows,
+	// too much work for the update loop.
+	out := previewDoneMsg{plan: plan, tabs: planTabs(plan)}
 	if gerr := syncer.CheckGuards(s, plan, false); gerr != nil {
 		out.guard = gerr.Error()
 		var ge *syncer.GuardError
@@ -194,8 +197,10 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 		}
 		return nil
 	}
-	p.plan = msg.plan
-	p.tabs = planTabs(msg.plan)
+	p.plan, p.tabs = msg.plan, msg.tabs
+	if p.tabs == nil { // a plan not from computePreview: a small one, in tests
+		p.tabs = planTabs(msg.plan)
+	}
 	p.tab = min(p.tab, len(p.tabs)-1)
 	if p.tabs[p.tab].count() == 0 {
 		p.tab = firstNonEmptyTab(p.tabs)

@@ -103,3 +103,19 @@ func TestPreviewShowsValidationErrorsAndCancels(t *testing.T) {
 		t.Fatal("a stale answer was taken")
 	}
 }
+
+// The plan's tabs come built with the answer (computePreview, off the
+// update loop): the screen takes them as they are.
+func TestPreviewTakesTheTabsBuiltOffTheUpdateLoop(t *testing.T) {
+	d := newDriver(t, Options{Path: "ldapwiz.toml"}, 80, 24)
+	d.gotoScreen(wizard.ScreenPreview)
+	p := d.m.previewS()
+	p.running, p.req.seq = true, 7
+	plan := &syncer.Plan{Actions: []syncer.Action{{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: "user", Name: "ann"}}}
+	tabs := planTabs(plan)
+	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: tabs})
+	if p.plan != plan || len(p.tabs) != len(tabs) || &p.tabs[0] != &tabs[0] {
+		t.Fatal("the screen built its tabs again instead of taking the answer's")
+	}
+	d.contains("ann")
+}
