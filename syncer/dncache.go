@@ -33,6 +33,20 @@ func (c *dnCache) normalize(dn string) (string, bool) { return c.lookup(dn, true
 // written like it are normalized next, and would parse it again.
 func (c *dnCache) normalizeEntry(dn string) (string, bool) { return c.lookup(dn, false) }
 
+// findNormal looks a reference to an entry (a group's member value) up
+// through find, which looks a normal DN up in maps keyed by entries'
+// normal DNs (normalizeEntry): dn as written first, since a DN in normal
+// form is its own and a server writes most references byte for byte as
+// the entry's DN; normalized only when that finds nothing. It reports
+// whether find found it.
+func (c *dnCache) findNormal(dn string, find func(normal string) bool) bool {
+	if find(dn) {
+		return true
+	}
+	n, ok := c.normalize(dn)
+	return ok && n != dn && find(n)
+}
+
 // lookup returns the normal form of dn and whether it parsed, from the
 // cache or computed and then cached, unless keepNormal is false and dn is
 // its own normal form.

@@ -223,7 +223,7 @@ func (pl *planner) nestedMembers(g *DirGroup) map[*userPair]string {
 		pl.nested = map[*DirGroup]map[*userPair]string{}
 		pl.groupByDN = map[string]*DirGroup{}
 		for i := range pl.dir.Groups {
-			if n, ok := pl.dns.normalize(pl.dir.Groups[i].DN); ok {
+			if n, ok := pl.dns.normalizeEntry(pl.dir.Groups[i].DN); ok {
 				pl.groupByDN[n] = &pl.dir.Groups[i]
 			}
 		}
@@ -256,11 +256,14 @@ func (pl *planner) nestedMembers(g *DirGroup) map[*userPair]string {
 // subgroups returns the groups read that g lists among its members.
 func (pl *planner) subgroups(g *DirGroup) []*DirGroup {
 	var out []*DirGroup
+	var sub *DirGroup
+	byDN := func(n string) bool {
+		sub = pl.groupByDN[n]
+		return sub != nil || pl.userByDN[n] != nil // a user's DN is no group's
+	}
 	for _, m := range g.Members {
-		if n, ok := pl.dns.normalize(m); ok {
-			if sub := pl.groupByDN[n]; sub != nil {
-				out = append(out, sub)
-			}
+		if pl.dns.findNormal(m, byDN) && sub != nil {
+			out = append(out, sub)
 		}
 	}
 	return out
@@ -303,18 +306,10 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 		}
 		return out
 	}
+	var u *userPair
+	byDN := func(n string) bool { u = pl.userByDN[n]; return u != nil }
 	for _, m := range g.Members {
-		// A member written in normal form is found as it is, with nothing
-		// parsed (a normal DN is its own normal form); any other is
-		// normalized, through the cache that holds the entries' DNs not
-		// in normal form (normalizeEntry).
-		u := pl.userByDN[m]
-		if u == nil {
-			if n, ok := pl.dns.normalize(m); ok {
-				u = pl.userByDN[n]
-			}
-		}
-		if u != nil {
+		if pl.dns.findNormal(m, byDN) {
 			out = append(out, u)
 		}
 	}

@@ -452,11 +452,18 @@ func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[stri
 			queue = append(queue, g)
 		}
 	}
-	userByDN := map[string]int{}
+	userByDN := make(map[string]int, len(snap.Users))
 	for i, u := range snap.Users {
-		if n, ok := r.dns.normalize(u.DN); ok {
+		if n, ok := r.dns.normalizeEntry(u.DN); ok {
 			userByDN[n] = i
 		}
+	}
+	var sub *DirGroup
+	user, isUser := 0, false
+	byNormalDN := func(n string) bool {
+		sub = byDN[n]
+		user, isUser = userByDN[n]
+		return sub != nil || isUser
 	}
 	inScope := map[int]bool{}
 	seen := map[*DirGroup]bool{}
@@ -470,14 +477,12 @@ func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[stri
 		seen[g] = true
 		keep = append(keep, *g)
 		for _, m := range g.Members {
-			n, ok := r.dns.normalize(m)
-			if !ok {
-				continue
-			}
-			if sub := byDN[n]; sub != nil {
+			switch {
+			case !r.dns.findNormal(m, byNormalDN):
+			case sub != nil:
 				queue = append(queue, sub)
-			} else if i, ok := userByDN[n]; ok {
-				inScope[i] = true
+			case isUser:
+				inScope[user] = true
 			}
 		}
 		if snap.MembersFromUsers {
