@@ -236,10 +236,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	switch {
-	case fenced:
-		trace.committedFenced(ctx)
-	case trace != nil:
+	if trace != nil && !fenced {
 		trace.committed(after.Key, markErr)
 	}
 	return nil

@@ -35,8 +35,10 @@ type MarkTrace struct {
 	broken bool
 
 	// fence (SQLite): the connection every traced transaction runs on,
-	// its data_version after the last traced commit, and whether there
-	// was one (last is then the mark before it: Mark reads the new one).
+	// and its data_version as the last traced transaction found it under
+	// the write lock (fenced: there was one, so last is the mark before
+	// it, and Mark reads the new one). The connection's own commits leave
+	// data_version as it is; anyone else's change it.
 	conn    *sql.Conn
 	version int64
 	fenced  bool
@@ -130,37 +132,32 @@ func (t *MarkTrace) pin(ctx context.Context, pool *sql.DB) (*sql.Conn, error) {
 // beginFenced checks, in a transaction on the trace's connection holding
 // the write lock, that no one else wrote since the trace's mark: the
 // first traced transaction reads the mark, later ones only data_version.
+// It records data_version as found here, under the lock: no one else can
+// commit until this transaction ends, and its own commit does not change
+// it, so the next traced transaction (or Mark) finds it unchanged unless
+// someone else committed in between.
 func (t *MarkTrace) beginFenced(ctx context.Context, tx *Tx) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.fenced {
-		m, err := tx.ChangeMark(ctx)
-		if err != nil || m.Key != t.last {
-			t.broken = true
-		}
+	var v int64
+	if err := tx.queryRow(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		t.broken = true
 		return
 	}
-	var v int64
-	if err := tx.queryRow(ctx, "PRAGMA data_version").Scan(&v); err != nil || v != t.version {
+	if t.fenced {
+		if v != t.version {
+			t.broken = true
+		}
+	} else if m, err := tx.ChangeMark(ctx); err != nil || m.Key != t.last {
 		t.broken = true
 	}
+	t.version, t.fenced = v, true
 }
 
-// committedFenced records, after a traced commit, the connection's
-// data_version: any other writer's commit changes it.
-func (t *MarkTrace) committedFenced(ctx context.Context) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&t.version); err != nil {
-		t.broken = true
-	}
-	t.fenced = true
-}
-
-// Cheap reports whether tracing a transaction costs next to nothing on
-// db (SQLite, where the mark is read only at the first transaction and at
-// the end), so that a run of any size may be traced; on PostgreSQL each
-// transaction reads the mark twice.
+// CheapMarkTrace reports whether tracing a transaction costs next to
+// nothing on db (SQLite, where the mark is read only at the first
+// transaction and at the end), so that a run of any size may be traced;
+// on PostgreSQL each transaction reads the mark twice.
 func (db *DB) CheapMarkTrace() bool { return !db.d.pg }
 
 // begin checks the mark a transaction found when it began.
