@@ -204,7 +204,7 @@ func writeFloorRows(s benchStore, tables []tableRows) (usage, error) {
 	if err := tx.Commit(); err != nil {
 		return usage{}, err
 	}
-	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0}, nil
+	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}, nil
 }
 
 // insertRows is a plain INSERT of n rows into t, with SQLite's ? or

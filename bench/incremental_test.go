@@ -162,9 +162,7 @@ func reportIncremental(w io.Writer, users int, cases map[string]*summary, lat []
 	fmt.Fprintf(w, "\n%d users, slapd with syncprov, SQLite store; incremental runs after a first import\n", users)
 	fmt.Fprintf(w, "| case | wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch (median, min–max) | ldapwiz wall s | ldapwiz CPU s | peak RSS MB | live heap MB |\n|---|---|---|---|---|---|---|\n")
 	for _, c := range []string{caseIncrSettle, caseIncr0, caseIncr100} {
-		s := cases[c]
-		fmt.Fprintf(w, "| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %s | %s |\n", c, median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio),
-			median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio), median(s.wall), median(s.cpu), megabytes(maxOf(s.rss), 1), megabytes(maxOf(s.live), 0))
+		fmt.Fprintln(w, cases[c].row(c))
 	}
 	fmt.Fprintf(w, "| sync --watch --follow: a directory change until it is in the store | median %.2f s (%.2f–%.2f) | | | | | |\n", median(lat), minOf(lat), maxOf(lat))
 }

@@ -4,7 +4,7 @@ import "testing"
 
 // TestLargestLive: largestLive reads the live heap, the last of a gctrace
 // line's three sizes, and keeps the largest; other lines on stderr do not
-// count.
+// count. A live heap under 1 MB shows as 0, one not measured as "–".
 func TestLargestLive(t *testing.T) {
 	stderr := []byte("reading the directory: 500 entries\n" +
 		"gc 1 @0.024s 2%: 0.14+3.6+0.055 ms clock, 0.28+0.59/0.48/0+0.11 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
@@ -14,8 +14,14 @@ func TestLargestLive(t *testing.T) {
 	if got := largestLive(stderr); got != 87 {
 		t.Errorf("largestLive = %v, want 87", got)
 	}
-	if got := largestLive([]byte("no trace\n")); got != 0 {
-		t.Errorf("largestLive without a trace = %v, want 0", got)
+	if got := largestLive([]byte("no trace\n")); got != unmeasured {
+		t.Errorf("largestLive without a trace = %v, want unmeasured", got)
+	}
+	if got := megabytes(largestLive([]byte("gc 1 @0.01s 1%: 0.1+1+0.01 ms clock, 0.2+0/1/0+0.02 ms cpu, 0->0->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")), 0); got != "0" {
+		t.Errorf("a live heap under 1 MB shows as %q, want 0", got)
+	}
+	if got := megabytes(unmeasured, 1); got != "–" {
+		t.Errorf("an unmeasured size shows as %q", got)
 	}
 }
 

@@ -15,11 +15,17 @@ import (
 // usage is what GNU time reports for one command.
 type usage struct {
 	wall, cpu float64 // seconds; cpu is user + system
-	rssMB     float64 // peak resident set size
+	rssMB     float64 // peak resident set size; unmeasured inside the benchmark process
 	// liveMB is, for a Go program run by timedGo, the largest heap its
-	// garbage collector found live (0 otherwise; see timedGo).
+	// garbage collector found live (unmeasured otherwise, or when no
+	// collection ran; see timedGo).
 	liveMB float64
 }
+
+// unmeasured is a size a case does not have: it was timed inside the
+// benchmark process (no RSS or heap of its own), or no collection ran to
+// find its live heap. Tables show it as "–"; a measured 0 shows as 0.
+const unmeasured = -1.0
 
 // timed runs name with args under GNU time (which measures the command's
 // own peak RSS; a child's rusage read from Go would carry the Go process's
@@ -48,9 +54,9 @@ func timedGo(dir string, name string, args ...string) (usage, error) {
 var gcLive = regexp.MustCompile(`(?m)^gc \d+ .* (\d+)->(\d+)->(\d+) MB`)
 
 // largestLive is the largest live heap, in MB, of the gctrace lines in
-// stderr (0 when there are none).
+// stderr (unmeasured when there are none).
 func largestLive(stderr []byte) float64 {
-	live := 0.0
+	live := unmeasured
 	for _, m := range gcLive.FindAllSubmatch(stderr, -1) {
 		if v, err := strconv.ParseFloat(string(m[3]), 64); err == nil {
 			live = max(live, v)
@@ -95,8 +101,8 @@ func timedEnv(dir string, env []string, name string, args ...string) (usage, err
 // megabytes formats a size in MB with prec decimals, or "–" for 0: a
 // case timed inside the benchmark process has no memory of its own.
 func megabytes(mb float64, prec int) string {
-	if mb == 0 {
-		return "–"
+	if mb < 0 {
+		return "–" // unmeasured
 	}
 	return strconv.FormatFloat(mb, 'f', prec, 64)
 }
@@ -127,6 +133,15 @@ type summary struct {
 	baseRSS              float64
 }
 
+// row formats case c's columns every table has: the wall and CPU ratios
+// (medians, with min–max), ldapwiz's median wall and CPU seconds, and the
+// largest peak RSS and live heap of the rounds, as "| c | … |".
+func (s *summary) row(c string) string {
+	return fmt.Sprintf("| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %s | %s |", c,
+		median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio), median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio),
+		median(s.wall), median(s.cpu), megabytes(maxOf(s.rss), 1), megabytes(maxOf(s.live), 0))
+}
+
 func (s *summary) add(p pair) {
 	s.wallRatio = append(s.wallRatio, p.wiz.wall/max(p.base.wall, 0.01))
 	s.cpuRatio = append(s.cpuRatio, p.wiz.cpu/max(p.base.cpu, 0.01))
@@ -151,7 +166,10 @@ func median(xs []float64) float64 {
 }
 
 func maxOf(xs []float64) float64 {
-	m := 0.0
+	if len(xs) == 0 {
+		return 0
+	}
+	m := xs[0]
 	for _, x := range xs {
 		m = max(m, x)
 	}
