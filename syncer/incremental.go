@@ -36,6 +36,10 @@ type DirRead struct {
 	// directory since the token nor in the store since the last run, so
 	// the store was not read, nothing was planned and the token is kept.
 	Unchanged bool `json:"unchanged,omitempty"`
+	// SkippedBefore, on a quiet run, is how many entries the last run that
+	// read the store skipped: a quiet run lists no skip (Plan.Skipped is
+	// empty), and they are as that run's report lists them.
+	SkippedBefore int `json:"skipped_before,omitempty"`
 
 	// next is the token and view to keep after the run; nil when none.
 	next *store.SyncToken

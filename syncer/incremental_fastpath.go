@@ -142,7 +142,7 @@ func tryQuiet(ctx context.Context, s wizard.Settings, cfg syncConfig, db *store.
 // successful one, read as read says (entries: how many entries it read).
 func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entries int) *Plan {
 	qs.fast = true
-	read.Unchanged, read.quiet = true, qs
+	read.Unchanged, read.quiet, read.SkippedBefore = true, qs, qs.last["skipped"]
 	m := qs.store
 	return &Plan{
 		Mode: cfg.mode, Authority: cfg.authority, AccountState: cfg.acct,
@@ -329,8 +329,12 @@ func quietKey(mark string, s wizard.Settings, token []byte) int {
 
 // unchangedLine says that a quiet run found nothing changed.
 func (d *DirRead) unchangedLine() string {
+	line := fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
 	if d.Method == "" {
-		return "full read: the directory is as the last run read it, and the store has not changed since: the store was not read, nothing to plan"
+		line = "full read: the directory is as the last run read it, and the store has not changed since: the store was not read, nothing to plan"
 	}
-	return fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
+	if d.SkippedBefore > 0 {
+		line += "; the last run that read the store skipped " + plural(d.SkippedBefore, "entry", "entries") + " (its report lists them)"
+	}
+	return line
 }

@@ -63,7 +63,8 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	var back struct {
 		Plan struct {
 			Read struct {
-				Unchanged bool `json:"unchanged"`
+				Unchanged     bool `json:"unchanged"`
+				SkippedBefore int  `json:"skipped_before"`
 			} `json:"read"`
 		} `json:"plan"`
 	}
@@ -73,6 +74,12 @@ func expectQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	last, err := e.db.LastSuccessfulRun(e.ctx)
 	if err != nil || last.ID != rep.RunID || rep.RunID == 0 {
 		t.Fatalf("%s: last run %+v, %v; want the quiet run %d recorded", what, last, err, rep.RunID)
+	}
+	// The skips a quiet run does not list, it counts, in its line and its
+	// JSON report.
+	if n := last.Counts["skipped"]; r.SkippedBefore != n || back.Plan.Read.SkippedBefore != n ||
+		(n > 0) != strings.Contains(r.Line(), "the last run that read the store skipped") {
+		t.Fatalf("%s: skipped before %d (JSON %d), line %q; want the last run's %d skips counted", what, r.SkippedBefore, back.Plan.Read.SkippedBefore, r.Line(), n)
 	}
 	if last.Counts["directory_users"] == 0 || last.Counts[quietCount] == 0 {
 		t.Fatalf("%s: the quiet run's counts %v; want the last run's tallies and a quiet mark", what, last.Counts)

@@ -50,6 +50,10 @@ func expectDigestQuiet(t *testing.T, e *syncEnv, mode, what string) *Report {
 	if !strings.Contains(r.Line(), "the directory is as the last run read it") {
 		t.Fatalf("%s: line %q", what, r.Line())
 	}
+	// The skips a quiet run does not list, it counts.
+	if n := before.Counts["skipped"]; r.SkippedBefore != n || !strings.Contains(r.Line(), "the last run that read the store skipped "+plural(n, "entry", "entries")) {
+		t.Fatalf("%s: skipped before %d, line %q; want the last run's %d skips counted", what, r.SkippedBefore, r.Line(), n)
+	}
 	if got, want := rep.Plan.AccountState, e.fullPlan(mode, wizard.AuthorityLDAP).AccountState; got != want {
 		t.Fatalf("%s: the quiet run reports account state %+v; the directory read gives %+v", what, got, want)
 	}
