@@ -3,6 +3,7 @@ package ldap
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -101,7 +102,8 @@ func TestDecodedEntryTextHoldsOnlyItsValues(t *testing.T) {
 	}
 }
 
-// Past maxInternedNames names, a name is kept in the entry's text.
+// Past maxInternedNames names, or past maxInternedName bytes, a name is
+// kept in the entry's text.
 func TestDecodedEntryNamesBeyondTheInternedOnes(t *testing.T) {
 	var dec entryDecoder
 	for i := range maxInternedNames {
@@ -121,5 +123,16 @@ func TestDecodedEntryNamesBeyondTheInternedOnes(t *testing.T) {
 	}
 	if len(dec.names) != maxInternedNames {
 		t.Errorf("%d names interned, want at most %d", len(dec.names), maxInternedNames)
+	}
+	// A name too long to intern is kept in the entry's text, whatever room
+	// the table has.
+	var fresh entryDecoder
+	long := strings.Repeat("x", maxInternedName+1)
+	e, err = fresh.decodeMessage(encodeEntryMessage(1, "cn=z", map[string][]string{long: {"v"}}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := textHolds(&e.Entry); err != nil || len(fresh.names) != 0 || !inText(e.text, e.Attributes[0].Name) {
+		t.Errorf("a %d-byte name: %v, %d interned; want it in the text, none interned", len(long), err, len(fresh.names))
 	}
 }

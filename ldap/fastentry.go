@@ -102,10 +102,14 @@ type attrShape struct {
 	binary bool   // binary values: copied raw, not in the text
 }
 
-// maxInternedNames bounds the attribute names a decoder interns: a
-// directory's schema has a few hundred at most, and a search asks for a
-// handful.
-const maxInternedNames = 256
+// maxInternedNames bounds the attribute names a decoder interns, and
+// maxInternedName the length of one: a directory's schema has a few
+// hundred names, none long, and a search asks for a handful. A server
+// cannot make a connection hold more than 256 × 128 bytes of them.
+const (
+	maxInternedNames = 256
+	maxInternedName  = 128
+)
 
 // decodeOp decodes the protocolOp of a SearchResultEntry (its contents,
 // after the [APPLICATION 4] header) into an Entry, the same one go-ldap's
@@ -223,14 +227,15 @@ func (dec *entryDecoder) decodeOp(op []byte, into *decodedEntry) (*decodedEntry,
 }
 
 // intern returns the interned name, the i-th attribute of an entry; ok
-// is false when it is not interned (the table is full). The entry's i-th
+// is false when it is not interned (the table is full, or the name too
+// long). The entry's i-th
 // name is remembered for the next entry, which usually has the same.
 func (dec *entryDecoder) intern(i int, name []byte) (in attrName, ok bool) {
 	if i < len(dec.prev) && dec.prev[i].name != "" && dec.prev[i].name == string(name) {
 		return dec.prev[i], true
 	}
 	if in, ok = dec.names[string(name)]; !ok {
-		if len(dec.names) >= maxInternedNames {
+		if len(dec.names) >= maxInternedNames || len(name) > maxInternedName {
 			return attrName{}, false
 		}
 		if dec.names == nil {
