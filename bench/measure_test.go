@@ -98,8 +98,8 @@ func timedEnv(dir string, env []string, name string, args ...string) (usage, err
 	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, nil
 }
 
-// megabytes formats a size in MB with prec decimals, or "–" for 0: a
-// case timed inside the benchmark process has no memory of its own.
+// megabytes formats a size in MB with prec decimals, or "–" when it is
+// unmeasured.
 func megabytes(mb float64, prec int) string {
 	if mb < 0 {
 		return "–" // unmeasured

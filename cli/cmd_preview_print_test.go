@@ -105,7 +105,7 @@ func fmtAction(a *syncer.Action) string {
 		if d.Attr != "" {
 			label += " (" + d.Attr + ")"
 		}
-		if a.Op == syncer.OpCreate {
+		if a.Op == syncer.OpCreate || a.Op == syncer.OpRestore { // written out, not NewValuesOnly
 			fmt.Fprintf(&w, "      %s: %q\n", label, d.New)
 		} else {
 			fmt.Fprintf(&w, "      %s: %q -> %q\n", label, d.Old, d.New)
@@ -121,6 +121,7 @@ func FuzzActionPrinter(f *testing.F) {
 	f.Add(syncer.OpCreate, "ann", "", "uid=ann,dc=x", "", "new in the directory", "mail", "ann@example.com", "", "")
 	f.Add(syncer.OpUpdate, "Jürgen-Ünlü-Ölçer-Ærø-Łódź", "", "uid=j,dc=x", "uid=old,dc=x", "changed", "", "Jü\x00\xff\"", "tab\there", "")
 	f.Add(syncer.OpAddMember, "staff", "bob", "cn=staff,dc=x", "", "", "", "", "", "ann,bob")
+	f.Add(syncer.OpRestore, "ann", "", "uid=ann,dc=x", "", "the directory overrules the deletion", "mail", "ann@example.com", "old@example.com", "")
 	f.Add(syncer.OpCreate, strings.Repeat("x", 40), "", "", "", "", "sn", "\u2028", "", "a")
 	f.Fuzz(func(t *testing.T, op, name, member, dn, oldDN, reason, attr, newV, oldV, members string) {
 		a := &syncer.Action{Side: syncer.SideStore, Op: op, Kind: store.KindGroup, Name: name, Member: member, DN: dn, OldDN: oldDN, Reason: reason,

@@ -88,23 +88,28 @@ func isText(v []byte) bool {
 		if b >= 0x80 {
 			return utf8.Valid(v[i:]) && noControls(v[i:])
 		}
-		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+		if control(b) {
 			return false
 		}
 	}
 	return true
 }
 
-// noControls reports whether v holds no ASCII control character other
-// than tab, newline and carriage return (the bytes of a multi-byte UTF-8
-// character are never ASCII).
+// noControls reports whether v holds no control character (control; the
+// bytes of a multi-byte UTF-8 character are never ASCII).
 func noControls(v []byte) bool {
 	for _, b := range v {
-		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+		if control(b) {
 			return false
 		}
 	}
 	return true
+}
+
+// control reports whether b is an ASCII control character other than
+// tab, newline and carriage return: what makes a value binary.
+func control(b byte) bool {
+	return b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f
 }
 
 // RenderBinary renders a binary attribute value readably: objectGUID (and

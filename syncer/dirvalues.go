@@ -67,12 +67,12 @@ func offsetIn(text, v string) (int, bool) {
 	if v == "" {
 		return 0, true
 	}
-	if len(text) > math.MaxUint32 {
+	if len(v) > len(text) || len(text) > math.MaxUint32 {
 		return 0, false
 	}
 	base := uintptr(unsafe.Pointer(unsafe.StringData(text)))
 	p := uintptr(unsafe.Pointer(unsafe.StringData(v)))
-	if text == "" || p < base || p-base > uintptr(len(text)-len(v)) || len(v) > len(text) {
+	if p < base || p-base > uintptr(len(text)-len(v)) {
 		return 0, false
 	}
 	return int(p - base), true
@@ -149,10 +149,10 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 // search reader; a binary value, rendered), the entry's strings are
 // copied instead (compactStrings).
 func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountFlag) {
+	if len(u.OtherIDs) == 0 {
+		u.OtherIDs = nil // not the empty end of the entry's list of ids
+	}
 	if d, ok := packValues(text, vals, state); ok {
-		if len(u.OtherIDs) == 0 {
-			u.OtherIDs = nil
-		}
 		u.vals = d
 		return
 	}
@@ -166,10 +166,6 @@ func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountF
 // whole message (attribute names, encoding) is then free to go once read.
 // Its lists must be its own (not the message's).
 func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
-	if len(u.OtherIDs) == 0 {
-		u.OtherIDs = nil
-	}
-	u.vals = dirValues{}
 	n := 0
 	u.eachString(func(v *string) { n += len(*v) })
 	for _, v := range vals {
@@ -193,15 +189,14 @@ func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
 	u.vals, _ = packValues(s, &packed, state) // each lies within s
 }
 
-// eachString calls fn with each string the entry holds, always in the
-// same order.
+// eachString calls fn with each string the entry holds but its values'
+// (vals), always in the same order.
 func (u *DirUser) eachString(fn func(*string)) {
 	fn(&u.StableID)
 	fn(&u.DN)
 	for i := range u.OtherIDs {
 		fn(&u.OtherIDs[i])
 	}
-	fn(&u.vals.text)
 	for i := range u.Account {
 		a := &u.Account[i]
 		fn(&a.Name)

@@ -113,11 +113,10 @@ func (x *Explanation) Failed() *ExplainStep {
 // the questions the snapshots cannot answer (entries out of scope, filter
 // clauses).
 type explainer struct {
-	ctx  context.Context
-	conn *ldap.Conn
-	// srv is conn reading its RootDSE once: the account state ("auto")
+	ctx context.Context
+	// conn reads the server's RootDSE once: the account state ("auto")
 	// and the naming contexts find searches both ask for it.
-	srv  *runConn
+	conn *runConn
 	cfg  syncConfig
 	dir  *DirSnapshot
 	st   *StoreSnapshot
@@ -180,7 +179,7 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 	if err != nil {
 		return nil, fmt.Errorf("connect to the directory: %s", ldap.Explain(err))
 	}
-	x := &explainer{ctx: ctx, conn: conn, srv: &runConn{Conn: conn}, cfg: cfg,
+	x := &explainer{ctx: ctx, conn: &runConn{Conn: conn}, cfg: cfg,
 		out: &Explanation{Kind: kind, Query: query, Server: conn.Server(), Mode: cfg.mode, Authority: cfg.authority,
 			Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{}}}
 	if err := x.read(db, opts); err != nil {
@@ -192,11 +191,11 @@ func newExplainer(ctx context.Context, s wizard.Settings, db *store.DB, opts Opt
 
 // read reads both sides and plans, as Preview does.
 func (x *explainer) read(db *store.DB, opts Options) error {
-	err := x.cfg.resolveAccountState(x.ctx, x.srv)
+	err := x.cfg.resolveAccountState(x.ctx, x.conn)
 	if err != nil {
 		return err
 	}
-	if x.dir, err = readDirectory(x.ctx, x.conn, x.cfg, nil); err != nil {
+	if x.dir, err = readDirectory(x.ctx, x.conn.Conn, x.cfg, nil); err != nil {
 		return err
 	}
 	if x.st, err = readStore(x.ctx, db); err != nil {
@@ -248,7 +247,7 @@ func (x *explainer) find(query, base string, attrs []string) ([]*ldap.Entry, str
 	}
 	filter := "(|" + strings.Join(parts, "") + ")"
 	bases := []string{base}
-	if root, err := x.srv.RootDSE(x.ctx); err == nil {
+	if root, err := x.conn.RootDSE(x.ctx); err == nil {
 		if root.DefaultNamingContext != "" {
 			bases = append(bases, root.DefaultNamingContext)
 		}

@@ -80,17 +80,21 @@ func traceQuiet(ctx context.Context, db *store.DB, plan *Plan) context.Context {
 // checks that no one else committed since, which the run's own writes
 // outside the mark's tables (its token, its record) would also count.
 func sealTrace(ctx context.Context, plan *Plan) {
-	if plan != nil && plan.Read != nil && plan.Read.quiet != nil && plan.Read.quiet.trace != nil {
-		plan.Read.quiet.trace.Mark(ctx)
+	if t := traceOf(plan); t != nil {
+		t.Mark(ctx)
 	}
 }
 
 // closeTrace releases what the plan's trace holds (a connection, on
 // SQLite), if it has one.
-func closeTrace(plan *Plan) {
-	if plan != nil && plan.Read != nil && plan.Read.quiet != nil {
-		_ = plan.Read.quiet.trace.Close()
+func closeTrace(plan *Plan) { _ = traceOf(plan).Close() }
+
+// traceOf is the trace of plan's store writes (traceQuiet), or nil.
+func traceOf(plan *Plan) *store.MarkTrace {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil {
+		return nil
 	}
+	return plan.Read.quiet.trace
 }
 
 // tryQuiet reads the store's change mark and, when the last successful run
@@ -160,9 +164,10 @@ func (qs *quietState) repeat(cfg syncConfig, read *DirRead, server string, entri
 // planned nothing, or applied changes to the store only, its writes
 // traced to the store as this run found it (noteQuiet records a digest's
 // mark for no other run). What a run applied it does not plan again, so
-// this one would plan nothing. The store is then not read. read is the run's DirRead (no token: incRead.finish would return
-// it as it is); entries, how many entries it read. As every quiet run, it
-// lists no skip and carries the last run's tallies (noteQuiet).
+// this one would plan nothing. The store is then not read. read is the
+// run's DirRead (no token: incRead.finish would return it as it is);
+// entries, how many entries it read. As every quiet run, it lists no skip
+// and carries the last run's tallies (noteQuiet).
 func quietByDigest(s wizard.Settings, cfg syncConfig, qs *quietState, digest []byte, read *DirRead, server string, entries int) *Plan {
 	if qs == nil || qs.last == nil || digest == nil || quietKey(qs.store.Key, s, digest) != qs.lastKey {
 		return nil
@@ -222,9 +227,9 @@ func directoryQuiet(ctx context.Context, conn *ldap.Conn, method string, head *d
 // noteQuiet adds the quiet mark to the counts of a successful run whose
 // end state a later quiet run may repeat: it kept a token (or, reading
 // the directory whole without one, changed nothing there: its digest
-// stands for a token), planned no conflict and no skip of the planner's own (a
-// username the store already gives another user, say: it waits on an
-// administrator, and a quiet run lists no skip, so every run must), and
+// stands for a token), planned no conflict and no skip of the planner's
+// own (a username the store already gives another user, say: it waits on
+// an administrator, and a quiet run lists no skip, so every run must), and
 // no one else changed the store while it ran — the store's
 // mark is the one read before the run read the store or, when the run
 // wrote to the store, the one its traced writes left, each transaction
@@ -298,19 +303,16 @@ func (in *incRead) viewKept(d *DirRead) bool {
 }
 
 // wroteStore reports whether the plan changes the store.
-func wroteStore(plan *Plan) bool {
-	for _, a := range plan.Actions {
-		if a.Side == SideStore {
-			return true
-		}
-	}
-	return false
-}
+func wroteStore(plan *Plan) bool { return writesSide(plan, true) }
 
 // wroteDirectory reports whether the plan changes the directory.
-func wroteDirectory(plan *Plan) bool {
-	for _, a := range plan.Actions {
-		if a.Side != SideStore {
+func wroteDirectory(plan *Plan) bool { return writesSide(plan, false) }
+
+// writesSide reports whether any of the plan's actions, bookkeeping
+// included, changes the store (store) or the directory (!store).
+func writesSide(plan *Plan, store bool) bool {
+	for i := range plan.Actions {
+		if (plan.Actions[i].Side == SideStore) == store {
 			return true
 		}
 	}
@@ -329,9 +331,9 @@ func quietKey(mark string, s wizard.Settings, token []byte) int {
 
 // unchangedLine says that a quiet run found nothing changed.
 func (d *DirRead) unchangedLine() string {
-	line := fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
-	if d.Method == "" {
-		line = "full read: the directory is as the last run read it, and the store has not changed since: the store was not read, nothing to plan"
+	line := "full read: the directory is as the last run read it, and the store has not changed since: the store was not read, nothing to plan"
+	if d.Method != "" {
+		line = fmt.Sprintf("incremental: nothing changed since token %s (%s) in the directory or the store: the store was not read, nothing to plan", d.Token, methodName(d.Method))
 	}
 	if d.SkippedBefore > 0 {
 		line += "; the last run that read the store skipped " + plural(d.SkippedBefore, "entry", "entries") + " (its report lists them)"

@@ -231,13 +231,15 @@ func TestCompactValues(t *testing.T) {
 	}
 	// Every string now lies in one block, the exact size of them all.
 	lo, hi, n := ^uintptr(0), uintptr(0), 0
-	c.eachString(func(v *string) {
+	visit := func(v *string) {
 		if *v == "" {
 			return
 		}
 		p := uintptr(unsafe.Pointer(unsafe.StringData(*v)))
 		lo, hi, n = min(lo, p), max(hi, p+uintptr(len(*v))), n+len(*v)
-	})
+	}
+	c.eachString(visit)
+	visit(&c.vals.text)
 	if hi-lo != uintptr(n) {
 		t.Errorf("the entry's %d bytes of strings span %d bytes, not one block of theirs", n, hi-lo)
 	}

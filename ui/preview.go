@@ -198,9 +198,6 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 		return nil
 	}
 	p.plan, p.tabs = msg.plan, msg.tabs
-	if p.tabs == nil { // a plan not from computePreview: a small one, in tests
-		p.tabs = planTabs(msg.plan)
-	}
 	p.tab = min(p.tab, len(p.tabs)-1)
 	if p.tabs[p.tab].count() == 0 {
 		p.tab = firstNonEmptyTab(p.tabs)
