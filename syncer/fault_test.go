@@ -46,14 +46,44 @@ func (e *syncEnv) state() string {
 		sort.Strings(ms)
 		lines = append(lines, fmt.Sprintf("store group %s del=%v: %s", g.Name, g.Deleted(), strings.Join(ms, ",")))
 	}
-	err = e.conn.Search(e.ctx, ldap.SearchRequest{Base: "dc=example,dc=com", Filter: "(|(objectClass=inetOrgPerson)(objectClass=groupOfNames))",
+	lines = append(lines, e.settledDirectory()...)
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+// settledDirectory returns the directory's users and groups as state
+// lists them, once refint has settled: it rewrites member values in the
+// background after a rename or delete, so a read right after a sync may
+// still find a member naming an entry that is no longer there. It reads
+// again, up to 5 s, until no member does, and returns the last read.
+func (e *syncEnv) settledDirectory() []string {
+	e.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines, dangling := e.directoryLines()
+		if !dangling || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// directoryLines reads the directory's users and groups as state lists
+// them, and reports whether a member value names none of them.
+func (e *syncEnv) directoryLines() (lines []string, dangling bool) {
+	e.t.Helper()
+	entries := map[string]bool{}
+	var members []string
+	err := e.conn.Search(e.ctx, ldap.SearchRequest{Base: "dc=example,dc=com", Filter: "(|(objectClass=inetOrgPerson)(objectClass=groupOfNames))",
 		Attributes: []string{"uid", "mail", "cn", "sn", "member"}}, func(en *ldap.Entry) error {
 		dn, _ := ldap.NormalizeDN(en.DN)
+		entries[dn] = true
 		var ms []string
 		for _, m := range en.Get("member") {
 			n, _ := ldap.NormalizeDN(m)
 			ms = append(ms, n)
 		}
+		members = append(members, ms...)
 		sort.Strings(ms)
 		lines = append(lines, fmt.Sprintf("dir %s|%s|%s|%s|%s", dn, en.First("uid"), en.First("mail"), en.First("sn"), strings.Join(ms, ",")))
 		return nil
@@ -61,8 +91,12 @@ func (e *syncEnv) state() string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
+	for _, m := range members {
+		if !entries[m] {
+			return lines, true
+		}
+	}
+	return lines, false
 }
 
 // seedMany makes changes on both sides that need many directory writes.
