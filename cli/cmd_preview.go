@@ -19,10 +19,11 @@ import (
 
 // runPreview implements "ldapwiz preview [-c FILE] [--json [--indent]]":
 // what a sync would change, changing nothing. The JSON is compact (a first
-// import's plan runs to tens of megabytes) unless indent. Exit codes: 0 the
+// import's plan runs to tens of megabytes) unless indent. heapPoint, when
+// not nil, is syncer.Options.HeapPoint (--memprofile). Exit codes: 0 the
 // plan was printed, 1 the directory or store could not be read, 2 bad usage
 // or config.
-func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
+func runPreview(env *cliEnv, path string, asJSON, indent bool, heapPoint func()) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
@@ -36,7 +37,7 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool) int {
 		return 1
 	}
 	defer closeDB()
-	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv})
+	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv, HeapPoint: heapPoint})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 		return 1

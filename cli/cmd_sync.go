@@ -20,8 +20,9 @@ import (
 // as well as by SIGINT or SIGTERM. Exit codes: 0 the run succeeded (or the
 // lock was broken), 1 it failed or was refused (a safety guard, another
 // sync running), 2 bad usage or config. With --watch, the code is that of
-// the last run.
-func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlags) int {
+// the last run. heapPoint, when not nil, is syncer.Options.HeapPoint
+// (--memprofile).
+func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlags, heapPoint func()) int {
 	s, _, err := loadValidSettings(path, wizard.ValidateOptions{Getenv: env.getenv})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz sync: %v\n", err)
@@ -46,12 +47,12 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 			return code
 		}
 		return watchSync(ctx, env, s, db, syncer.Options{
-			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log,
+			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log, HeapPoint: heapPoint,
 		}, o.report, m, o.follow)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
-		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log,
+		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log, HeapPoint: heapPoint,
 	})
 	pr.finish()
 	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {

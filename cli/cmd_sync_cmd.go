@@ -6,6 +6,7 @@ import "github.com/spf13/cobra"
 type syncFlags struct {
 	dryRun, force, watch, follow, breakLock, json bool
 	report, metricsListen                         string
+	prof                                          profileFlags
 }
 
 // newSyncCmd is "ldapwiz sync [-c FILE] [--dry-run] [--force] [--report
@@ -29,6 +30,8 @@ directory changes as they arrive (an RFC 4533 persist search, or uSNChanged poll
 on Active Directory), reconnecting when the directory restarts.
 --break-lock removes the lock of a sync that no longer runs (e.g. killed on another
 host), then exits without syncing.
+--cpuprofile and --memprofile write Go profiles of the run for "go tool pprof": where
+its CPU time went, and what it held where it held the most.
 
 Exit codes: 0 the run succeeded (or the lock was removed), 1 it failed or was refused,
 2 bad usage or a config file that cannot be loaded or has errors. With --watch, the
@@ -52,7 +55,9 @@ ldapwiz sync --break-lock`,
 			case o.watch && o.json:
 				return usagef(cmd, "--json prints the summary of one run; with --watch, save each run's report with --report FILE")
 			}
-			return exitWith(runSyncContext(cmd.Context(), env, cfg.path(env), o))
+			return exitWith(withProfiles(env, "ldapwiz sync", o.prof, func(heapPoint func()) int {
+				return runSyncContext(cmd.Context(), env, cfg.path(env), o, heapPoint)
+			}))
 		},
 	}
 	f := cmd.Flags()
@@ -64,6 +69,7 @@ ldapwiz sync --break-lock`,
 	f.BoolVar(&o.breakLock, "break-lock", false, "remove the sync lock left by a sync that no longer runs, then exit without syncing")
 	f.BoolVar(&o.json, "json", false, "print the run's summary as JSON")
 	f.StringVar(&o.metricsListen, "metrics-listen", "", "with --watch: serve Prometheus metrics on ADDR (host:port) at /metrics")
+	o.prof.add(cmd)
 	_ = cmd.MarkFlagFilename("report", "json")
 	return cmd
 }

@@ -33,6 +33,11 @@ type Options struct {
 	// for none. No line holds a secret.
 	Logger *slog.Logger
 
+	// HeapPoint, when set, is called where a run that reads both sides
+	// whole holds the most: once both are read (before planning) and once
+	// the plan is made. "ldapwiz sync --memprofile" samples the heap there.
+	HeapPoint func()
+
 	// Now, when set, is the clock a run plans by instead of the system's:
 	// when a user went missing and whether sync.missing_grace has passed.
 	Now func() time.Time
@@ -144,6 +149,9 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		conn.Close()
 		return nil, nil, err
 	}
+	if opts.HeapPoint != nil {
+		opts.HeapPoint()
+	}
 	tr.begin(PhasePlan, 0, false, "planning")
 	if opts.Now != nil {
 		cfg.now = opts.Now()
@@ -152,6 +160,9 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
+	}
+	if opts.HeapPoint != nil {
+		opts.HeapPoint()
 	}
 	plan.entriesRead = read
 	plan.Server = conn.Server()
