@@ -26,8 +26,10 @@ type cliEnv struct {
 }
 
 // Main runs ldapwiz on the process's arguments, standard streams and
-// environment, and returns the exit code.
+// environment, and returns the exit code. The garbage collector runs at
+// gcPercent unless GOGC is set (tuneGC).
 func Main() int {
+	tuneGC(os.LookupEnv)
 	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	return run(env, os.Args[1:])
 }
