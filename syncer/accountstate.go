@@ -67,5 +67,5 @@ func (c *syncConfig) adoptAccountState(st ldap.AccountState) {
 // accountEntry is the entry holding a directory user's account-state
 // attributes as read, for ldap.AccountState.Changes.
 func (u *DirUser) accountEntry() *ldap.Entry {
-	return &ldap.Entry{DN: u.DN, Attributes: u.Account}
+	return &ldap.Entry{DN: u.DN, Attributes: u.account()}
 }

@@ -149,9 +149,6 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 // search reader; a binary value, rendered), the entry's strings are
 // copied instead (compactStrings).
 func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountFlag) {
-	if len(u.OtherIDs) == 0 {
-		u.OtherIDs = nil // not the empty end of the entry's list of ids
-	}
 	if d, ok := packValues(text, vals, state); ok {
 		u.vals = d
 		return
@@ -194,17 +191,21 @@ func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
 func (u *DirUser) eachString(fn func(*string)) {
 	fn(&u.StableID)
 	fn(&u.DN)
-	for i := range u.OtherIDs {
-		fn(&u.OtherIDs[i])
+	if u.more == nil {
+		return
 	}
-	for i := range u.Account {
-		a := &u.Account[i]
+	m := u.more
+	for i := range m.otherIDs {
+		fn(&m.otherIDs[i])
+	}
+	for i := range m.account {
+		a := &m.account[i]
 		fn(&a.Name)
 		for j := range a.Values {
 			fn(&a.Values[j])
 		}
 	}
-	for i := range u.MemberOf {
-		fn(&u.MemberOf[i])
+	for i := range m.memberOf {
+		fn(&m.memberOf[i])
 	}
 }

@@ -22,8 +22,8 @@ func TestSetValuesSlicesTheEntryText(t *testing.T) {
 			t.Errorf("%s = %q, want %q", f, got, want)
 		}
 	}
-	if u.OtherIDs != nil {
-		t.Errorf("OtherIDs = %#v, want nil", u.OtherIDs)
+	if u.otherIDs() != nil {
+		t.Errorf("otherIDs = %#v, want nil", u.otherIDs())
 	}
 }
 
@@ -32,13 +32,14 @@ func TestSetValuesSlicesTheEntryText(t *testing.T) {
 func TestSetValuesCopiesWhatIsNotInTheText(t *testing.T) {
 	text := "uid=b,dc=xb"
 	other := strings.Clone("b@x")
-	u := &DirUser{StableID: "2", DN: text[:10], OtherIDs: []string{}}
+	u := &DirUser{StableID: "2", DN: text[:10]}
+	u.setMore([]string{}, nil, nil)
 	vals := [textSlots]string{text[10:], other}
 	u.setValues(text, &vals, accountUnread)
 	if unsafe.StringData(u.vals.text) == unsafe.StringData(text) {
 		t.Fatal("kept the entry's text though a value lies outside it")
 	}
-	if u.username() != "b" || u.value(FieldEmail) != "b@x" || u.value(FieldDisabled) != "" || u.DN != "uid=b,dc=x" || u.OtherIDs != nil {
+	if u.username() != "b" || u.value(FieldEmail) != "b@x" || u.value(FieldDisabled) != "" || u.DN != "uid=b,dc=x" || u.more != nil {
 		t.Errorf("copied user: %+v", u)
 	}
 	if _, ok := offsetIn(text, u.DN); ok {
@@ -71,5 +72,13 @@ func TestOffsetIn(t *testing.T) {
 	long := "abcdefgh"
 	if _, ok := offsetIn(long[:4], long[2:6]); ok {
 		t.Error("a value running past the end of text lies within it")
+	}
+}
+
+// A sync holds a DirUser per user: what only some entries have (other
+// ids, account-state attributes, memberOf values) stays out of it.
+func TestDirUserSize(t *testing.T) {
+	if n := unsafe.Sizeof(DirUser{}); n > 112 {
+		t.Errorf("a DirUser is %d bytes, want at most 112", n)
 	}
 }

@@ -297,7 +297,7 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 			if u.dir == nil {
 				continue
 			}
-			for _, m := range u.dir.MemberOf {
+			for _, m := range u.dir.memberOf() {
 				if pl.dns.equal(m, g.DN) {
 					out = append(out, adopter(u))
 					break

@@ -171,7 +171,8 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		// Built where the list keeps it: a DirUser built here would be
 		// allocated for every entry (setValues takes its address).
 		u := read.grow()
-		*u = DirUser{StableID: id, OtherIDs: ids[1:], DN: e.DN}
+		*u = DirUser{StableID: id, DN: e.DN}
+		var account []ldap.Attribute
 		if !r.compact {
 			u.Values = make(map[string]string, len(c.fields))
 		}
@@ -180,7 +181,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		for _, f := range c.fields {
 			if f == FieldDisabled {
 				var locked bool
-				locked, u.Account = r.accountState(e)
+				locked, account = r.accountState(e)
 				state = flagOf(locked)
 				if !r.compact {
 					u.Values[f] = boolString(locked)
@@ -194,9 +195,11 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 				u.Values[f] = v
 			}
 		}
+		var memberOf []string
 		if snap.MembersFromUsers && c.userMemberAttr != "" {
-			u.MemberOf = slices.Clone(e.Get(c.userMemberAttr))
+			memberOf = slices.Clone(e.Get(c.userMemberAttr))
 		}
+		u.setMore(ids[1:], account, memberOf)
 		if r.compact {
 			u.setValues(e.Text(), &vals, state)
 		}
@@ -487,7 +490,7 @@ func (r *dirReader) expandScope(snap *DirSnapshot, named []string, byDN map[stri
 		}
 		if snap.MembersFromUsers {
 			for i, u := range snap.Users {
-				for _, dn := range u.MemberOf {
+				for _, dn := range u.memberOf() {
 					if r.dns.equal(dn, g.DN) {
 						inScope[i] = true
 					}

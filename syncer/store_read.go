@@ -122,7 +122,7 @@ func (u *DirUser) sameID(id string) string {
 	if u.StableID == id {
 		return u.StableID
 	}
-	for _, o := range u.OtherIDs {
+	for _, o := range u.otherIDs() {
 		if o == id {
 			return o
 		}

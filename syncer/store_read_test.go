@@ -214,13 +214,10 @@ func TestCompactValues(t *testing.T) {
 	if got := c.valueMap(fields); !reflect.DeepEqual(got, vals) {
 		t.Errorf("valueMap = %v, want %v", got, vals)
 	}
-	c.OtherIDs = []string{"2"}
-	c.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
-	c.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
+	c.setMore([]string{"2"}, []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}, []string{"cn=g,dc=x", "cn=h,dc=x"})
 	want := *c // its lists its own: compactStrings rewrites c's in place
-	want.OtherIDs = []string{"2"}
-	want.Account = []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}}
-	want.MemberOf = []string{"cn=g,dc=x", "cn=h,dc=x"}
+	want.more = &dirUserMore{otherIDs: []string{"2"}, account: []ldap.Attribute{{Name: "nsAccountLock", Values: []string{"true"}}},
+		memberOf: []string{"cn=g,dc=x", "cn=h,dc=x"}}
 	var slots [textSlots]string
 	for i := range slots {
 		slots[i] = c.vals.slot(i)
