@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestListUsersForSync: the sync's read of every user lists them in
@@ -39,7 +40,7 @@ func TestListUsersForSync(t *testing.T) {
 			t.Fatal(err)
 		}
 		kept := 0
-		got, err := db.ListUsersForSync(ctx, func(*User) { kept++ })
+		got, err := db.ListUsersForSync(ctx, func(*SyncUser) { kept++ })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,4 +122,11 @@ func TestEachLinkRow(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// A sync holds a SyncUser per store user: only the columns a plan reads.
+func TestSyncUserSize(t *testing.T) {
+	if n := unsafe.Sizeof(SyncUser{}); n > 144 {
+		t.Errorf("a SyncUser is %d bytes, want at most 144", n)
+	}
 }

@@ -226,7 +226,7 @@ func TestReusedDiffListsMatchEachAction(t *testing.T) {
 		short,                           // only in the directory: a store create with one value
 		dirUser("3", "uid=c,ou=people,dc=example,dc=com", "c", "c@x"), // a store create with four
 	}}
-	st := &StoreSnapshot{Users: []store.User{stUser(10, "a", "old@x"), stUser(11, "z", "z@x")},
+	st := &StoreSnapshot{Users: []store.SyncUser{stUser(10, "a", "old@x"), stUser(11, "z", "z@x")},
 		UserLinks: []store.Link{link(10, "1", dnA, baseOf("a", "old@x"))}}
 	p := PlanSnapshots(planSettings(wizard.ModeTwoWay, wizard.AuthorityLDAP), d, st)
 	if len(p.Actions) < 4 {

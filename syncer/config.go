@@ -108,7 +108,7 @@ func (c syncConfig) writesStore() bool { return c.mode != wizard.ModeOneWay }
 func (c syncConfig) writesDir() bool { return c.mode != wizard.ModeImport }
 
 // storeValues returns the synced fields of a store user.
-func (c syncConfig) storeValues(u *store.User) map[string]string {
+func (c syncConfig) storeValues(u *store.SyncUser) map[string]string {
 	v := make(map[string]string, len(c.fields)) // the user fields, username first
 	for _, f := range c.fields {
 		v[f] = storeField(u, f)

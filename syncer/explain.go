@@ -118,6 +118,7 @@ type explainer struct {
 	// and the naming contexts find searches both ask for it.
 	conn *runConn
 	cfg  syncConfig
+	db   *store.DB // the store read (st), for the one user explained whole
 	dir  *DirSnapshot
 	st   *StoreSnapshot
 	plan *Plan
@@ -198,6 +199,7 @@ func (x *explainer) read(db *store.DB, opts Options) error {
 	if x.dir, err = readDirectory(x.ctx, x.conn.Conn, x.cfg, nil); err != nil {
 		return err
 	}
+	x.db = db
 	if x.st, err = readStore(x.ctx, db); err != nil {
 		return err
 	}

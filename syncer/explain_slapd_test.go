@@ -217,6 +217,8 @@ func TestExplainUserSlapd(t *testing.T) {
 		want(t, x, "store user", StepInfo, "linked to store user alice", "by entryUUID "+e.mustEntry("alice").First("entryUUID"))
 		if x.Outcome != OutcomeNothing || len(x.Actions) != 0 || x.Link == nil || x.StoreUser == nil {
 			t.Errorf("outcome %s %+v", x.Outcome, x)
+		} else if !x.StoreUser.FromLDAP {
+			t.Errorf("the store user a sync created is not shown as from the directory: %+v", x.StoreUser)
 		}
 	})
 

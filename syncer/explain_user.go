@@ -40,7 +40,15 @@ func (x *explainer) explainUser() error {
 		return err
 	}
 	u.read = u.entry != nil && x.readsUser(u.entry.DN)
-	u.su, u.link = x.findStoreUser(u.entry, q)
+	su, link := x.findStoreUser(u.entry, q)
+	u.link = link
+	if su != nil {
+		// The snapshot holds what a plan reads; the explanation shows the
+		// user whole (enrollment, origin).
+		if u.su, err = x.db.GetUser(x.ctx, su.ID); err != nil {
+			return err
+		}
+	}
 	x.foundUserStep(u)
 	inScope := true
 	if u.entry != nil {
@@ -96,8 +104,8 @@ func (x *explainer) dirSkip(kind store.Kind, dn string) *Skip {
 // findStoreUser finds the store user of the entry (by the link holding one
 // of its stable ids, else by username, as the planner pairs them) or, with
 // no entry, the one the query names (username, e-mail or linked DN).
-func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.Link) {
-	byID := func(id int64) *store.User {
+func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.SyncUser, *store.Link) {
+	byID := func(id int64) *store.SyncUser {
 		for i := range x.st.Users {
 			if x.st.Users[i].ID == id {
 				return &x.st.Users[i]
@@ -121,9 +129,9 @@ func (x *explainer) findStoreUser(e *ldap.Entry, q string) (*store.User, *store.
 		}
 		return nil, nil
 	}
-	for _, match := range []func(*store.User) bool{
-		func(u *store.User) bool { return strings.EqualFold(u.Username, q) },
-		func(u *store.User) bool { return e == nil && u.Email != "" && strings.EqualFold(u.Email, q) },
+	for _, match := range []func(*store.SyncUser) bool{
+		func(u *store.SyncUser) bool { return strings.EqualFold(u.Username, q) },
+		func(u *store.SyncUser) bool { return e == nil && u.Email != "" && strings.EqualFold(u.Email, q) },
 	} {
 		for i := range x.st.Users {
 			if u := &x.st.Users[i]; q != "" && match(u) {

@@ -12,8 +12,8 @@ import (
 )
 
 // liveUsers and liveGroups are the store's users and groups not deleted.
-func liveUsers(st *StoreSnapshot) []store.User {
-	var out []store.User
+func liveUsers(st *StoreSnapshot) []store.SyncUser {
+	var out []store.SyncUser
 	for _, u := range st.Users {
 		if !u.Deleted() {
 			out = append(out, u)

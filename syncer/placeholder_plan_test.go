@@ -20,7 +20,7 @@ func TestPlanPlaceholders(t *testing.T) {
 		u := stUser(1, "robert", "r@example.com")
 		u.LastName = ""
 		l := link(1, "1", dn, base)
-		return ops(PlanSnapshots(s, &DirSnapshot{Users: []*DirUser{d}}, &StoreSnapshot{Users: []store.User{u}, UserLinks: []store.Link{l}}))
+		return ops(PlanSnapshots(s, &DirSnapshot{Users: []*DirUser{d}}, &StoreSnapshot{Users: []store.SyncUser{u}, UserLinks: []store.Link{l}}))
 	}
 	base := baseOf("robert", "r@example.com")
 	base[FieldLastName] = ""

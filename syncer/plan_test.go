@@ -16,8 +16,8 @@ func dirUser(id, dn, uid, mail string) *DirUser {
 		FieldUsername: uid, FieldEmail: mail, FieldFirstName: "F", FieldLastName: "L", FieldPhone: ""}}
 }
 
-func stUser(id int64, uid, mail string) store.User {
-	return store.User{ID: id, Username: uid, Email: mail, FirstName: "F", LastName: "L"}
+func stUser(id int64, uid, mail string) store.SyncUser {
+	return store.SyncUser{ID: id, Username: uid, Email: mail, FirstName: "F", LastName: "L"}
 }
 
 func link(local int64, id, dn string, base map[string]string) store.Link {
@@ -58,7 +58,7 @@ func TestPlanSnapshots(t *testing.T) {
 	const dnA = "uid=a,ou=people,dc=example,dc=com"
 	linkedBoth := func(storeMail, dirMail string) (*DirSnapshot, *StoreSnapshot) {
 		return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", dirMail)}},
-			&StoreSnapshot{Users: []store.User{stUser(10, "a", storeMail)},
+			&StoreSnapshot{Users: []store.SyncUser{stUser(10, "a", storeMail)},
 				UserLinks: []store.Link{link(10, "1", dnA, baseOf("a", "old@x"))}}
 	}
 	tests := []struct {
@@ -74,13 +74,13 @@ func TestPlanSnapshots(t *testing.T) {
 			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", "a@x")}}, &StoreSnapshot{}
 		}, "", 0},
 		{"two-way creates store-only users in the directory", wizard.ModeTwoWay, wizard.AuthorityLDAP, func() (*DirSnapshot, *StoreSnapshot) {
-			return &DirSnapshot{}, &StoreSnapshot{Users: []store.User{stUser(10, "b", "b@x")}}
+			return &DirSnapshot{}, &StoreSnapshot{Users: []store.SyncUser{stUser(10, "b", "b@x")}}
 		}, "ldap create b username:->b email:->b@x first_name:->F last_name:->L", 0},
 		{"first sync: authority ldap wins a conflict", wizard.ModeTwoWay, wizard.AuthorityLDAP, func() (*DirSnapshot, *StoreSnapshot) {
-			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", "dir@x")}}, &StoreSnapshot{Users: []store.User{stUser(10, "a", "st@x")}}
+			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", "dir@x")}}, &StoreSnapshot{Users: []store.SyncUser{stUser(10, "a", "st@x")}}
 		}, "store update a email:st@x->dir@x", 1},
 		{"first sync: authority store wins a conflict", wizard.ModeTwoWay, wizard.AuthorityStore, func() (*DirSnapshot, *StoreSnapshot) {
-			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", "dir@x")}}, &StoreSnapshot{Users: []store.User{stUser(10, "a", "st@x")}}
+			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "a", "dir@x")}}, &StoreSnapshot{Users: []store.SyncUser{stUser(10, "a", "st@x")}}
 		}, "ldap update a email:dir@x->st@x", 1},
 		{"store change flows to the directory", wizard.ModeTwoWay, wizard.AuthorityLDAP, func() (*DirSnapshot, *StoreSnapshot) {
 			return linkedBoth("new@x", "old@x")
@@ -125,7 +125,7 @@ func TestPlanSnapshots(t *testing.T) {
 			return &DirSnapshot{Kept: map[string]bool{"1": true}}, st
 		}, "", 0},
 		{"unlinked pair with equal values links silently", wizard.ModeTwoWay, wizard.AuthorityLDAP, func() (*DirSnapshot, *StoreSnapshot) {
-			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "A", "a@x")}}, &StoreSnapshot{Users: []store.User{stUser(10, "a", "a@x")}}
+			return &DirSnapshot{Users: []*DirUser{dirUser("1", dnA, "A", "a@x")}}, &StoreSnapshot{Users: []store.SyncUser{stUser(10, "a", "a@x")}}
 		}, "store update A username:a->A", 1},
 	}
 	for _, tc := range tests {

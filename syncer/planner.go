@@ -29,7 +29,7 @@ const (
 // userPair is one user as both sides know it: the store user, the directory
 // entry and their link, any of them missing.
 type userPair struct {
-	st   *store.User
+	st   *store.SyncUser
 	dir  *DirUser
 	link *store.Link
 	// rawBase: the link's base values still encoded, when the snapshot left

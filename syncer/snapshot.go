@@ -104,7 +104,7 @@ type DirSnapshot struct {
 
 // StoreSnapshot is what the store holds for a sync.
 type StoreSnapshot struct {
-	Users       []store.User // tombstones included
+	Users       []store.SyncUser // tombstones included
 	Groups      []store.Group
 	Memberships []store.Membership
 	UserLinks   []store.Link
@@ -141,7 +141,7 @@ func ReadStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
 func readStore(ctx context.Context, db *store.DB) (*StoreSnapshot, error) {
 	var s StoreSnapshot
 	var err error
-	if s.Users, err = db.ListUsers(ctx, store.UserFilter{IncludeDeleted: true}); err != nil {
+	if s.Users, err = db.ListUsersForSync(ctx, nil); err != nil {
 		return nil, fmt.Errorf("read the store's users: %w", err)
 	}
 	if s.Groups, err = db.ListGroups(ctx, true); err != nil {

@@ -9,9 +9,8 @@ import (
 	"ldapwiz/store"
 )
 
-// readStoreFor is readStore for a sync that has read dir already: the
-// users hold only the fields a sync reads (store.Queries.ListUsersForSync);
-// each user link's base is left encoded (StoreSnapshot.userBases), or not kept
+// readStoreFor is readStore for a sync that has read dir already: each
+// user link's base is left encoded (StoreSnapshot.userBases), or not kept
 // at all when it holds exactly the values of the directory entry the link
 // points to (StoreSnapshot.linkDir), as it does for every user a previous
 // sync left unchanged; and the strings read that equal ones dir holds (ids,
@@ -83,7 +82,7 @@ func (s *StoreSnapshot) addUserLink(r store.LinkRow, buf []byte) []byte {
 
 // shareDirStrings replaces the values of store user u that equal those of
 // the directory entry its link points to by the entry's strings.
-func (s *StoreSnapshot) shareDirStrings(u *store.User) {
+func (s *StoreSnapshot) shareDirStrings(u *store.SyncUser) {
 	i, ok := s.linkByLocal[u.ID]
 	if !ok {
 		return
@@ -165,7 +164,7 @@ func dirBase(fields []string, d *DirUser) store.Values {
 }
 
 // storeField is store user u's value of synced field f.
-func storeField(u *store.User, f string) string {
+func storeField(u *store.SyncUser, f string) string {
 	switch f {
 	case FieldUsername:
 		return u.Username

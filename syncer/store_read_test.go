@@ -72,7 +72,7 @@ func TestPlanWithBaseFromDirectory(t *testing.T) {
 	type scenario struct {
 		name      string
 		dir       map[string]string
-		st        func(*store.User)
+		st        func(*store.SyncUser)
 		base      map[string]string
 		rawBase   string // when set, the base as stored instead of base
 		linkDN    string
@@ -82,13 +82,13 @@ func TestPlanWithBaseFromDirectory(t *testing.T) {
 	scenarios := []scenario{
 		{name: "unchanged", dir: vals("a@x"), base: vals("a@x"), fromDir: true},
 		{name: "changed in the directory", dir: vals("new@x"), base: vals("a@x")},
-		{name: "changed in the store", dir: vals("a@x"), st: func(u *store.User) { u.Email = "st@x" }, base: vals("a@x"), fromDir: true},
-		{name: "changed on both sides", dir: vals("d@x"), st: func(u *store.User) { u.Email = "s@x" }, base: vals("a@x")},
-		{name: "same change on both sides", dir: vals("n@x"), st: func(u *store.User) { u.Email = "n@x" }, base: vals("a@x")},
+		{name: "changed in the store", dir: vals("a@x"), st: func(u *store.SyncUser) { u.Email = "st@x" }, base: vals("a@x"), fromDir: true},
+		{name: "changed on both sides", dir: vals("d@x"), st: func(u *store.SyncUser) { u.Email = "s@x" }, base: vals("a@x")},
+		{name: "same change on both sides", dir: vals("n@x"), st: func(u *store.SyncUser) { u.Email = "n@x" }, base: vals("a@x")},
 		{name: "moved", dir: vals("a@x"), base: vals("a@x"), linkDN: "uid=a,ou=old,dc=example,dc=com", fromDir: true},
-		{name: "password waiting", dir: vals("a@x"), st: func(u *store.User) { u.PasswordPending = true }, base: vals("a@x"), fromDir: true},
-		{name: "missing", dir: vals("a@x"), st: func(u *store.User) { u.MissingSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, base: vals("a@x"), fromDir: true},
-		{name: "deleted in the store", dir: vals("a@x"), st: func(u *store.User) { u.DeletedAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, base: vals("a@x"), fromDir: true},
+		{name: "password waiting", dir: vals("a@x"), st: func(u *store.SyncUser) { u.PasswordPending = true }, base: vals("a@x"), fromDir: true},
+		{name: "missing", dir: vals("a@x"), st: func(u *store.SyncUser) { u.MissingSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, base: vals("a@x"), fromDir: true},
+		{name: "deleted in the store", dir: vals("a@x"), st: func(u *store.SyncUser) { u.DeletedAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, base: vals("a@x"), fromDir: true},
 		{name: "a value json escapes", dir: vals("a<b>@x"), base: vals("a<b>@x")},
 		{name: "a base with more keys", dir: vals("a@x"), rawBase: `{"email":["a@x"],"first_name":["F"],"last_name":["L"],"phone":[""],"placeholder:sn":["x"],"username":["a"]}`},
 		{name: "a base written with other settings", dir: vals("a@x"), base: vals("a@x"), skipPhone: true, fromDir: true},
@@ -132,7 +132,7 @@ func TestPlanWithBaseFromDirectory(t *testing.T) {
 				refLink := row.Link
 				refLink.Base = decoded
 				refDir := &DirSnapshot{Users: []*DirUser{{StableID: "1", DN: dn, Values: dirVals}}}
-				ref, err := planStore(cfg, refDir, &StoreSnapshot{Users: []store.User{u}, UserLinks: []store.Link{refLink}})
+				ref, err := planStore(cfg, refDir, &StoreSnapshot{Users: []store.SyncUser{u}, UserLinks: []store.Link{refLink}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -144,7 +144,7 @@ func TestPlanWithBaseFromDirectory(t *testing.T) {
 					fields = append(fields, FieldPhone) // the settings the base was written with
 				}
 				sort.Strings(fields)
-				st := &StoreSnapshot{Users: []store.User{u}, dirByID: dirUsersByID(dir.Users), baseFields: fields}
+				st := &StoreSnapshot{Users: []store.SyncUser{u}, dirByID: dirUsersByID(dir.Users), baseFields: fields}
 				st.addUserLink(row, nil)
 				if got := st.linkDir[0] != nil; got != sc.fromDir {
 					t.Fatalf("base recognized as the entry's values: %v, want %v", got, sc.fromDir)
