@@ -65,8 +65,8 @@ func TestSyncADReading(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range p.Select(SideStore, OpCreate) {
-			if a.Kind == store.KindGroup && a.Name == "big" && len(a.apply.members) != 25 {
-				t.Errorf("the plan creates big with %d members", len(a.apply.members))
+			if a.Kind == store.KindGroup && a.Name == "big" && len(a.apply.memberList()) != 25 {
+				t.Errorf("the plan creates big with %d members", len(a.apply.memberList()))
 			}
 		}
 	})

@@ -72,7 +72,7 @@ func (ap *applier) adoptUserEntry(ctx context.Context, a *Action, want *attrSet,
 // included.
 func (ap *applier) adoptGroupEntry(ctx context.Context, a *Action, want *attrSet) error {
 	cfg := ap.cfg
-	p := a.apply.group
+	p := a.apply.groupPair()
 	e, err := ap.entryInScope(ctx, a.DN, cfg.scope.GroupFilter, want)
 	if err != nil {
 		return err

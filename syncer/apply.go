@@ -170,8 +170,8 @@ func (ap *applier) finish(a *Action, err error) {
 		if a.apply.user != nil && a.Op == OpCreate && a.Kind == store.KindUser {
 			a.apply.user.failed = true
 		}
-		if a.apply.group != nil && a.Op == OpCreate && a.Kind == store.KindGroup {
-			a.apply.group.failed = true
+		if g := a.apply.groupPair(); g != nil && a.Op == OpCreate && a.Kind == store.KindGroup {
+			g.failed = true
 		}
 	}
 	ap.done++

@@ -67,14 +67,14 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) error {
 	d := a.apply
 	if a.Kind == store.KindGroup {
-		p := d.group
+		p := d.groupPair()
 		if a.Op == OpDelete {
 			if err := tx.PurgeGroup(ctx, p.localID); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 			return ap.addChange(ctx, tx, a)
 		}
-		if err := upsertGroupLink(ctx, tx, p, d.baseSet, d.memberBase); err != nil {
+		if err := upsertGroupLink(ctx, tx, p, d.baseSet, d.grp.memberBase); err != nil {
 			return err
 		}
 		return ap.addChange(ctx, tx, a)
@@ -259,7 +259,7 @@ func (ap *applier) modifyEntry(ctx context.Context, a *Action, dn *string) error
 func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 	cfg := ap.cfg
 	d := a.apply
-	p := d.group
+	p := d.groupPair()
 	if cfg.groupMemberAttr == "" && (a.Op == OpCreate || a.Op == OpAddMember || a.Op == OpRemoveMember) {
 		return &prereqError{msg: "groups.member_attribute is empty, so memberships cannot be written to the directory; set it (e.g. member)"}
 	}
@@ -277,7 +277,7 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		}
 		members := map[*userPair]bool{}
 		var dns []string
-		for _, u := range d.members {
+		for _, u := range d.grp.members {
 			if u.failed || u.dn == "" || u.stableID == "" {
 				continue
 			}
@@ -311,12 +311,12 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		}
 		p.stableID, p.dn = e.StableID(), e.DN
 		d.baseSet = store.Values{FieldName: {p.name}, baseMembers: {}}
-		d.memberBase = members
+		d.grp.memberBase = members
 		return nil
 	case OpUpdate:
 		return ap.modifyEntry(ctx, a, &p.dn)
 	case OpAddMember, OpRemoveMember:
-		u := d.member
+		u := d.grp.member
 		if u.failed || u.dn == "" {
 			return &prereqError{msg: fmt.Sprintf("user %q has no directory entry, so it cannot join group %q", u.name, p.name)}
 		}

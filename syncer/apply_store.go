@@ -159,7 +159,7 @@ func (ap *applier) linkUser(ctx context.Context, tx *store.Tx, p *userPair, base
 // storeGroup applies a store-side group action.
 func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) error {
 	d := a.apply
-	p := d.group
+	p := d.groupPair()
 	switch a.Op {
 	case OpCreate, OpRestore:
 		if a.Op == OpRestore {
@@ -173,8 +173,8 @@ func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) erro
 		}
 		p.localID, p.stableID, p.dn = g.ID, p.dir.StableID, p.dir.DN
 		members := map[*userPair]bool{}
-		ids := make([]int64, 0, len(d.members))
-		for _, u := range d.members {
+		ids := make([]int64, 0, len(d.grp.members))
+		for _, u := range d.grp.members {
 			if u.failed || u.localID == 0 {
 				continue
 			}
@@ -192,7 +192,7 @@ func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) erro
 			return err
 		}
 	case OpAddMember, OpRemoveMember:
-		u := d.member
+		u := d.grp.member
 		if u.failed || u.localID == 0 {
 			return &prereqError{msg: fmt.Sprintf("user %q was not created, so it cannot join group %q", u.name, p.name)}
 		}
@@ -211,5 +211,5 @@ func (ap *applier) storeGroup(ctx context.Context, tx *store.Tx, a *Action) erro
 	default:
 		return fmt.Errorf("internal error: no store action %q for groups", a.Op)
 	}
-	return upsertGroupLink(ctx, tx, p, d.baseSet, d.memberBase)
+	return upsertGroupLink(ctx, tx, p, d.baseSet, d.grp.memberBase)
 }

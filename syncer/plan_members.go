@@ -12,7 +12,7 @@ func listCreateMembers(actions []Action) {
 		if a.Kind != store.KindGroup || (a.Op != OpCreate && a.Op != OpRestore) || a.apply == nil {
 			continue
 		}
-		for _, u := range a.apply.members {
+		for _, u := range a.apply.memberList() {
 			a.Members = append(a.Members, u.name)
 		}
 	}

@@ -40,8 +40,6 @@ type userPair struct {
 	// is then nil outside planUserWithBase.
 	baseDir *DirUser
 
-	// After the plan is applied, the user exists on both sides and is linked.
-	bothAfter bool
 	// name is the username after the plan.
 	name string
 
@@ -55,6 +53,9 @@ type userPair struct {
 	// directory overruled the deletion; the memberships the deletion
 	// dropped in the store are not removals to carry to the directory.
 	restored bool
+	// After the plan is applied, the user exists on both sides and is
+	// linked. (Beside the other flags: a pair is 128 bytes, not 136.)
+	bothAfter bool
 	// marks: this user's memberships in the group being merged (see
 	// memberAgreement).
 	marks memberMarks
@@ -83,38 +84,65 @@ type groupPair struct {
 }
 
 // applyData is what the applier needs beyond an Action's public fields.
+// A plan holds one per action (100,000 at a first import), so what only
+// group and membership actions need is kept apart (grp): 64 bytes, not
+// 104.
 type applyData struct {
-	user   *userPair
-	group  *groupPair
-	member *userPair // membership actions
+	user *userPair
 
 	// baseSet: values set in the link's base when the action is applied
 	// (fields it wrote, and fields both sides already agree on).
 	baseSet store.Values
-	// memberBase: group base membership of users after the action.
-	memberBase map[*userPair]bool
-	// members: for group creates, the users to add.
-	members []*userPair
 	// values: for updates, field -> new value; for creates in the
 	// directory, all values (a user create's base values are these, see
 	// createBase). A store create of an entry has none: createUsers builds
 	// them from the entry when its batch is applied.
 	values map[string]string
+	// entryValues, on a store create of a directory entry, lists the
+	// action's diffs from the entry (see AttrDiffs); the action's Diffs
+	// are then nil.
+	entryValues *createFields
+	// missing: the user's entry is gone or back under sync.missing_users
+	// (see planner_missing.go).
+	missing *missingMark
+	// pwVersion: the store password version written (set while applying),
+	// cleared from the store's pending passwords with the change.
+	pwVersion int64
 	// purgeOnly: deleting a store tombstone whose entry is gone too (not a
 	// deletion decided by this run; not counted by max_delete).
 	purgeOnly bool
 	// password: a store password waits to be written to the directory.
 	password bool
-	// pwVersion: the store password version written (set while applying),
-	// cleared from the store's pending passwords with the change.
-	pwVersion int64
-	// missing: the user's entry is gone or back under sync.missing_users
-	// (see planner_missing.go).
-	missing *missingMark
-	// entryValues, on a store create of a directory entry, lists the
-	// action's diffs from the entry (see AttrDiffs); the action's Diffs
-	// are then nil.
-	entryValues *createFields
+
+	// grp is what group and membership actions need; nil on a user's.
+	grp *groupApply
+}
+
+// groupApply is the part of applyData only group and membership actions
+// have.
+type groupApply struct {
+	group  *groupPair
+	member *userPair // membership actions
+	// memberBase: group base membership of users after the action.
+	memberBase map[*userPair]bool
+	// members: for group creates, the users to add.
+	members []*userPair
+}
+
+// groupPair is the action's group, nil on a user's action.
+func (d *applyData) groupPair() *groupPair {
+	if d.grp == nil {
+		return nil
+	}
+	return d.grp.group
+}
+
+// memberList is, for group creates, the users to add.
+func (d *applyData) memberList() []*userPair {
+	if d.grp == nil {
+		return nil
+	}
+	return d.grp.members
 }
 
 // planner builds a Plan from two snapshots.

@@ -92,14 +92,14 @@ func (pl *planner) planGroups() {
 			if p.dir == nil {
 				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
 					Reason: "deleted in the store and gone from the directory: the store record is purged",
-					apply:  &applyData{group: p, purgeOnly: true}})
+					apply:  &applyData{grp: &groupApply{group: p}, purgeOnly: true}})
 			} else if cfg.mode == wizard.ModeImport {
 				p.bothAfter, p.name = true, p.dir.Name
 				pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpRestore, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
-					Reason: restoreReason(cfg.mode), apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
+					Reason: restoreReason(cfg.mode), apply: &applyData{grp: &groupApply{group: p, members: pl.dirMembers(p.dir)}}})
 			} else {
 				pl.add(bucketGroupDelete, Action{Side: SideLDAP, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
-					Reason: "deleted in the store", apply: &applyData{group: p}})
+					Reason: "deleted in the store", apply: &applyData{grp: &groupApply{group: p}}})
 			}
 		case p.link != nil && p.dir == nil:
 			if pl.dir.Kept[p.link.StableID] {
@@ -110,7 +110,7 @@ func (pl *planner) planGroups() {
 			} else {
 				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
 					Reason: "no longer in the directory (deleted, moved out of groups.search_base, or no longer matching groups.filter or in sync_only)",
-					apply:  &applyData{group: p}})
+					apply:  &applyData{grp: &groupApply{group: p}}})
 			}
 		case p.st != nil && p.dir != nil:
 			p.bothAfter, p.name = true, p.st.Name
@@ -125,7 +125,7 @@ func (pl *planner) planGroups() {
 			}
 			p.bothAfter, p.name = true, p.dir.Name
 			pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpCreate, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
-				Reason: "new in the directory" + pl.flattenNote(p.dir), apply: &applyData{group: p, members: pl.dirMembers(p.dir)}})
+				Reason: "new in the directory" + pl.flattenNote(p.dir), apply: &applyData{grp: &groupApply{group: p, members: pl.dirMembers(p.dir)}}})
 		case p.st != nil && !p.st.Deleted():
 			if !cfg.writesDir() || !pl.groupInScopeByName(p.st.Name) {
 				continue
@@ -161,7 +161,7 @@ func (pl *planner) createGroupInDir(p *groupPair, reason string) {
 		diffs = append(diffs, AttrDiff{Field: baseMembers, Attr: pl.cfg.groupMemberAttr, New: m.name})
 	}
 	pl.add(bucketGroupCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindGroup, Name: p.st.Name, DN: dn,
-		OldDN: linkDN(p.link), Diffs: diffs, Reason: reason, apply: &applyData{group: p, members: members}})
+		OldDN: linkDN(p.link), Diffs: diffs, Reason: reason, apply: &applyData{grp: &groupApply{group: p, members: members}}})
 }
 
 func linkDN(l *store.Link) string {
@@ -373,7 +373,7 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 	}
 	if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
-			OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{group: p}})
+			OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{grp: &groupApply{group: p}}})
 		actions++
 	}
 	sv, dv := p.st.Name, p.dir.Name
@@ -400,13 +400,13 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 			p.name = dv
 			diff[0].Old, diff[0].New = sv, dv
 			pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpUpdate, Kind: store.KindGroup, Name: dv, DN: p.dir.DN, Diffs: diff,
-				Reason: pl.updateReason(SideStore, nil2(p)), apply: &applyData{group: p, values: map[string]string{FieldName: dv},
+				Reason: pl.updateReason(SideStore, nil2(p)), apply: &applyData{grp: &groupApply{group: p}, values: map[string]string{FieldName: dv},
 					baseSet: store.Values{FieldName: {dv}}}})
 			actions++
 		case SideLDAP:
 			diff[0].Old, diff[0].New = dv, sv
 			pl.add(bucketGroupChange, Action{Side: SideLDAP, Op: OpUpdate, Kind: store.KindGroup, Name: sv, DN: p.dir.DN, Diffs: diff,
-				Reason: pl.updateReason(SideLDAP, nil2(p)), apply: &applyData{group: p, values: map[string]string{FieldName: sv},
+				Reason: pl.updateReason(SideLDAP, nil2(p)), apply: &applyData{grp: &groupApply{group: p}, values: map[string]string{FieldName: sv},
 					baseSet: store.Values{FieldName: {sv}}}})
 			actions++
 		default:
@@ -432,20 +432,20 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 	}
 	if actions == 0 && (p.link == nil || !sameBase([]string{FieldName}, base, settled) || !membersSame) {
 		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpLink, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN,
-			Reason: "link bookkeeping", Hidden: true, apply: &applyData{group: p, baseSet: settled, memberBase: settledMembers}})
+			Reason: "link bookkeeping", Hidden: true, apply: &applyData{grp: &groupApply{group: p, memberBase: settledMembers}, baseSet: settled}})
 		return
 	}
 	// Give the settled values to the group's first action.
 	for b := bucketGroupChange; b <= bucketMemberRemove; b++ {
 		for i := range pl.buckets[b] {
-			if a := &pl.buckets[b][i]; a.apply != nil && a.apply.group == p {
+			if a := &pl.buckets[b][i]; a.apply != nil && a.apply.groupPair() == p {
 				a.apply.baseSet = overlay(settled, a.apply.baseSet)
-				if a.apply.memberBase == nil {
-					a.apply.memberBase = map[*userPair]bool{}
+				if a.apply.grp.memberBase == nil {
+					a.apply.grp.memberBase = map[*userPair]bool{}
 				}
 				for u, in := range settledMembers {
-					if _, ok := a.apply.memberBase[u]; !ok {
-						a.apply.memberBase[u] = in
+					if _, ok := a.apply.grp.memberBase[u]; !ok {
+						a.apply.grp.memberBase[u] = in
 					}
 				}
 				return
@@ -519,7 +519,7 @@ func (pl *planner) mergeMembers(p *groupPair, w memberWalk) (map[*userPair]bool,
 			dest, member, back = SideStore, true, true
 		}
 		a := Action{Side: dest, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN, Member: u.name,
-			apply: &applyData{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}
+			apply: &applyData{grp: &groupApply{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}}
 		switch {
 		case back:
 			a.Op, a.Reason = OpAddMember, "a member of nested group "+via[u]+" in the directory (groups.flatten_nested); remove it from "+via[u]+" there"

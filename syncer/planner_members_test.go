@@ -71,8 +71,8 @@ func TestMergeMembers(t *testing.T) {
 			// agree on: a, a member everywhere.
 			for _, a := range p.Actions {
 				if a.Name == "staff" {
-					if in, ok := a.apply.memberBase[userNamed(t, a.apply.memberBase, "a")]; !ok || !in {
-						t.Errorf("first action of staff: memberBase %v, want a member", a.apply.memberBase)
+					if in, ok := a.apply.grp.memberBase[userNamed(t, a.apply.grp.memberBase, "a")]; !ok || !in {
+						t.Errorf("first action of staff: memberBase %v, want a member", a.apply.grp.memberBase)
 					}
 					break
 				}
