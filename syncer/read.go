@@ -352,6 +352,7 @@ func (r *dirReader) readGroups(ctx context.Context, snap *DirSnapshot) ([]DirGro
 			snap.Skipped = append(snap.Skipped, Skip{Kind: store.KindGroup, Name: g.Name, DN: e.DN, Reason: SkipInvalidUsername, Detail: err.Error()})
 			return nil
 		}
+		g.ownStrings()
 		groups = append(groups, g)
 		return nil
 	})

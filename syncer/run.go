@@ -161,6 +161,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		conn.Close()
 		return nil, nil, err
 	}
+	dir.dropGroupMembers() // planned: applying and the report need the plan's
 	if opts.HeapPoint != nil {
 		opts.HeapPoint()
 	}
