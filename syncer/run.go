@@ -161,10 +161,10 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		conn.Close()
 		return nil, nil, err
 	}
-	dir.dropGroupMembers() // planned: applying and the report need the plan's
 	if opts.HeapPoint != nil {
-		opts.HeapPoint()
+		opts.HeapPoint() // the plan made, the members not yet dropped: the most held
 	}
+	dir.dropGroupMembers() // planned: applying and the report need the plan's
 	plan.entriesRead = read
 	plan.Server = conn.Server()
 	plan.Read = inc.finish(cfg, conn.Server(), now)
