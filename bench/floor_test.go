@@ -204,7 +204,7 @@ func writeFloorRows(s benchStore, tables []tableRows) (usage, error) {
 	if err := tx.Commit(); err != nil {
 		return usage{}, err
 	}
-	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}, nil
+	return inProcessSince(cpu0, wall0), nil
 }
 
 // insertRows is a plain INSERT of n rows into t, with SQLite's ? or
@@ -232,6 +232,13 @@ func insertRows(t tableRows, n int, pg bool) string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// inProcessSince is the usage of work timed inside the benchmark process
+// since cpu0 (cpuSeconds) and wall0: it has no peak RSS or live heap of
+// its own.
+func inProcessSince(cpu0 float64, wall0 time.Time) usage {
+	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}
 }
 
 // cpuSeconds is the user and system CPU time this process has used.

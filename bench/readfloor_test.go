@@ -104,7 +104,7 @@ func (b *bed) readDirectoryFloor() (usage, error) {
 	if err != nil {
 		return usage{}, err
 	}
-	u := usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}
+	u := inProcessSince(cpu0, wall0)
 	if users != b.shape.users || groups != b.shape.groups {
 		return u, fmt.Errorf("the LDAP reader read %d users and %d groups, want %d and %d", users, groups, b.shape.users, b.shape.groups)
 	}
@@ -128,7 +128,7 @@ func readStoreFloor(s benchStore) (usage, error) {
 			return usage{}, err
 		}
 	}
-	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}, nil
+	return inProcessSince(cpu0, wall0), nil
 }
 
 // drainTable reads every row of table into reused raw byte buffers.

@@ -81,8 +81,10 @@ func TestProfileFlagsWriteProfiles(t *testing.T) {
 		if top := inUseTop(t, heap); !strings.Contains(top, "ldapwiz/ldap.(*entryDecoder).decodeOp") {
 			t.Errorf("%s: the heap profile holds no entry the run read in use:\n%s", cmd, top)
 		}
-		if text := profileText(t, cpu); !strings.Contains(text, "cpu") {
-			t.Errorf("%s: the CPU profile has no cpu samples type (%d bytes)", cmd, len(text))
+		// A CPU profile's sample types: samples (count) and cpu
+		// (nanoseconds), which a heap profile has neither of.
+		if text := profileText(t, cpu); !strings.Contains(text, "samples") || !strings.Contains(text, "nanoseconds") {
+			t.Errorf("%s: the CPU profile has not the CPU sample types (%d bytes)", cmd, len(text))
 		}
 	}
 }

@@ -87,7 +87,7 @@ func (t *MarkTrace) readFenced(ctx context.Context) (string, error) {
 	if v != t.version {
 		return "", errOtherWriter
 	}
-	m, err := (Queries{q: tx, d: &dialect{}}).ChangeMark(ctx)
+	m, err := (Queries{q: tx, d: sqliteDialect}).ChangeMark(ctx) // the fence is SQLite's
 	return m.Key, err
 }
 

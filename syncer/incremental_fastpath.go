@@ -309,10 +309,10 @@ func wroteStore(plan *Plan) bool { return writesSide(plan, true) }
 func wroteDirectory(plan *Plan) bool { return writesSide(plan, false) }
 
 // writesSide reports whether any of the plan's actions, bookkeeping
-// included, changes the store (store) or the directory (!store).
-func writesSide(plan *Plan, store bool) bool {
+// included, changes the store (toStore) or the directory (!toStore).
+func writesSide(plan *Plan, toStore bool) bool {
 	for i := range plan.Actions {
-		if (plan.Actions[i].Side == SideStore) == store {
+		if (plan.Actions[i].Side == SideStore) == toStore {
 			return true
 		}
 	}
