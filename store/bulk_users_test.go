@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// linkedUsers makes n users to create, named prefix0, prefix1, ...
+// linkedUsers makes n users to create, named prefix0, prefix1, ..., each
+// with its name as its link's base (as Base, or as BaseJSON for odd i).
 func linkedUsers(prefix string, n int) []LinkedUser {
 	us := make([]LinkedUser, n)
 	for i := range us {
@@ -18,6 +19,9 @@ func linkedUsers(prefix string, n int) []LinkedUser {
 			NewUser:  NewUser{Username: name, Email: name + "@example.com", FirstName: "F", LastName: name, FromLDAP: true, Disabled: i%7 == 0},
 			StableID: "guid-" + name, DN: "uid=" + name + ",dc=example",
 			Base: Values{"username": {name}},
+		}
+		if i%2 == 1 { // every other one with its base encoded already
+			us[i].Base, us[i].BaseJSON = nil, `{"username":["`+name+`"]}`
 		}
 	}
 	return us
@@ -111,12 +115,15 @@ func TestCreateLinkedUsersReplacesLeftoverLink(t *testing.T) {
 	if _, err := db.sql.ExecContext(ctx, `INSERT INTO links (kind, local_id, stable_id, dn, base, synced_at) VALUES ('user', ?, 'old-guid', 'uid=old', '{}', '2026-01-01T00:00:00.000000Z')`, next); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.CreateLinkedUsers(ctx, linkedUsers("c", 1))
+	// Its base given encoded: the replacement keeps it.
+	c := linkedUsers("c", 1)
+	c[0].Base, c[0].BaseJSON = nil, `{"username":["c0"],"email":["c0@example.com"]}`
+	got, err := db.CreateLinkedUsers(ctx, c)
 	if err != nil || got[0] != next {
 		t.Fatalf("CreateLinkedUsers: %v %v, want id %d", got, err, next)
 	}
 	l, err := db.LinkByLocalID(ctx, KindUser, next)
-	if err != nil || l.StableID != "guid-c0" {
+	if err != nil || l.StableID != "guid-c0" || l.Base["email"][0] != "c0@example.com" || l.Base["username"][0] != "c0" {
 		t.Fatalf("link: %+v %v", l, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 )
 
 // Run outcomes.
@@ -225,7 +226,10 @@ func checkChange(c *Change, clock func() time.Time) (detail string, err error) {
 	if !json.Valid(c.Detail) {
 		return "", errorf(ErrInvalid, "change detail is not valid JSON")
 	}
-	return string(c.Detail), nil
+	// The text is bound to the insert and not kept past it, and the
+	// caller's bytes do not change during the call: no copy (a first
+	// import records 100,000 details).
+	return unsafe.String(&c.Detail[0], len(c.Detail)), nil
 }
 
 // Changes returns the changes of a run in the order they were applied: the

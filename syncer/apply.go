@@ -33,6 +33,14 @@ type applier struct {
 	pending *[]store.Change
 	// diffs is reused to list each change row's diffs (AppendAttrDiffs).
 	diffs []AttrDiff
+	// baseFields are cfg.fields sorted, as a link's base lists them;
+	// baseBuf is reused to encode a base (linkedUser).
+	baseFields []string
+	baseBuf    []byte
+	// detail is reused to encode a change row's detail, which details
+	// then keeps (addChange).
+	detail  []byte
+	details textArena
 }
 
 // fatal reports whether err means the run cannot go on (the directory or
@@ -194,7 +202,8 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 		return nil
 	}
 	ap.diffs = a.AppendAttrDiffs(ap.diffs[:0])
-	js := appendChangeDetail(nil, a, ap.diffs)
+	ap.detail = appendChangeDetail(ap.detail[:0], a, ap.diffs)
+	js := ap.details.keep(ap.detail)
 	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js}
 	if ap.pending != nil {
 		*ap.pending = append(*ap.pending, c)

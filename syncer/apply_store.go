@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"ldapwiz/store"
 )
@@ -45,19 +46,7 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 	}
 	us := make([]store.LinkedUser, len(creates))
 	for i, a := range creates {
-		d := a.apply
-		// A create from the directory keeps no values from planning (a
-		// first import plans one per user): they are built here, for its
-		// batch only.
-		v := d.user.dir.valueMap(ap.cfg.fields)
-		us[i] = store.LinkedUser{
-			NewUser: store.NewUser{
-				Username: v[FieldUsername], Email: v[FieldEmail], FirstName: v[FieldFirstName], LastName: v[FieldLastName],
-				Phone: v[FieldPhone], Disabled: v[FieldDisabled] == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
-			},
-			// The user is new in this transaction: its link has no base yet.
-			StableID: d.user.dir.StableID, DN: d.user.dir.DN, Base: d.createBase(v),
-		}
+		us[i] = ap.linkedUser(a.apply)
 	}
 	ids, err := tx.CreateLinkedUsers(ctx, us)
 	if err != nil {
@@ -72,6 +61,48 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 		}
 	}
 	return nil
+}
+
+// linkedUser is the store user a create from the entry d.user.dir writes,
+// linked to the entry with the create's values as base (the user is new:
+// its link has no base yet). A create from the directory keeps no values
+// from planning (a first import plans one per user): they are read from
+// the entry here. The base is encoded straight from the entry as the
+// store read compares bases (appendDirBase), rather than through a map,
+// when the create sets nothing else in it and every value encodes plainly.
+func (ap *applier) linkedUser(d *applyData) store.LinkedUser {
+	dir := d.user.dir
+	u := store.LinkedUser{StableID: dir.StableID, DN: dir.DN}
+	if dir.Values == nil && len(d.baseSet) == 0 {
+		if ap.baseFields == nil {
+			ap.baseFields = slices.Sorted(slices.Values(ap.cfg.fields))
+		}
+		if buf, ok := appendDirBase(ap.baseBuf[:0], ap.baseFields, dir); ok {
+			ap.baseBuf = buf
+			value := func(f string) string {
+				if slices.Contains(ap.baseFields, f) {
+					return dir.value(f)
+				}
+				return ""
+			}
+			u.NewUser = ap.newUser(value)
+			u.BaseJSON = string(buf)
+			return u
+		}
+	}
+	v := dir.valueMap(ap.cfg.fields)
+	u.NewUser = ap.newUser(func(f string) string { return v[f] })
+	u.Base = d.createBase(v)
+	return u
+}
+
+// newUser is the store user a create from an entry writes, value giving
+// each synced field's value ("" for a field not synced).
+func (ap *applier) newUser(value func(field string) string) store.NewUser {
+	return store.NewUser{
+		Username: value(FieldUsername), Email: value(FieldEmail), FirstName: value(FieldFirstName), LastName: value(FieldLastName),
+		Phone: value(FieldPhone), Disabled: value(FieldDisabled) == "true", EnrollmentPending: ap.cfg.enrollment, FromLDAP: true,
+	}
 }
 
 // storeSide applies a store-side action inside tx: the store change, the
