@@ -1,5 +1,7 @@
 package ldap
 
+import "slices"
+
 // EntryRecord is an Entry in a form that can be kept between runs (as
 // JSON) and turned back into the same Entry: the DN and each attribute's
 // values as the server sent them.
@@ -34,8 +36,18 @@ func (e *Entry) Record() EntryRecord {
 }
 
 // Entry turns the record back into the Entry it was made from.
-func (r EntryRecord) Entry() *Entry {
-	e := &Entry{DN: r.DN, Attributes: make([]Attribute, len(r.Attrs))}
+func (r EntryRecord) Entry() *Entry { return r.EntryInto(nil) }
+
+// EntryInto is Entry, built into e when e is not nil, reusing e's list of
+// attributes: nothing e held before may be used after but its strings. It
+// is for a reader that keeps nothing of an entry but its strings, as a
+// search with SearchRequest.ReuseEntries hands entries over.
+func (r EntryRecord) EntryInto(e *Entry) *Entry {
+	if e == nil {
+		e = &Entry{}
+	}
+	e.DN, e.text = r.DN, ""
+	e.Attributes = slices.Grow(e.Attributes[:0], len(r.Attrs))[:len(r.Attrs)]
 	for i, a := range r.Attrs {
 		if a.Raw != nil {
 			e.Attributes[i] = newAttribute(a.Name, a.Raw, nil)

@@ -44,3 +44,29 @@ func TestEntryRecordRoundTrip(t *testing.T) {
 		t.Errorf("stable id %q, want %q", got.StableID(), e.StableID())
 	}
 }
+
+// A record built into an entry that held another is the entry the record
+// makes: nothing of the one before is left, binary or text, and the list
+// of attributes is reused.
+func TestEntryIntoReplacesWhatWasThere(t *testing.T) {
+	guid := []byte{0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}
+	before := (&Entry{DN: "uid=old,dc=x", Attributes: []Attribute{
+		newAttribute("objectGUID", [][]byte{guid}, nil),
+		newAttribute("uid", [][]byte{[]byte("old")}, nil),
+		newAttribute("mail", [][]byte{[]byte("old@x")}, nil),
+	}}).Record()
+	rec := (&Entry{DN: "uid=new,dc=x", Attributes: []Attribute{
+		newAttribute("uid", [][]byte{[]byte("new")}, nil),
+		newAttribute("jpegPhoto", [][]byte{{0xff, 0xd8}}, nil),
+	}}).Record()
+	e := before.EntryInto(nil)
+	list := &e.Attributes[0]
+	got := rec.EntryInto(e)
+	want := rec.Entry()
+	if got != e || &got.Attributes[0] != list {
+		t.Errorf("the entry and its list were not reused")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}

@@ -237,7 +237,7 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 	}
 	if in.refreshed != nil {
 		if p := in.refreshed[part]; p != nil && p.Request == hash {
-			return in.deliver(part, p, fn)
+			return in.deliver(part, p, req.ReuseEntries, fn)
 		}
 		in.fallBack("the " + part + " search changed since the token (base, filter or attributes)")
 	}
@@ -292,16 +292,23 @@ func (in *incRead) fallBack(reason string) {
 // deliver hands the patched entries of a part to fn and keeps them as the
 // next view. Unless the saved view is to be kept (keepable), each entry is
 // packed for the next view as it is handed on, and its record let go.
+// With reuse (the search's SearchRequest.ReuseEntries: fn keeps nothing of
+// an entry but its strings), every entry is built into the one before.
 // An error of fn (the sync's callbacks never stop a search early) ends it.
-func (in *incRead) deliver(part string, p *viewPart, fn func(*ldap.Entry) error) error {
+func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.Entry) error) error {
 	in.next.Parts[part] = p
 	var pk *viewPacker // nil: the saved view is kept, nothing packed
 	if !in.keepable {
 		pk = newViewPacker()
 	}
+	var e *ldap.Entry
 	for i := range p.Entries {
 		rec := &p.Entries[i]
-		if err := fn(rec.Entry()); err != nil {
+		if !reuse {
+			e = nil
+		}
+		e = rec.EntryInto(e)
+		if err := fn(e); err != nil {
 			return err
 		}
 		if pk != nil {

@@ -177,24 +177,33 @@ func mustEncode(t *testing.T, v *dirView) []byte {
 
 // deliver hands every entry of a part on and keeps the part for the next
 // view: packed as it goes, or left as records when the saved view is to
-// be kept; either way the next view encodes the part's entries.
+// be kept; either way the next view encodes the part's entries. Entries
+// are built into one another only for a search that reuses its entries.
 func TestDeliverHandsOnAndKeepsEveryEntry(t *testing.T) {
-	for _, keepable := range []bool{false, true} {
+	for _, c := range []struct{ keepable, reuse bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		keepable := c.keepable
 		want, err := decodeView(mustEncode(t, sampleView()))
 		if err != nil {
 			t.Fatal(err)
 		}
 		in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, keepable: keepable}
 		part := sampleView().Parts[partUsers]
+		part.Entries = append(part.Entries, ldap.EntryRecord{DN: "uid=second,dc=example", Attrs: []ldap.AttrRecord{{Name: "uid", Text: []string{"second"}}}})
+		want.Parts[partUsers].Entries = append(want.Parts[partUsers].Entries, part.Entries[1])
 		var dns []string
-		if err := in.deliver(partUsers, part, func(e *ldap.Entry) error {
+		var handed []*ldap.Entry
+		if err := in.deliver(partUsers, part, c.reuse, func(e *ldap.Entry) error {
 			dns = append(dns, e.DN)
+			handed = append(handed, e)
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if len(dns) != 1 || dns[0] != want.Parts[partUsers].Entries[0].DN {
+		if len(dns) != 2 || dns[0] != want.Parts[partUsers].Entries[0].DN || dns[1] != "uid=second,dc=example" {
 			t.Errorf("keepable %v: handed on %v", keepable, dns)
+		}
+		if same := len(handed) == 2 && handed[0] == handed[1]; same != c.reuse {
+			t.Errorf("reuse %v: the two entries handed on were one: %v", c.reuse, same)
 		}
 		if packed := part.packed != nil; packed == keepable {
 			t.Errorf("keepable %v: packed %v", keepable, packed)
