@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"ldapwiz/ldap"
 	"ldapwiz/store"
@@ -253,7 +254,8 @@ func upsertGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, baseSet st
 }
 
 // saveGroupLink writes a group's link with base and the member changes
-// laid over it.
+// laid over it: the members it had, in their order, then those added, by
+// stable id.
 func saveGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, base store.Values, members map[*userPair]bool) error {
 	if members != nil {
 		set := map[string]bool{}
@@ -264,17 +266,22 @@ func saveGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, base store.V
 				order = append(order, id)
 			}
 		}
+		var added []string
 		for u, in := range members {
 			if u.stableID == "" {
 				continue
 			}
 			if in && !set[u.stableID] {
 				set[u.stableID] = true
-				order = append(order, u.stableID)
+				added = append(added, u.stableID)
 			} else if !in && set[u.stableID] {
 				delete(set, u.stableID)
 			}
 		}
+		// The members added come after the ones kept, sorted, so that the
+		// same sync writes the same link (members is a map).
+		slices.Sort(added)
+		order = append(order, added...)
 		ids := []string{}
 		for _, id := range order {
 			if set[id] {
