@@ -48,11 +48,7 @@ func profileText(t *testing.T, path string) string {
 // live where the profile was taken.
 func inUseTop(t *testing.T, path string) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
-	out, err := exec.Command(goBin, "tool", "pprof", "-sample_index=inuse_space", "-top", "-nodecount=100000", path).CombinedOutput()
+	out, err := exec.Command("go", "tool", "pprof", "-sample_index=inuse_space", "-top", "-nodecount=100000", path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go tool pprof %s: %v\n%s", path, err, out)
 	}

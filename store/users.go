@@ -9,15 +9,10 @@ import (
 	"time"
 )
 
-// User is one user of the application's user database.
+// User is one user of the application's user database: what a sync reads
+// of it (SyncUser) and the rest.
 type User struct {
-	ID        int64
-	Username  string
-	Email     string
-	FirstName string
-	LastName  string
-	Phone     string
-	Disabled  bool
+	SyncUser
 	// PasswordHash is the bcrypt hash of the password, empty when none is
 	// set. Never print or log it.
 	PasswordHash string
@@ -27,31 +22,17 @@ type User struct {
 	PasswordVersion int64
 	// PasswordChangedAt is when the password was last set (zero: never).
 	PasswordChangedAt time.Time
-	// PasswordPending: a password set in the store waits for the next sync
-	// to write it to the directory (see Queries.PendingPassword).
-	PasswordPending bool
 	// EnrollmentPending: the user must enroll before using the application.
 	EnrollmentPending bool
 	// FromLDAP: the user was created in the store by a sync from the directory.
 	FromLDAP  bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	// DeletedAt is set on a tombstone: a user deleted in the store whose
-	// deletion has not yet been applied to the directory. Zero when live.
-	DeletedAt time.Time
-	// MissingSince is when a sync found the user's directory entry gone
-	// and kept the user under sync.missing_users = "disable" (zero while
-	// the entry is there); MissingDisabled says that sync disabled it, so
-	// it is enabled again if the entry comes back (see MarkUserMissing).
-	MissingSince    time.Time
-	MissingDisabled bool
 }
 
-// Deleted reports whether u is a tombstone.
-func (u *User) Deleted() bool { return !u.DeletedAt.IsZero() }
-
-// SyncUser is a user as a sync reads it (ListUsersForSync): the columns a
-// plan uses, 144 bytes where a User is 256. A sync holds one per user.
+// SyncUser is the part of a user a sync reads (ListUsersForSync): the
+// columns a plan uses, 144 bytes where a User is 248. A sync holds one per
+// user.
 type SyncUser struct {
 	ID        int64
 	Username  string
@@ -59,10 +40,17 @@ type SyncUser struct {
 	FirstName string
 	LastName  string
 	Phone     string
-	// DeletedAt, MissingSince and MissingDisabled are User's.
-	DeletedAt       time.Time
-	MissingSince    time.Time
-	Disabled        bool
+	// DeletedAt is set on a tombstone: a user deleted in the store whose
+	// deletion has not yet been applied to the directory. Zero when live.
+	DeletedAt time.Time
+	// MissingSince is when a sync found the user's directory entry gone
+	// and kept the user under sync.missing_users = "disable" (zero while
+	// the entry is there); MissingDisabled says that sync disabled it, so
+	// it is enabled again if the entry comes back (see MarkUserMissing).
+	MissingSince time.Time
+	Disabled     bool
+	// PasswordPending: a password set in the store waits for the next sync
+	// to write it to the directory (see Queries.PendingPassword).
 	PasswordPending bool
 	MissingDisabled bool
 }
@@ -235,7 +223,7 @@ const syncUserColumns = `id, username, email, first_name, last_name, phone, disa
 // as SyncUsers, with only the fields a sync reads; the password hash and
 // version, enrollment, origin and the created, updated and
 // password-changed times are not read (reading them was a third of a
-// 100,000-user read) nor held (112 bytes a user). The slice is sized by
+// 100,000-user read) nor held (104 bytes a user). The slice is sized by
 // a count first rather than grown, and keep, when not nil, is called with
 // each user as read, before the next is, and may replace its strings with
 // equal ones the caller holds already, so that the copies just read are

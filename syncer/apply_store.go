@@ -75,7 +75,7 @@ func (ap *applier) linkedUser(d *applyData) store.LinkedUser {
 	u := store.LinkedUser{StableID: dir.StableID, DN: dir.DN}
 	if dir.Values == nil && len(d.baseSet) == 0 {
 		if ap.baseFields == nil {
-			ap.baseFields = slices.Sorted(slices.Values(ap.cfg.fields))
+			ap.baseFields = ap.cfg.baseFields()
 		}
 		if buf, ok := appendDirBase(ap.baseBuf[:0], ap.baseFields, dir); ok {
 			ap.baseBuf = buf

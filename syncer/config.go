@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -106,6 +107,11 @@ func (c syncConfig) writesStore() bool { return c.mode != wizard.ModeOneWay }
 
 // writesDir reports whether the mode writes to the directory.
 func (c syncConfig) writesDir() bool { return c.mode != wizard.ModeImport }
+
+// baseFields returns the synced fields in the order a link's base lists
+// them: json.Marshal's order of a map's keys, which appendDirBase writes
+// in too.
+func (c syncConfig) baseFields() []string { return slices.Sorted(slices.Values(c.fields)) }
 
 // storeValues returns the synced fields of a store user.
 func (c syncConfig) storeValues(u *store.SyncUser) map[string]string {

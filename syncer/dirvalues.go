@@ -163,27 +163,34 @@ func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountF
 // whole message (attribute names, encoding) is then free to go once read.
 // Its lists must be its own (not the message's).
 func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
+	packed := *vals // the values, to be sliced from the copy
+	s := packStrings(func(fn func(*string)) {
+		u.eachString(fn)
+		for i := range packed {
+			fn(&packed[i])
+		}
+	})
 	n := 0
-	u.eachString(func(v *string) { n += len(*v) })
-	for _, v := range vals {
+	for _, v := range packed {
 		n += len(v)
 	}
+	text := s[len(s)-n:]                         // the values, which come last
+	u.vals, _ = packValues(text, &packed, state) // each lies within text
+}
+
+// packStrings copies the strings each lists (calling fn with each, always
+// in the same order) into one allocation, points each at its copy, and
+// returns that allocation: what they were sliced from can then go.
+func packStrings(each func(fn func(*string))) string {
+	n := 0
+	each(func(v *string) { n += len(*v) })
 	var b strings.Builder
 	b.Grow(n)
-	u.eachString(func(v *string) { b.WriteString(*v) })
-	for _, v := range vals {
-		b.WriteString(v)
-	}
+	each(func(v *string) { b.WriteString(*v) })
 	s := b.String()
-	u.eachString(func(v *string) {
-		*v, s = s[:len(*v)], s[len(*v):]
-	})
-	var packed [textSlots]string // the values, now sliced from what is left
 	rest := s
-	for i, v := range vals {
-		packed[i], rest = rest[:len(v)], rest[len(v):]
-	}
-	u.vals, _ = packValues(s, &packed, state) // each lies within s
+	each(func(v *string) { *v, rest = rest[:len(*v)], rest[len(*v):] })
+	return s
 }
 
 // eachString calls fn with each string the entry holds but its values'

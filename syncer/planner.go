@@ -3,7 +3,6 @@ package syncer
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -233,9 +232,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 			pl.plan.StoreGroups++
 		}
 	}
-	fields := append([]string(nil), cfg.fields...)
-	sort.Strings(fields)
-	pl.baseFieldsSynced = slices.Equal(fields, st.baseFields)
+	pl.baseFieldsSynced = slices.Equal(cfg.baseFields(), st.baseFields)
 	pl.pairUsers()
 	pl.st.dirByID, pl.st.linkByLocal, pl.st.linkUser = nil, nil, nil // pairing was all they were for
 	pl.buckets[bucketUserCreate] = make([]Action, 0, pl.createsAtMost())

@@ -3,7 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"ldapwiz/ldap"
 	"ldapwiz/store"
@@ -169,34 +169,19 @@ func (u *DirUser) ids() []string { return append([]string{u.StableID}, u.otherID
 // once the members are planned (DirSnapshot.dropGroupMembers). OtherIDs
 // becomes a list of its own.
 func (g *DirGroup) ownStrings() {
-	n := len(g.DN) + len(g.Name) + len(g.StableID)
-	for _, o := range g.OtherIDs {
-		n += len(o)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(g.DN)
-	b.WriteString(g.Name)
-	b.WriteString(g.StableID)
-	for _, o := range g.OtherIDs {
-		b.WriteString(o)
-	}
-	s := b.String()
-	take := func(v string) string {
-		out := s[:len(v)]
-		s = s[len(v):]
-		return out
-	}
-	g.DN, g.Name, g.StableID = take(g.DN), take(g.Name), take(g.StableID)
 	if len(g.OtherIDs) == 0 {
 		g.OtherIDs = nil
-		return
+	} else {
+		g.OtherIDs = slices.Clone(g.OtherIDs)
 	}
-	others := make([]string, len(g.OtherIDs))
-	for i, o := range g.OtherIDs {
-		others[i] = take(o)
-	}
-	g.OtherIDs = others
+	packStrings(func(fn func(*string)) {
+		fn(&g.DN)
+		fn(&g.Name)
+		fn(&g.StableID)
+		for i := range g.OtherIDs {
+			fn(&g.OtherIDs[i])
+		}
+	})
 }
 
 // dropGroupMembers lets the groups' member values go. A sync calls it once

@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"ldapwiz/store"
@@ -18,9 +17,7 @@ import (
 // as they are read rather than held beside the directory's.
 func readStoreFor(ctx context.Context, db *store.DB, cfg syncConfig, dir *DirSnapshot) (*StoreSnapshot, error) {
 	cfg.adoptAccountState(dir.AccountState) // the fields the planner syncs
-	fields := append([]string(nil), cfg.fields...)
-	sort.Strings(fields) // the order json.Marshal writes a map's keys in
-	s := &StoreSnapshot{baseFields: fields}
+	s := &StoreSnapshot{baseFields: cfg.baseFields()}
 	var buf []byte
 	err := db.EachLinkRow(ctx, store.KindUser, func(n int) {
 		s.UserLinks, s.userBases, s.linkDir, s.linkUser = make([]store.Link, 0, n), make([]string, 0, n), make([]*DirUser, 0, n), make([]*DirUser, 0, n)
