@@ -31,12 +31,6 @@ func (b *bed) newStore(tb testing.TB, r int) benchStore {
 	return benchStore{}
 }
 
-// certifiesImport reports whether a first import into the store
-// certifies its end state, so that the resync after it is quiet: on
-// SQLite, where a run's writes are traced at any size; on PostgreSQL only
-// up to 1,000 changes, fewer than any benchmark size imports.
-func (s benchStore) certifiesImport() bool { return s.pg == nil }
-
 // toml is the store's [store] settings.
 func (s benchStore) toml() string {
 	if s.pg != nil {

@@ -192,14 +192,11 @@ func (db *DB) Close() error {
 // values". When ctx carries a MarkTrace, the transaction is traced.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	trace := markTraceOf(ctx)
-	fenced := trace != nil && db.CheapMarkTrace() // see MarkTrace
 	begin := db.sql.BeginTx
-	if fenced {
-		conn, err := trace.pin(ctx, db.sql)
-		if err != nil {
+	if trace != nil {
+		if begin, err = trace.beginner(ctx, db); err != nil {
 			return fmt.Errorf("store: begin transaction: %w", err)
 		}
-		begin = conn.BeginTx
 	}
 	sqlTx, err := begin(ctx, nil)
 	if err != nil {
@@ -215,29 +212,21 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	switch {
-	case fenced:
+	if trace != nil {
 		trace.beginFenced(ctx, tx)
-	case trace != nil:
-		m, err := tx.lockedMark(ctx)
-		trace.begin(m.Key, err)
 	}
-	if err = fn(tx); err != nil {
+	err = fn(tx)
+	if trace != nil {
+		trace.wrote(ctx, tx) // rolled back or not: no one else wrote meanwhile
+	}
+	if err != nil {
 		return err
-	}
-	var after ChangeMark
-	var markErr error
-	if trace != nil && !fenced {
-		after, markErr = tx.ChangeMark(ctx)
 	}
 	if err = sqlTx.Commit(); err != nil {
 		if trace != nil {
 			trace.breakTrace()
 		}
 		return fmt.Errorf("store: commit: %w", err)
-	}
-	if trace != nil && !fenced {
-		trace.committed(after.Key, markErr)
 	}
 	return nil
 }

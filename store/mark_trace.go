@@ -11,35 +11,40 @@ import (
 // of one sync run, so that a run that wrote to the store can still certify
 // the mark its writes left: it starts from the mark read before the run
 // read the store, and each transaction begun with a context carrying the
-// trace (WithMarkTrace) checks, under the write lock, that the store's
-// mark is still the one the trace holds — nobody else wrote in between —
-// and records the mark its own writes leave.
+// trace (WithMarkTrace) checks, under the write lock, that no one else
+// wrote since the trace's last transaction.
 //
 // SQLite takes the write lock when a transaction begins; on PostgreSQL a
 // traced transaction first locks the tables the mark covers against
 // writes (SHARE ROW EXCLUSIVE: readers go on, other writers wait for its
 // commit), so on both no one writes beside it.
 //
-// On SQLite the mark is read only twice, whatever the number of
-// transactions (the mark costs about 2 ms at 100,000 users; an import of
-// that many users commits about a hundred times): the traced transactions
-// run on one connection of their own, and PRAGMA data_version, which
-// changes for a connection when any other commits, tells at each begin
-// whether anyone else wrote since the last traced commit. The first
-// transaction compares the mark itself; Mark reads the one the writes
-// left. On PostgreSQL each transaction reads the mark before and after its
-// writes. Close releases the connection.
+// The mark itself is read only twice, whatever the number of transactions
+// (it costs about 2 ms at 100,000 users on SQLite, more on PostgreSQL; an
+// import of that many users commits about a hundred times): the first
+// transaction compares it with the trace's, and Mark reads the one the
+// writes left. In between, a transaction reads one number that anyone
+// else's write changes. On SQLite the traced transactions run on one
+// connection of their own, and that number is PRAGMA data_version, which
+// changes for a connection when any other commits, whatever it wrote. On
+// PostgreSQL it is the count of statements that wrote to the mark's
+// tables (the ldapwiz_writes sequence, which a trigger on each table
+// advances), read after the transaction's own writes. Close releases the
+// connection.
 type MarkTrace struct {
 	mu     sync.Mutex
 	last   string
 	broken bool
 
-	// fence (SQLite): the connection every traced transaction runs on,
-	// and its data_version as the last traced transaction found it under
-	// the write lock (fenced: there was one, so last is the mark before
-	// it, and Mark reads the new one). The connection's own commits leave
-	// data_version as it is; anyone else's change it.
-	conn    *sql.Conn
+	// db is the store the traced transactions write, from the first on;
+	// conn (SQLite) the connection every one of them runs on.
+	db   *DB
+	conn *sql.Conn
+	// version is the write count as the last traced transaction left it
+	// (see writeCount), and fenced whether there was one (last is then
+	// the mark before it, and Mark reads the new one). SQLite: the
+	// connection's data_version found under the write lock, which its own
+	// commits leave as it is; PostgreSQL: ldapwiz_writes after its writes.
 	version int64
 	fenced  bool
 }
@@ -49,11 +54,10 @@ type MarkTrace struct {
 func NewMarkTrace(mark string) *MarkTrace { return &MarkTrace{last: mark} }
 
 // Mark returns the change mark the traced writes left and whether every
-// traced transaction began at the mark the one before it left (ok false:
-// someone else wrote in between, or a transaction could not be traced).
-// On SQLite, a write by anyone else since the last traced commit also
-// makes ok false: the mark is read then, under the write lock, on the
-// trace's connection.
+// traced transaction began with no one else's write since the one before
+// it (ok false: someone else wrote in between, or a transaction could not
+// be traced). A write by anyone else since the last traced commit also
+// makes ok false: the mark is read then, under the write lock.
 func (t *MarkTrace) Mark(ctx context.Context) (mark string, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -71,27 +75,38 @@ func (t *MarkTrace) Mark(ctx context.Context) (mark string, ok bool) {
 	return t.last, true
 }
 
-// readFenced reads, under the write lock on the trace's connection, the
-// change mark, provided no one else committed since the last traced
-// commit. t.mu is held.
+// readFenced reads, under the write lock, the change mark, provided no one
+// else wrote since the last traced commit. t.mu is held.
 func (t *MarkTrace) readFenced(ctx context.Context) (string, error) {
-	tx, err := t.conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	var (
+		sqlTx *sql.Tx
+		err   error
+	)
+	if t.conn != nil {
+		sqlTx, err = t.conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	} else {
+		sqlTx, err = t.db.sql.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback()
-	var v int64
-	if err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+	defer sqlTx.Rollback()
+	tx := &Tx{Queries: Queries{q: sqlTx, d: t.db.d, tx: sqlTx}}
+	if err := tx.lockMarkTables(ctx); err != nil {
+		return "", err
+	}
+	v, err := tx.writeCount(ctx)
+	if err != nil {
 		return "", err
 	}
 	if v != t.version {
 		return "", errOtherWriter
 	}
-	m, err := (Queries{q: tx, d: sqliteDialect}).ChangeMark(ctx) // the fence is SQLite's
+	m, err := tx.ChangeMark(ctx)
 	return m.Key, err
 }
 
-// errOtherWriter: another connection committed between traced writes.
+// errOtherWriter: someone else wrote between traced transactions.
 var errOtherWriter = errors.New("store: another writer committed between traced transactions")
 
 // Close releases the connection the traced transactions ran on (SQLite);
@@ -103,44 +118,53 @@ func (t *MarkTrace) Close() error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.fenced {
+		t.broken = true
+	}
 	if t.conn == nil {
 		return nil
 	}
 	err := t.conn.Close()
 	t.conn = nil
-	if t.fenced {
-		t.broken = true
-	}
 	return err
 }
 
-// pin returns the connection the traced transactions run on, taken from
-// pool at the first.
-func (t *MarkTrace) pin(ctx context.Context, pool *sql.DB) (*sql.Conn, error) {
+// beginner returns what begins a traced transaction on db: on SQLite the
+// trace's own connection, taken from db's pool at the first; on
+// PostgreSQL the pool.
+func (t *MarkTrace) beginner(ctx context.Context, db *DB) (func(context.Context, *sql.TxOptions) (*sql.Tx, error), error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.db == nil {
+		t.db = db
+	}
+	if db.d.pg {
+		return db.sql.BeginTx, nil
+	}
 	if t.conn == nil {
-		c, err := pool.Conn(ctx)
+		c, err := db.sql.Conn(ctx)
 		if err != nil {
 			return nil, err
 		}
 		t.conn = c
 	}
-	return t.conn, nil
+	return t.conn.BeginTx, nil
 }
 
-// beginFenced checks, in a transaction on the trace's connection holding
-// the write lock, that no one else wrote since the trace's mark: the
-// first traced transaction reads the mark, later ones only data_version.
-// It records data_version as found here, under the lock: no one else can
-// commit until this transaction ends, and its own commit does not change
-// it, so the next traced transaction (or Mark) finds it unchanged unless
-// someone else committed in between.
+// beginFenced takes the write lock in a traced transaction that does not
+// hold it yet (lockMarkTables) and checks that no one else wrote since the
+// trace's mark: the first traced transaction reads the mark, later ones
+// only the write count (writeCount). No one else can write until this
+// transaction ends.
 func (t *MarkTrace) beginFenced(ctx context.Context, tx *Tx) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var v int64
-	if err := tx.queryRow(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+	if err := tx.lockMarkTables(ctx); err != nil {
+		t.broken = true
+		return
+	}
+	v, err := tx.writeCount(ctx)
+	if err != nil {
 		t.broken = true
 		return
 	}
@@ -154,30 +178,35 @@ func (t *MarkTrace) beginFenced(ctx context.Context, tx *Tx) {
 	t.version, t.fenced = v, true
 }
 
-// CheapMarkTrace reports whether tracing a transaction costs next to
-// nothing on db (SQLite, where the mark is read only at the first
-// transaction and at the end), so that a run of any size may be traced;
-// on PostgreSQL each transaction reads the mark twice.
-func (db *DB) CheapMarkTrace() bool { return !db.d.pg }
-
-// begin checks the mark a transaction found when it began.
-func (t *MarkTrace) begin(mark string, err error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err != nil || mark != t.last {
-		t.broken = true
+// wrote records, on PostgreSQL, the write count a traced transaction's
+// own writes left, read before it commits (or rolls back: the count does
+// not go back) while it still holds the lock; on SQLite its own commit
+// leaves data_version as beginFenced found it.
+func (t *MarkTrace) wrote(ctx context.Context, tx *Tx) {
+	if !tx.d.pg {
+		return
 	}
-}
-
-// committed records the mark a committed transaction left.
-func (t *MarkTrace) committed(mark string, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	v, err := tx.writeCount(ctx)
 	if err != nil {
 		t.broken = true
 		return
 	}
-	t.last = mark
+	t.version = v
+}
+
+// writeCount reads, under the write lock (see lockMarkTables), the
+// number another writer's write changes: SQLite's PRAGMA data_version,
+// PostgreSQL's ldapwiz_writes (0 before its first write).
+func (tx *Tx) writeCount(ctx context.Context) (int64, error) {
+	q := "PRAGMA data_version"
+	if tx.d.pg {
+		q = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ldapwiz_writes"
+	}
+	var v int64
+	err := tx.queryRow(ctx, q).Scan(&v)
+	return v, err
 }
 
 // breakTrace marks the trace as no longer following the store.
@@ -191,20 +220,19 @@ func (t *MarkTrace) breakTrace() {
 // against other writers until the transaction ends.
 const markTables = `LOCK TABLE users, groups, memberships, links IN SHARE ROW EXCLUSIVE MODE`
 
-// lockedMark reads the change mark in a transaction that no one else can
-// write beside until it ends: SQLite's transactions hold the write lock
-// from their start; on PostgreSQL it locks the mark's tables first. The
-// PostgreSQL transaction then leaves the statement cache alone: the cache
-// prepares on another pooled connection, and preparing a write there
-// waits for the very lock this transaction holds.
-func (tx *Tx) lockedMark(ctx context.Context) (ChangeMark, error) {
-	if tx.d.pg {
-		tx.cache = nil
-		if _, err := tx.execOnce(ctx, markTables); err != nil {
-			return ChangeMark{}, err
-		}
+// lockMarkTables locks, on PostgreSQL, the tables the change mark covers
+// against other writers until the transaction ends (SQLite's transactions
+// hold the write lock from their start); locking them again does no harm.
+// The transaction then leaves the statement cache alone: the cache
+// prepares on another pooled connection, and preparing a write there waits
+// for the very lock this transaction holds.
+func (tx *Tx) lockMarkTables(ctx context.Context) error {
+	if !tx.d.pg {
+		return nil
 	}
-	return tx.ChangeMark(ctx)
+	tx.cache = nil
+	_, err := tx.execOnce(ctx, markTables)
+	return err
 }
 
 // markTraceKey is the context key of a MarkTrace.

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"ldapwiz/internal/pgtest"
 )
 
 // traceWrite creates a user in a transaction begun with ctx.
@@ -30,9 +33,13 @@ func currentMark(t *testing.T, db *DB) ChangeMark {
 
 // TestMarkTraceFollowsItsOwnWrites: traced transactions, one after the
 // other, leave the trace holding the store's mark, unbroken; a rolled back
-// one changes nothing.
+// one changes nothing (on PostgreSQL the write count it advanced is
+// recorded before the rollback).
 func TestMarkTraceFollowsItsOwnWrites(t *testing.T) {
-	db := openTest(t)
+	forBackends(t, func(t *testing.T, be backend) { testMarkTraceFollowsItsOwnWrites(t, be.open(t)) })
+}
+
+func testMarkTraceFollowsItsOwnWrites(t *testing.T, db *DB) {
 	tr := NewMarkTrace(currentMark(t, db).Key)
 	ctx := WithMarkTrace(context.Background(), tr)
 	traceWrite(t, ctx, db, "ada")
@@ -53,10 +60,13 @@ func TestMarkTraceFollowsItsOwnWrites(t *testing.T) {
 }
 
 // TestMarkTraceBreaksOnAnotherWrite: a write made outside the trace
-// between two traced transactions breaks it; one made after the last
-// traced transaction leaves the store's mark different from the trace's.
+// between two traced transactions breaks it; so does one made after the
+// last traced transaction.
 func TestMarkTraceBreaksOnAnotherWrite(t *testing.T) {
-	db := openTest(t)
+	forBackends(t, func(t *testing.T, be backend) { testMarkTraceBreaksOnAnotherWrite(t, be.open(t)) })
+}
+
+func testMarkTraceBreaksOnAnotherWrite(t *testing.T, db *DB) {
 	tr := NewMarkTrace(currentMark(t, db).Key)
 	ctx := WithMarkTrace(context.Background(), tr)
 	traceWrite(t, ctx, db, "ada")
@@ -72,11 +82,10 @@ func TestMarkTraceBreaksOnAnotherWrite(t *testing.T) {
 	if _, err := db.CreateUser(context.Background(), NewUser{Username: "mallory"}); err != nil {
 		t.Fatal(err)
 	}
-	// On SQLite the trace reads its mark now, and sees that another
-	// connection wrote since its last commit: it is broken. Either way it
-	// never vouches for the store as it is.
-	if got, ok := tr.Mark(context.Background()); ok && got == currentMark(t, db).Key {
-		t.Errorf("after a write outside the trace: trace %q (ok %v), store %q: the trace vouches for another writer's write", got, ok, currentMark(t, db).Key)
+	// The trace reads its mark now, and sees that someone else wrote
+	// since its last commit: it is broken.
+	if got, ok := tr.Mark(context.Background()); ok {
+		t.Errorf("after a write outside the trace: trace %q, store %q: the trace vouches for another writer's write", got, currentMark(t, db).Key)
 	}
 
 	tr = NewMarkTrace("a mark the store never had")
@@ -123,16 +132,10 @@ func TestMarkTraceOnBothBackends(t *testing.T) {
 			if err := <-other; err != nil {
 				t.Fatalf("the other writer, after the commit: %v", err)
 			}
-			// The other writer's write lands after the trace's: a trace that
-			// reads its mark at the end (SQLite) sees it and breaks; one
-			// that read it at its commit (PostgreSQL) differs from the
-			// store's.
-			got, ok := tr.Mark(context.Background())
-			if ok == db.CheapMarkTrace() {
-				t.Fatalf("after another writer's write: trace ok %v", ok)
-			}
-			if ok && got == currentMark(t, db).Key {
-				t.Error("the trace's mark equals the store's after another writer's write")
+			// The other writer's write lands after the trace's: the trace
+			// reads its mark at the end, sees it and breaks.
+			if _, ok := tr.Mark(context.Background()); ok {
+				t.Fatal("after another writer's write: the trace vouches for the store")
 			}
 			if err := tr.Close(); err != nil {
 				t.Fatal(err)
@@ -183,5 +186,81 @@ func TestMarkTraceFencesOnOneConnection(t *testing.T) {
 	var none *MarkTrace
 	if err := none.Close(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestMarkTraceSeesWritesTheMarkDoesNot: between two traced transactions
+// the trace compares a count that every other write changes, not the
+// mark: a write the mark cannot see (an application that changes a user
+// without stamping updated_at) breaks the trace all the same.
+func TestMarkTraceSeesWritesTheMarkDoesNot(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		db := be.open(t)
+		tr := NewMarkTrace(currentMark(t, db).Key)
+		traced := WithMarkTrace(ctx, tr)
+		traceWrite(t, traced, db, "ada")
+		before := currentMark(t, db)
+		if _, err := db.sql.ExecContext(ctx, db.d.rebind(`UPDATE users SET email = ? WHERE username = ?`), "eve@example.com", "ada"); err != nil {
+			t.Fatal(err)
+		}
+		if after := currentMark(t, db); after.Key != before.Key {
+			t.Fatalf("the mark saw the unstamped write (%q -> %q): the test proves nothing", before.Key, after.Key)
+		}
+		traceWrite(t, traced, db, "bob")
+		if _, ok := tr.Mark(ctx); ok {
+			t.Error("a write between two traced transactions that the mark cannot see did not break the trace")
+		}
+	})
+}
+
+// TestWriteCountAsksNothingOfTheWriter: on PostgreSQL the trigger that
+// counts writes runs as the store's owner, so an application role allowed
+// to write the users table but given nothing on the count's sequence still
+// writes, and its write is counted.
+func TestWriteCountAsksNothingOfTheWriter(t *testing.T) {
+	ctx := context.Background()
+	pg := pgtest.NewDB(t)
+	db, err := (Config{Path: filepath.Join(t.TempDir(), "unused.db"), URL: pg.URL(), Password: pg.Password, CAFile: pg.CAFile}).Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func() int64 {
+		t.Helper()
+		var v int64
+		err := db.WithTx(ctx, func(tx *Tx) error {
+			var err error
+			v, err = tx.writeCount(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := count()
+	su, err := pg.Superuser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer su.Close(ctx)
+	app := pg.Name + "_app"
+	for _, stmt := range []string{
+		`CREATE ROLE ` + app + ` NOLOGIN`,
+		`GRANT USAGE ON SCHEMA public TO ` + app,
+		`GRANT SELECT, INSERT, UPDATE ON users TO ` + app,
+		`SET ROLE ` + app,
+		`INSERT INTO users (id, username, created_at, updated_at) VALUES (1000, 'app-made', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		`RESET ROLE`,
+		`DROP OWNED BY ` + app,
+		`DROP ROLE ` + app,
+	} {
+		if _, err := su.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if after := count(); after <= before {
+		t.Errorf("write count %d after the application's write, %d before: not counted", after, before)
 	}
 }

@@ -168,6 +168,11 @@ CREATE INDEX links_synced_at ON links(synced_at);
 CREATE INDEX IF NOT EXISTS users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
 `,
+		// 7: PostgreSQL counts the writes to the change mark's tables
+		// (ldapwiz_writes, see MarkTrace); SQLite needs no such count, its
+		// PRAGMA data_version tells a connection whether any other
+		// committed. Nothing changes here: SQLite only records the version.
+		`SELECT 1;`,
 	}
 }
 

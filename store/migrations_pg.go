@@ -165,5 +165,33 @@ CREATE INDEX links_synced_at ON links(synced_at);
 CREATE INDEX IF NOT EXISTS users_deleted_at ON users(deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS groups_deleted_at ON groups(deleted_at) WHERE deleted_at IS NOT NULL;
 `,
+		// 7: a count of the statements that write to the change mark's
+		// tables, whoever runs them, so that a run tracing its own writes
+		// (MarkTrace) tells whether anyone else wrote between two of its
+		// transactions by reading one number, not the whole mark. A
+		// sequence, not a row: nextval takes no lock and is not undone by
+		// a rollback, so writers never wait on it, and a write rolled back
+		// still counts (a trace then just certifies nothing). The function
+		// runs as its owner (SECURITY DEFINER), so an application that
+		// writes these tables needs no right to the sequence; its search
+		// path is fixed and the sequence named with the table's schema.
+		`
+CREATE SEQUENCE ldapwiz_writes;
+CREATE FUNCTION ldapwiz_count_write() RETURNS trigger LANGUAGE plpgsql
+	SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM nextval(format('%I.ldapwiz_writes', TG_TABLE_SCHEMA)::regclass);
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_count_write AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON users
+	FOR EACH STATEMENT EXECUTE FUNCTION ldapwiz_count_write();
+CREATE TRIGGER groups_count_write AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON groups
+	FOR EACH STATEMENT EXECUTE FUNCTION ldapwiz_count_write();
+CREATE TRIGGER memberships_count_write AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON memberships
+	FOR EACH STATEMENT EXECUTE FUNCTION ldapwiz_count_write();
+CREATE TRIGGER links_count_write AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON links
+	FOR EACH STATEMENT EXECUTE FUNCTION ldapwiz_count_write();
+`,
 	}
 }

@@ -148,8 +148,8 @@ func testOpenVersion5Store(t *testing.T, d *dialect, build func(t *testing.T) (*
 		t.Fatalf("Open: %v", err)
 	}
 	defer db.Close()
-	if v, err := db.SchemaVersion(ctx); err != nil || v != 6 || v != LatestSchemaVersion() {
-		t.Fatalf("schema version %d, %v; want 6, the latest (%d)", v, err, LatestSchemaVersion())
+	if v, err := db.SchemaVersion(ctx); err != nil || v != LatestSchemaVersion() {
+		t.Fatalf("schema version %d, %v; want the latest, %d", v, err, LatestSchemaVersion())
 	}
 	got := storeIndexes(t, db.sql, d, "users_deleted_at", "groups_deleted_at")
 	for name, table := range deletedIndexes {

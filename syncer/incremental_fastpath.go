@@ -46,28 +46,14 @@ type quietState struct {
 	trace *store.MarkTrace
 }
 
-// maxTracedChanges is the most planned changes whose store writes are
-// traced on PostgreSQL, where each traced transaction reads the store's
-// change mark twice (a few milliseconds at 100,000 users): a run with more
-// records no quiet mark, and the run after it reads the store once. On
-// SQLite a trace reads the mark twice in all (store.DB.CheapMarkTrace),
-// and runs of any size are traced.
-const maxTracedChanges = 1000
-
-// traced reports whether a run applying plan to db traces its store
-// writes (traceQuiet): it writes to the store, and the trace is cheap or
-// the plan small.
-func traced(db *store.DB, plan *Plan) bool {
-	return wroteStore(plan) && (db.CheapMarkTrace() || len(plan.Actions) <= maxTracedChanges)
-}
-
-// traceQuiet returns ctx for applying plan to db: when the run traces its
-// store writes (traced), carrying a trace of the store's change mark from
-// the one read before the store was, so that noteQuiet can certify the
-// mark the run's own writes left (store.MarkTrace). The caller closes the
+// traceQuiet returns ctx for applying plan: when the run writes to the
+// store, carrying a trace of the store's change mark from the one read
+// before the store was, so that noteQuiet can certify the mark the run's
+// own writes left (store.MarkTrace: it reads the mark twice in all,
+// whatever the number of write transactions). The caller closes the
 // plan's trace (closeTrace) once noteQuiet is done with it.
-func traceQuiet(ctx context.Context, db *store.DB, plan *Plan) context.Context {
-	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || plan.Read.quiet.fast || !traced(db, plan) {
+func traceQuiet(ctx context.Context, plan *Plan) context.Context {
+	if plan == nil || plan.Read == nil || plan.Read.quiet == nil || plan.Read.quiet.fast || !wroteStore(plan) {
 		return ctx
 	}
 	qs := plan.Read.quiet
@@ -76,9 +62,10 @@ func traceQuiet(ctx context.Context, db *store.DB, plan *Plan) context.Context {
 }
 
 // sealTrace makes the plan's trace, if it has one, read the mark its
-// writes left, right after the last of them: on SQLite the trace then
-// checks that no one else committed since, which the run's own writes
-// outside the mark's tables (its token, its record) would also count.
+// writes left, right after the last of them: the trace then checks that
+// no one else wrote since (on SQLite, that no other connection committed
+// anything, which the run's own writes outside the mark's tables, its
+// token and its record, would also count).
 func sealTrace(ctx context.Context, plan *Plan) {
 	if t := traceOf(plan); t != nil {
 		t.Mark(ctx)

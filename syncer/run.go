@@ -244,7 +244,7 @@ func run(ctx context.Context, s wizard.Settings, db *store.DB, opts Options, tr 
 	if cfg.writesDir() {
 		ap.conn = conn
 	}
-	applyCtx := traceQuiet(ctx, db, plan)
+	applyCtx := traceQuiet(ctx, plan)
 	defer closeTrace(plan)
 	err = ap.apply(applyCtx, plan)
 	sealTrace(ctx, plan)
