@@ -153,6 +153,10 @@ type incRead struct {
 	// takes no token (method ""), and a quiet run may repeat the last one
 	// (quietByDigest) or this run may certify one (noteQuiet).
 	digest bool
+	// keepsNothing: the run saves no token (a preview, a dry run), so a
+	// search read whole takes none, and no entry is packed for a next
+	// view; the saved token is still read from.
+	keepsNothing bool
 }
 
 // planIncremental decides how this run reads the directory: from the
@@ -242,19 +246,23 @@ func (in *incRead) search(ctx context.Context, conn *ldap.Conn, part string, req
 		in.fallBack("the " + part + " search changed since the token (base, filter or attributes)")
 	}
 	in.full++
-	var cookie []byte
+	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes}
+	if in.keepsNothing {
+		// Read whole, as the run that keeps a view would, and kept by no one.
+		in.next.Parts[part] = vp
+		return conn.Search(ctx, req, fn)
+	}
 	if in.method != "" {
 		// Without a token this search is read whole again next time.
 		var err error
-		if cookie, err = takeToken(ctx, conn, in.method, req, in.perSearch); err != nil {
+		if vp.Cookie, err = takeToken(ctx, conn, in.method, req, in.perSearch); err != nil {
 			in.noToken = err.Error()
 		}
 	}
-	if cookie == nil {
+	if vp.Cookie == nil {
 		// No token, so nothing to keep: read as without incremental sync.
 		return conn.Search(ctx, req, fn)
 	}
-	vp := &viewPart{Request: hash, Base: req.Base, Filter: req.Filter, Attributes: req.Attributes, Cookie: cookie}
 	pk := newViewPacker()
 	err := conn.Search(ctx, req, func(e *ldap.Entry) error {
 		rec := e.Record()
@@ -290,17 +298,19 @@ func (in *incRead) fallBack(reason string) {
 }
 
 // deliver hands the patched entries of a part to fn and keeps them as the
-// next view. Unless the saved view is to be kept (keepable), each entry is
-// packed for the next view as it is handed on, and its record let go.
+// next view. Unless the saved view is to be kept (keepable) or the run
+// keeps no view (keepsNothing), each entry is packed for the next view as
+// it is handed on; either way but the first, its record is let go then.
 // With reuse (the search's SearchRequest.ReuseEntries: fn keeps nothing of
 // an entry but its strings), every entry is built into the one before.
 // An error of fn (the sync's callbacks never stop a search early) ends it.
 func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.Entry) error) error {
 	in.next.Parts[part] = p
-	var pk *viewPacker // nil: the saved view is kept, nothing packed
-	if !in.keepable {
+	var pk *viewPacker // nil: the saved view is kept, or no view is
+	if !in.keepable && !in.keepsNothing {
 		pk = newViewPacker()
 	}
+	letGo := pk != nil || in.keepsNothing
 	var e *ldap.Entry
 	for i := range p.Entries {
 		rec := &p.Entries[i]
@@ -313,6 +323,8 @@ func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.E
 		}
 		if pk != nil {
 			pk.add(rec)
+		}
+		if letGo {
 			*rec = ldap.EntryRecord{}
 		}
 	}
@@ -341,6 +353,9 @@ func (in *incRead) finish(cfg syncConfig, server string, now time.Time) *DirRead
 	}
 	if !d.Incremental {
 		d.FullAt = fullAt
+	}
+	if in.keepsNothing {
+		return d // nothing to save
 	}
 	for _, p := range in.next.Parts {
 		if len(p.Cookie) == 0 {

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -397,5 +398,39 @@ func TestIncrementalReadsWholeWithAMemberOfFilter(t *testing.T) {
 	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
 	if !e.inGroup("project-x", e.srv.Fixture.Users[41].UID) {
 		t.Errorf("the user added to the group was not imported: %v", e.groupMembers("project-x"))
+	}
+}
+
+// A preview (like a dry run) saves no token, so it takes none and packs
+// no view for a next run: without a saved token it reads whole, as the
+// first sync would, and with one it reads from it, and either way leaves
+// nothing to save and the saved token as it was.
+func TestPreviewKeepsNoView(t *testing.T) {
+	e := newSyncEnv(t, slapdtest.Options{SyncProv: true})
+	first := e.preview(wizard.ModeImport, wizard.AuthorityLDAP)
+	if r := first.Read; r.Incremental || !strings.Contains(r.Reason, "no sync token yet") || r.next != nil || len(first.Actions) == 0 {
+		t.Fatalf("preview without a token: read %+v (a view to save: %v), %d actions; want a whole read, nothing to save", r, r.next != nil, len(first.Actions))
+	}
+	if tok, err := e.db.SyncToken(e.ctx); err != nil || tok != nil {
+		t.Fatalf("after the preview: token %v, %v; want none", tok, err)
+	}
+	e.sync(wizard.ModeImport, wizard.AuthorityLDAP)
+	saved, err := e.db.SyncToken(e.ctx)
+	if err != nil || saved == nil {
+		t.Fatalf("after the sync: token %v, %v", saved, err)
+	}
+	e.modify(slapdtest.JohnDoeDN, "sn", "Previewed")
+	p := e.preview(wizard.ModeImport, wizard.AuthorityLDAP)
+	if r := p.Read; !r.Incremental || r.Changes != 1 || r.next != nil {
+		t.Fatalf("preview from the token: read %+v (a view to save: %v); want one change, read from the token, nothing to save", r, r.next != nil)
+	}
+	if lines := actionLines(p); len(lines) != 1 || !strings.Contains(lines[0], "Previewed") {
+		t.Fatalf("preview from the token planned %q; want John Doe's new sn", lines)
+	}
+	if now, err := e.db.SyncToken(e.ctx); err != nil || now == nil || !bytes.Equal(now.Token, saved.Token) || !bytes.Equal(now.View, saved.View) {
+		t.Fatalf("the preview changed the saved token (%v)", err)
+	}
+	if rep := e.sync(wizard.ModeImport, wizard.AuthorityLDAP); !rep.Plan.Read.Incremental || rep.Applied != 1 {
+		t.Fatalf("the sync after the preview: read %+v, applied %d; want the change applied from the token", rep.Plan.Read, rep.Applied)
 	}
 }

@@ -106,6 +106,7 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 		return quiet, conn, nil
 	}
 	inc := startIncremental(ctx, s, cfg, db, srv, now)
+	inc.keepsNothing = !certifies // a preview or a dry run saves no token
 	// Without a token, a run that is to certify its end state hashes its
 	// read (noteQuiet), and so does one that may match the last run's
 	// hash: with groups.sync_only, whose read is one pass (the scope
