@@ -11,8 +11,7 @@ import (
 	"ldapwiz/wizard"
 )
 
-// Buckets order a plan's actions: users exist before groups name them,
-// memberships are added before any are removed, deletions come last.
+// Buckets sort a plan's actions by kind; applyOrder orders them.
 const (
 	bucketUserCreate = iota
 	bucketUserChange
@@ -24,6 +23,22 @@ const (
 	bucketUserDelete
 	bucketCount
 )
+
+// applyOrder is the order a plan's buckets are applied in: users exist
+// before groups name them, memberships are added before any are removed,
+// deletions come last, and groups are renamed before users. A user's
+// rename makes OpenLDAP's refint overlay rewrite, in the background, the
+// member values naming the user's old DN: it finds the groups holding
+// them, then modifies each by the DN it found, so a group renamed in
+// between keeps the old, dangling value (about one rename in fifteen,
+// back to back on loopback). Renamed first, the groups are where refint
+// finds them. The user creates stay first (see planStore).
+func applyOrder() [bucketCount]int {
+	return [bucketCount]int{
+		bucketUserCreate, bucketGroupChange, bucketUserChange, bucketGroupCreate,
+		bucketMemberAdd, bucketMemberRemove, bucketGroupDelete, bucketUserDelete,
+	}
+}
 
 // userPair is one user as both sides know it: the store user, the directory
 // entry and their link, any of them missing.
@@ -247,7 +262,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	for _, b := range pl.buckets {
 		n += len(b)
 	}
-	// The user creates come first (bucketUserCreate is the first bucket):
+	// The user creates come first (see applyOrder):
 	// when their list has room for the rest (it is sized for that, see
 	// createsAtMost), the rest is added to it in place rather than
 	// everything copied to a new list.
@@ -255,7 +270,8 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	if cap(acts) < n {
 		acts = append(make([]Action, 0, n), acts...)
 	}
-	for b := bucketUserCreate + 1; b < bucketCount; b++ {
+	order := applyOrder()
+	for _, b := range order[1:] {
 		acts = append(acts, pl.buckets[b]...)
 	}
 	pl.plan.Actions, pl.buckets = acts, [bucketCount][]Action{}
