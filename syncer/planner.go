@@ -32,7 +32,8 @@ const (
 // them, then modifies each by the DN it found, so a group renamed in
 // between keeps the old, dangling value (about one rename in fifteen,
 // back to back on loopback). Renamed first, the groups are where refint
-// finds them. The user creates stay first (see planStore).
+// finds them; among groups, parents go first (orderGroupRenames). The
+// user creates stay first (see planStore).
 func applyOrder() [bucketCount]int {
 	return [bucketCount]int{
 		bucketUserCreate, bucketGroupChange, bucketUserChange, bucketGroupCreate,
@@ -258,6 +259,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 		return nil, pl.err
 	}
 	pl.planGroups()
+	pl.orderGroupRenames()
 	n := 0
 	for _, b := range pl.buckets {
 		n += len(b)
