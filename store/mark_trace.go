@@ -78,15 +78,11 @@ func (t *MarkTrace) Mark(ctx context.Context) (mark string, ok bool) {
 // readFenced reads, under the write lock, the change mark, provided no one
 // else wrote since the last traced commit. t.mu is held.
 func (t *MarkTrace) readFenced(ctx context.Context) (string, error) {
-	var (
-		sqlTx *sql.Tx
-		err   error
-	)
-	if t.conn != nil {
-		sqlTx, err = t.conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
-	} else {
-		sqlTx, err = t.db.sql.BeginTx(ctx, nil)
+	begin, err := t.beginnerLocked(ctx, t.db)
+	if err != nil {
+		return "", err
 	}
+	sqlTx, err := begin(ctx, nil) // SQLite: BEGIN IMMEDIATE, the write lock
 	if err != nil {
 		return "", err
 	}
@@ -135,6 +131,11 @@ func (t *MarkTrace) Close() error {
 func (t *MarkTrace) beginner(ctx context.Context, db *DB) (func(context.Context, *sql.TxOptions) (*sql.Tx, error), error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.beginnerLocked(ctx, db)
+}
+
+// beginnerLocked is beginner with t.mu held.
+func (t *MarkTrace) beginnerLocked(ctx context.Context, db *DB) (func(context.Context, *sql.TxOptions) (*sql.Tx, error), error) {
 	if t.db == nil {
 		t.db = db
 	}

@@ -30,9 +30,9 @@ const (
 // rename makes OpenLDAP's refint overlay rewrite, in the background, the
 // member values naming the user's old DN: it finds the groups holding
 // them, then modifies each by the DN it found, so a group renamed in
-// between keeps the old, dangling value (about one rename in fifteen,
-// back to back on loopback). Renamed first, the groups are where refint
-// finds them; among groups, parents go first (orderGroupRenames). The
+// between keeps the old, dangling value (TestRenamesLeaveNoDanglingMember
+// fails with users renamed first). Renamed first, the groups are where
+// refint finds them; among groups, parents go first (orderGroupRenames). The
 // user creates stay first (see planStore).
 func applyOrder() [bucketCount]int {
 	return [bucketCount]int{

@@ -28,9 +28,9 @@ func pairsLDIF(n int) string {
 // the member's new DN. OpenLDAP's refint overlay rewrites the member
 // values of a renamed user in the background, finding the groups first
 // and modifying them by the DNs it found: a group renamed right after the
-// user would keep the old, dangling value (with the user renamed first,
-// the test failed within the first 10 pairs in each of 3 runs), so groups
-// are renamed first. Each of n syncs renames one pair.
+// user would keep the old, dangling value (this test fails when users are
+// renamed first), so groups are renamed first. Each of n syncs renames one
+// pair.
 func TestRenamesLeaveNoDanglingMember(t *testing.T) {
 	const n = 60
 	e := newSyncEnv(t, slapdtest.Options{NoFixture: true, ExtraLDIF: pairsLDIF(n)})
@@ -79,8 +79,8 @@ func nestedLDIF(n int) string {
 // A sync that renames a group and a group it is a member of renames the
 // parent first, for the reason users go after groups: refint rewrites the
 // parent's member value naming the child in the background, by the DN it
-// found (with the child renamed first, slapd left 7 or 8 of the 60
-// parents naming the old DN). Each of n syncs renames one pair.
+// found (this test fails when the child is renamed first). Each of n
+// syncs renames one pair.
 func TestNestedGroupRenamesLeaveNoDanglingMember(t *testing.T) {
 	const n = 60
 	e := newSyncEnv(t, slapdtest.Options{NoFixture: true, ExtraLDIF: nestedLDIF(n)})
