@@ -166,12 +166,24 @@ func newDB(sqlDB *sql.DB, d *dialect, path, where string) *DB {
 // escaped, so that they are read as part of it, and the store's pragmas.
 // Transactions begin IMMEDIATE so that two writers never deadlock upgrading
 // a read lock; WAL lets readers run beside the writer; a busy database is
-// waited for as long as Open waits; foreign keys are enforced. Open passes
-// an absolute path; a relative one is read from the working directory.
+// waited for as long as Open waits; foreign keys are enforced. A new file
+// gets pages of sqlitePageSize bytes (an existing one keeps its own). Open
+// passes an absolute path; a relative one is read from the working
+// directory.
 func SQLiteDSN(path string) string {
-	return fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
-		sqliteFileURI(path), busyTimeout.Milliseconds())
+	return fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_pragma=page_size(%d)&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
+		sqliteFileURI(path), busyTimeout.Milliseconds(), sqlitePageSize)
 }
+
+// sqlitePageSize is the page size of a new SQLite store, set before its
+// first table (or WAL mode) fixes it; SQLite's default is 4,096. A first
+// import of 100,000 users writes and rereads each page it touches through
+// the write-ahead log a system call at a time: with 16 KiB pages it makes
+// about half the writes and a third of the reads, and takes about 10%
+// less CPU (bench/, BenchmarkEngine). Reading the whole store costs the
+// same. The page cache is sized in bytes (SQLite's default 2 MiB), so it
+// holds as much as before.
+const sqlitePageSize = 16384
 
 // sqliteFileURI is the file: URI of the database file at path, with %, ?
 // and # escaped so that SQLite reads them as part of the path.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -33,6 +34,10 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 	var fk int
 	if err := db.sql.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
 		t.Fatalf("foreign_keys = %d, %v; want 1", fk, err)
+	}
+	var pageSize int
+	if err := db.sql.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil || pageSize != sqlitePageSize {
+		t.Fatalf("page_size = %d, %v; want %d", pageSize, err, sqlitePageSize)
 	}
 	mustUser(t, db, "alice")
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -71,6 +76,40 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 	if _, err := ro.GetUserByName(ctx, "alice"); err != nil {
 		t.Fatalf("alice not found read-only: %v", err)
 	}
+}
+
+// TestOpenKeepsAnOlderStoresPageSize: a store made with SQLite's default
+// 4 KiB pages (as ldapwiz made them before sqlitePageSize) opens, keeps its
+// pages and its rows, and takes new ones; only a new file gets the larger
+// pages.
+func TestOpenKeepsAnOlderStoresPageSize(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite", "file:"+path+"?_journal_mode=WAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('before')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	var pageSize int
+	if err := db.sql.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil || pageSize != 4096 {
+		t.Fatalf("page_size = %d, %v; want the store's own 4096", pageSize, err)
+	}
+	var v string
+	if err := db.sql.QueryRowContext(ctx, `SELECT v FROM kept`).Scan(&v); err != nil || v != "before" {
+		t.Fatalf("kept row = %q, %v", v, err)
+	}
+	mustUser(t, db, "alice")
+	mustIntegrity(t, db)
 }
 
 // Several processes opening a new file at once race to switch it to WAL;
