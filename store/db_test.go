@@ -39,6 +39,10 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 	if err := db.sql.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil || pageSize != sqlitePageSize {
 		t.Fatalf("page_size = %d, %v; want %d", pageSize, err, sqlitePageSize)
 	}
+	var tempStore int
+	if err := db.sql.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&tempStore); err != nil || tempStore != 2 {
+		t.Fatalf("temp_store = %d, %v; want 2 (memory)", tempStore, err)
+	}
 	mustUser(t, db, "alice")
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
