@@ -101,10 +101,12 @@ func connectURL(ctx context.Context, cfg Config, raw string) (*Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		dialer.Deadline = dl
 	}
-	conn, err := dialer.DialContext(ctx, "tcp", t.Addr())
+	tcp, err := dialer.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
 		return nil, err
 	}
+	paced := &pacedConn{Conn: tcp}
+	var conn net.Conn = paced
 	encrypted := false
 	if t.Scheme == "ldaps" || cfg.StartTLS {
 		// StartTLS is done here, before go-ldap takes the connection, so
@@ -123,6 +125,7 @@ func connectURL(ctx context.Context, cfg Config, raw string) (*Conn, error) {
 	}
 	tlsConn, _ := conn.(*tls.Conn)
 	tap := newTapConn(conn)
+	paced.paced = tap.paced // before go-ldap's reader starts
 	c := goldap.NewConn(tap, encrypted)
 	c.SetTimeout(cfg.timeout())
 	c.Start()

@@ -14,6 +14,7 @@ const (
 	berOctetString   = 0x04 // LDAPDN, AttributeDescription, AttributeValue
 	opSearchRequest  = 0x63 // [APPLICATION 3] constructed
 	opSearchEntry    = 0x64 // [APPLICATION 4] constructed
+	opSearchDone     = 0x65 // [APPLICATION 5] constructed: SearchResultDone
 	maxMessageIDSize = 8    // messageID is 0..2^31-1; allow padding
 )
 

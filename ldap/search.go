@@ -230,9 +230,9 @@ func (c *Conn) searchPage(ctx context.Context, sr *goldap.SearchRequest, buf int
 
 	var cookie []byte
 	var stopped error // the caller's error; the rest of the page is drained
-	if want, ok := c.claimable(sr); ok {
+	if pc, ok := c.claimable(sr); ok {
 		var err error
-		cookie, stopped, err = c.searchPageClaimed(pageCtx, sr, buf, want, handle, onReferral, reuse, timer, timeout)
+		cookie, stopped, err = c.searchPageClaimed(pageCtx, sr, buf, pc, handle, onReferral, reuse, timer, timeout)
 		return c.pageResult(ctx, sr, cookie, stopped, err, timeout, &timedOut)
 	}
 	resp := c.c.SearchAsync(pageCtx, sr, buf)

@@ -42,24 +42,32 @@ func searchRequestBytes(sr *goldap.SearchRequest) ([]byte, error) {
 	return out, nil
 }
 
+// pageClaim is what the tap needs to claim a page's entries: the
+// request's bytes after the message ID, and the page's size.
+type pageClaim struct {
+	want []byte
+	size int
+}
+
 // claimable reports whether the entries of sr can be decoded by the
-// connection's tap, and the request's bytes to claim them by. Only paged
-// searches qualify: a page bounds how many entries wait in the claim.
-func (c *Conn) claimable(sr *goldap.SearchRequest) ([]byte, bool) {
+// connection's tap, and how to claim them. Only paged searches qualify: a
+// page bounds how many entries wait in the claim.
+func (c *Conn) claimable(sr *goldap.SearchRequest) (pageClaim, bool) {
 	if c.tap == nil {
-		return nil, false
+		return pageClaim{}, false
 	}
-	paged := false
+	pc := pageClaim{size: -1}
 	for _, ctl := range sr.Controls {
-		if _, ok := ctl.(*goldap.ControlPaging); ok {
-			paged = true
+		if p, ok := ctl.(*goldap.ControlPaging); ok {
+			pc.size = int(p.PagingSize)
 		}
 	}
-	if !paged {
-		return nil, false
+	if pc.size < 0 {
+		return pageClaim{}, false
 	}
-	want, err := searchRequestBytes(sr)
-	return want, err == nil
+	var err error
+	pc.want, err = searchRequestBytes(sr)
+	return pc, err == nil
 }
 
 // pageItem is one response of a page as go-ldap delivers it.
@@ -93,7 +101,7 @@ func (c *Conn) pageResponses(ctx context.Context, sr *goldap.SearchRequest, buf 
 // claim not match) through go-ldap. The page's messages are all read even
 // after the caller stops, as in searchPage. With reuse, the claim's entries
 // go back to the tap once handled (SearchRequest.ReuseEntries).
-func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, buf int, want []byte,
+func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, buf int, pc pageClaim,
 	handle func(*Entry) error, onReferral func(string), reuse bool, timer *time.Timer, timeout time.Duration) (cookie []byte, stopped error, err error) {
 	c.tap.sendMu.Lock()
 	locked := true
@@ -104,7 +112,7 @@ func (c *Conn) searchPageClaimed(ctx context.Context, sr *goldap.SearchRequest, 
 		}
 	}
 	defer unlock()
-	cl := c.tap.claim(want)
+	cl := c.tap.claim(pc.want, pc.size)
 	defer c.tap.release(cl)
 	items, errOf := c.pageResponses(ctx, sr, buf)
 	bound := cl.bound

@@ -34,6 +34,11 @@ type tapConn struct {
 	buf []byte
 	dec entryDecoder
 
+	// midPage: a claimed page is streaming in, past its first entry and
+	// short of its last eighth, so that the connection's reads are paced
+	// (see pacedConn and claim.midPage).
+	midPage atomic.Bool
+
 	decoded atomic.Int64 // entries decoded here, for tests
 	reused  atomic.Int64 // of them, decoded into an entry handed back, for tests
 
@@ -75,16 +80,20 @@ type claim struct {
 	id     int64
 	bound  chan struct{} // closed once the request is seen and id set
 	notify chan struct{} // signalled (never blocking) when entries or an error arrive
+	// expect is how many entries the page asks for (its paging control's
+	// size), received how many have come; tapConn.mu guards received.
+	expect, received int
 
 	mu      sync.Mutex
 	entries []*decodedEntry
 	err     error
 }
 
-// claim registers a search whose request, after the message ID, is want.
-// The caller must release it when the search is over.
-func (t *tapConn) claim(want []byte) *claim {
-	c := &claim{want: want, id: -1, bound: make(chan struct{}), notify: make(chan struct{}, 1)}
+// claim registers a search whose request, after the message ID, is want,
+// for a page of expect entries. The caller must release it when the
+// search is over.
+func (t *tapConn) claim(want []byte, expect int) *claim {
+	c := &claim{want: want, id: -1, bound: make(chan struct{}), notify: make(chan struct{}, 1), expect: expect}
 	t.mu.Lock()
 	t.claims = append(t.claims, c)
 	t.mu.Unlock()
@@ -110,9 +119,23 @@ func (t *tapConn) release(c *claim) {
 	t.withdraw(c)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.midPage.Store(false)
 	if c.id >= 0 && t.live[c.id] == c {
 		delete(t.live, c.id)
 	}
+}
+
+// paced reports whether the connection's reads are paced (pacedConn):
+// a claimed page is streaming in, past its first entry (before it, a read
+// waits for the server anyway) and short of its last eighth (so that a
+// pause does not hold back the end of the page, which the next page's
+// request waits for).
+func (t *tapConn) paced() bool { return t.midPage.Load() }
+
+// midPage reports whether c's page is past its first entry and short of
+// its last eighth. tapConn.mu is held.
+func (c *claim) midPage() bool {
+	return c.received > 0 && c.received < c.expect-c.expect/8
 }
 
 // take returns the entries queued so far (and the decoding error, if any).
@@ -203,12 +226,19 @@ func (t *tapConn) Read(p []byte) (int, error) {
 		}
 		var c *claim
 		var into *decodedEntry
-		if op == opSearchEntry {
+		switch op {
+		case opSearchEntry:
 			t.mu.Lock()
 			if c = t.live[id]; c != nil {
 				into = t.spare()
+				c.received++
+				t.midPage.Store(c.midPage())
 			}
 			t.mu.Unlock()
+		case opSearchDone:
+			// The page is answered: nothing more streams in for it, and
+			// the next read waits for the next request.
+			t.midPage.Store(false)
 		}
 		if c == nil {
 			t.left = size
