@@ -15,13 +15,13 @@ import (
 // decodes faster than slapd sends, so each read finds an entry or two
 // (about 53,000 reads for 100,000 users) and the reader goroutine is
 // parked and woken as often; those system calls and wake-ups were about a
-// third of a preview's CPU. ldapsearch, which decodes more slowly, always
-// finds data waiting. With it, about 3,000 reads. The server keeps writing
-// into the socket's buffer during a pause, which comes only after a read
-// found the socket empty; there is none before a page's first entry (the
-// read waits for the server anyway) nor for its last eighth, which the
-// next page's request waits for: pausing there made a read of 100,000
-// users about 10% longer.
+// third of the CPU of a run's reading and planning. ldapsearch, which
+// decodes more slowly, always finds data waiting. With it, about 3,000
+// reads. The server keeps writing into the socket's buffer during a pause,
+// which comes only after a read found the socket empty; there is none
+// before a page's first entry (the read waits for the server anyway) nor
+// for its last eighth, which the next page's request waits for: pausing
+// there made a preview of 100,000 users take longer than without pacing.
 type pacedConn struct {
 	net.Conn
 	// paced reports whether reads are to be paced now: a claimed page is
