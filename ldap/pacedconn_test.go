@@ -155,7 +155,7 @@ func TestTapPacesOnlyTheMiddleOfAPage(t *testing.T) {
 
 	// A search given up in the middle of a page: its release stops the
 	// pacing even though its result never came.
-	tap.midPage.Store(true)
+	tap.pacing.Store(true)
 	tap.release(c)
 	if tap.paced() {
 		t.Fatal("paced after the claim was released")

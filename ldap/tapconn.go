@@ -34,10 +34,12 @@ type tapConn struct {
 	buf []byte
 	dec entryDecoder
 
-	// midPage: a claimed page is streaming in, past its first entry and
+	// pacing: a claimed page is streaming in, past its first entry and
 	// short of its last eighth, so that the connection's reads are paced
-	// (see pacedConn and claim.midPage).
-	midPage atomic.Bool
+	// (see pacedConn and claim.midPage). One flag for the connection: a
+	// second search streaming at once is paced as the last entry or
+	// result read decides.
+	pacing atomic.Bool
 
 	decoded atomic.Int64 // entries decoded here, for tests
 	reused  atomic.Int64 // of them, decoded into an entry handed back, for tests
@@ -119,7 +121,7 @@ func (t *tapConn) release(c *claim) {
 	t.withdraw(c)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.midPage.Store(false)
+	t.pacing.Store(false)
 	if c.id >= 0 && t.live[c.id] == c {
 		delete(t.live, c.id)
 	}
@@ -130,7 +132,7 @@ func (t *tapConn) release(c *claim) {
 // waits for the server anyway) and short of its last eighth (so that a
 // pause does not hold back the end of the page, which the next page's
 // request waits for).
-func (t *tapConn) paced() bool { return t.midPage.Load() }
+func (t *tapConn) paced() bool { return t.pacing.Load() }
 
 // midPage reports whether c's page is past its first entry and short of
 // its last eighth. tapConn.mu is held.
@@ -232,13 +234,13 @@ func (t *tapConn) Read(p []byte) (int, error) {
 			if c = t.live[id]; c != nil {
 				into = t.spare()
 				c.received++
-				t.midPage.Store(c.midPage())
+				t.pacing.Store(c.midPage())
 			}
 			t.mu.Unlock()
 		case opSearchDone:
-			// The page is answered: nothing more streams in for it, and
+			// A page is answered: nothing more streams in for it, and
 			// the next read waits for the next request.
-			t.midPage.Store(false)
+			t.pacing.Store(false)
 		}
 		if c == nil {
 			t.left = size

@@ -89,7 +89,7 @@ func TestOpenMigratesFromScratchAndReopens(t *testing.T) {
 func TestOpenKeepsAnOlderStoresPageSize(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := sql.Open("sqlite", "file:"+path+"?_journal_mode=WAL")
+	old, err := sql.Open("sqlite", sqliteFileURI(path)+"?_journal_mode=WAL")
 	if err != nil {
 		t.Fatal(err)
 	}
