@@ -15,13 +15,11 @@ import (
 // keep the planner's.
 func (pl *planner) orderGroupRenames() {
 	acts := pl.buckets[bucketGroupChange]
-	written := map[string]*groupPair{} // normal DN -> a group the plan writes in the directory
+	written := map[*DirGroup]*groupPair{} // the groups the plan writes in the directory
 	for i := range acts {
 		if a := &acts[i]; a.Side == SideLDAP && a.apply != nil {
 			if p := a.apply.groupPair(); p != nil && p.dir != nil {
-				if n, ok := pl.dns.normalize(p.dir.DN); ok {
-					written[n] = p
-				}
+				written[p.dir] = p
 			}
 		}
 	}
@@ -30,11 +28,9 @@ func (pl *planner) orderGroupRenames() {
 	}
 	parents := map[*groupPair][]*groupPair{} // child -> the written groups naming it
 	for _, p := range written {
-		for _, m := range p.dir.Members {
-			if n, ok := pl.dns.normalize(m); ok {
-				if c := written[n]; c != nil && c != p {
-					parents[c] = append(parents[c], p)
-				}
+		for _, sub := range pl.membersOf(p.dir).groups {
+			if c := written[sub]; c != nil && c != p {
+				parents[c] = append(parents[c], p)
 			}
 		}
 	}

@@ -189,11 +189,13 @@ type planner struct {
 	// syncedMembers: with sync_only, the store users in synchronized store
 	// groups (computed when first needed).
 	syncedMembers map[int64]bool
-	// nested and groupByDN: with groups.flatten_nested, each directory
-	// group's members through nested groups, and the groups read by
-	// normalized DN (computed when first needed).
-	nested    map[*DirGroup]map[*userPair]string
+	// nested: with groups.flatten_nested, each directory group's members
+	// through nested groups (computed when first needed).
+	nested map[*DirGroup]map[*userPair]string
+	// groupByDN and members: the groups read by normalized DN, and each
+	// one's member values resolved (resolveGroupMembers).
 	groupByDN map[string]*DirGroup
+	members   map[*DirGroup]*groupMembers
 	dns       dnCache
 	// markPass and metBuf: memberAgreement's pass counter and reused list.
 	markPass uint32
@@ -224,6 +226,14 @@ func planSnapshots(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) *Plan {
 
 // planStore plans; its error is a link base of st that cannot be decoded.
 func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, error) {
+	return planReleasing(cfg, dir, st, false)
+}
+
+// planReleasing is planStore that, with release, drops the directory
+// groups' member values from dir once it has resolved them (see
+// resolveGroupMembers): for a sync, which reads nothing of dir's members
+// after planning.
+func planReleasing(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, release bool) (*Plan, error) {
 	cfg.adoptAccountState(dir.AccountState)
 	pl := &planner{
 		cfg: cfg, dir: dir, st: st, createFields: &createFields{fields: cfg.fields, attrOf: cfg.attrOf},
@@ -251,6 +261,7 @@ func planStore(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot) (*Plan, erro
 	pl.baseFieldsSynced = slices.Equal(cfg.baseFields(), st.baseFields)
 	pl.pairUsers()
 	pl.st.dirByID, pl.st.linkByLocal, pl.st.linkUser = nil, nil, nil // pairing was all they were for
+	pl.resolveGroupMembers(release)
 	pl.buckets[bucketUserCreate] = make([]Action, 0, pl.createsAtMost())
 	for _, p := range pl.users {
 		pl.planUserWithBase(p)

@@ -221,12 +221,6 @@ func (pl *planner) nestedMembers(g *DirGroup) map[*userPair]string {
 	}
 	if pl.nested == nil {
 		pl.nested = map[*DirGroup]map[*userPair]string{}
-		pl.groupByDN = map[string]*DirGroup{}
-		for i := range pl.dir.Groups {
-			if n, ok := pl.dns.normalizeEntry(pl.dir.Groups[i].DN); ok {
-				pl.groupByDN[n] = &pl.dir.Groups[i]
-			}
-		}
 	}
 	direct := map[*userPair]bool{}
 	for _, u := range pl.dirMemberPairs(g) {
@@ -254,20 +248,7 @@ func (pl *planner) nestedMembers(g *DirGroup) map[*userPair]string {
 }
 
 // subgroups returns the groups read that g lists among its members.
-func (pl *planner) subgroups(g *DirGroup) []*DirGroup {
-	var out []*DirGroup
-	var sub *DirGroup
-	byDN := func(n string) bool {
-		sub = pl.groupByDN[n]
-		return sub != nil || pl.userByDN[n] != nil // a user's DN is no group's
-	}
-	for _, m := range g.Members {
-		if pl.dns.findNormal(m, byDN) && sub != nil {
-			out = append(out, sub)
-		}
-	}
-	return out
-}
+func (pl *planner) subgroups(g *DirGroup) []*DirGroup { return pl.membersOf(g).groups }
 
 // flattenNote words, for a group created in the store, the members it
 // gets through nested groups (groups.flatten_nested); "" when none.
@@ -306,12 +287,10 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 		}
 		return out
 	}
-	var u *userPair
-	byDN := func(n string) bool { u = pl.userByDN[n]; return u != nil }
-	for _, m := range g.Members {
-		if pl.dns.findNormal(m, byDN) {
-			out = append(out, u)
-		}
+	users := pl.membersOf(g).users
+	out = make([]*userPair, len(users))
+	for i, u := range users {
+		out[i] = adopter(u)
 	}
 	return out
 }
@@ -548,7 +527,7 @@ func (pl *planner) mergeMembers(p *groupPair, w memberWalk) (map[*userPair]bool,
 			dirAdds++
 		}
 	}
-	if cfg.membersRequired() && dirRemoves > 0 && len(p.dir.Members)+dirAdds-dirRemoves <= 0 {
+	if cfg.membersRequired() && dirRemoves > 0 && pl.membersOf(p.dir).values+dirAdds-dirRemoves <= 0 {
 		kept := removes[:0]
 		for _, a := range removes {
 			if a.Side == SideLDAP {

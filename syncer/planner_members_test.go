@@ -67,6 +67,21 @@ func TestMergeMembers(t *testing.T) {
 			if got := ops(p); got != tc.want {
 				t.Errorf("plan:\n got %s\nwant %s", got, tc.want)
 			}
+			// A sync's planning drops the member values once resolved,
+			// and plans the same.
+			rd, rst := memberSnaps()
+			rp, err := planReleasing(newSyncConfig(s), rd, rst, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ops(rp); got != tc.want {
+				t.Errorf("plan releasing the members:\n got %s\nwant %s", got, tc.want)
+			}
+			for _, g := range rd.Groups {
+				if g.Members != nil {
+					t.Errorf("group %s kept its member values", g.Name)
+				}
+			}
 			// The first action of staff carries the memberships the sides
 			// agree on: a, a member everywhere.
 			for _, a := range p.Actions {

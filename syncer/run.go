@@ -157,15 +157,16 @@ func readAndPlan(ctx context.Context, s wizard.Settings, cfg syncConfig, db *sto
 	if opts.Now != nil {
 		cfg.now = opts.Now()
 	}
-	plan, err := planStore(cfg, dir, st)
+	// The groups' member values go once planning has resolved them: applying
+	// and the report need the plan's members.
+	plan, err := planReleasing(cfg, dir, st, true)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
 	if opts.HeapPoint != nil {
-		opts.HeapPoint() // the plan made, the members not yet dropped: the most held
+		opts.HeapPoint() // the plan made: the most held
 	}
-	dir.dropGroupMembers() // planned: applying and the report need the plan's
 	plan.entriesRead = read
 	plan.Server = conn.Server()
 	plan.Read = inc.finish(cfg, conn.Server(), now)

@@ -166,7 +166,7 @@ func (u *DirUser) ids() []string { return append([]string{u.StableID}, u.otherID
 // ownStrings copies the group's DN, name and stable ids out of the entry
 // they were sliced from, into one string of their own, so that the entry's
 // text (most of it the member values) is held only by Members: it can go
-// once the members are planned (DirSnapshot.dropGroupMembers). OtherIDs
+// once planning has resolved the members (DirSnapshot.dropGroupMembers). OtherIDs
 // becomes a list of its own.
 func (g *DirGroup) ownStrings() {
 	if len(g.OtherIDs) == 0 {
@@ -184,11 +184,12 @@ func (g *DirGroup) ownStrings() {
 	})
 }
 
-// dropGroupMembers lets the groups' member values go. A sync calls it once
-// the plan is made: the plan's actions hold what applying them and the
-// report need (the members as users), and at a first import the member
-// values are most of the groups' text (120,000 DNs in the benchmark's
-// directory, about 9 MB with their list).
+// dropGroupMembers lets the groups' member values go. A sync's planning
+// calls it once it has resolved them (resolveGroupMembers): the plan's
+// actions hold what applying them and the report need (the members as
+// users), and at a first import the member values are most of the groups'
+// text (120,000 DNs in the benchmark's directory, about 9 MB with their
+// list).
 func (s *DirSnapshot) dropGroupMembers() {
 	for i := range s.Groups {
 		s.Groups[i].Members = nil
