@@ -192,11 +192,10 @@ type planner struct {
 	// nested: with groups.flatten_nested, each directory group's members
 	// through nested groups (computed when first needed).
 	nested map[*DirGroup]map[*userPair]string
-	// groupByDN and members: the groups read by normalized DN, and each
-	// one's member values resolved (resolveGroupMembers).
-	groupByDN map[string]*DirGroup
-	members   map[*DirGroup]*groupMembers
-	dns       dnCache
+	// members: each directory group's member values resolved
+	// (resolveGroupMembers).
+	members map[*DirGroup]*groupMembers
+	dns     dnCache
 	// markPass and metBuf: memberAgreement's pass counter and reused list.
 	markPass uint32
 	metBuf   []*userPair

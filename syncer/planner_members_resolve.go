@@ -27,17 +27,17 @@ type groupMembers struct {
 // point an entry's DN at the adopting pair; adopter follows them from the
 // pair resolved here.
 func (pl *planner) resolveGroupMembers(release bool) {
-	pl.groupByDN = make(map[string]*DirGroup, len(pl.dir.Groups))
+	groupByDN := make(map[string]*DirGroup, len(pl.dir.Groups))
 	for i := range pl.dir.Groups {
 		if n, ok := pl.dns.normalizeEntry(pl.dir.Groups[i].DN); ok {
-			pl.groupByDN[n] = &pl.dir.Groups[i]
+			groupByDN[n] = &pl.dir.Groups[i]
 		}
 	}
 	pl.members = make(map[*DirGroup]*groupMembers, len(pl.dir.Groups))
 	var u *userPair
 	var sub *DirGroup
 	find := func(n string) bool {
-		u, sub = pl.userByDN[n], pl.groupByDN[n]
+		u, sub = pl.userByDN[n], groupByDN[n]
 		return u != nil || sub != nil
 	}
 	for i := range pl.dir.Groups {
