@@ -43,7 +43,7 @@ func compileFilterText(filter string) (string, *ber.Packet, error) {
 	if f != "" && !strings.HasPrefix(f, "(") {
 		f = "(" + f + ")"
 	}
-	p, err := goldap.CompileFilter(f)
+	p, err := CompileFilter(f)
 	if err != nil {
 		return f, nil, fmt.Errorf("%s is not a valid LDAP filter: %v", f, err)
 	}

@@ -131,7 +131,7 @@ func (c *Conn) Search(ctx context.Context, req SearchRequest, fn func(*Entry) er
 		return errors.New("ldap.Search: no callback")
 	}
 	filter := searchFilter(req.Filter)
-	if _, err := goldap.CompileFilter(filter); err != nil {
+	if _, err := CompileFilter(filter); err != nil {
 		return fmt.Errorf("the filter %q is not a valid LDAP filter (RFC 4515): %v; check the filter setting "+
 			"(wrap it in parentheses; write * ( ) \\ inside values as \\2a \\28 \\29 \\5c)", filter, err)
 	}

@@ -21,7 +21,7 @@ func searchRequestBytes(sr *goldap.SearchRequest) ([]byte, error) {
 	pkt.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, uint64(sr.SizeLimit), "Size Limit"))
 	pkt.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, uint64(sr.TimeLimit), "Time Limit"))
 	pkt.AppendChild(ber.NewBoolean(ber.ClassUniversal, ber.TypePrimitive, ber.TagBoolean, sr.TypesOnly, "Types Only"))
-	filter, err := goldap.CompileFilter(sr.Filter)
+	filter, err := CompileFilter(sr.Filter)
 	if err != nil {
 		return nil, err
 	}

@@ -35,3 +35,15 @@ func FuzzFilterProblem(f *testing.F) {
 		_ = parenProblem(s)
 	})
 }
+
+// A filter nested deeper than ldapwiz takes says so, naming the depth.
+func TestFilterProblemNamesDeepNesting(t *testing.T) {
+	f := strings.Repeat("(!", 65) + "(mail=*)" + strings.Repeat(")", 65)
+	got := filterProblem(f)
+	if want := "its &, | and ! operators nest 65 deep; ldapwiz takes filters nested up to 64 deep"; !strings.Contains(got, want) {
+		t.Errorf("filterProblem of a filter nested 65 deep = %q, want it to say %q", got, want)
+	}
+	if got := filterProblem(strings.Repeat("(!", 64) + "(mail=*)" + strings.Repeat(")", 64)); got != "" {
+		t.Errorf("filterProblem of a filter nested 64 deep = %q, want none", got)
+	}
+}

@@ -97,7 +97,7 @@ func filterProblem(f string) string {
 	if !strings.HasPrefix(f, "(") {
 		checked, wrapped = "("+f+")", true
 	}
-	_, err := goldap.CompileFilter(checked)
+	_, err := ldap.CompileFilter(checked)
 	if err == nil {
 		return ""
 	}
