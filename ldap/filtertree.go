@@ -1,6 +1,8 @@
 package ldap
 
 import (
+	"strings"
+
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -39,37 +41,67 @@ func ParseFilterTree(filter string) (FilterNode, error) {
 	return filterNode(p)
 }
 
-// filterNode converts a compiled filter packet into a FilterNode.
+// filterNode converts a compiled filter packet into a FilterNode. An and,
+// or or not writes its text from its clauses' (as goldap.DecompileFilter
+// writes it: "(&" and each clause's text and ")"), so that each clause is
+// decompiled once, not again inside every clause around it: that made
+// taking apart a filter nested d deep cost d decompilations of it.
 func filterNode(p *ber.Packet) (FilterNode, error) {
-	text, err := goldap.DecompileFilter(p)
-	if err != nil {
-		return FilterNode{}, err
-	}
-	n := FilterNode{Text: text}
-	switch p.Tag {
-	case goldap.FilterAnd, goldap.FilterOr, goldap.FilterNot:
-		n.Op = map[ber.Tag]string{goldap.FilterAnd: FilterOpAnd, goldap.FilterOr: FilterOpOr, goldap.FilterNot: FilterOpNot}[p.Tag]
-		for _, c := range p.Children {
-			sub, err := filterNode(c)
-			if err != nil {
-				return FilterNode{}, err
-			}
-			n.Clauses = append(n.Clauses, sub)
+	op, ok := filterOps[p.Tag]
+	if !ok || (p.Tag == goldap.FilterNot && len(p.Children) == 0) {
+		text, err := goldap.DecompileFilter(p)
+		if err != nil {
+			return FilterNode{}, err
 		}
+		return FilterNode{Text: text, Attr: assertionAttr(p)}, nil
+	}
+	children := p.Children
+	if p.Tag == goldap.FilterNot {
+		children = children[:1] // a not has one clause
+	}
+	n := FilterNode{Op: op.name, Clauses: make([]FilterNode, 0, len(children))}
+	var text strings.Builder
+	text.WriteString(op.open)
+	for _, c := range children {
+		sub, err := filterNode(c)
+		if err != nil {
+			return FilterNode{}, err
+		}
+		n.Clauses = append(n.Clauses, sub)
+		text.WriteString(sub.Text)
+	}
+	text.WriteByte(')')
+	n.Text = text.String()
+	return n, nil
+}
+
+// filterOps are the operators that combine clauses: their FilterNode.Op
+// and how their text opens.
+var filterOps = map[ber.Tag]struct{ name, open string }{
+	goldap.FilterAnd: {FilterOpAnd, "(&"},
+	goldap.FilterOr:  {FilterOpOr, "(|"},
+	goldap.FilterNot: {FilterOpNot, "(!"},
+}
+
+// assertionAttr is the attribute of a single assertion's packet ("" for an
+// extensible match without one).
+func assertionAttr(p *ber.Packet) string {
+	switch p.Tag {
 	case goldap.FilterPresent:
-		n.Attr = packetText(p)
+		return packetText(p)
 	case goldap.FilterExtensibleMatch:
+		attr := ""
 		for _, c := range p.Children {
 			if c.Tag == 2 { // type
-				n.Attr = packetText(c)
+				attr = packetText(c)
 			}
 		}
-	default: // equality, substrings, >=, <=, ~=: the attribute comes first
-		if len(p.Children) > 0 {
-			n.Attr = packetText(p.Children[0])
-		}
+		return attr
 	}
-	return n, nil
+	if len(p.Children) > 0 { // equality, substrings, >=, <=, ~=: the attribute comes first
+		return packetText(p.Children[0])
+	}
+	return ""
 }
 
 // packetText is the content of a primitive packet as a string.

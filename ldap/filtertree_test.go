@@ -3,6 +3,8 @@ package ldap
 import (
 	"strings"
 	"testing"
+
+	goldap "github.com/go-ldap/ldap/v3"
 )
 
 // A filter comes apart into its clauses, each with its text and attribute.
@@ -42,6 +44,15 @@ func FuzzParseFilterTree(f *testing.F) {
 		n, err := ParseFilterTree(s)
 		if err != nil {
 			return
+		}
+		// The clauses' texts are built from their own (filterNode), as
+		// go-ldap decompiles the whole.
+		_, p, err := compileFilterText(s)
+		if err != nil {
+			t.Fatalf("%q came apart but does not compile: %v", s, err)
+		}
+		if whole, err := goldap.DecompileFilter(p); err != nil || whole != n.Text {
+			t.Fatalf("text of %q: %q, go-ldap decompiles %q (%v)", s, n.Text, whole, err)
 		}
 		var walk func(FilterNode)
 		walk = func(n FilterNode) {
