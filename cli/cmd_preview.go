@@ -167,30 +167,30 @@ func (pr *actionPrinter) print(a *syncer.Action) {
 	b := append(pr.w.AvailableBuffer(), "  "...)
 	b = appendPadded(b, 20, a.Op, " ", string(a.Kind))
 	b = append(b, ' ')
-	if a.Member != "" {
-		b = appendPadded(b, 28, a.Member, " in ", a.Name)
+	if a.Member() != "" {
+		b = appendPadded(b, 28, a.Member(), " in ", a.Name)
 	} else {
 		b = appendPadded(b, 28, a.Name)
 	}
 	b = append(b, ' ')
 	b = append(b, a.Reason...)
 	b = append(b, '\n')
-	if a.OldDN != "" {
+	if a.OldDN() != "" {
 		b = append(b, "      dn: "...)
-		b = append(b, a.OldDN...)
+		b = append(b, a.OldDN()...)
 		b = append(b, " -> "...)
 		b = append(b, a.DN...)
 		b = append(b, '\n')
-	} else if a.DN != "" && a.Member == "" {
+	} else if a.DN != "" && a.Member() == "" {
 		b = append(b, "      dn: "...)
 		b = append(b, a.DN...)
 		b = append(b, '\n')
 	}
-	if len(a.Members) > 0 {
+	if members := a.Members(); len(members) > 0 {
 		b = append(b, "      members ("...)
-		b = strconv.AppendInt(b, int64(len(a.Members)), 10)
+		b = strconv.AppendInt(b, int64(len(members)), 10)
 		b = append(b, "): "...)
-		for i, m := range a.Members {
+		for i, m := range members {
 			if i > 0 {
 				b = append(b, ", "...)
 			}

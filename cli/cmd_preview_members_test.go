@@ -51,7 +51,7 @@ func TestPreviewJSONListsMembershipsTheSyncApplies(t *testing.T) {
 		t.Fatalf("report: %v", err)
 	}
 	key := func(a syncer.Action) string {
-		return strings.Join([]string{a.Side, a.Op, string(a.Kind), a.Name, a.Member, strings.Join(a.Members, ",")}, "|")
+		return strings.Join([]string{a.Side, a.Op, string(a.Kind), a.Name, a.Member(), strings.Join(a.Members(), ",")}, "|")
 	}
 	var listed, applied []string
 	for _, a := range pj.Plan.Visible() {

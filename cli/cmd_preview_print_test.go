@@ -88,17 +88,17 @@ func TestPrintPlanListsEachActionsOwnValues(t *testing.T) {
 func fmtAction(a *syncer.Action) string {
 	var w strings.Builder
 	name := a.Name
-	if a.Member != "" {
-		name = a.Member + " in " + a.Name
+	if a.Member() != "" {
+		name = a.Member() + " in " + a.Name
 	}
 	fmt.Fprintf(&w, "  %-20s %-28s %s\n", a.Op+" "+string(a.Kind), name, a.Reason)
-	if a.OldDN != "" {
-		fmt.Fprintf(&w, "      dn: %s -> %s\n", a.OldDN, a.DN)
-	} else if a.DN != "" && a.Member == "" {
+	if a.OldDN() != "" {
+		fmt.Fprintf(&w, "      dn: %s -> %s\n", a.OldDN(), a.DN)
+	} else if a.DN != "" && a.Member() == "" {
 		fmt.Fprintf(&w, "      dn: %s\n", a.DN)
 	}
-	if len(a.Members) > 0 {
-		fmt.Fprintf(&w, "      members (%d): %s\n", len(a.Members), strings.Join(a.Members, ", "))
+	if len(a.Members()) > 0 {
+		fmt.Fprintf(&w, "      members (%d): %s\n", len(a.Members()), strings.Join(a.Members(), ", "))
 	}
 	for _, d := range a.AttrDiffs() {
 		label := d.Field // written out, not AttrDiff.Label: the printer uses that
@@ -124,11 +124,12 @@ func FuzzActionPrinter(f *testing.F) {
 	f.Add(syncer.OpRestore, "ann", "", "uid=ann,dc=x", "", "the directory overrules the deletion", "mail", "ann@example.com", "old@example.com", "")
 	f.Add(syncer.OpCreate, strings.Repeat("x", 40), "", "", "", "", "sn", "\u2028", "", "a")
 	f.Fuzz(func(t *testing.T, op, name, member, dn, oldDN, reason, attr, newV, oldV, members string) {
-		a := &syncer.Action{Side: syncer.SideStore, Op: op, Kind: store.KindGroup, Name: name, Member: member, DN: dn, OldDN: oldDN, Reason: reason,
-			Diffs: []syncer.AttrDiff{{Field: "email", Attr: attr, Old: oldV, New: newV}, {Field: "name", New: oldV + newV}}}
+		detail := syncer.ActionDetail{Member: member, OldDN: oldDN}
 		if members != "" {
-			a.Members = strings.Split(members, ",")
+			detail.Members = strings.Split(members, ",")
 		}
+		a := new(syncer.Action{Side: syncer.SideStore, Op: op, Kind: store.KindGroup, Name: name, DN: dn, Reason: reason,
+			Diffs: []syncer.AttrDiff{{Field: "email", Attr: attr, Old: oldV, New: newV}, {Field: "name", New: oldV + newV}}}.With(detail))
 		var out strings.Builder
 		w := bufio.NewWriter(&out)
 		pr := actionPrinter{w: w}

@@ -113,7 +113,7 @@ func printSyncSummary(w io.Writer, rep *syncer.Report) {
 	if rep.Plan != nil {
 		for _, a := range rep.Plan.Actions {
 			if a.Failed {
-				fmt.Fprintf(w, "  failed: %s %s %s %q: %s\n", a.Side, a.Op, a.Kind, a.Name, a.Error)
+				fmt.Fprintf(w, "  failed: %s %s %s %q: %s\n", a.Side, a.Op, a.Kind, a.Name, a.ErrorText())
 			}
 		}
 	}

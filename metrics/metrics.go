@@ -110,8 +110,8 @@ func (m *Metrics) ObserveRun(rep *syncer.Report, err error) {
 				m.applied.WithLabelValues(labels...).Inc()
 			case a.Failed:
 				m.failed.WithLabelValues(labels...).Inc()
-				if a.ResultCode != 0 {
-					m.directoryErrors.WithLabelValues(strconv.Itoa(a.ResultCode)).Inc()
+				if a.ResultCode() != 0 {
+					m.directoryErrors.WithLabelValues(strconv.Itoa(a.ResultCode())).Inc()
 				}
 			}
 		}

@@ -29,7 +29,7 @@ func TestObserveRun(t *testing.T) {
 	start := time.Unix(1_800_000_000, 0)
 	plan := &syncer.Plan{Actions: []syncer.Action{
 		{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: store.KindUser, Name: "ann", Done: true},
-		{Side: syncer.SideLDAP, Op: syncer.OpUpdate, Kind: store.KindUser, Name: "bob", Failed: true, ResultCode: 50},
+		syncer.Action{Side: syncer.SideLDAP, Op: syncer.OpUpdate, Kind: store.KindUser, Name: "bob", Failed: true}.With(syncer.ActionDetail{ResultCode: 50}),
 		{Side: syncer.SideStore, Op: syncer.OpLink, Kind: store.KindUser, Name: "ann", Hidden: true, Done: true},
 	}}
 	m.ObserveRun(&syncer.Report{Outcome: store.OutcomeFailed, StartedAt: start, FinishedAt: start.Add(1500 * time.Millisecond), Plan: plan,

@@ -12,17 +12,15 @@ import (
 	"ldapwiz/wizard"
 )
 
-// everyField returns a copy of a with every exported field set from s (a
-// string field to s, a bool to true, an int to 7, a list to two of them),
-// so that a field added to Action shows in encoding/json's text at once.
+// everyField returns an action with every field JSON lists (actionFields)
+// set from s (a string field to s, a bool to true, an int to 7, a list to
+// two of them), so that a field added there shows in encoding/json's text
+// at once.
 func everyField(t testing.TB, s string) Action {
-	var a Action
+	var a actionFields
 	v := reflect.ValueOf(&a).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		f, ft := v.Field(i), v.Type().Field(i)
-		if !ft.IsExported() {
-			continue
-		}
 		switch f.Kind() {
 		case reflect.String:
 			f.SetString(s)
@@ -36,26 +34,24 @@ func everyField(t testing.TB, s string) Action {
 				f.Set(reflect.ValueOf([]string{s, s + "2"}))
 			default:
 				if e != reflect.TypeOf(AttrDiff{}) {
-					t.Fatalf("Action.%s is a list of %s: teach appendActionJSON and this test", ft.Name, e)
+					t.Fatalf("actionFields.%s is a list of %s: teach appendActionJSON and this test", ft.Name, e)
 				}
 				f.Set(reflect.ValueOf([]AttrDiff{{Field: s, Attr: s, Old: s, New: s}, {Field: s, New: s}}))
 			}
 		default:
-			t.Fatalf("Action.%s is a %s: teach appendActionJSON and this test", ft.Name, f.Kind())
+			t.Fatalf("actionFields.%s is a %s: teach appendActionJSON and this test", ft.Name, f.Kind())
 		}
 	}
-	return a
+	return a.action()
 }
 
-// plainAction is an Action without its MarshalJSON: encoding/json encodes
-// it field by field, by reflection.
-type plainAction Action
-
 // checkActionJSON fails unless appendActionJSON, and so json.Marshal
-// (Action.MarshalJSON), writes a as encoding/json's reflection does.
+// (Action.MarshalJSON), writes a as encoding/json's reflection writes its
+// actionFields, and unless UnmarshalJSON reads that text as encoding/json
+// reads actionFields.
 func checkActionJSON(t *testing.T, a Action) {
 	t.Helper()
-	want, err := json.Marshal(plainAction(a))
+	want, err := json.Marshal(a.fields(a.Diffs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +61,54 @@ func checkActionJSON(t *testing.T, a Action) {
 	if got, err := json.Marshal(a); err != nil || string(got) != string(want) {
 		t.Errorf("json.Marshal:\n got %s, %v\nwant %s", got, err, want)
 	}
+	var back Action
+	var plain actionFields
+	if err := json.Unmarshal(want, &back); err != nil {
+		t.Fatalf("json.Unmarshal %s: %v", want, err)
+	}
+	if err := json.Unmarshal(want, &plain); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.fields(back.Diffs); !reflect.DeepEqual(got, plain) {
+		t.Errorf("UnmarshalJSON:\n got %+v\nwant %+v", got, plain)
+	}
+}
+
+// TestActionFieldsListEveryField fails when Action or ActionDetail gains
+// an exported field that actionFields, and so the JSON of an action, does
+// not list with the same type.
+func TestActionFieldsListEveryField(t *testing.T) {
+	listed := reflect.TypeOf(actionFields{})
+	for _, typ := range []reflect.Type{reflect.TypeOf(Action{}), reflect.TypeOf(ActionDetail{})} {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if l, ok := listed.FieldByName(f.Name); !ok || l.Type != f.Type {
+				t.Errorf("%s.%s (%s) is not in actionFields with its type: add it there, to appendActionJSON and to actionFields.action", typ.Name(), f.Name, f.Type)
+			}
+		}
+	}
+}
+
+// TestActionDetailIsNotShared: editing a copy's detail leaves the
+// original's as it was.
+func TestActionDetailIsNotShared(t *testing.T) {
+	a := Action{Op: OpAddMember}.With(ActionDetail{Member: "ann"})
+	b := a
+	b.editDetail(func(d *ActionDetail) { d.Error = "refused" })
+	if a.ErrorText() != "" || a.Member() != "ann" || b.ErrorText() != "refused" || b.Member() != "ann" {
+		t.Errorf("original %+v, copy %+v", a.Detail(), b.Detail())
+	}
+	if (Action{}).With(ActionDetail{}).detail != nil {
+		t.Error("an empty detail is held")
+	}
 }
 
 func TestActionJSONMatchesEncodingJSON(t *testing.T) {
 	checkActionJSON(t, Action{})
-	checkActionJSON(t, Action{Diffs: []AttrDiff{}, Members: []string{}}) // empty lists are left out too
+	checkActionJSON(t, Action{Diffs: []AttrDiff{}}.With(ActionDetail{Members: []string{}})) // empty lists are left out too
 	for _, s := range []string{"x", `a "quoted" \ path`, "<b>&amp;</b>", "line\nbreak\ttab\x01\x7f", "é ünï €", "\u2028\u2029", "bad \xff utf-8", ""} {
 		checkActionJSON(t, everyField(t, s))
 	}
@@ -81,10 +120,11 @@ func FuzzActionJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s, u string, flag bool, code int) {
 		a := everyField(t, s)
-		a.Name, a.Hidden, a.Failed, a.ResultCode = u, flag, !flag, code
+		a.Name, a.Hidden, a.Failed = u, flag, !flag
+		a.editDetail(func(d *ActionDetail) { d.ResultCode = code })
 		a.Diffs = append(a.Diffs, AttrDiff{Field: u, Old: s})
 		checkActionJSON(t, a)
-		checkActionJSON(t, Action{Side: s, Op: u, DN: s, ResultCode: code})
+		checkActionJSON(t, Action{Side: s, Op: u, DN: s}.With(ActionDetail{ResultCode: code}))
 	})
 }
 
@@ -151,7 +191,7 @@ func checkChangeDetail(t *testing.T, a Action) {
 	for _, d := range a.Diffs {
 		diffs = append(diffs, changeDiff(d))
 	}
-	want, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN, Member: a.Member, Diffs: diffs})
+	want, err := json.Marshal(changeDetail{Reason: a.Reason, OldDN: a.OldDN(), Member: a.Member(), Diffs: diffs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +202,7 @@ func checkChangeDetail(t *testing.T, a Action) {
 
 func TestChangeDetailMatchesEncodingJSON(t *testing.T) {
 	checkChangeDetail(t, Action{})
-	checkChangeDetail(t, Action{Member: "m"})
+	checkChangeDetail(t, Action{}.With(ActionDetail{Member: "m"}))
 	checkChangeDetail(t, Action{Diffs: []AttrDiff{{Field: "f", New: ""}}})
 	for _, s := range []string{"x", `a "quoted" \ path`, "<b>&amp;</b>", "line\nbreak\x01", "é €", "\u2028", "bad \xff", ""} {
 		checkChangeDetail(t, everyField(t, s))
@@ -173,9 +213,9 @@ func FuzzChangeDetail(f *testing.F) {
 	f.Add("new in the directory", "", "", "mail", "a@example.com", "")
 	f.Add("", "uid=a,dc=example,dc=com", "bob", "", "<&>", "\x00")
 	f.Fuzz(func(t *testing.T, reason, oldDN, member, attr, v, old string) {
-		checkChangeDetail(t, Action{Reason: reason, OldDN: oldDN, Member: member,
-			Diffs: []AttrDiff{{Field: attr, Attr: attr, Old: old, New: v}, {Field: v, New: old}}})
-		checkChangeDetail(t, Action{Reason: reason, Member: member})
+		checkChangeDetail(t, Action{Reason: reason,
+			Diffs: []AttrDiff{{Field: attr, Attr: attr, Old: old, New: v}, {Field: v, New: old}}}.With(ActionDetail{OldDN: oldDN, Member: member}))
+		checkChangeDetail(t, Action{Reason: reason}.With(ActionDetail{Member: member}))
 	})
 }
 

@@ -167,10 +167,13 @@ func (ap *applier) finish(a *Action, err error) {
 		ap.succeed(a)
 		return
 	}
-	a.Failed, a.Error = true, err.Error()
-	if a.Side == SideLDAP {
-		a.ResultCode = ldap.Explain(err).Code
-	}
+	a.Failed = true
+	a.editDetail(func(d *ActionDetail) {
+		d.Error = err.Error()
+		if a.Side == SideLDAP {
+			d.ResultCode = ldap.Explain(err).Code
+		}
+	})
 	ap.failed++
 	if ap.firstFailure == "" {
 		ap.firstFailure = fmt.Sprintf("%s %s of %s %q: %v", a.Side, a.Op, a.Kind, a.Name, err)

@@ -72,8 +72,8 @@ func TestStoreBatchWithARefusedCreate(t *testing.T) {
 				t.Fatalf("second sync: applied %d, failed %d: %v", again.Applied, again.Failed, err)
 			}
 			for _, a := range again.Plan.Actions {
-				if a.Name != "batch2" && a.Member != "batch2" {
-					t.Fatalf("second sync planned %s %s %s %q (member %q)", a.Side, a.Op, a.Kind, a.Name, a.Member)
+				if a.Name != "batch2" && a.Member() != "batch2" {
+					t.Fatalf("second sync planned %s %s %s %q (member %q)", a.Side, a.Op, a.Kind, a.Name, a.Member())
 				}
 			}
 			if got := e.groupMembers("batchers"); strings.Join(got, ",") != strings.Join(created, ",") {

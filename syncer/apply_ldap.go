@@ -48,7 +48,7 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
 				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent; the password stays pending)"}
 		}
-		d.pwVersion = version
+		d.setPwVersion(version)
 		if err := ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad); err != nil {
 			return err
 		}
@@ -86,8 +86,8 @@ func (ap *applier) recordLDAP(ctx context.Context, tx *store.Tx, a *Action) erro
 		}
 		return ap.addChange(ctx, tx, a)
 	}
-	if d.pwVersion > 0 {
-		if _, err := tx.ClearPendingPassword(ctx, p.localID, d.pwVersion); err != nil {
+	if d.pwVersion() > 0 {
+		if _, err := tx.ClearPendingPassword(ctx, p.localID, d.pwVersion()); err != nil {
 			return err
 		}
 	}
@@ -116,9 +116,11 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 		return err
 	}
 	var pw string
-	if d.password {
+	if d.password() {
 		var ok bool
-		pw, d.pwVersion, ok, err = ap.db.PendingPassword(ctx, p.localID)
+		var version int64
+		pw, version, ok, err = ap.db.PendingPassword(ctx, p.localID)
+		d.setPwVersion(version)
 		switch {
 		case errors.Is(err, store.ErrPasswordKey):
 			// The entry is created without it; the password action of the
@@ -128,7 +130,7 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 			return err
 		}
 		if !ok {
-			d.pwVersion = 0
+			d.setPwVersion(0)
 		}
 	}
 	if cfg.ad {
@@ -137,7 +139,7 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 			uac |= ldap.UACAccountDisable
 		}
 		if pw != "" && !ap.conn.Encrypted() {
-			d.pwVersion = 0
+			d.setPwVersion(0)
 			return &refusedError{msg: "Active Directory accepts passwords (unicodePwd) only over an encrypted connection, and this one is plain LDAP; " +
 				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent)"}
 		}
@@ -168,7 +170,7 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	d.baseSet = overlay(d.baseSet, placeholderBase(cfg.placeholders(attrs, d.values)))
 	if pw != "" && !cfg.ad {
 		if err := ap.conn.SetPassword(ctx, a.DN, pw, false); err != nil {
-			d.pwVersion = 0
+			d.setPwVersion(0)
 			return err
 		}
 	}

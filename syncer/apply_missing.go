@@ -11,7 +11,7 @@ import (
 // entry may come back; clearing the mark (and enabling it) points the link
 // at the entry that is back.
 func (ap *applier) storeMissing(ctx context.Context, tx *store.Tx, p *userPair, d *applyData) error {
-	m := d.missing
+	m := d.missing()
 	if !m.clear {
 		return tx.MarkUserMissing(ctx, p.localID, m.since, m.disable)
 	}

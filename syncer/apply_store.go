@@ -19,7 +19,7 @@ func (ap *applier) storeBatch(ctx context.Context, tx *store.Tx, batch []*Action
 	defer func() { ap.pending = nil }()
 	var creates []*Action
 	for _, a := range batch {
-		if a.Kind == store.KindUser && a.Op == OpCreate && a.apply.missing == nil {
+		if a.Kind == store.KindUser && a.Op == OpCreate && a.apply.missing() == nil {
 			creates = append(creates, a)
 			continue
 		}
@@ -119,7 +119,7 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 	if p.failed && a.Op != OpCreate {
 		return &prereqError{msg: fmt.Sprintf("user %q was not created in the directory, so this change waits for the next sync", p.name)}
 	}
-	if d.missing != nil {
+	if d.missing() != nil {
 		if err := ap.storeMissing(ctx, tx, p, d); err != nil {
 			return err
 		}

@@ -18,7 +18,7 @@ func TestLinkedUserAsTheValuesMapWrites(t *testing.T) {
 		i := len("uid=" + name + ",dc=x")
 		u := &DirUser{StableID: "id-" + name, DN: text[:i]}
 		vals := [textSlots]string{text[i : i+len(name)], text[i+len(name) : i+len(name)+len(mail)], text[len(text)-3:]}
-		u.setValues(text, &vals, accountDisabled)
+		u.setValues(text, &vals, accountDisabled, fields)
 		return u
 	}
 	cases := []struct {

@@ -15,10 +15,13 @@ const userFieldCount = 6
 // the account state's as a flag. A sync of 100,000 users would hold a map
 // per user otherwise, three times the size; a string per slot takes 96
 // bytes a user, this 64, and gives the garbage collector one pointer to
-// follow rather than six.
+// follow rather than six. Its offsets are 16 bits: a user's values lie
+// in the first 64 KiB of its text (an entry's text beyond that keeps its
+// values in a copy of their own, and values larger than that in
+// DirUser.Values; see setValues).
 type dirValues struct {
 	text       string
-	start, end [textSlots]uint32
+	start, end [textSlots]uint16
 	state      accountFlag
 }
 
@@ -40,15 +43,16 @@ const (
 
 // packValues returns the dirValues of the text slots' values vals and
 // the account state's flag, when each value lies within text (is a
-// substring of that very string); ok is false otherwise.
+// substring of that very string) and ends within its first 64 KiB; ok is
+// false otherwise.
 func packValues(text string, vals *[textSlots]string, state accountFlag) (d dirValues, ok bool) {
 	d.text, d.state = text, state
 	for i, v := range vals {
 		start, ok := offsetIn(text, v)
-		if !ok {
+		if !ok || start+len(v) > math.MaxUint16 {
 			return dirValues{}, false
 		}
-		d.start[i], d.end[i] = uint32(start), uint32(start+len(v))
+		d.start[i], d.end[i] = uint16(start), uint16(start+len(v))
 	}
 	return d, true
 }
@@ -146,14 +150,15 @@ func (u *DirUser) valueMap(fields []string) map[string]string {
 // (ldap.Entry.Text), and the account state's flag. The entry then keeps
 // that text, which holds nothing but its DN and values. When a value does
 // not lie within text (there is none: the entry was not decoded by the
-// search reader; a binary value, rendered), the entry's strings are
-// copied instead (compactStrings).
-func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountFlag) {
+// search reader; a binary value, rendered; a value beyond the text's
+// first 64 KiB), the entry's strings are copied instead (compactStrings).
+// fields are the store fields the read synchronizes.
+func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountFlag, fields []string) {
 	if d, ok := packValues(text, vals, state); ok {
 		u.vals = d
 		return
 	}
-	u.compactStrings(vals, state)
+	u.compactStrings(vals, state, fields)
 }
 
 // compactStrings sets the entry's compact values, the text slots' vals
@@ -161,8 +166,11 @@ func (u *DirUser) setValues(text string, vals *[textSlots]string, state accountF
 // values with its id, other ids, DN, account state and memberOf values
 // out of the message they were sliced from, into one allocation: the
 // whole message (attribute names, encoding) is then free to go once read.
-// Its lists must be its own (not the message's).
-func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
+// Its lists must be its own (not the message's). Values longer than 64
+// KiB in all go to Values instead, which the slots cannot address, as a
+// read that keeps Values fills it: each of fields, the store fields the
+// read synchronizes.
+func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag, fields []string) {
 	packed := *vals // the values, to be sliced from the copy
 	s := packStrings(func(fn func(*string)) {
 		u.eachString(fn)
@@ -174,8 +182,27 @@ func (u *DirUser) compactStrings(vals *[textSlots]string, state accountFlag) {
 	for _, v := range packed {
 		n += len(v)
 	}
-	text := s[len(s)-n:]                         // the values, which come last
-	u.vals, _ = packValues(text, &packed, state) // each lies within text
+	text := s[len(s)-n:] // the values, which come last
+	var ok bool
+	if u.vals, ok = packValues(text, &packed, state); !ok {
+		u.Values = slotMap(&packed, state, fields)
+	}
+}
+
+// slotMap returns, of the text slots' values vals and the account state's
+// flag, those of fields as a map by field (as Values holds them).
+func slotMap(vals *[textSlots]string, state accountFlag, fields []string) map[string]string {
+	d := dirValues{state: state}
+	m := make(map[string]string, len(fields))
+	for _, f := range fields {
+		switch i := fieldSlot(f); {
+		case i == slotDisabled:
+			m[f] = d.slot(i)
+		case i >= 0:
+			m[f] = vals[i]
+		}
+	}
+	return m
 }
 
 // packStrings copies the strings each lists (calling fn with each, always

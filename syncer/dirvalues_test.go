@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -13,7 +14,7 @@ func TestSetValuesSlicesTheEntryText(t *testing.T) {
 	dn, name, mail, first := text[3:13], text[13:14], text[14:17], text[17:20]
 	u := &DirUser{StableID: "1", DN: dn}
 	vals := [textSlots]string{name, mail, first}
-	u.setValues(text, &vals, accountDisabled)
+	u.setValues(text, &vals, accountDisabled, []string{FieldUsername, FieldEmail, FieldFirstName, FieldDisabled})
 	if unsafe.StringData(u.vals.text) != unsafe.StringData(text) || u.DN != dn {
 		t.Errorf("the values were copied, not sliced from the entry's text")
 	}
@@ -35,7 +36,7 @@ func TestSetValuesCopiesWhatIsNotInTheText(t *testing.T) {
 	u := &DirUser{StableID: "2", DN: text[:10]}
 	u.setMore([]string{}, nil, nil)
 	vals := [textSlots]string{text[10:], other}
-	u.setValues(text, &vals, accountUnread)
+	u.setValues(text, &vals, accountUnread, []string{FieldUsername, FieldEmail})
 	if unsafe.StringData(u.vals.text) == unsafe.StringData(text) {
 		t.Fatal("kept the entry's text though a value lies outside it")
 	}
@@ -78,7 +79,39 @@ func TestOffsetIn(t *testing.T) {
 // A sync holds a DirUser per user: what only some entries have (other
 // ids, account-state attributes, memberOf values) stays out of it.
 func TestDirUserSize(t *testing.T) {
-	if n := unsafe.Sizeof(DirUser{}); n > 112 {
-		t.Errorf("a DirUser is %d bytes, want at most 112", n)
+	if n := unsafe.Sizeof(DirUser{}); n > 88 {
+		t.Errorf("a DirUser is %d bytes, want at most 88", n)
+	}
+}
+
+// Values the 16-bit slots cannot address are kept whole: a value lying
+// beyond the entry text's first 64 KiB is copied with the entry's other
+// strings, and values longer than 64 KiB in all go to Values, holding the
+// read's fields as a read that keeps Values does.
+func TestSetValuesBeyond64KiB(t *testing.T) {
+	fields := []string{FieldUsername, FieldEmail, FieldFirstName, FieldPhone}
+	far := strings.Repeat("m", 70_000) // e.g. many memberOf values before the values
+	text := "uid=c,dc=x" + far + "c" + "c@x"
+	u := &DirUser{StableID: "3", DN: text[:10]}
+	vals := [textSlots]string{text[len(text)-4 : len(text)-3], text[len(text)-3:]}
+	u.setValues(text, &vals, accountUnread, fields)
+	if u.Values != nil || unsafe.StringData(u.vals.text) == unsafe.StringData(text) {
+		t.Errorf("a value beyond 64 KiB: Values %v, text kept %v; want the values copied", u.Values != nil, unsafe.StringData(u.vals.text) == unsafe.StringData(text))
+	}
+	if u.username() != "c" || u.value(FieldEmail) != "c@x" || u.DN != "uid=c,dc=x" {
+		t.Errorf("copied user: %q %q %q", u.username(), u.value(FieldEmail), u.DN)
+	}
+
+	long := strings.Repeat("é", 40_000) // 80,000 bytes
+	text = "uid=d,dc=x" + "d" + long
+	u = &DirUser{StableID: "4", DN: text[:10]}
+	vals = [textSlots]string{text[10:11], "", text[11:]}
+	u.setValues(text, &vals, accountDisabled, fields)
+	want := map[string]string{FieldUsername: "d", FieldEmail: "", FieldFirstName: long, FieldPhone: ""}
+	if !reflect.DeepEqual(u.Values, want) {
+		t.Fatalf("values over 64 KiB: Values = %.60v, want the read's fields", u.Values)
+	}
+	if u.value(FieldFirstName) != long || u.username() != "d" || !reflect.DeepEqual(u.valueMap(fields), want) {
+		t.Error("the long value does not read back whole")
 	}
 }

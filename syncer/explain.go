@@ -452,8 +452,8 @@ func dedupe(list []string) []string {
 // describeAction says what one planned change does, with its diff.
 func describeAction(a Action) string {
 	what := a.Op + " " + string(a.Kind) + " " + a.Name
-	if a.Member != "" {
-		what = a.Op + " " + a.Member + " in group " + a.Name
+	if a.Member() != "" {
+		what = a.Op + " " + a.Member() + " in group " + a.Name
 	}
 	s := what + " on the " + sideWord(a.Side)
 	if a.Reason != "" {
@@ -471,8 +471,8 @@ func describeAction(a Action) string {
 	if len(diffs) > 0 {
 		s += ": " + strings.Join(diffs, ", ")
 	}
-	if a.OldDN != "" && a.DN != "" {
-		s += "; DN " + a.OldDN + " -> " + a.DN
+	if a.OldDN() != "" && a.DN != "" {
+		s += "; DN " + a.OldDN() + " -> " + a.DN
 	}
 	return s
 }

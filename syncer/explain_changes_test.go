@@ -66,7 +66,7 @@ func TestExplainStoreSideSlapd(t *testing.T) {
 		e.sync(wizard.ModeTwoWay, wizard.AuthorityLDAP)
 		e.addMember("cn=eng,ou=groups,dc=example,dc=com", dn, false)
 		a := action(t, e.explain("quitter"), SideStore, OpRemoveMember)
-		if a.Name != "eng" || a.Member != "quitter" {
+		if a.Name != "eng" || a.Member() != "quitter" {
 			t.Errorf("membership: %+v", a)
 		}
 	})

@@ -233,7 +233,7 @@ func (x *explainer) pickGroupPlan(e *ldap.Entry, g *store.Group) {
 	}
 	atDN := func(d string) bool { return dn != "" && d != "" && x.dns.equal(d, dn) }
 	for a := range x.plan.Each("", "") {
-		if a.Kind == store.KindGroup && (names[strings.ToLower(a.Name)] || atDN(a.DN) || atDN(a.OldDN)) {
+		if a.Kind == store.KindGroup && (names[strings.ToLower(a.Name)] || atDN(a.DN) || atDN(a.OldDN())) {
 			x.out.Actions = append(x.out.Actions, *a)
 		}
 	}

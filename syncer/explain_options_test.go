@@ -67,7 +67,7 @@ func TestExplainScopeOptionsSlapd(t *testing.T) {
 		e.s.Groups.FlattenNested = true
 		x := e.explain("alice")
 		a := action(t, x, SideStore, OpAddMember)
-		if a.Name != "all" || a.Member != "alice" || !strings.Contains(a.Reason, "eng") {
+		if a.Name != "all" || a.Member() != "alice" || !strings.Contains(a.Reason, "eng") {
 			t.Errorf("flattened membership: %+v", a)
 		}
 	})

@@ -435,7 +435,7 @@ func TestExplainUserSlapd(t *testing.T) {
 		e.addMember("cn=other,ou=groups,dc=example,dc=com", dn, true)
 		x := e.explain("joiner")
 		a := action(t, x, SideStore, OpAddMember)
-		if a.Name != "other" || a.Member != "joiner" {
+		if a.Name != "other" || a.Member() != "joiner" {
 			t.Errorf("membership: %+v", a)
 		}
 	})

@@ -318,9 +318,9 @@ func (x *explainer) pickUserPlan(u userSubject) {
 	}
 	for a := range x.plan.Each("", "") {
 		switch {
-		case a.Kind == store.KindUser && (atDN(a.DN) || atDN(a.OldDN) || names[strings.ToLower(a.Name)]):
+		case a.Kind == store.KindUser && (atDN(a.DN) || atDN(a.OldDN()) || names[strings.ToLower(a.Name)]):
 			x.out.Actions = append(x.out.Actions, *a)
-		case a.Kind == store.KindGroup && a.Member != "" && names[strings.ToLower(a.Member)]:
+		case a.Kind == store.KindGroup && a.Member() != "" && names[strings.ToLower(a.Member())]:
 			x.out.Actions = append(x.out.Actions, *a)
 		}
 	}

@@ -12,8 +12,8 @@ func (ap *applier) faultPoint(step string, a *Action) {
 		return
 	}
 	point := step + " " + a.Op + " " + string(a.Kind) + " " + a.Name
-	if a.Member != "" {
-		point += " " + a.Member
+	if a.Member() != "" {
+		point += " " + a.Member()
 	}
 	ap.fault(point)
 }

@@ -307,8 +307,8 @@ func describe(as []Action) string {
 			break
 		}
 		s := a.Side + " " + a.Op + " " + string(a.Kind) + " " + a.Name
-		if a.Member != "" {
-			s += " member " + a.Member
+		if a.Member() != "" {
+			s += " member " + a.Member()
 		}
 		for _, d := range a.AttrDiffs() {
 			s += " " + d.Field + ":" + d.Old + "->" + d.New

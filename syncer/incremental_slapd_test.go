@@ -103,7 +103,7 @@ func sameRows(t *testing.T, a, b []string) {
 func actionLines(p *Plan) []string {
 	var out []string
 	for _, a := range p.Actions {
-		s := a.Side + " " + a.Op + " " + string(a.Kind) + " " + a.Name + " " + a.Member
+		s := a.Side + " " + a.Op + " " + string(a.Kind) + " " + a.Name + " " + a.Member()
 		for _, d := range a.AttrDiffs() {
 			s += " " + d.Field + ":" + d.Old + "->" + d.New
 		}

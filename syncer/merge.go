@@ -164,7 +164,7 @@ func (pl *planner) mergeUser(p *userPair) {
 	// once it has a password.
 	if p.st.PasswordPending && cfg.writesDir() {
 		pl.add(bucketUserChange, Action{Side: SideLDAP, Op: OpPassword, Kind: store.KindUser, Name: p.name, DN: p.dir.DN,
-			Reason: "the password was changed in the store", apply: &applyData{user: p, password: true, baseSet: settled}})
+			Reason: "the password was changed in the store", apply: &applyData{user: p, baseSet: settled, more: &applyMore{password: true}}})
 		actions++
 	}
 	for _, a := range flags {

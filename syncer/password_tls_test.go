@@ -32,11 +32,11 @@ func TestSyncADPasswordRefusedWithoutTLS(t *testing.T) {
 			refused = &rep.Plan.Actions[i]
 		}
 	}
-	if refused == nil || refused.Name != "alice" || !strings.Contains(refused.Error, "only over an encrypted connection") ||
-		!strings.Contains(refused.Error, "connection.start_tls") || !strings.Contains(refused.Error, "nothing was sent") {
+	if refused == nil || refused.Name != "alice" || !strings.Contains(refused.ErrorText(), "only over an encrypted connection") ||
+		!strings.Contains(refused.ErrorText(), "connection.start_tls") || !strings.Contains(refused.ErrorText(), "nothing was sent") {
 		t.Fatalf("refused action: %+v", refused)
 	}
-	if strings.Contains(refused.Error, "Pl4in-text-no") || strings.Contains(rep.Error, "Pl4in-text-no") {
+	if strings.Contains(refused.ErrorText(), "Pl4in-text-no") || strings.Contains(rep.Error, "Pl4in-text-no") {
 		t.Error("the password appears in an error")
 	}
 	if !e.mustUser("alice").PasswordPending {

@@ -79,30 +79,23 @@ func (d AttrDiff) AppendLabel(b []byte) []byte {
 }
 
 // Action is one planned change. Plans list them in the order they are
-// applied.
+// applied. What only some actions have (a rename's old DN, a membership's
+// member, a group create's members, a failure) is its Detail.
 type Action struct {
 	Side   string     `json:"side"`             // SideLDAP or SideStore: where it is written
 	Op     string     `json:"op"`               // OpCreate ...
 	Kind   store.Kind `json:"kind"`             // store.KindUser or store.KindGroup
 	Name   string     `json:"name"`             // username or group name (the new one on renames)
 	DN     string     `json:"dn,omitempty"`     // the entry's DN (new DN on renames; planned DN on creates)
-	OldDN  string     `json:"old_dn,omitempty"` // renames and moves
-	Member string     `json:"member,omitempty"` // membership actions: the username
 	Diffs  []AttrDiff `json:"diffs,omitempty"`  // creates: the values; updates: old -> new (nil on a planned store create of an entry: read AttrDiffs)
 	Reason string     `json:"reason,omitempty"` // why, in words
-	Hidden bool       `json:"hidden,omitempty"` // bookkeeping (OpLink): not shown, not counted
-	Error  string     `json:"error,omitempty"`  // set in a report when applying it failed
-	Failed bool       `json:"failed,omitempty"` // applying it failed
-	// ResultCode is the LDAP result code of a directory write that failed
-	// (SideLDAP), 0 otherwise.
-	ResultCode int  `json:"result_code,omitempty"`
-	Done       bool `json:"applied,omitempty"` // applied (reports)
+	// Beside each other, the flags take one word, not three.
+	Hidden bool `json:"hidden,omitempty"`  // bookkeeping (OpLink): not shown, not counted
+	Failed bool `json:"failed,omitempty"`  // applying it failed
+	Done   bool `json:"applied,omitempty"` // applied (reports)
 
-	// Members are, on a group create or restore, the usernames the new
-	// group gets as members at once: memberships added by this action.
-	Members []string `json:"members,omitempty"`
-
-	apply *applyData // what the applier needs; nil on decoded reports
+	detail *ActionDetail // nil when the action has none (see ActionDetail)
+	apply  *applyData    // what the applier needs; nil on decoded reports
 }
 
 // Skip is a directory entry (or store object) the plan leaves alone, and why.
@@ -239,7 +232,7 @@ func (p *Plan) Select(side, op string) []Action {
 func (p *Plan) Deletes() (users, groups int) {
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		if a.Op != OpDelete || a.apply != nil && a.apply.purgeOnly {
+		if a.Op != OpDelete || a.apply != nil && a.apply.purgeOnly() {
 			continue
 		}
 		if a.Kind == store.KindUser {

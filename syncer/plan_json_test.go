@@ -19,7 +19,7 @@ func TestEncodeJSON(t *testing.T) {
 	many := &Plan{Mode: "import", Actions: []Action{}, Skipped: []Skip{}, Conflicts: []Conflict{}}
 	for i := 0; i < 50; i++ {
 		many.Actions = append(many.Actions, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: "u<&>\u2028é",
-			DN: `uid=a\,b,dc=x`, Diffs: []AttrDiff{{Field: FieldEmail, Attr: "mail", New: "a\"b@x"}}, Members: []string{"x"}})
+			DN: `uid=a\,b,dc=x`, Diffs: []AttrDiff{{Field: FieldEmail, Attr: "mail", New: "a\"b@x"}}}.With(ActionDetail{Members: []string{"x"}}))
 	}
 	plans := map[string]*Plan{
 		"no actions":  {Mode: "two-way", Actions: []Action{}, Skipped: []Skip{{Kind: store.KindUser, Reason: SkipDuplicate}}},

@@ -2,20 +2,30 @@ package syncer
 
 import "ldapwiz/store"
 
-// listCreateMembers names, on each group create and restore, the members
+// plannedMembers lists, on a planned group create or restore, the members
 // the new group gets with it (Action.Members), so that a preview and a
 // report list those memberships as well as the separate add_member
-// actions: a first import adds most memberships this way.
-func listCreateMembers(actions []Action) {
-	for i := range actions {
-		a := &actions[i]
-		if a.Kind != store.KindGroup || (a.Op != OpCreate && a.Op != OpRestore) || a.apply == nil {
-			continue
-		}
-		for _, u := range a.apply.memberList() {
-			a.Members = append(a.Members, u.name)
-		}
+// actions: a first import adds most memberships this way. Nil on other
+// actions, and on actions decoded from a report (which hold their list).
+func (a *Action) plannedMembers() []string {
+	list := a.plannedMemberPairs()
+	if len(list) == 0 {
+		return nil
 	}
+	names := make([]string, len(list))
+	for i, u := range list {
+		names[i] = u.name // the username after the plan
+	}
+	return names
+}
+
+// plannedMemberPairs is what plannedMembers lists: the pairs of the
+// members of a planned group create or restore.
+func (a *Action) plannedMemberPairs() []*userPair {
+	if a.Kind != store.KindGroup || (a.Op != OpCreate && a.Op != OpRestore) || a.apply == nil {
+		return nil
+	}
+	return a.apply.memberList()
 }
 
 // Memberships is how many memberships the action adds or removes: one for
@@ -27,7 +37,10 @@ func (a *Action) Memberships() int {
 		return 1
 	case OpCreate, OpRestore:
 		if a.Kind == store.KindGroup {
-			return len(a.Members)
+			if m := a.stored().Members; m != nil {
+				return len(m)
+			}
+			return len(a.plannedMemberPairs())
 		}
 	}
 	return 0

@@ -43,8 +43,8 @@ func ops(p *Plan) string {
 	var out []string
 	for _, a := range p.Visible() {
 		s := a.Side + " " + a.Op + " " + a.Name
-		if a.Member != "" {
-			s += " " + a.Member
+		if a.Member() != "" {
+			s += " " + a.Member()
 		}
 		for _, d := range a.AttrDiffs() {
 			s += " " + d.Field + ":" + d.Old + "->" + d.New

@@ -100,8 +100,8 @@ type groupPair struct {
 
 // applyData is what the applier needs beyond an Action's public fields.
 // A plan holds one per action (100,000 at a first import), so what only
-// group and membership actions need is kept apart (grp): 64 bytes, not
-// 104.
+// group and membership actions need is kept apart (grp), and so is what
+// only some user actions need (more): 48 bytes, not 104.
 type applyData struct {
 	user *userPair
 
@@ -117,6 +117,15 @@ type applyData struct {
 	// action's diffs from the entry (see AttrDiffs); the action's Diffs
 	// are then nil.
 	entryValues *createFields
+
+	// grp is what group and membership actions need; nil on a user's.
+	grp *groupApply
+	// more is what only some actions need; nil when they need none of it.
+	more *applyMore
+}
+
+// applyMore is what only some actions need of the applier.
+type applyMore struct {
 	// missing: the user's entry is gone or back under sync.missing_users
 	// (see planner_missing.go).
 	missing *missingMark
@@ -128,9 +137,50 @@ type applyData struct {
 	purgeOnly bool
 	// password: a store password waits to be written to the directory.
 	password bool
+}
 
-	// grp is what group and membership actions need; nil on a user's.
-	grp *groupApply
+// pendingPassword is the applyMore of a create that writes the store's
+// pending password when pending; nil otherwise.
+func pendingPassword(pending bool) *applyMore {
+	if !pending {
+		return nil
+	}
+	return &applyMore{password: true}
+}
+
+// missing is the action's missing_users mark, nil when it has none.
+func (d *applyData) missing() *missingMark {
+	if d.more == nil {
+		return nil
+	}
+	return d.more.missing
+}
+
+// purgeOnly reports whether the action deletes a store tombstone whose
+// entry is gone too (see applyMore).
+func (d *applyData) purgeOnly() bool { return d.more != nil && d.more.purgeOnly }
+
+// password reports whether a store password waits to be written to the
+// directory with the action.
+func (d *applyData) password() bool { return d.more != nil && d.more.password }
+
+// pwVersion is the store password version the action wrote, 0 when none.
+func (d *applyData) pwVersion() int64 {
+	if d.more == nil {
+		return 0
+	}
+	return d.more.pwVersion
+}
+
+// setPwVersion records the store password version the action writes.
+func (d *applyData) setPwVersion(v int64) {
+	if d.more == nil {
+		if v == 0 {
+			return
+		}
+		d.more = &applyMore{}
+	}
+	d.more.pwVersion = v
 }
 
 // groupApply is the part of applyData only group and membership actions
@@ -287,7 +337,6 @@ func planReleasing(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, release 
 		acts = append(acts, pl.buckets[b]...)
 	}
 	pl.plan.Actions, pl.buckets = acts, [bucketCount][]Action{}
-	listCreateMembers(pl.plan.Actions)
 	sortSkips(pl.plan.Skipped)
 	return pl.plan, nil
 }
@@ -452,6 +501,7 @@ func (pl *planner) pairUsers() {
 		pl.userByLocal[u.ID] = p
 	}
 	dirPairs := make([]userPair, 0, max(0, len(pl.dir.Users)-len(used))) // at most the entries not paired by link
+	pl.users = slices.Grow(pl.users, cap(dirPairs))                      // grown once, not by every append
 	for i := range pl.dir.Users {
 		d := pl.dir.Users[i]
 		if used[d.StableID] {
@@ -512,8 +562,8 @@ func (pl *planner) planUser(p *userPair) {
 		pl.planReturned(p)
 		if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 			pl.add(bucketUserChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindUser, Name: p.st.Username,
-				DN: p.dir.DN, OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it",
-				apply: &applyData{user: p, baseSet: store.Values{}}})
+				DN: p.dir.DN, Reason: "renamed or moved in the directory; the link follows it",
+				apply: &applyData{user: p, baseSet: store.Values{}}}.With(ActionDetail{OldDN: p.link.DN}))
 		}
 		pl.mergeUser(p)
 	case p.dir != nil: // only in the directory
@@ -582,8 +632,8 @@ func (pl *planner) createUserInDir(p *userPair, vals map[string]string, oldDN, r
 			apply: &applyData{user: p, baseSet: store.Values{FieldDisabled: {"true"}}}}
 	}
 	pl.add(bucketUserCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindUser, Name: u.Username, DN: dn,
-		OldDN: oldDN, Diffs: pl.createFields.diffs(func(f string) string { return vals[f] }), Reason: reason,
-		apply: &applyData{user: p, values: vals, password: u.PasswordPending}}) // base: createBase
+		Diffs: pl.createFields.diffs(func(f string) string { return vals[f] }), Reason: reason,
+		apply: &applyData{user: p, values: vals, more: pendingPassword(u.PasswordPending)}}.With(ActionDetail{OldDN: oldDN})) // base: createBase
 	if disable != nil {
 		pl.add(bucketUserChange, *disable)
 	}
@@ -615,7 +665,7 @@ func (pl *planner) planTombstone(p *userPair) {
 	if p.dir == nil {
 		pl.add(bucketUserDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
 			Reason: "deleted in the store and gone from the directory: the store record is purged",
-			apply:  &applyData{user: p, purgeOnly: true}})
+			apply:  &applyData{user: p, more: &applyMore{purgeOnly: true}}})
 		return
 	}
 	if pl.deletionOverruled(p, SideStore, p.dir.DN) {

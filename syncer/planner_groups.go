@@ -92,7 +92,7 @@ func (pl *planner) planGroups() {
 			if p.dir == nil {
 				pl.add(bucketGroupDelete, Action{Side: SideStore, Op: OpDelete, Kind: store.KindGroup, Name: p.st.Name, DN: p.link.DN,
 					Reason: "deleted in the store and gone from the directory: the store record is purged",
-					apply:  &applyData{grp: &groupApply{group: p}, purgeOnly: true}})
+					apply:  &applyData{grp: &groupApply{group: p}, more: &applyMore{purgeOnly: true}}})
 			} else if cfg.mode == wizard.ModeImport {
 				p.bothAfter, p.name = true, p.dir.Name
 				pl.add(bucketGroupCreate, Action{Side: SideStore, Op: OpRestore, Kind: store.KindGroup, Name: p.dir.Name, DN: p.dir.DN,
@@ -161,7 +161,7 @@ func (pl *planner) createGroupInDir(p *groupPair, reason string) {
 		diffs = append(diffs, AttrDiff{Field: baseMembers, Attr: pl.cfg.groupMemberAttr, New: m.name})
 	}
 	pl.add(bucketGroupCreate, Action{Side: SideLDAP, Op: OpCreate, Kind: store.KindGroup, Name: p.st.Name, DN: dn,
-		OldDN: linkDN(p.link), Diffs: diffs, Reason: reason, apply: &applyData{grp: &groupApply{group: p, members: members}}})
+		Diffs: diffs, Reason: reason, apply: &applyData{grp: &groupApply{group: p, members: members}}}.With(ActionDetail{OldDN: linkDN(p.link)}))
 }
 
 func linkDN(l *store.Link) string {
@@ -352,7 +352,7 @@ func (pl *planner) mergeGroup(p *groupPair, storeNames, dirNames map[string]*gro
 	}
 	if p.link != nil && !pl.dns.equal(p.link.DN, p.dir.DN) {
 		pl.add(bucketGroupChange, Action{Side: SideStore, Op: OpRename, Kind: store.KindGroup, Name: p.st.Name, DN: p.dir.DN,
-			OldDN: p.link.DN, Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{grp: &groupApply{group: p}}})
+			Reason: "renamed or moved in the directory; the link follows it", apply: &applyData{grp: &groupApply{group: p}}}.With(ActionDetail{OldDN: p.link.DN}))
 		actions++
 	}
 	sv, dv := p.st.Name, p.dir.Name
@@ -497,8 +497,8 @@ func (pl *planner) mergeMembers(p *groupPair, w memberWalk) (map[*userPair]bool,
 			}
 			dest, member, back = SideStore, true, true
 		}
-		a := Action{Side: dest, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN, Member: u.name,
-			apply: &applyData{grp: &groupApply{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}}
+		a := Action{Side: dest, Kind: store.KindGroup, Name: p.name, DN: p.dir.DN,
+			apply: &applyData{grp: &groupApply{group: p, member: u, memberBase: map[*userPair]bool{u: member}}}}.With(ActionDetail{Member: u.name})
 		switch {
 		case back:
 			a.Op, a.Reason = OpAddMember, "a member of nested group "+via[u]+" in the directory (groups.flatten_nested); remove it from "+via[u]+" there"
@@ -532,7 +532,7 @@ func (pl *planner) mergeMembers(p *groupPair, w memberWalk) (map[*userPair]bool,
 		for _, a := range removes {
 			if a.Side == SideLDAP {
 				pl.skip(store.KindGroup, p.name, p.dir.DN, SkipEmptyGroup,
-					"removing "+a.Member+" would leave the "+cfg.groupClass+" without members, which the directory refuses; it stays a member there")
+					"removing "+a.Member()+" would leave the "+cfg.groupClass+" without members, which the directory refuses; it stays a member there")
 				continue
 			}
 			kept = append(kept, a)

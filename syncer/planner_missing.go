@@ -41,7 +41,7 @@ func (pl *planner) planGoneMissing(p *userPair) {
 		reason = missingReason + "; sync.missing_users = \"disable\": already disabled, " + later
 	}
 	pl.add(bucketUserChange, Action{Side: SideStore, Op: OpDisable, Kind: store.KindUser, Name: u.Username, DN: p.link.DN,
-		Reason: reason, apply: &applyData{user: p, missing: &missingMark{since: now, disable: !u.Disabled}}})
+		Reason: reason, apply: &applyData{user: p, more: &applyMore{missing: &missingMark{since: now, disable: !u.Disabled}}}})
 }
 
 // planStillMissing plans a user marked missing by an earlier run whose
@@ -83,7 +83,7 @@ func (pl *planner) planReturned(p *userPair) {
 	enable := u.MissingDisabled && u.Disabled && !dirDisabled
 	a := Action{Side: SideStore, Op: OpLink, Kind: store.KindUser, Name: u.Username, DN: p.dir.DN,
 		Reason: "back in the directory: no longer missing", Hidden: true,
-		apply: &applyData{user: p, baseSet: store.Values{}, missing: &missingMark{clear: true, enable: enable}}}
+		apply: &applyData{user: p, baseSet: store.Values{}, more: &applyMore{missing: &missingMark{clear: true, enable: enable}}}}
 	if enable {
 		a.Op, a.Hidden = OpEnable, false
 		a.Reason = "back in the directory: enabled again (disabled by sync.missing_users = \"disable\" when it went missing on " +

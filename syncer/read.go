@@ -201,7 +201,7 @@ func (r *dirReader) readUsers(ctx context.Context, snap *DirSnapshot) error {
 		}
 		u.setMore(ids[1:], account, memberOf)
 		if r.compact {
-			u.setValues(e.Text(), &vals, state)
+			u.setValues(e.Text(), &vals, state, c.fields)
 		}
 		return nil
 	})

@@ -19,8 +19,8 @@ func TestReportWriteJSONIsTheEncodersText(t *testing.T) {
 	plan := &Plan{Mode: "two-way", Authority: "ldap", Server: "ldap://x", Skipped: []Skip{{Kind: store.KindUser, Name: tricky, Reason: "r"}}}
 	for i := 0; i < 3; i++ {
 		plan.Actions = append(plan.Actions, Action{Side: SideStore, Op: OpCreate, Kind: store.KindUser, Name: tricky, DN: "uid=x,dc=y",
-			Diffs:   []AttrDiff{{Field: FieldEmail, Attr: "mail", New: tricky}, {Field: FieldPhone, Attr: "telephoneNumber", Old: "1", New: "2"}},
-			Members: []string{}, Reason: "new", Done: i%2 == 0})
+			Diffs:  []AttrDiff{{Field: FieldEmail, Attr: "mail", New: tricky}, {Field: FieldPhone, Attr: "telephoneNumber", Old: "1", New: "2"}},
+			Reason: "new", Done: i%2 == 0}.With(ActionDetail{Members: []string{}}))
 	}
 	started := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	for name, rep := range map[string]*Report{

@@ -49,9 +49,9 @@ func (r runLog) finished(rep *Report, err error) {
 				continue
 			}
 			attrs := []slog.Attr{slog.String("side", a.Side), slog.String("op", a.Op), slog.String("kind", string(a.Kind)),
-				slog.String("name", a.Name), slog.String("dn", a.DN), slog.String("error", a.Error)}
-			if a.ResultCode != 0 {
-				attrs = append(attrs, slog.Int("result_code", a.ResultCode))
+				slog.String("name", a.Name), slog.String("dn", a.DN), slog.String("error", a.ErrorText())}
+			if a.ResultCode() != 0 {
+				attrs = append(attrs, slog.Int("result_code", a.ResultCode()))
 			}
 			r.l.LogAttrs(ctx, slog.LevelWarn, "sync change failed", attrs...)
 		}

@@ -17,7 +17,7 @@ import (
 // for name (and member, when set), or nil.
 func findAction(p *Plan, side, op, name, member string) *Action {
 	for _, a := range p.Visible() {
-		if a.Side == side && a.Op == op && strings.EqualFold(a.Name, name) && (member == "" || strings.EqualFold(a.Member, member)) {
+		if a.Side == side && a.Op == op && strings.EqualFold(a.Name, name) && (member == "" || strings.EqualFold(a.Member(), member)) {
 			return &a
 		}
 	}

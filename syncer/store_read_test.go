@@ -3,7 +3,9 @@ package syncer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -29,7 +31,7 @@ func compactUser(id, dn string, vals map[string]string) *DirUser {
 		}
 		slots[fieldSlot(f)] = v
 	}
-	u.compactStrings(&slots, state)
+	u.compactStrings(&slots, state, slices.Sorted(maps.Keys(vals)))
 	return u
 }
 
@@ -55,7 +57,7 @@ func planDetail(t *testing.T, p *Plan) string {
 	out := string(js)
 	for _, a := range p.Actions {
 		if d := a.apply; d != nil {
-			out += fmt.Sprintf("\n%s %s %s base=%v values=%v password=%v", a.Side, a.Op, a.Name, d.baseSet, d.values, d.password)
+			out += fmt.Sprintf("\n%s %s %s base=%v values=%v password=%v", a.Side, a.Op, a.Name, d.baseSet, d.values, d.password())
 		}
 	}
 	return out
@@ -222,7 +224,7 @@ func TestCompactValues(t *testing.T) {
 	for i := range slots {
 		slots[i] = c.vals.slot(i)
 	}
-	c.compactStrings(&slots, c.vals.state)
+	c.compactStrings(&slots, c.vals.state, fields)
 	if !reflect.DeepEqual(*c, want) || !reflect.DeepEqual(c.valueMap(fields), vals) {
 		t.Errorf("compactStrings changed the entry: %+v", c)
 	}

@@ -141,7 +141,7 @@ func runAndCheck(t *testing.T, d *driver, pl *syncer.Plan) *syncer.Report {
 
 // changeKey identifies a change, with the members a group create adds.
 func changeKey(a syncer.Action) string {
-	return strings.Join([]string{a.Side, a.Op, string(a.Kind), a.Name, a.Member, strings.Join(a.Members, ",")}, "|")
+	return strings.Join([]string{a.Side, a.Op, string(a.Kind), a.Name, a.Member(), strings.Join(a.Members(), ",")}, "|")
 }
 
 func changeKeys(as []syncer.Action) []string {

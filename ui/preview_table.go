@@ -70,7 +70,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		if a.Memberships() == 0 {
 			continue
 		}
-		for _, u := range a.Members {
+		for _, u := range a.Members() {
 			r := planRow{side: sideName(a.Side), what: "add member", name: u + " in " + a.Name, note: "with the new group"}
 			r.search = r.searchText()
 			tabs[4].rows = append(tabs[4].rows, r)
@@ -105,17 +105,18 @@ func actionRow(a *syncer.Action) planRow {
 		what = "remove member"
 	}
 	r := planRow{side: sideName(a.Side), what: what, name: a.Name, note: a.Reason}
-	if a.Member != "" {
-		r.name = a.Member + " in " + a.Name
+	if a.Member() != "" {
+		r.name = a.Member() + " in " + a.Name
 	}
 	switch {
-	case a.OldDN != "":
-		r.lines = append(r.lines, "dn: "+prettyDN(a.OldDN)+" → "+prettyDN(a.DN))
-	case a.DN != "" && a.Member == "":
+	case a.OldDN() != "":
+		r.lines = append(r.lines, "dn: "+prettyDN(a.OldDN())+" → "+prettyDN(a.DN))
+	case a.DN != "" && a.Member() == "":
 		r.lines = append(r.lines, "dn: "+prettyDN(a.DN))
 	}
-	if n := a.Memberships(); n > 0 && a.Member == "" {
-		shown := a.Members[:min(len(a.Members), 5)]
+	if n := a.Memberships(); n > 0 && a.Member() == "" {
+		members := a.Members()
+		shown := members[:min(len(members), 5)]
 		more := ""
 		if n > len(shown) {
 			more = fmt.Sprintf(", … (%s in the Members tab)", thousands(n))

@@ -150,8 +150,8 @@ func (r *runScreen) progressView(w int) string {
 	}
 	if a := ev.Action; a != nil {
 		name := a.Name
-		if a.Member != "" {
-			name = a.Member + " in " + a.Name
+		if a.Member() != "" {
+			name = a.Member() + " in " + a.Name
 		}
 		lines = append(lines, m.c.Styles.Muted.Render(ansi.Truncate("last: "+sideName(a.Side)+" "+strings.ReplaceAll(a.Op, "_", " ")+" "+string(a.Kind)+" "+name, w, "…")))
 	}
@@ -227,7 +227,7 @@ func (r *runScreen) summaryView(w, h int) string {
 					lines = append(lines, m.c.Styles.Muted.Render("  … the report lists them all"))
 					break
 				}
-				add(lipgloss.NewStyle(), fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.Error))
+				add(lipgloss.NewStyle(), fmt.Sprintf("  %s %s %s %s: %s", sideName(a.Side), a.Op, a.Kind, a.Name, a.ErrorText()))
 				shown++
 			}
 		}
