@@ -243,7 +243,7 @@ func upsertUserLink(ctx context.Context, tx *store.Tx, p *userPair, baseSet stor
 		return err
 	}
 	dropStalePlaceholders(base, baseSet)
-	return tx.SaveLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.stableID, DN: p.dn, Base: base})
+	return tx.SaveLink(ctx, store.Link{Kind: store.KindUser, LocalID: p.localID, StableID: p.entryID(), DN: p.entryDN(), Base: base})
 }
 
 // upsertGroupLink writes a group's link, laying baseSet and the member
@@ -271,14 +271,15 @@ func saveGroupLink(ctx context.Context, tx *store.Tx, p *groupPair, base store.V
 		}
 		var added []string
 		for u, in := range members {
-			if u.stableID == "" {
+			id := u.entryID()
+			if id == "" {
 				continue
 			}
-			if in && !set[u.stableID] {
-				set[u.stableID] = true
-				added = append(added, u.stableID)
-			} else if !in && set[u.stableID] {
-				delete(set, u.stableID)
+			if in && !set[id] {
+				set[id] = true
+				added = append(added, id)
+			} else if !in && set[id] {
+				delete(set, id)
 			}
 		}
 		// The members added come after the ones kept, sorted, so that the

@@ -36,7 +36,7 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 	case OpCreate:
 		return ap.createUserEntry(ctx, a)
 	case OpUpdate:
-		return ap.modifyEntry(ctx, a, &p.dn)
+		return ap.modifyUserEntry(ctx, a, p)
 	case OpDisable, OpEnable:
 		return ap.setLocked(ctx, p, a.Op == OpDisable)
 	case OpPassword:
@@ -49,12 +49,12 @@ func (ap *applier) ldapSide(ctx context.Context, a *Action) error {
 				"use an ldaps:// URL in connection.url or set connection.start_tls = true (nothing was sent; the password stays pending)"}
 		}
 		d.setPwVersion(version)
-		if err := ap.conn.SetPassword(ctx, p.dn, pw, ap.cfg.ad); err != nil {
+		if err := ap.conn.SetPassword(ctx, p.entryDN(), pw, ap.cfg.ad); err != nil {
 			return err
 		}
 		return ap.keepLock(ctx, p)
 	case OpDelete:
-		err := ap.conn.Delete(ctx, p.dn)
+		err := ap.conn.Delete(ctx, p.entryDN())
 		if resultCode(err) == codeNoSuchObject {
 			return nil // an interrupted run deleted it already
 		}
@@ -163,8 +163,9 @@ func (ap *applier) createUserEntry(ctx context.Context, a *Action) error {
 	if err != nil {
 		return err
 	}
-	p.stableID, p.dn, p.created = e.StableID(), e.DN, true
-	if p.stableID == "" {
+	p.setEntry(e.StableID(), e.DN)
+	p.created = true
+	if p.entryID() == "" {
 		return fmt.Errorf("created %s, but cannot read its entryUUID/objectGUID/nsUniqueId to link it", a.DN)
 	}
 	d.baseSet = overlay(d.baseSet, placeholderBase(cfg.placeholders(attrs, d.values)))
@@ -193,11 +194,11 @@ func (ap *applier) keepLock(ctx context.Context, p *userPair) error {
 	if locked, err := ap.cfg.acct.Locked(p.dir.accountEntry()); err != nil || !locked {
 		return err
 	}
-	changes, err := ap.cfg.acct.Changes(&ldap.Entry{DN: p.dn}, true)
+	changes, err := ap.cfg.acct.Changes(&ldap.Entry{DN: p.entryDN()}, true)
 	if err != nil || len(changes) == 0 {
 		return err
 	}
-	return ap.conn.Modify(ctx, p.dn, changes)
+	return ap.conn.Modify(ctx, p.entryDN(), changes)
 }
 
 // setLocked locks (or unlocks) the directory account of p the way the
@@ -205,7 +206,7 @@ func (ap *applier) keepLock(ctx context.Context, p *userPair) error {
 // read with the entry: nothing is sent when it already is so, and the
 // entry is never deleted.
 func (ap *applier) setLocked(ctx context.Context, p *userPair, locked bool) error {
-	e := &ldap.Entry{DN: p.dn}
+	e := &ldap.Entry{DN: p.entryDN()}
 	if p.dir != nil {
 		e = p.dir.accountEntry()
 	}
@@ -213,10 +214,21 @@ func (ap *applier) setLocked(ctx context.Context, p *userPair, locked bool) erro
 	if err != nil || len(changes) == 0 {
 		return err
 	}
-	err = ap.conn.Modify(ctx, p.dn, changes)
+	err = ap.conn.Modify(ctx, p.entryDN(), changes)
 	switch resultCode(err) {
 	case codeValueExists, codeNoSuchAttribute:
 		return nil // already so: an interrupted run got this far
+	}
+	return err
+}
+
+// modifyUserEntry is modifyEntry on the entry of the user pair p, which
+// then knows the entry at its new DN when the change renamed it.
+func (ap *applier) modifyUserEntry(ctx context.Context, a *Action, p *userPair) error {
+	dn := p.entryDN()
+	err := ap.modifyEntry(ctx, a, &dn)
+	if dn != p.entryDN() {
+		p.setEntry(p.entryID(), dn)
 	}
 	return err
 }
@@ -280,10 +292,10 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		members := map[*userPair]bool{}
 		var dns []string
 		for _, u := range d.grp.members {
-			if u.failed || u.dn == "" || u.stableID == "" {
+			if u.failed || u.entryDN() == "" || u.entryID() == "" {
 				continue
 			}
-			dns = append(dns, u.dn)
+			dns = append(dns, u.entryDN())
 			members[u] = true
 		}
 		if len(dns) == 0 && cfg.membersRequired() {
@@ -319,14 +331,14 @@ func (ap *applier) ldapGroup(ctx context.Context, a *Action) error {
 		return ap.modifyEntry(ctx, a, &p.dn)
 	case OpAddMember, OpRemoveMember:
 		u := d.grp.member
-		if u.failed || u.dn == "" {
+		if u.failed || u.entryDN() == "" {
 			return &prereqError{msg: fmt.Sprintf("user %q has no directory entry, so it cannot join group %q", u.name, p.name)}
 		}
 		op := ldap.ModAdd
 		if a.Op == OpRemoveMember {
 			op = ldap.ModDelete
 		}
-		err := ap.conn.Modify(ctx, p.dn, []ldap.Change{{Op: op, Attr: cfg.groupMemberAttr, Values: []string{u.dn}}})
+		err := ap.conn.Modify(ctx, p.dn, []ldap.Change{{Op: op, Attr: cfg.groupMemberAttr, Values: []string{u.entryDN()}}})
 		switch resultCode(err) {
 		case codeValueExists, codeNoSuchAttribute:
 			return nil // already so: an interrupted run got this far

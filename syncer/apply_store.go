@@ -55,7 +55,7 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 	for i, a := range creates {
 		p := a.apply.user
 		p.localID, p.created = ids[i], true
-		p.stableID, p.dn = p.dir.StableID, p.dir.DN
+		p.setEntry(p.dir.StableID, p.dir.DN)
 		if err := ap.addChange(ctx, tx, a); err != nil {
 			return err
 		}
@@ -181,8 +181,8 @@ func (ap *applier) storeSide(ctx context.Context, tx *store.Tx, a *Action) error
 
 // linkUser points the link of an existing pair at the entry's current DN.
 func (ap *applier) linkUser(ctx context.Context, tx *store.Tx, p *userPair, baseSet store.Values) error {
-	if p.dir != nil && p.stableID == "" {
-		p.stableID = p.dir.StableID
+	if p.dir != nil && p.entryID() == "" {
+		p.setEntry(p.dir.StableID, p.entryDN())
 	}
 	return upsertUserLink(ctx, tx, p, baseSet)
 }

@@ -24,10 +24,10 @@ func TestGroupLinkMembersInAFixedOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members := map[*userPair]bool{{stableID: "gone"}: false, {}: true}
+	members := map[*userPair]bool{{entry: &pairEntry{stableID: "gone"}}: false, {}: true}
 	want := []string{"kept-b", "kept-a"}
 	for i := range 40 {
-		members[&userPair{stableID: fmt.Sprintf("id-%02d", 39-i)}] = true
+		members[&userPair{entry: &pairEntry{stableID: fmt.Sprintf("id-%02d", 39-i)}}] = true
 		want = append(want, fmt.Sprintf("id-%02d", i))
 	}
 	p := &groupPair{localID: g.ID, stableID: "group-id", dn: "cn=staff,dc=example"}

@@ -59,17 +59,19 @@ type userPair struct {
 	name string
 
 	// Filled as the plan is applied.
-	localID  int64
-	stableID string
-	dn       string
-	created  bool // created on either side by this run (for failures of dependents)
-	failed   bool // an action creating it failed
+	localID int64
+	// entry: the directory entry's stable id and DN, when they are not
+	// what entryID and entryDN read from the link and the entry (see
+	// setEntry); nil otherwise, as for most pairs.
+	entry   *pairEntry
+	created bool // created on either side by this run (for failures of dependents)
+	failed  bool // an action creating it failed
 	// restored: a store tombstone this run brings back because the
 	// directory overruled the deletion; the memberships the deletion
 	// dropped in the store are not removals to carry to the directory.
 	restored bool
 	// After the plan is applied, the user exists on both sides and is
-	// linked. (Beside the other flags: a pair is 128 bytes, not 136.)
+	// linked. (Beside the other flags: a pair is 104 bytes, not 112.)
 	bothAfter bool
 	// marks: this user's memberships in the group being merged (see
 	// memberAgreement).
@@ -477,7 +479,6 @@ func (pl *planner) pairUsers() {
 			}
 		}
 		if p.link != nil {
-			p.stableID, p.dn = p.link.StableID, p.link.DN
 			var d *DirUser
 			if li < len(pl.st.linkUser) {
 				d = pl.st.linkUser[li] // what dirByID gave for this link's id as it was read
@@ -488,7 +489,7 @@ func (pl *planner) pairUsers() {
 				d = dirByID[p.link.StableID]
 			}
 			if d != nil {
-				p.dir, p.dn = d, d.DN
+				p.dir = d // entryID stays the link's: the id d was found by
 				used[d.StableID] = true
 			}
 			if p.dir == nil && !u.MissingSince.IsZero() && !u.Deleted() {
@@ -509,14 +510,15 @@ func (pl *planner) pairUsers() {
 		}
 		key := strings.ToLower(d.username())
 		if p := unlinkedStore[key]; p != nil && p.dir == nil {
-			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
+			p.dir = d
 			continue
 		}
 		if p := missingStore[key]; p != nil && p.dir == nil {
-			p.dir, p.stableID, p.dn = d, d.StableID, d.DN
+			p.dir = d
+			p.setEntry(d.StableID, d.DN) // the entry back, under a new id: not the link's
 			continue
 		}
-		dirPairs = append(dirPairs, userPair{dir: d, stableID: d.StableID, dn: d.DN}) // within its capacity: p stays put
+		dirPairs = append(dirPairs, userPair{dir: d}) // within its capacity: p stays put
 		p := &dirPairs[len(dirPairs)-1]
 		pl.users = append(pl.users, p)
 	}

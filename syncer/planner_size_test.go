@@ -7,8 +7,8 @@ import (
 
 // The planner holds a userPair per user, its flags packed together.
 func TestUserPairSize(t *testing.T) {
-	if n := unsafe.Sizeof(userPair{}); n > 128 {
-		t.Errorf("a userPair is %d bytes, want at most 128", n)
+	if n := unsafe.Sizeof(userPair{}); n > 104 {
+		t.Errorf("a userPair is %d bytes, want at most 104", n)
 	}
 }
 
