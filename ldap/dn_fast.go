@@ -7,8 +7,12 @@ import "strings"
 // trim (uid=jdoe,ou=People,dc=example,dc=com): it gives what parsing gives,
 // without parsing. ok is false for any other DN, which is then parsed.
 func normalizeSimpleDN(dn string) (string, bool) {
-	if dn == "" {
+	normal, ok := simpleDNNormal(dn)
+	if !ok {
 		return "", false
+	}
+	if normal {
+		return dn, true // its own normal form: no copy (a directory's DNs mostly are)
 	}
 	var b strings.Builder
 	b.Grow(len(dn))
@@ -39,6 +43,35 @@ func normalizeSimpleDN(dn string) (string, bool) {
 		rest = more
 	}
 }
+
+// simpleDNNormal reports whether dn is a DN normalizeSimpleDN takes (ok)
+// and, if so, whether it is already what normalizeSimpleDN would build:
+// each type in its canonical form, no upper case in a case-insensitive
+// type's value.
+func simpleDNNormal(dn string) (normal, ok bool) {
+	if dn == "" {
+		return false, false
+	}
+	normal = true
+	for rest := dn; ; {
+		rdn, more, found := strings.Cut(rest, ",")
+		t, v, ok := strings.Cut(rdn, "=")
+		if !ok || !simpleDNText(t) || !simpleDNText(v) || !validAttrType(t) {
+			return false, false
+		}
+		ct := canonicalAttrType(t)
+		if ct != t || caseIgnoreDNTypes[ct] && strings.IndexFunc(v, isASCIIUpper) >= 0 {
+			normal = false
+		}
+		if !found {
+			return normal, true
+		}
+		rest = more
+	}
+}
+
+// isASCIIUpper reports whether r is an ASCII upper-case letter.
+func isASCIIUpper(r rune) bool { return r >= 'A' && r <= 'Z' }
 
 // simpleDNText reports whether s is non-empty printable ASCII without a
 // space or any character RFC 4514 escapes, quotes or splits on.

@@ -190,16 +190,14 @@ func (pl *planner) storeMembers(g *store.Group) []*userPair {
 func (pl *planner) dirMembers(g *DirGroup) []*userPair {
 	pl.listPass++
 	pass := pl.listPass
-	var out []*userPair
+	out := make([]*userPair, 0, pl.dirMemberCount(g)) // most are listed: one list, not one grown by appending
 	list := func(u *userPair) {
 		if u.bothAfter && u.listed != pass {
 			u.listed = pass
 			out = append(out, u)
 		}
 	}
-	for _, u := range pl.dirMemberPairs(g) {
-		list(u)
-	}
+	pl.eachDirMember(g, list)
 	for u := range pl.nestedMembers(g) {
 		list(u)
 	}
@@ -272,7 +270,14 @@ func (pl *planner) flattenNote(g *DirGroup) string {
 
 // dirMemberPairs resolves a directory group's direct member users.
 func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
-	var out []*userPair
+	out := make([]*userPair, 0, pl.dirMemberCount(g))
+	pl.eachDirMember(g, func(u *userPair) { out = append(out, u) })
+	return out
+}
+
+// eachDirMember calls fn with each user dirMemberPairs lists, in its
+// order, without listing them.
+func (pl *planner) eachDirMember(g *DirGroup, fn func(u *userPair)) {
 	if pl.dir.MembersFromUsers {
 		for _, u := range pl.users {
 			if u.dir == nil {
@@ -280,19 +285,26 @@ func (pl *planner) dirMemberPairs(g *DirGroup) []*userPair {
 			}
 			for _, m := range u.dir.memberOf() {
 				if pl.dns.equal(m, g.DN) {
-					out = append(out, adopter(u))
+					fn(adopter(u))
 					break
 				}
 			}
 		}
-		return out
+		return
 	}
-	users := pl.membersOf(g).users
-	out = make([]*userPair, len(users))
-	for i, u := range users {
-		out[i] = adopter(u)
+	for _, u := range pl.membersOf(g).users {
+		fn(adopter(u))
 	}
-	return out
+}
+
+// dirMemberCount is how many users dirMemberPairs lists for g, when known
+// without going through them (0 when memberships come from the users'
+// memberOf values).
+func (pl *planner) dirMemberCount(g *DirGroup) int {
+	if pl.dir.MembersFromUsers {
+		return 0
+	}
+	return len(pl.membersOf(g).users)
 }
 
 // sortPairs sorts users by name, ignoring case (lessFold).
