@@ -93,18 +93,27 @@ func (b *bed) incrSync(tb testing.TB, cfg string, wantActions int, wantQuiet boo
 	return u
 }
 
-// changeUsers sets the sn of n users (round r's, so each round changes
-// other values) as the rootdn.
-func (b *bed) changeUsers(tb testing.TB, r, n int) {
+// adminConn returns a connection to the bed's slapd bound as the rootdn;
+// close it when done.
+func (b *bed) adminConn(tb testing.TB) *goldap.Conn {
 	tb.Helper()
 	conn, err := goldap.DialURL(b.srv.URL)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer conn.Close()
 	if err := conn.Bind(b.srv.AdminDN, b.srv.AdminPassword); err != nil {
+		conn.Close()
 		tb.Fatal(err)
 	}
+	return conn
+}
+
+// changeUsers sets the sn of n users (round r's, so each round changes
+// other values) as the rootdn.
+func (b *bed) changeUsers(tb testing.TB, r, n int) {
+	tb.Helper()
+	conn := b.adminConn(tb)
+	defer conn.Close()
 	step := max(1, b.shape.users/n)
 	for i := 0; i < n; i++ {
 		m := goldap.NewModifyRequest(userDN(i*step+1), nil)

@@ -112,14 +112,8 @@ SELECT name, deleted_at IS NULL FROM groups ORDER BY name;`
 func (b *bed) changeBothSides(tb testing.TB, imp string) {
 	tb.Helper()
 	n := b.shape.users
-	conn, err := goldap.DialURL(b.srv.URL)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	conn := b.adminConn(tb)
 	defer conn.Close()
-	if err := conn.Bind(b.srv.AdminDN, b.srv.AdminPassword); err != nil {
-		tb.Fatal(err)
-	}
 	for i := range 300 {
 		m := goldap.NewModifyRequest(userDN(i*(n/300)+1), nil)
 		m.Replace("sn", []string{fmt.Sprintf("Changed%d", i)})
