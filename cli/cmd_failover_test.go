@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"net"
 	"os"
 	"strings"
 	"testing"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/wizard"
 )
@@ -15,12 +15,7 @@ import (
 // and test all work, and say which server answered.
 func TestPreviewSyncAndTestNameTheServerThatAnswered(t *testing.T) {
 	s := slapdtest.Start(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "ldap://" + l.Addr().String()
-	l.Close()
+	dead := "ldap://" + harness.RefusingAddr(t)
 	vars := map[string]string{"LDAPWIZ_TEST_PW": s.AdminPassword}
 	cfg := syncConfigFile(t, s, wizard.ModeImport, slapdtest.PeopleDN)
 	data, _ := os.ReadFile(cfg)

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/ldap"
 )
@@ -17,12 +17,7 @@ import (
 // server's checks.
 func TestTestCommandShowsEachServer(t *testing.T) {
 	s := slapdtest.Start(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "ldap://" + l.Addr().String()
-	l.Close()
+	dead := "ldap://" + harness.RefusingAddr(t)
 	cfg := testConnConfig(t, s, dead+" "+s.LDAPSURL, "")
 	vars := map[string]string{"LDAPWIZ_TEST_PW": slapdtest.ReaderPassword}
 	code, out, errs := runTestConnCLI(t, vars, "-c", cfg)

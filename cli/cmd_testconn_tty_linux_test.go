@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"ldapwiz/internal/harness"
 )
 
 // openPTY opens a pseudo-terminal pair: the master to read what was written,
@@ -65,14 +66,9 @@ func runTestConnOnTerminal(t *testing.T, cfg string, vars map[string]string) (in
 // but is no terminal). A refused TCP connect gives one ok and one failed step
 // without needing a directory, and exits 1.
 func TestTestCommandMarksOnATerminal(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	addr := harness.RefusingAddr(t)
 	cfg := filepath.Join(t.TempDir(), "ldapwiz.toml")
-	body := fmt.Sprintf("[connection]\nurl = \"ldap://127.0.0.1:%d\"\nbind_dn = \"cn=x,dc=example,dc=com\"\nbind_password_env = \"PW\"\ntimeout = \"3s\"\n", port)
+	body := fmt.Sprintf("[connection]\nurl = \"ldap://%s\"\nbind_dn = \"cn=x,dc=example,dc=com\"\nbind_password_env = \"PW\"\ntimeout = \"3s\"\n", addr)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 )
 
@@ -122,13 +123,7 @@ func TestExplainResultCodes(t *testing.T) {
 }
 
 func TestExplainConnectionRefused(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	_, err = net.Dial("tcp", addr)
+	_, err := net.Dial("tcp", harness.RefusingAddr(t))
 	if d := Explain(err); d.Setting != "connection.url" || !strings.Contains(d.Problem, "connection refused") {
 		t.Errorf("refused: %+v (from %v)", d, err)
 	}

@@ -12,19 +12,15 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 )
 
-// refusingURL returns an ldap:// URL of a local port nothing listens on.
+// refusingURL returns an ldap:// URL of a local port that refuses
+// connections for the whole test (harness.RefusingAddr).
 func refusingURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "ldap://" + addr
+	return "ldap://" + harness.RefusingAddr(t)
 }
 
 // silentURL returns an ldap:// URL of a listener that accepts connections

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 )
 
@@ -170,13 +170,7 @@ func TestRunTestWrongPassword(t *testing.T) {
 }
 
 func TestRunTestNothingListening(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	res := runTest(t, Config{URL: fmt.Sprintf("ldap://127.0.0.1:%d", port), VerifyTLS: true, Timeout: 3 * time.Second}, fixtureScope())
+	res := runTest(t, Config{URL: "ldap://" + harness.RefusingAddr(t), VerifyTLS: true, Timeout: 3 * time.Second}, fixtureScope())
 	wantStep(t, res, StepTCP, StepFailed, "connection.url", "connection refused", "389")
 	wantStatuses(t, res, map[string]StepStatus{StepDNS: StepOK})
 	wantNotRunAfter(t, res, StepTCP)

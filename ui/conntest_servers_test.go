@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"net"
 	"strings"
 	"testing"
 
+	"ldapwiz/internal/harness"
 	"ldapwiz/internal/slapdtest"
 	"ldapwiz/ldap"
 )
@@ -16,12 +16,7 @@ import (
 // (PgDn, ↓) and opening the refusing one (enter) shows why in full.
 func TestConnectionTestShowsEachServer(t *testing.T) {
 	srv := slapdtest.Start(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refusing := "ldap://" + l.Addr().String()
-	l.Close()
+	refusing := "ldap://" + harness.RefusingAddr(t)
 	s := slapdSettings(srv)
 	s.Connection.URL = refusing + " " + s.Connection.URL
 	d := newDriver(t, Options{Settings: s, Exists: true}, 100, 40)

@@ -12,7 +12,8 @@
 //   - per-run directories owned by a test process, and sweeping those left
 //     behind by processes that died before their cleanup ran (MakeRunDir,
 //     SweepRunDirs);
-//   - small process helpers: pid files, free ports, output buffers.
+//   - small process helpers: pid files, free ports, output buffers;
+//   - an address that refuses connections for the whole test (RefusingAddr).
 //
 // It is for tests only; nothing here is ever skipped quietly.
 package harness
