@@ -313,6 +313,9 @@ func planReleasing(cfg syncConfig, dir *DirSnapshot, st *StoreSnapshot, release 
 	pl.pairUsers()
 	pl.st.dirByID, pl.st.linkByLocal, pl.st.linkUser = nil, nil, nil // pairing was all they were for
 	pl.resolveGroupMembers(release)
+	if !pl.mayCreateInDirectory() {
+		pl.userByDN = nil // nothing looks an entry up by DN any more (entryAt): 3 MB at 100,000 users
+	}
 	pl.buckets[bucketUserCreate] = make([]Action, 0, pl.createsAtMost())
 	for _, p := range pl.users {
 		pl.planUserWithBase(p)

@@ -7,6 +7,20 @@ import (
 	"ldapwiz/store"
 )
 
+// mayCreateInDirectory reports whether planning may create a store user
+// in the directory: whether a store user has no directory entry. Only
+// such a create looks an entry up by DN (entryAt) once the groups'
+// members are resolved, so without one the index by DN can go before the
+// users are planned (a first import has no such user).
+func (pl *planner) mayCreateInDirectory() bool {
+	for _, p := range pl.users {
+		if p.st != nil && p.dir == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // entryAt returns the pair whose directory entry is at dn, or nil.
 func (pl *planner) entryAt(dn string) *userPair {
 	n, ok := pl.dns.normalize(dn)

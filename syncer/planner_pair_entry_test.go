@@ -35,3 +35,25 @@ func TestPairEntry(t *testing.T) {
 		}
 	}
 }
+
+// The index of entries by DN is kept for planning only while a store user
+// without a directory entry may be created there.
+func TestMayCreateInDirectory(t *testing.T) {
+	dir := &DirUser{StableID: "id", DN: "uid=a,dc=x"}
+	st := &store.SyncUser{Username: "b"}
+	for _, c := range []struct {
+		name  string
+		users []*userPair
+		want  bool
+	}{
+		{"first import", []*userPair{{dir: dir}}, false},
+		{"store user with its entry", []*userPair{{st: st, dir: dir}}, false},
+		{"store user without an entry", []*userPair{{dir: dir}, {st: st}}, true},
+		{"linked store user whose entry is gone", []*userPair{{st: st, link: &store.Link{StableID: "id"}}}, true},
+	} {
+		pl := &planner{users: c.users}
+		if got := pl.mayCreateInDirectory(); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
