@@ -35,14 +35,22 @@ func ScopeFilter(objectClass, extra string) (string, error) {
 	return "(&" + strings.Join(parts, "") + ")", err
 }
 
+// FilterInParens returns a filter setting as it is compiled: trimmed, and
+// with its outer parentheses added when it was written without them
+// (added reports that); "" stays "".
+func FilterInParens(filter string) (f string, added bool) {
+	f = strings.TrimSpace(filter)
+	if f != "" && !strings.HasPrefix(f, "(") {
+		return "(" + f + ")", true
+	}
+	return f, false
+}
+
 // compileFilterText compiles a filter written with or without its outer
 // parentheses: the filter with them, and its packet; the error says why the
 // filter does not compile.
 func compileFilterText(filter string) (string, *ber.Packet, error) {
-	f := strings.TrimSpace(filter)
-	if f != "" && !strings.HasPrefix(f, "(") {
-		f = "(" + f + ")"
-	}
+	f, _ := FilterInParens(filter)
 	p, err := CompileFilter(f)
 	if err != nil {
 		return f, nil, fmt.Errorf("%s is not a valid LDAP filter: %v", f, err)

@@ -40,27 +40,31 @@ func (a Action) With(d ActionDetail) Action {
 // Detail returns the action's detail, its Members included; the zero
 // ActionDetail when it has none.
 func (a *Action) Detail() ActionDetail {
-	d := a.stored()
+	var d ActionDetail
+	if a.detail != nil {
+		d = *a.detail
+	}
 	if d.Members == nil {
 		d.Members = a.plannedMembers()
 	}
 	return d
 }
 
-// stored is the detail the action holds: Detail but for the members a
-// planned group create lists from its plan.
-func (a *Action) stored() ActionDetail {
+// OldDN is a rename's or move's DN before it, "" on other actions.
+func (a *Action) OldDN() string {
 	if a.detail == nil {
-		return ActionDetail{}
+		return ""
 	}
-	return *a.detail
+	return a.detail.OldDN
 }
 
-// OldDN is a rename's or move's DN before it, "" on other actions.
-func (a *Action) OldDN() string { return a.stored().OldDN }
-
 // Member is a membership action's username, "" on other actions.
-func (a *Action) Member() string { return a.stored().Member }
+func (a *Action) Member() string {
+	if a.detail == nil {
+		return ""
+	}
+	return a.detail.Member
+}
 
 // Members are, on a group create or restore, the usernames the new group
 // gets as members at once: memberships added by this action; nil on other
@@ -68,18 +72,38 @@ func (a *Action) Member() string { return a.stored().Member }
 // (a first import's group of 20,000 members would otherwise hold a second
 // list of them for as long as the plan): call it once per use.
 func (a *Action) Members() []string {
-	if m := a.stored().Members; m != nil {
+	if m := a.heldMembers(); m != nil {
 		return m
 	}
 	return a.plannedMembers()
 }
 
+// heldMembers is the members list the action holds (a report's, or one
+// set with With): Members but for those a planned group create lists from
+// its plan.
+func (a *Action) heldMembers() []string {
+	if a.detail == nil {
+		return nil
+	}
+	return a.detail.Members
+}
+
 // ErrorText is why applying the action failed, in a report; "" otherwise.
-func (a *Action) ErrorText() string { return a.stored().Error }
+func (a *Action) ErrorText() string {
+	if a.detail == nil {
+		return ""
+	}
+	return a.detail.Error
+}
 
 // ResultCode is the LDAP result code of a directory write that failed
 // (SideLDAP), 0 otherwise.
-func (a *Action) ResultCode() int { return a.stored().ResultCode }
+func (a *Action) ResultCode() int {
+	if a.detail == nil {
+		return 0
+	}
+	return a.detail.ResultCode
+}
 
 // editDetail changes the action's detail with edit. It edits a copy, so
 // that a copy of the action made before keeps its own detail.

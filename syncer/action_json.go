@@ -72,7 +72,6 @@ func appendActionJSON(b []byte, a *Action, diffs []AttrDiff) []byte {
 // A first import writes 100,000 of them; TestChangeDetailMatchesEncodingJSON
 // holds it to json.Marshal of the same fields.
 func appendChangeDetail(b []byte, a *Action, diffs []AttrDiff) []byte {
-	d := a.stored()
 	b = append(b, '{')
 	start := len(b)
 	field := func(key, v string) {
@@ -85,8 +84,8 @@ func appendChangeDetail(b []byte, a *Action, diffs []AttrDiff) []byte {
 		b = appendJSONString(append(b, key...), v)
 	}
 	field(`"reason":`, a.Reason)
-	field(`"old_dn":`, d.OldDN)
-	field(`"member":`, d.Member)
+	field(`"old_dn":`, a.OldDN())
+	field(`"member":`, a.Member())
 	if len(diffs) > 0 {
 		if len(b) > start {
 			b = append(b, ',')

@@ -14,7 +14,7 @@ const userFieldCount = 6
 // field (see fieldSlot): each text slot's as where it lies in one string,
 // the account state's as a flag. A sync of 100,000 users would hold a map
 // per user otherwise, three times the size; a string per slot takes 96
-// bytes a user, this 64, and gives the garbage collector one pointer to
+// bytes a user, this 40, and gives the garbage collector one pointer to
 // follow rather than six. Its offsets are 16 bits: a user's values lie
 // in the first 64 KiB of its text (an entry's text beyond that keeps its
 // values in a copy of their own, and values larger than that in

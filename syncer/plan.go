@@ -80,19 +80,20 @@ func (d AttrDiff) AppendLabel(b []byte) []byte {
 
 // Action is one planned change. Plans list them in the order they are
 // applied. What only some actions have (a rename's old DN, a membership's
-// member, a group create's members, a failure) is its Detail.
+// member, a group create's members, a failure) is its Detail. Its JSON
+// lists actionFields (MarshalJSON, UnmarshalJSON): the keys are there, once.
 type Action struct {
-	Side   string     `json:"side"`             // SideLDAP or SideStore: where it is written
-	Op     string     `json:"op"`               // OpCreate ...
-	Kind   store.Kind `json:"kind"`             // store.KindUser or store.KindGroup
-	Name   string     `json:"name"`             // username or group name (the new one on renames)
-	DN     string     `json:"dn,omitempty"`     // the entry's DN (new DN on renames; planned DN on creates)
-	Diffs  []AttrDiff `json:"diffs,omitempty"`  // creates: the values; updates: old -> new (nil on a planned store create of an entry: read AttrDiffs)
-	Reason string     `json:"reason,omitempty"` // why, in words
+	Side   string     // SideLDAP or SideStore: where it is written
+	Op     string     // OpCreate ...
+	Kind   store.Kind // store.KindUser or store.KindGroup
+	Name   string     // username or group name (the new one on renames)
+	DN     string     // the entry's DN (new DN on renames; planned DN on creates)
+	Diffs  []AttrDiff // creates: the values; updates: old -> new (nil on a planned store create of an entry: read AttrDiffs)
+	Reason string     // why, in words
 	// Beside each other, the flags take one word, not three.
-	Hidden bool `json:"hidden,omitempty"`  // bookkeeping (OpLink): not shown, not counted
-	Failed bool `json:"failed,omitempty"`  // applying it failed
-	Done   bool `json:"applied,omitempty"` // applied (reports)
+	Hidden bool // bookkeeping (OpLink): not shown, not counted
+	Failed bool // applying it failed
+	Done   bool // applied (reports)
 
 	detail *ActionDetail // nil when the action has none (see ActionDetail)
 	apply  *applyData    // what the applier needs; nil on decoded reports

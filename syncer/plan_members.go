@@ -37,7 +37,7 @@ func (a *Action) Memberships() int {
 		return 1
 	case OpCreate, OpRestore:
 		if a.Kind == store.KindGroup {
-			if m := a.stored().Members; m != nil {
+			if m := a.heldMembers(); m != nil {
 				return len(m)
 			}
 			return len(a.plannedMemberPairs())

@@ -71,7 +71,8 @@ type userPair struct {
 	// dropped in the store are not removals to carry to the directory.
 	restored bool
 	// After the plan is applied, the user exists on both sides and is
-	// linked. (Beside the other flags: a pair is 104 bytes, not 112.)
+	// linked. (Beside the other flags, so that they share a word:
+	// TestUserPairSize holds a pair to 104 bytes.)
 	bothAfter bool
 	// marks: this user's memberships in the group being merged (see
 	// memberAgreement).
@@ -103,7 +104,7 @@ type groupPair struct {
 // applyData is what the applier needs beyond an Action's public fields.
 // A plan holds one per action (100,000 at a first import), so what only
 // group and membership actions need is kept apart (grp), and so is what
-// only some user actions need (more): 48 bytes, not 104.
+// only some user actions need (more): 48 bytes (TestApplyDataSize).
 type applyData struct {
 	user *userPair
 

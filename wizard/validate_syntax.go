@@ -93,10 +93,7 @@ func isADBindName(v string) bool {
 // parentheses too.
 func filterProblem(f string) string {
 	f = strings.TrimSpace(f)
-	checked, wrapped := f, false
-	if !strings.HasPrefix(f, "(") {
-		checked, wrapped = "("+f+")", true
-	}
+	checked, wrapped := ldap.FilterInParens(f)
 	_, err := ldap.CompileFilter(checked)
 	if err == nil {
 		return ""
