@@ -83,16 +83,17 @@ type dirView struct {
 type viewPart struct {
 	Request string `json:"request"` // requestHash of the search
 	// Base, Filter and Attributes are the search's, for refreshing it.
-	Base       string             `json:"base"`
-	Filter     string             `json:"filter"`
-	Attributes []string           `json:"attributes"`
-	Cookie     []byte             `json:"cookie"`
-	Entries    []ldap.EntryRecord `json:"entries"`
-	// packed, once set, holds the entries encoded for the next view (a
+	Base       string   `json:"base"`
+	Filter     string   `json:"filter"`
+	Attributes []string `json:"attributes"`
+	Cookie     []byte   `json:"cookie"`
+	// Entries are the part's entries, each encoded (see viewRecord).
+	Entries []viewRecord `json:"entries"`
+	// packed, once set, holds the entries compressed for the next view (a
 	// gzip member of records, see encodeView), packedCount of them; Entries
 	// is then let go. A run packs each part as it reads or delivers it, so
-	// that it never holds the next view's entries as records, unless the
-	// saved view is to be kept (incRead.keepable): then nothing is packed.
+	// that it never holds the next view's entries twice, unless the saved
+	// view is to be kept (incRead.keepable): then nothing is packed.
 	packed      []byte
 	packedCount int
 }
@@ -312,8 +313,11 @@ func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.E
 	}
 	letGo := pk != nil || in.keepsNothing
 	var e *ldap.Entry
-	for i := range p.Entries {
-		rec := &p.Entries[i]
+	for i, r := range p.Entries {
+		rec, err := r.entry()
+		if err != nil {
+			return fmt.Errorf("view part %q, entry %d: %w", part, i, err)
+		}
 		if !reuse {
 			e = nil
 		}
@@ -322,10 +326,10 @@ func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.E
 			return err
 		}
 		if pk != nil {
-			pk.add(rec)
+			pk.addRecord(r)
 		}
 		if letGo {
-			*rec = ldap.EntryRecord{}
+			p.Entries[i] = ""
 		}
 	}
 	if pk == nil {

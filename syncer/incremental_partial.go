@@ -17,11 +17,11 @@ const completeBatch = 100
 // its user attributes only, none of the operational ones the search asked
 // for (nsUniqueId, entryUUID, nsAccountLock), so the entry is read by that
 // UUID, as entryUUID or as the nsUniqueId 389 DS derives it from, and
-// replaced in place. An entry no longer found is gone from scope: its slot
-// in entries becomes nil and its change is dropped or made a delete.
-func (in *incRead) completeEntries(ctx context.Context, conn *ldap.Conn, p *viewPart, entries []*ldap.EntryRecord, partial map[*ldap.EntryRecord]string) error {
+// replaced in place. An entry no longer found is gone from scope: it is
+// returned among the lost, and its change is dropped or made a delete.
+func (in *incRead) completeEntries(ctx context.Context, conn *ldap.Conn, p *viewPart, partial map[*ldap.EntryRecord]string) (lost map[*ldap.EntryRecord]bool, err error) {
 	if len(partial) == 0 {
-		return nil
+		return nil, nil
 	}
 	byID := map[string]*ldap.EntryRecord{}
 	var terms []string
@@ -47,15 +47,16 @@ func (in *incRead) completeEntries(ctx context.Context, conn *ldap.Conn, p *view
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("read again the entries the directory reported changed under %s: %w", p.Base, err)
+			return nil, fmt.Errorf("read again the entries the directory reported changed under %s: %w", p.Base, err)
 		}
 	}
 	if len(found) == len(partial) {
-		return nil
+		return nil, nil
 	}
-	for i, e := range entries {
-		if _, ok := partial[e]; ok && !found[e] {
-			entries[i] = nil
+	lost = map[*ldap.EntryRecord]bool{}
+	for rec := range partial {
+		if !found[rec] {
+			lost[rec] = true
 		}
 	}
 	kept := in.changed[:0]
@@ -69,5 +70,5 @@ func (in *incRead) completeEntries(ctx context.Context, conn *ldap.Conn, p *view
 		kept = append(kept, ch)
 	}
 	in.changed = kept
-	return nil
+	return lost, nil
 }

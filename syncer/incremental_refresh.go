@@ -77,13 +77,14 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 	if in.method == ldap.SyncMethodUSN {
 		return in.refreshUSN(ctx, conn, p)
 	}
-	entries := make([]*ldap.EntryRecord, len(p.Entries))
 	index := map[string]int{}
-	for i := range p.Entries {
-		entries[i] = &p.Entries[i]
-		for _, id := range syncIDs(p.Entries[i]) {
+	entries, err := newViewSlots(p, func(i int, e ldap.EntryRecord) {
+		for _, id := range syncIDs(e) {
 			index[id] = i
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	present := map[string]bool{}
 	partial := map[*ldap.EntryRecord]string{} // reported without a stable id: the UUID the server named
@@ -95,9 +96,13 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 			present[id] = true
 			return nil
 		case ldap.SyncDelete:
-			if i, ok := index[id]; ok && entries[i] != nil {
-				in.changed = append(in.changed, entryChange{part: in.part, old: entries[i]})
-				entries[i] = nil
+			if i, ok := index[id]; ok && !entries[i].gone {
+				old, err := entries.entry(i)
+				if err != nil {
+					return err
+				}
+				in.changed = append(in.changed, entryChange{part: in.part, old: old})
+				entries[i] = viewSlot{gone: true}
 				delete(index, id)
 				changes++
 			}
@@ -111,17 +116,21 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		at := -1
 		for _, v := range ids {
 			present[v] = true
-			if i, ok := index[v]; ok && at < 0 && entries[i] != nil {
+			if i, ok := index[v]; ok && at < 0 && !entries[i].gone {
 				at = i
 			}
 		}
 		if at >= 0 {
-			in.changed = append(in.changed, entryChange{part: in.part, old: entries[at], new: &rec})
-			entries[at] = &rec
+			old, err := entries.entry(at)
+			if err != nil {
+				return err
+			}
+			in.changed = append(in.changed, entryChange{part: in.part, old: old, new: &rec})
+			entries[at] = viewSlot{fresh: &rec}
 		} else {
 			in.changed = append(in.changed, entryChange{part: in.part, new: &rec})
 			at = len(entries)
-			entries = append(entries, &rec)
+			entries = append(entries, viewSlot{fresh: &rec})
 		}
 		for _, v := range ids {
 			index[v] = at
@@ -135,23 +144,28 @@ func (in *incRead) refresh(ctx context.Context, conn *ldap.Conn, p *viewPart) (*
 		}
 		return nil, err
 	}
-	if err := in.completeEntries(ctx, conn, p, entries, partial); err != nil {
+	lost, err := in.completeEntries(ctx, conn, p, partial)
+	if err != nil {
 		return nil, err
 	}
 	out := *p
-	out.Cookie, out.Entries = res.Cookie, make([]ldap.EntryRecord, 0, len(entries))
-	for _, e := range entries {
-		if e == nil {
+	out.Cookie, out.Entries = res.Cookie, make([]viewRecord, 0, len(entries))
+	for i := range entries {
+		if entries[i].gone || lost[entries[i].fresh] {
 			continue
 		}
 		if res.PresentPhase {
+			e, err := entries.entry(i)
+			if err != nil {
+				return nil, err
+			}
 			if ids := syncIDs(*e); len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return present[id] }) {
 				changes++ // gone: the present phase did not name it
 				in.changed = append(in.changed, entryChange{part: in.part, old: e})
 				continue
 			}
 		}
-		out.Entries = append(out.Entries, *e)
+		out.Entries = append(out.Entries, entries.record(i))
 	}
 	in.read.Changes += changes
 	return &out, nil
@@ -224,10 +238,14 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 	for _, name := range sortedParts(&dirView{Parts: parts}) {
 		p := parts[name]
 		kept := p.Entries[:0:0]
-		for _, e := range p.Entries {
+		for i, r := range p.Entries {
+			e, err := r.entry()
+			if err != nil {
+				return fmt.Errorf("view part %q, entry %d: %w", name, i, err)
+			}
 			id := recordID(e)
 			if id == "" || !affected(&dns, e, stale, touched) {
-				kept = append(kept, e)
+				kept = append(kept, r)
 				continue
 			}
 			fresh, err := rereadEntry(ctx, conn, p, e)
@@ -241,7 +259,7 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 			if !slices.Equal(recordValues(*fresh), recordValues(e)) || fresh.DN != e.DN {
 				in.read.Changes++
 			}
-			kept = append(kept, *fresh)
+			kept = append(kept, recordOf(fresh))
 		}
 		p.Entries = kept
 	}
@@ -256,8 +274,12 @@ func (in *incRead) findHolders(ctx context.Context, conn *ldap.Conn, p *viewPart
 		return nil
 	}
 	index := map[string]int{}
-	for i := range p.Entries {
-		if id := recordID(p.Entries[i]); id != "" {
+	for i, r := range p.Entries {
+		e, err := r.entry()
+		if err != nil {
+			return fmt.Errorf("view part %q, entry %d: %w", partUsers, i, err)
+		}
+		if id := recordID(e); id != "" {
 			index[id] = i
 		}
 	}
@@ -266,15 +288,19 @@ func (in *incRead) findHolders(ctx context.Context, conn *ldap.Conn, p *viewPart
 			rec := e.Record()
 			id := recordID(rec)
 			if i, ok := index[id]; ok && id != "" {
-				if !slices.Equal(recordValues(rec), recordValues(p.Entries[i])) {
+				old, err := p.Entries[i].entry()
+				if err != nil {
+					return err
+				}
+				if !slices.Equal(recordValues(rec), recordValues(old)) {
 					in.read.Changes++
 				}
-				p.Entries[i] = rec
+				p.Entries[i] = recordOf(&rec)
 				return nil
 			}
 			in.read.Changes++
 			index[id] = len(p.Entries)
-			p.Entries = append(p.Entries, rec)
+			p.Entries = append(p.Entries, recordOf(&rec))
 			return nil
 		})
 		if err != nil {

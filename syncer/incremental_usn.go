@@ -25,13 +25,14 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 	if now < since {
 		return nil, &refreshRefused{fmt.Errorf("the server's highestCommittedUSN (%d) is below the token (%d): it is another server or was restored", now, since)}
 	}
-	entries := make([]ldap.EntryRecord, len(p.Entries))
-	copy(entries, p.Entries)
 	index := map[string]int{}
-	for i := range entries {
-		if id := recordID(entries[i]); id != "" {
+	entries, err := newViewSlots(p, func(i int, e ldap.EntryRecord) {
+		if id := recordID(e); id != "" {
 			index[id] = i
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	changes := 0
 	req := p.request()
@@ -40,13 +41,16 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 		rec := e.Record()
 		id := recordID(rec)
 		if i, ok := index[id]; ok && id != "" {
-			old := entries[i]
-			in.changed = append(in.changed, entryChange{part: in.part, old: &old, new: &rec})
-			entries[i] = rec
+			old, err := entries.entry(i)
+			if err != nil {
+				return err
+			}
+			in.changed = append(in.changed, entryChange{part: in.part, old: old, new: &rec})
+			entries[i] = viewSlot{fresh: &rec}
 		} else {
 			in.changed = append(in.changed, entryChange{part: in.part, new: &rec})
 			index[id] = len(entries)
-			entries = append(entries, rec)
+			entries = append(entries, viewSlot{fresh: &rec})
 		}
 		changes++
 		return nil
@@ -65,14 +69,18 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 		return nil, fmt.Errorf("list the entries still under %s: %w", p.Base, err)
 	}
 	out := *p
-	out.Cookie, out.Entries = []byte(strconv.FormatInt(now, 10)), entries[:0:0]
-	for _, e := range entries {
-		if id := recordID(e); id != "" && !inScope[id] {
+	out.Cookie, out.Entries = []byte(strconv.FormatInt(now, 10)), make([]viewRecord, 0, len(entries))
+	for i := range entries {
+		e, err := entries.entry(i)
+		if err != nil {
+			return nil, err
+		}
+		if id := recordID(*e); id != "" && !inScope[id] {
 			changes++
-			in.changed = append(in.changed, entryChange{part: in.part, old: &e})
+			in.changed = append(in.changed, entryChange{part: in.part, old: e})
 			continue
 		}
-		out.Entries = append(out.Entries, e)
+		out.Entries = append(out.Entries, entries.record(i))
 	}
 	in.read.Changes += changes
 	return &out, nil

@@ -17,9 +17,19 @@ func sampleView() *dirView {
 	return &dirView{Version: viewVersion, Parts: map[string]*viewPart{
 		partUsers: {Request: "h", Base: "ou=people,dc=example,dc=com", Filter: "(objectClass=inetOrgPerson)", Attributes: []string{"uid", "entryUUID"},
 			Cookie: []byte("rid=000,csn=20260101000000.000000Z#000000#000#000000"),
-			Entries: []ldap.EntryRecord{{DN: "uid=a,ou=people,dc=example,dc=com", Attrs: []ldap.AttrRecord{
-				{Name: "uid", Text: []string{"a"}}, {Name: "entryUUID", Text: []string{"0F1E2D3C-0000-1000-8000-000000000001"}}}}}},
+			Entries: []viewRecord{recordOf(&ldap.EntryRecord{DN: "uid=a,ou=people,dc=example,dc=com", Attrs: []ldap.AttrRecord{
+				{Name: "uid", Text: []string{"a"}}, {Name: "entryUUID", Text: []string{"0F1E2D3C-0000-1000-8000-000000000001"}}}})}},
 	}}
+}
+
+// mustEntry decodes record r.
+func mustEntry(t testing.TB, r viewRecord) ldap.EntryRecord {
+	t.Helper()
+	e, err := r.entry()
+	if err != nil {
+		t.Fatalf("record %q: %v", r, err)
+	}
+	return e
 }
 
 // The view kept with the token reads back as written; one of another
@@ -27,7 +37,7 @@ func sampleView() *dirView {
 func TestViewEncodeDecode(t *testing.T) {
 	v := sampleView()
 	back := roundTrip(t, v)
-	if id := recordID(back.Parts[partUsers].Entries[0]); id != "0f1e2d3c-0000-1000-8000-000000000001" {
+	if id := recordID(mustEntry(t, back.Parts[partUsers].Entries[0])); id != "0f1e2d3c-0000-1000-8000-000000000001" {
 		t.Errorf("recordUUID %q, want it lower case", id)
 	}
 	v.Version = viewVersion + 1
@@ -51,7 +61,7 @@ func TestViewEncodeDecode(t *testing.T) {
 		return fmt.Sprintf(`{"version":%d,"parts":[%s]}`, viewVersion, parts) + "\n"
 	}
 	head := header(`{"name":"users","entries":1}`)
-	entry := string(appendViewEntry(nil, &v.Parts[partUsers].Entries[0]))
+	entry := string(v.Parts[partUsers].Entries[0])
 	record := func(body string) string { return string(binary.AppendUvarint(nil, uint64(len(body)))) + body }
 	good := gz(t, head+record(entry))
 	if _, err := decodeView(good); err != nil {
@@ -92,9 +102,13 @@ func TestViewOfAnotherVersionIsNamed(t *testing.T) {
 // Binary values (objectGUID) and attributes without values keep their kind.
 func TestViewKeepsRawValues(t *testing.T) {
 	v := sampleView()
-	e := &v.Parts[partUsers].Entries[0]
+	e := mustEntry(t, v.Parts[partUsers].Entries[0])
 	e.Attrs = append(e.Attrs, ldap.AttrRecord{Name: "objectGUID", Raw: [][]byte{{0, 1, 0xff}, {}}}, ldap.AttrRecord{Name: "empty"})
-	roundTrip(t, v)
+	v.Parts[partUsers].Entries[0] = recordOf(&e)
+	back := roundTrip(t, v)
+	if got := mustEntry(t, back.Parts[partUsers].Entries[0]); !reflect.DeepEqual(got, e) {
+		t.Errorf("decoded %+v, want %+v", got, e)
+	}
 }
 
 // roundTrip encodes v, decodes it and fails unless that gives v again.
@@ -134,7 +148,11 @@ func FuzzDecodeView(f *testing.F) {
 			t.Fatalf("a decoded view does not encode: %v", err)
 		}
 		for _, p := range v.Parts {
-			for _, e := range p.Entries {
+			for _, r := range p.Entries {
+				e, err := r.entry()
+				if err != nil {
+					t.Fatalf("an entry of a decoded view does not decode: %v", err)
+				}
 				_ = recordID(e)
 				_ = e.Entry()
 			}
@@ -152,8 +170,9 @@ func TestPackedPartEncodesAsItsEntries(t *testing.T) {
 	}
 	p := v.Parts[partUsers]
 	pk := newViewPacker()
-	for i := range p.Entries {
-		pk.add(&p.Entries[i])
+	for _, r := range p.Entries {
+		e := mustEntry(t, r)
+		pk.add(&e)
 	}
 	packed, err := pk.close()
 	if err != nil {
@@ -188,7 +207,7 @@ func TestDeliverHandsOnAndKeepsEveryEntry(t *testing.T) {
 		}
 		in := &incRead{next: dirView{Version: viewVersion, Parts: map[string]*viewPart{}}, keepable: keepable}
 		part := sampleView().Parts[partUsers]
-		part.Entries = append(part.Entries, ldap.EntryRecord{DN: "uid=second,dc=example", Attrs: []ldap.AttrRecord{{Name: "uid", Text: []string{"second"}}}})
+		part.Entries = append(part.Entries, recordOf(&ldap.EntryRecord{DN: "uid=second,dc=example", Attrs: []ldap.AttrRecord{{Name: "uid", Text: []string{"second"}}}}))
 		want.Parts[partUsers].Entries = append(want.Parts[partUsers].Entries, part.Entries[1])
 		var dns []string
 		var handed []*ldap.Entry
@@ -199,7 +218,7 @@ func TestDeliverHandsOnAndKeepsEveryEntry(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if len(dns) != 2 || dns[0] != want.Parts[partUsers].Entries[0].DN || dns[1] != "uid=second,dc=example" {
+		if len(dns) != 2 || dns[0] != mustEntry(t, want.Parts[partUsers].Entries[0]).DN || dns[1] != "uid=second,dc=example" {
 			t.Errorf("keepable %v: handed on %v", keepable, dns)
 		}
 		if same := len(handed) == 2 && handed[0] == handed[1]; same != c.reuse {
@@ -213,4 +232,27 @@ func TestDeliverHandsOnAndKeepsEveryEntry(t *testing.T) {
 			t.Errorf("keepable %v: next view %+v, %v; want %+v", keepable, got, err, want)
 		}
 	}
+}
+
+// FuzzViewRecord: checking a record (as decodeView does for every record
+// of a kept view) and decoding it agree, whatever its bytes, and what
+// decodes encodes to a record that decodes the same.
+func FuzzViewRecord(f *testing.F) {
+	f.Add([]byte(sampleView().Parts[partUsers].Entries[0]))
+	f.Add([]byte("\x05uid=a\x02\x03uid\x00\x01\x01a\x0aobjectGUID\x01\x02\x01\x00\x00"))
+	f.Add([]byte("\x05uid=a\x09"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checked := checkViewRecord(data)
+		e, err := viewRecord(data).entry()
+		if (checked == nil) != (err == nil) {
+			t.Fatalf("check says %v, decoding %v", checked, err)
+		}
+		if err != nil {
+			return
+		}
+		again, err := recordOf(&e).entry()
+		if err != nil || !reflect.DeepEqual(again, e) {
+			t.Fatalf("re-encoded: %+v, %v; want %+v", again, err, e)
+		}
+	})
 }
