@@ -37,7 +37,9 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool, heapPoint func())
 		return 1
 	}
 	defer closeDB()
-	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv, HeapPoint: heapPoint})
+	gc := &phaseGC{on: env.gcTuned}
+	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv, Progress: gc.progress(nil), HeapPoint: heapPoint})
+	gc.done()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "ldapwiz preview: %v\n", err)
 		return 1

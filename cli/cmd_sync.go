@@ -41,19 +41,22 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 		return breakSyncLock(ctx, env, db)
 	}
 	log := env.logging.logger(env.stderr, o.watch)
+	gc := &phaseGC{on: env.gcTuned}
+	defer gc.done()
 	if o.watch {
 		m, code := startMetrics(ctx, env, "ldapwiz sync", o.metricsListen)
 		if code != 0 {
 			return code
 		}
 		return watchSync(ctx, env, s, db, syncer.Options{
-			Getenv: env.getenv, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log, HeapPoint: heapPoint,
+			Getenv: env.getenv, Progress: gc.progress(nil), DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log, HeapPoint: heapPoint,
 		}, o.report, m, o.follow)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
-		Getenv: env.getenv, Progress: pr.event, DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log, HeapPoint: heapPoint,
+		Getenv: env.getenv, Progress: gc.progress(pr.event), DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log, HeapPoint: heapPoint,
 	})
+	gc.done()
 	pr.finish()
 	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {
 		if err := printPlan(env.stdout, rep.Plan); err != nil {

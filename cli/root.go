@@ -23,14 +23,18 @@ type cliEnv struct {
 	getenv func(string) string
 	// logging: the --log-format and --log-level flags of this command tree.
 	logging *logFlags
+	// gcTuned: the process runs the collector at gcPercent (tuneGC), so
+	// a run sets it per phase (phaseGC).
+	gcTuned bool
 }
 
 // Main runs ldapwiz on the process's arguments, standard streams and
 // environment, and returns the exit code. The garbage collector runs at
-// gcPercent unless GOGC is set (tuneGC).
+// gcPercent unless GOGC is set (tuneGC), and at planGCPercent while a
+// sync or preview plans (phaseGC).
 func Main() int {
-	tuneGC(os.LookupEnv)
-	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	tuned := tuneGC(os.LookupEnv)
+	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gcTuned: tuned}
 	return run(env, os.Args[1:])
 }
 
