@@ -201,11 +201,34 @@ func (q Queries) UserGroups(ctx context.Context, userID int64) ([]int64, error) 
 
 // Memberships returns every membership, ordered by group then user.
 func (q Queries) Memberships(ctx context.Context) ([]Membership, error) {
+	// A sync reads them all (120,000 at 100,000 users): the list is sized
+	// by a count first rather than grown, and each row is scanned into one
+	// Membership through one list of destinations (see ListUsersForSync).
+	var n int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM memberships`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: count memberships: %w", err)
+	}
 	rows, err := q.query(ctx, `SELECT user_id, group_id FROM memberships ORDER BY group_id, user_id`)
-	return scanAll(rows, err, "list memberships", func(r rowScanner) (*Membership, error) {
-		var m Membership
-		return &m, r.Scan(&m.UserID, &m.GroupID)
-	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list memberships: %w", err)
+	}
+	defer rows.Close()
+	var out []Membership // nil when there are none, as before
+	if n > 0 {
+		out = make([]Membership, 0, n)
+	}
+	var m Membership
+	dest := []any{&m.UserID, &m.GroupID}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("store: list memberships: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list memberships: %w", err)
+	}
+	return out, nil
 }
 
 // ids runs a query returning one integer column; what names it in errors.

@@ -37,13 +37,34 @@ const linkRowsOfKind = `SELECT ` + linkColumns + ` FROM links WHERE kind = ? ORD
 // scanLinkRow reads a row of linkColumns, a link of kind, into l, its
 // base left encoded.
 func scanLinkRow(r rowScanner, kind Kind, l *LinkRow) error {
-	var synced sql.NullString
-	if err := r.Scan(&l.ID, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &synced); err != nil {
+	return newLinkRowScan(l).scan(r, kind)
+}
+
+// linkRowScan reads rows of linkColumns into one LinkRow, row after row,
+// through one list of destinations built once: a read of 100,000 links
+// allocates none per row (Scan's arguments escape, so a list of them
+// written at each call is allocated at each call).
+type linkRowScan struct {
+	l      *LinkRow
+	synced sql.NullString
+	dest   []any
+}
+
+// newLinkRowScan returns a scan of rows into l.
+func newLinkRowScan(l *LinkRow) *linkRowScan {
+	s := &linkRowScan{l: l}
+	s.dest = []any{&l.ID, &l.LocalID, &l.StableID, &l.DN, &l.BaseJSON, &s.synced}
+	return s
+}
+
+// scan reads the row r is at into the LinkRow, a link of kind.
+func (s *linkRowScan) scan(r rowScanner, kind Kind) error {
+	if err := r.Scan(s.dest...); err != nil {
 		return err
 	}
 	var err error
-	l.Kind = kind
-	l.SyncedAt, err = parseTime(synced)
+	s.l.Kind = kind
+	s.l.SyncedAt, err = parseTime(s.synced)
 	return err
 }
 
@@ -67,8 +88,9 @@ func (q Queries) EachLinkRow(ctx context.Context, kind Kind, sized func(n int), 
 	}
 	defer rows.Close()
 	var l LinkRow // scanned into row after row: fn gets a copy
+	scan := newLinkRowScan(&l)
 	for rows.Next() {
-		if err := scanLinkRow(rows, kind, &l); err != nil {
+		if err := scan.scan(rows, kind); err != nil {
 			return fmt.Errorf("store: list links: %w", err)
 		}
 		if err := fn(l); err != nil {

@@ -239,11 +239,16 @@ func (q Queries) ListUsersForSync(ctx context.Context, keep func(*SyncUser)) ([]
 	}
 	defer rows.Close()
 	out := make([]SyncUser, 0, n)
+	// Each row is scanned into u through one list of destinations, built
+	// once (a list written at each call to Scan is allocated at each call),
+	// and then copied into out.
+	var u SyncUser
+	var deleted, missing sql.NullString
+	dest := []any{&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.Phone,
+		&u.Disabled, &u.PasswordPending, &deleted, &missing, &u.MissingDisabled}
 	for rows.Next() {
-		var u SyncUser
-		var deleted, missing sql.NullString
-		if err := rows.Scan(&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.Phone,
-			&u.Disabled, &u.PasswordPending, &deleted, &missing, &u.MissingDisabled); err != nil {
+		u = SyncUser{}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("store: list users: %w", err)
 		}
 		if err := parseTimes(timeCol{deleted, &u.DeletedAt}, timeCol{missing, &u.MissingSince}); err != nil {
