@@ -56,7 +56,6 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{
 		Getenv: env.getenv, Progress: gc.progress(pr.event), DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync", Logger: log, HeapPoint: heapPoint,
 	})
-	gc.done()
 	pr.finish()
 	if rep != nil && rep.Plan != nil && o.dryRun && !o.json {
 		if err := printPlan(env.stdout, rep.Plan); err != nil {

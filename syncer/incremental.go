@@ -316,7 +316,7 @@ func (in *incRead) deliver(part string, p *viewPart, reuse bool, fn func(*ldap.E
 	for i, r := range p.Entries {
 		rec, err := r.entry()
 		if err != nil {
-			return fmt.Errorf("view part %q, entry %d: %w", part, i, err)
+			return err
 		}
 		if !reuse {
 			e = nil

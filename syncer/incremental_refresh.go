@@ -238,10 +238,10 @@ func (in *incRead) followServerWrites(ctx context.Context, conn *ldap.Conn, part
 	for _, name := range sortedParts(&dirView{Parts: parts}) {
 		p := parts[name]
 		kept := p.Entries[:0:0]
-		for i, r := range p.Entries {
+		for _, r := range p.Entries {
 			e, err := r.entry()
 			if err != nil {
-				return fmt.Errorf("view part %q, entry %d: %w", name, i, err)
+				return err
 			}
 			id := recordID(e)
 			if id == "" || !affected(&dns, e, stale, touched) {
@@ -277,7 +277,7 @@ func (in *incRead) findHolders(ctx context.Context, conn *ldap.Conn, p *viewPart
 	for i, r := range p.Entries {
 		e, err := r.entry()
 		if err != nil {
-			return fmt.Errorf("view part %q, entry %d: %w", partUsers, i, err)
+			return err
 		}
 		if id := recordID(e); id != "" {
 			index[id] = i

@@ -1,10 +1,6 @@
 package syncer
 
-import (
-	"fmt"
-
-	"ldapwiz/ldap"
-)
+import "ldapwiz/ldap"
 
 // viewSlot is one entry of a view part while a refresh patches it: the
 // kept record, until the refresh puts a fresh entry in its place or finds
@@ -27,7 +23,7 @@ func newViewSlots(p *viewPart, each func(i int, e ldap.EntryRecord)) (viewSlots,
 	for i, r := range p.Entries {
 		e, err := r.entry()
 		if err != nil {
-			return nil, fmt.Errorf("the kept view's entry %d under %s: %w", i, p.Base, err)
+			return nil, err
 		}
 		s[i].rec = r
 		each(i, e)
@@ -42,7 +38,7 @@ func (s viewSlots) entry(i int) (*ldap.EntryRecord, error) {
 	}
 	e, err := s[i].rec.entry()
 	if err != nil {
-		return nil, fmt.Errorf("the kept view's entry %d: %w", i, err)
+		return nil, err
 	}
 	return &e, nil
 }

@@ -26,8 +26,11 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 		return nil, &refreshRefused{fmt.Errorf("the server's highestCommittedUSN (%d) is below the token (%d): it is another server or was restored", now, since)}
 	}
 	index := map[string]int{}
+	keptIDs := make([]string, 0, len(p.Entries)) // each kept entry's id, for the scan of what is still in scope
 	entries, err := newViewSlots(p, func(i int, e ldap.EntryRecord) {
-		if id := recordID(e); id != "" {
+		id := recordID(e)
+		keptIDs = append(keptIDs, id)
+		if id != "" {
 			index[id] = i
 		}
 	})
@@ -71,11 +74,17 @@ func (in *incRead) refreshUSN(ctx context.Context, conn *ldap.Conn, p *viewPart)
 	out := *p
 	out.Cookie, out.Entries = []byte(strconv.FormatInt(now, 10)), make([]viewRecord, 0, len(entries))
 	for i := range entries {
-		e, err := entries.entry(i)
-		if err != nil {
-			return nil, err
+		var id string
+		if fresh := entries[i].fresh; fresh != nil {
+			id = recordID(*fresh)
+		} else {
+			id = keptIDs[i]
 		}
-		if id := recordID(*e); id != "" && !inScope[id] {
+		if id != "" && !inScope[id] {
+			e, err := entries.entry(i)
+			if err != nil {
+				return nil, err
+			}
 			changes++
 			in.changed = append(in.changed, entryChange{part: in.part, old: e})
 			continue

@@ -294,9 +294,15 @@ type viewRecord string
 func recordOf(e *ldap.EntryRecord) viewRecord { return viewRecord(appendViewEntry(nil, e)) }
 
 // entry decodes r. Its DN, names and text values are substrings of r; raw
-// values are copied.
+// values are copied. A view's records are checked as it is loaded (see
+// decodeView, which names the entry), so an error here means a record
+// that changed in memory.
 func (r viewRecord) entry() (ldap.EntryRecord, error) {
-	return walkViewRecord(string(r), true)
+	e, err := walkViewRecord(string(r), true)
+	if err != nil {
+		return ldap.EntryRecord{}, fmt.Errorf("an entry of the kept view: %w", err)
+	}
+	return e, nil
 }
 
 // checkViewRecord reports whether rec is a whole record appendViewEntry
