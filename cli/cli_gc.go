@@ -26,7 +26,7 @@ const gcPercent = 50
 // grow by half of what was read before planning's collection, to a peak
 // that depends on when that collection fell; at 20 it grows by a fifth,
 // for a collection or two more, of about 20 ms each. A first import's
-// preview of 100,000 users: 94.7-103.5 MB peak RSS at 50, 93.8-97.2 MB at
+// preview of 100,000 users: 95.4-102.6 MB peak RSS at 50, 94.3-97.7 MB at
 // 20, the CPU the same (README, "Performance").
 const planGCPercent = 20
 

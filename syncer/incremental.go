@@ -72,23 +72,24 @@ func (d *DirRead) Line() string {
 
 // dirView is the directory as the searches of a run read it, kept with the
 // token so that the next run can patch it with the changes: one part per
-// search (users, groups).
+// search (users, groups). It is stored as encodeView writes it (a JSON
+// header line, then binary records), never as JSON whole.
 type dirView struct {
-	Version int                  `json:"version"`
-	Parts   map[string]*viewPart `json:"parts"`
+	Version int
+	Parts   map[string]*viewPart
 }
 
 // viewPart is what one search returned, in the order the server returned
 // it, and the token of the directory state it shows.
 type viewPart struct {
-	Request string `json:"request"` // requestHash of the search
+	Request string // requestHash of the search
 	// Base, Filter and Attributes are the search's, for refreshing it.
-	Base       string   `json:"base"`
-	Filter     string   `json:"filter"`
-	Attributes []string `json:"attributes"`
-	Cookie     []byte   `json:"cookie"`
+	Base       string
+	Filter     string
+	Attributes []string
+	Cookie     []byte
 	// Entries are the part's entries, each encoded (see viewRecord).
-	Entries []viewRecord `json:"entries"`
+	Entries []viewRecord
 	// packed, once set, holds the entries compressed for the next view (a
 	// gzip member of records, see encodeView), packedCount of them; Entries
 	// is then let go. A run packs each part as it reads or delivers it, so
