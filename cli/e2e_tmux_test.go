@@ -17,13 +17,15 @@ import (
 	"ldapwiz/internal/harness"
 )
 
-// buildBinary builds ldapwiz into a temporary directory and returns its path.
+// buildBinary builds ldapwiz into a temporary directory, as README says
+// to (CGO_ENABLED=0: one static binary), and returns its path.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ldapwiz")
 	// By import path: the main package is the module's root, wherever the
 	// tests live.
 	cmd := exec.Command("go", "build", "-o", bin, "ldapwiz")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build failed: %v\n%s", err, out)
 	}
