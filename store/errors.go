@@ -48,6 +48,21 @@ func errorf(kind error, format string, args ...any) error {
 	return &storeError{msg: fmt.Sprintf(format, args...), kind: kind}
 }
 
+// isJSONViolation reports whether err is the schema refusing a value of
+// column that is not JSON: SQLite's CHECK (json_valid(column)), or
+// PostgreSQL's cast of it to json (invalid_text_representation, SQLSTATE
+// 22P02, in the CHECK ((column::json) IS NOT NULL)).
+func isJSONViolation(err error, column string) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "22P02" && strings.Contains(pe.Message, "json")
+	}
+	return strings.Contains(err.Error(), "CHECK constraint failed: json_valid("+column+")")
+}
+
 // isUniqueViolation reports whether err is a unique constraint failure:
 // SQLite's, or PostgreSQL's unique_violation (SQLSTATE 23505).
 func isUniqueViolation(err error) bool {

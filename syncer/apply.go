@@ -32,6 +32,11 @@ type applier struct {
 	// pending, while a batch of store-side actions is written, collects
 	// their change rows, recorded together before the batch commits.
 	pending *[]store.Change
+	// batchChanges and linkedUsers are reused from batch to batch: the
+	// change rows pending points at, and a batch's users to create
+	// (createUsers).
+	batchChanges []store.Change
+	linkedUsers  []store.LinkedUser
 	// diffs is reused to list each change row's diffs (AppendAttrDiffs).
 	diffs []AttrDiff
 	// baseFields are cfg.fields sorted, as a link's base lists them;

@@ -14,9 +14,12 @@ import (
 // few multi-row statements per batch rather than several per user. The
 // batch commits or rolls back as a whole, as before.
 func (ap *applier) storeBatch(ctx context.Context, tx *store.Tx, batch []*Action) error {
-	changes := make([]store.Change, 0, len(batch))
+	changes := ap.batchChanges[:0]
 	ap.pending = &changes
-	defer func() { ap.pending = nil }()
+	defer func() {
+		clear(changes) // let the rows' texts go; keep the array for the next batch
+		ap.batchChanges, ap.pending = changes[:0], nil
+	}()
 	var creates []*Action
 	for _, a := range batch {
 		if a.Kind == store.KindUser && a.Op == OpCreate && a.apply.missing() == nil {
@@ -44,7 +47,11 @@ func (ap *applier) createUsers(ctx context.Context, tx *store.Tx, creates []*Act
 	if len(creates) == 0 {
 		return nil
 	}
-	us := make([]store.LinkedUser, len(creates))
+	us := slices.Grow(ap.linkedUsers[:0], len(creates))[:len(creates)]
+	defer func() {
+		clear(us)
+		ap.linkedUsers = us[:0]
+	}()
 	for i, a := range creates {
 		us[i] = ap.linkedUser(a.apply)
 	}
