@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"math"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"testing"
@@ -72,4 +74,73 @@ func TestPhaseGC(t *testing.T) {
 	if got := target(); got != 200 {
 		t.Errorf("with GOGC set the target is %d, want 200", got)
 	}
+}
+
+// Once a run has planned, the heap is capped at capPercent above what was
+// live then, plus the runtime's other memory, until the run is over or
+// the next run of the process (ldapwiz sync --watch) begins; the cap
+// rises when what is live outgrows it; with GOMEMLIMIT set there is no
+// cap.
+func TestPhaseGCCapsTheHeapAfterPlanning(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	limit := func() int64 { return debug.SetMemoryLimit(-1) }
+	held := make([][]byte, 0, 64)
+	hold := func(mb int) { // live memory, as a run's read and plan
+		for range mb {
+			held = append(held, make([]byte, 1<<20))
+		}
+		runtime.GC()
+	}
+	hold(16)
+
+	g := newPhaseGC(&cliEnv{gcTuned: true})
+	progress := g.progress(nil)
+	for _, p := range []syncer.Phase{syncer.PhaseConnect, syncer.PhaseReadDirectory, syncer.PhaseReadStore, syncer.PhasePlan} {
+		progress(syncer.Event{Phase: p})
+		if got := limit(); got != math.MaxInt64 {
+			t.Fatalf("in phase %q the memory limit is %d, want none", p, got)
+		}
+	}
+	u := readHeapUse()
+	progress(syncer.Event{Phase: syncer.PhaseApply})
+	capped := limit()
+	if capped == math.MaxInt64 {
+		t.Fatal("after planning the heap is not capped")
+	}
+	if lo, hi := u.live*(100+capPercent)/100, u.live*(100+capPercent)/100+u.other+(8<<20); capped < lo || capped > hi {
+		t.Errorf("the cap is %d MiB, want %d-%d MiB (%d MiB live, %d MiB other)", capped>>20, lo>>20, hi>>20, u.live>>20, u.other>>20)
+	}
+
+	hold(32) // what is live triples while the run writes
+	for range capCheckEvery {
+		progress(syncer.Event{Phase: syncer.PhaseApply})
+	}
+	if got := limit(); got < readHeapUse().live*(100+capPercent)/100 {
+		t.Errorf("with %d MiB live the cap stayed at %d MiB", readHeapUse().live>>20, got>>20)
+	}
+	progress(syncer.Event{Phase: syncer.PhaseDone})
+	if limit() == math.MaxInt64 {
+		t.Error("the cap went when the run said it was done; it holds until the run is over")
+	}
+	progress(syncer.Event{Phase: syncer.PhaseConnect}) // --watch: the next run
+	if got := limit(); got != math.MaxInt64 {
+		t.Errorf("the next run began with a memory limit of %d MiB", got>>20)
+	}
+	progress(syncer.Event{Phase: syncer.PhasePlan})
+	progress(syncer.Event{Phase: syncer.PhaseApply})
+	g.done()
+	if got := limit(); got != math.MaxInt64 {
+		t.Errorf("after the run the memory limit is %d MiB, want none", got>>20)
+	}
+
+	set := newPhaseGC(&cliEnv{gcTuned: true, memLimitSet: true}) // GOMEMLIMIT set
+	progress = set.progress(nil)
+	progress(syncer.Event{Phase: syncer.PhasePlan})
+	progress(syncer.Event{Phase: syncer.PhaseApply})
+	if got := limit(); got != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set the run set a limit of %d MiB", got>>20)
+	}
+	set.done()
+	runtime.KeepAlive(held)
 }

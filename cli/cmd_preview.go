@@ -37,7 +37,7 @@ func runPreview(env *cliEnv, path string, asJSON, indent bool, heapPoint func())
 		return 1
 	}
 	defer closeDB()
-	gc := &phaseGC{on: env.gcTuned}
+	gc := newPhaseGC(env)
 	plan, err := syncer.Preview(ctx, s, db, syncer.Options{Getenv: env.getenv, Progress: gc.progress(nil), HeapPoint: heapPoint})
 	gc.done()
 	if err != nil {

@@ -41,7 +41,7 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 		return breakSyncLock(ctx, env, db)
 	}
 	log := env.logging.logger(env.stderr, o.watch)
-	gc := &phaseGC{on: env.gcTuned}
+	gc := newPhaseGC(env)
 	defer gc.done()
 	if o.watch {
 		m, code := startMetrics(ctx, env, "ldapwiz sync", o.metricsListen)

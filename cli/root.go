@@ -26,6 +26,9 @@ type cliEnv struct {
 	// gcTuned: the process runs the collector at gcPercent (tuneGC), so
 	// a run sets it per phase (phaseGC).
 	gcTuned bool
+	// memLimitSet: the environment sets GOMEMLIMIT, so no run sets a
+	// memory limit of its own (phaseGC).
+	memLimitSet bool
 }
 
 // Main runs ldapwiz on the process's arguments, standard streams and
@@ -34,7 +37,8 @@ type cliEnv struct {
 // sync or preview plans (phaseGC).
 func Main() int {
 	tuned := tuneGC(os.LookupEnv)
-	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gcTuned: tuned}
+	_, limited := os.LookupEnv("GOMEMLIMIT")
+	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gcTuned: tuned, memLimitSet: limited}
 	return run(env, os.Args[1:])
 }
 
