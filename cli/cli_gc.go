@@ -38,9 +38,9 @@ const planGCPercent = 20
 // about 58 MB live and throws about 400 MB away while it writes; at
 // gcPercent its heap grew to half as much again as what was live then.
 // Held by a limit of 1.45 times what planning left live, plus the
-// runtime's own memory, its peak RSS went from 126-127 to 117-118 MB for
-// the same CPU; at 1.30, to 112-113 MB for up to a fifth more CPU
-// (README, "Performance").
+// runtime's own memory, its peak RSS went from 124 to 114-116 MB, for 44
+// collections rather than 37; at 1.35, 111 MB for 53 (README,
+// "Performance").
 const capPercent = 45
 
 // capCheckEvery is how many progress events go by, while the heap is
