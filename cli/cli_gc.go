@@ -62,8 +62,8 @@ func tuneGC(lookup func(string) (string, bool)) bool {
 // sync or preview, one run at a time) goes from phase to phase:
 // planGCPercent while it plans, gcPercent otherwise. Once the run has
 // planned, until it ends or the next run begins, it also caps the heap
-// with a memory limit (capHeap). It does nothing when the environment set
-// GOGC (tuneGC did not set the target), sets no limit when it set
+// with a memory limit (capHeap). It does nothing when the environment
+// sets GOGC (tuneGC did not set the target), sets no limit when it sets
 // GOMEMLIMIT, and is used nowhere several runs share the process (ldapwiz
 // serve does not use it).
 type phaseGC struct {
@@ -87,11 +87,12 @@ func (g *phaseGC) progress(next func(syncer.Event)) func(syncer.Event) {
 	}
 	return func(e syncer.Event) {
 		if e.Phase != g.phase {
+			goesOn := e.Phase == syncer.PhaseApply || e.Phase == syncer.PhaseDone
 			switch {
-			case g.phase == syncer.PhasePlan:
-				g.capHeap()
-			case e.Phase != syncer.PhaseApply && e.Phase != syncer.PhaseDone:
-				g.lift() // the next run begins
+			case g.phase == syncer.PhasePlan && goesOn:
+				g.capHeap() // the run goes on with what it planned
+			case !goesOn:
+				g.lift() // the next run begins (one that stopped after planning set none)
 			}
 			g.phase = e.Phase
 			debug.SetGCPercent(gcTarget(e.Phase))
@@ -119,7 +120,7 @@ func (g *phaseGC) done() {
 // capHeap sets a memory limit of capPercent above what is live now, as
 // the run leaves planning, plus the runtime's memory that is not heap
 // objects (span fragmentation, stacks, the collector's metadata). After
-// planning a run writes, or prints, what it planned: what is live then
+// planning a run writes what it planned: what is live then
 // hardly grows, while what it throws away is collected under the limit
 // rather than at gcPercent above a live heap that writing has grown. The
 // limit also has the runtime return freed memory to the system sooner.

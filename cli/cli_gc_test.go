@@ -127,6 +127,11 @@ func TestPhaseGCCapsTheHeapAfterPlanning(t *testing.T) {
 	if got := limit(); got != math.MaxInt64 {
 		t.Errorf("the next run began with a memory limit of %d MiB", got>>20)
 	}
+	progress(syncer.Event{Phase: syncer.PhasePlan})    // a run the guards refuse: planned, not applied
+	progress(syncer.Event{Phase: syncer.PhaseConnect}) // and the next run
+	if got := limit(); got != math.MaxInt64 {
+		t.Errorf("the run after one that stopped once it had planned began with a memory limit of %d MiB", got>>20)
+	}
 	progress(syncer.Event{Phase: syncer.PhasePlan})
 	progress(syncer.Event{Phase: syncer.PhaseApply})
 	g.done()
