@@ -35,7 +35,7 @@ const planGCPercent = 20
 // capPercent is how far, after a run has planned, its heap may grow past
 // what planning left live before the collector runs: the memory limit
 // phaseGC sets then (capHeap). An import of 100,000 users writes with
-// about 58 MB live and throws about 400 MB away while it writes; at
+// about 58 MB live and throws about 325 MB away while it writes; at
 // gcPercent its heap grew to half as much again as what was live then.
 // Held by a limit of 1.45 times what planning left live, plus the
 // runtime's own memory, its peak RSS went from 124 to 114-116 MB, for 44
