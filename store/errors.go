@@ -51,7 +51,8 @@ func errorf(kind error, format string, args ...any) error {
 // isJSONViolation reports whether err is the schema refusing a value of
 // column that is not JSON: SQLite's CHECK (json_valid(column)), or
 // PostgreSQL's cast of it to json (invalid_text_representation, SQLSTATE
-// 22P02, in the CHECK ((column::json) IS NOT NULL)).
+// 22P02, in the CHECK ((column::json) IS NOT NULL)), whose error does not
+// name the column: give it a statement that writes one JSON column.
 func isJSONViolation(err error, column string) bool {
 	if err == nil {
 		return false

@@ -176,7 +176,8 @@ func (q Queries) AddChange(ctx context.Context, c Change) (int64, error) {
 
 // AddChanges records applied changes in that order, as AddChange does for
 // each, atomically, in multi-row statements (the ids are not returned).
-// Every change is checked before any is written.
+// None is written unless every one is accepted (a detail that is not JSON
+// is refused by the schema, as ErrInvalid).
 func (q Queries) AddChanges(ctx context.Context, cs []Change) error {
 	args := make([]any, 0, changeCols*min(len(cs), bulkRows))
 	details := make([]string, len(cs))
