@@ -238,7 +238,7 @@ func insertRows(t tableRows, n int, pg bool) string {
 // since cpu0 (cpuSeconds) and wall0: it has no peak RSS or live heap of
 // its own.
 func inProcessSince(cpu0 float64, wall0 time.Time) usage {
-	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured}
+	return usage{wall: time.Since(wall0).Seconds(), cpu: cpuSeconds() - cpu0, rssMB: unmeasured, liveMB: unmeasured, gcCPU: unmeasured}
 }
 
 // cpuSeconds is the user and system CPU time this process has used.

@@ -35,3 +35,23 @@ func TestSaidDropsTheGCTrace(t *testing.T) {
 		t.Errorf("said = %q, want %q", got, want)
 	}
 }
+
+// TestCollectorCPU: collectorCPU sums every part of each gctrace line's CPU
+// times (the two stops, the assists, the background and idle workers),
+// in seconds; without a trace it is unmeasured.
+func TestCollectorCPU(t *testing.T) {
+	stderr := []byte("reading the directory: 500 entries\n" +
+		"gc 1 @0.024s 2%: 0.14+3.6+0.055 ms clock, 0.28+0.59/0.48/0+0.11 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"gc 8 @0.9s 9% (forced): 0.1+9+0.04 ms clock, 0.2+3/8/10.5+0.08 ms cpu, 90->90->12 MB, 174 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"planned 99 changes; 1+2/3/4+5 ms cpu is not a trace line\n")
+	want := (0.28 + 0.59 + 0.48 + 0 + 0.11 + 0.2 + 3 + 8 + 10.5 + 0.08) / 1000
+	if got := collectorCPU(stderr); got < want-1e-9 || got > want+1e-9 {
+		t.Errorf("collectorCPU = %v, want %v", got, want)
+	}
+	if got := collectorCPU([]byte("no trace\n")); got != unmeasured {
+		t.Errorf("collectorCPU without a trace = %v, want unmeasured", got)
+	}
+	if got := seconds(unmeasured); got != "–" {
+		t.Errorf("an unmeasured time shows as %q", got)
+	}
+}

@@ -20,6 +20,10 @@ type usage struct {
 	// garbage collector found live (unmeasured otherwise, or when no
 	// collection ran; see timedGo).
 	liveMB float64
+	// gcCPU is, the same way, the CPU seconds its collector took, part of
+	// cpu: what the run's CPU would be if nothing it threw away or held
+	// had to be collected.
+	gcCPU float64
 }
 
 // unmeasured is a size a case does not have: it was timed inside the
@@ -52,6 +56,26 @@ func timedGo(dir string, name string, args ...string) (usage, error) {
 // gcLive matches a gctrace line's heap sizes: at the start of the
 // collection, at its end, and live ("4->4->1 MB").
 var gcLive = regexp.MustCompile(`(?m)^gc \d+ .* (\d+)->(\d+)->(\d+) MB`)
+
+// gcCPUTimes matches a gctrace line's CPU times, in ms: the stop at the
+// start, the assists, the background and idle workers, the stop at the end
+// ("0.037+0.1/0.4/0+0.006 ms cpu").
+var gcCPUTimes = regexp.MustCompile(`(?m)^gc \d+ .* ([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+) ms cpu`)
+
+// collectorCPU is the CPU seconds of the gctrace lines in stderr, all
+// collections summed (unmeasured when there are none).
+func collectorCPU(stderr []byte) float64 {
+	total := unmeasured
+	for _, m := range gcCPUTimes.FindAllSubmatch(stderr, -1) {
+		total = max(total, 0)
+		for _, f := range m[1:] {
+			if v, err := strconv.ParseFloat(string(f), 64); err == nil {
+				total += v / 1000
+			}
+		}
+	}
+	return total
+}
 
 // largestLive is the largest live heap, in MB, of the gctrace lines in
 // stderr (unmeasured when there are none).
@@ -95,7 +119,7 @@ func timedEnv(dir string, env []string, name string, args ...string) (usage, err
 	if runErr != nil {
 		return usage{}, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), runErr, said(stderr.Bytes()))
 	}
-	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes())}, nil
+	return usage{wall: v[0], cpu: v[1] + v[2], rssMB: v[3] / 1024, liveMB: largestLive(stderr.Bytes()), gcCPU: collectorCPU(stderr.Bytes())}, nil
 }
 
 // megabytes formats a size in MB with prec decimals, or "–" when it is
@@ -130,16 +154,29 @@ type pair struct{ wiz, base usage }
 type summary struct {
 	wallRatio, cpuRatio  []float64
 	wall, cpu, rss, live []float64
+	gcCPU                []float64
 	baseRSS              float64
 }
 
-// row formats case c's columns every table has: the wall and CPU ratios
-// (medians, with min–max), ldapwiz's median wall and CPU seconds, and the
-// largest peak RSS and live heap of the rounds, as "| c | … |".
+// rowHeader is the header of the columns row writes, after "| case ".
+const rowHeader = "| wall ÷ ldapsearch (median, min–max) | CPU ÷ ldapsearch (median, min–max) | ldapwiz wall s | ldapwiz CPU s | of it the collector s | peak RSS MB | live heap MB |"
+
+// row formats case c's columns every table has (rowHeader): the wall and
+// CPU ratios (medians, with min–max), ldapwiz's median wall and CPU
+// seconds and its collector's median CPU seconds, and the largest peak
+// RSS and live heap of the rounds, as "| c | … |".
 func (s *summary) row(c string) string {
-	return fmt.Sprintf("| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %s | %s |", c,
+	return fmt.Sprintf("| %s | %.2fx (%.2f–%.2f) | %.2fx (%.2f–%.2f) | %.2f | %.2f | %s | %s | %s |", c,
 		median(s.wallRatio), minOf(s.wallRatio), maxOf(s.wallRatio), median(s.cpuRatio), minOf(s.cpuRatio), maxOf(s.cpuRatio),
-		median(s.wall), median(s.cpu), megabytes(maxOf(s.rss), 1), megabytes(maxOf(s.live), 0))
+		median(s.wall), median(s.cpu), seconds(median(s.gcCPU)), megabytes(maxOf(s.rss), 1), megabytes(maxOf(s.live), 0))
+}
+
+// seconds formats a duration in seconds, or "–" when it is unmeasured.
+func seconds(s float64) string {
+	if s < 0 {
+		return "–" // unmeasured
+	}
+	return strconv.FormatFloat(s, 'f', 2, 64)
 }
 
 func (s *summary) add(p pair) {
@@ -149,6 +186,7 @@ func (s *summary) add(p pair) {
 	s.cpu = append(s.cpu, p.wiz.cpu)
 	s.rss = append(s.rss, p.wiz.rssMB)
 	s.live = append(s.live, p.wiz.liveMB)
+	s.gcCPU = append(s.gcCPU, p.wiz.gcCPU)
 	s.baseRSS = max(s.baseRSS, p.base.rssMB)
 }
 
