@@ -47,15 +47,24 @@ const capPercent = 45
 // capped, between looks at whether what is live still fits under the cap.
 const capCheckEvery = 256
 
+// gcTuning is what ldapwiz may set of the collector in this process: what
+// the environment leaves to it.
+type gcTuning struct {
+	percent bool // GOGC is not set: the target is gcPercent, and a run sets it per phase
+	limit   bool // neither GOGC nor GOMEMLIMIT is set: a run may set a memory limit
+}
+
 // tuneGC sets the collector's target to gcPercent unless lookup (the
 // process's os.LookupEnv) finds GOGC set, which the Go runtime has
-// already applied; it reports whether it set it.
-func tuneGC(lookup func(string) (string, bool)) bool {
+// already applied, and reports what ldapwiz may set: nothing the
+// environment sets (GOGC, GOMEMLIMIT) is overridden.
+func tuneGC(lookup func(string) (string, bool)) gcTuning {
 	if _, set := lookup("GOGC"); set {
-		return false
+		return gcTuning{}
 	}
 	debug.SetGCPercent(gcPercent)
-	return true
+	_, limited := lookup("GOMEMLIMIT")
+	return gcTuning{percent: true, limit: !limited}
 }
 
 // phaseGC sets the collector's target as a run of this process (ldapwiz
@@ -67,8 +76,8 @@ func tuneGC(lookup func(string) (string, bool)) bool {
 // GOMEMLIMIT, and is used nowhere several runs share the process (ldapwiz
 // serve does not use it).
 type phaseGC struct {
-	on       bool         // tuneGC set the target
-	capOn    bool         // GOMEMLIMIT is not set: the run may set a limit
+	on       bool         // tuneGC set the target (gcTuning.percent)
+	capOn    bool         // the run may set a memory limit (gcTuning.limit)
 	phase    syncer.Phase // the phase the target was last set for
 	limit    int64        // the memory limit capHeap set; 0 for none
 	sinceCap int          // events since the cap was last checked
@@ -76,7 +85,7 @@ type phaseGC struct {
 
 // newPhaseGC returns the phaseGC of a run in env's process.
 func newPhaseGC(env *cliEnv) *phaseGC {
-	return &phaseGC{on: env.gcTuned, capOn: env.gcTuned && !env.memLimitSet}
+	return &phaseGC{on: env.gc.percent, capOn: env.gc.limit}
 }
 
 // progress returns next (nil for none) wrapped to set the collector's

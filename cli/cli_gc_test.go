@@ -11,19 +11,27 @@ import (
 )
 
 // ldapwiz collects at gcPercent unless GOGC is set, which it leaves to
-// the runtime.
+// the runtime; a run may set a memory limit unless GOGC or GOMEMLIMIT is
+// set.
 func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	unset := func(string) (string, bool) { return "", false }
-	if !tuneGC(unset) {
-		t.Error("tuneGC did not set the target with GOGC unset")
+	if got := tuneGC(unset); got != (gcTuning{percent: true, limit: true}) {
+		t.Errorf("with GOGC and GOMEMLIMIT unset tuneGC = %+v, want both", got)
 	}
 	if got := debug.SetGCPercent(100); got != gcPercent {
 		t.Errorf("with GOGC unset the target is %d, want %d", got, gcPercent)
 	}
+	limited := func(k string) (string, bool) { return "100MiB", k == "GOMEMLIMIT" }
+	if got := tuneGC(limited); got != (gcTuning{percent: true}) {
+		t.Errorf("with GOMEMLIMIT set tuneGC = %+v, want the target only", got)
+	}
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("with GOMEMLIMIT set the target is %d, want %d", got, gcPercent)
+	}
 	set := func(k string) (string, bool) { return "200", k == "GOGC" }
-	if tuneGC(set) {
-		t.Error("tuneGC set the target although GOGC is set")
+	if got := tuneGC(set); got != (gcTuning{}) {
+		t.Errorf("with GOGC set tuneGC = %+v, want nothing", got)
 	}
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC set the target is %d, want the runtime's (100 here)", got)
@@ -94,7 +102,7 @@ func TestPhaseGCCapsTheHeapAfterPlanning(t *testing.T) {
 	}
 	hold(16)
 
-	g := newPhaseGC(&cliEnv{gcTuned: true})
+	g := newPhaseGC(&cliEnv{gc: gcTuning{percent: true, limit: true}})
 	progress := g.progress(nil)
 	for _, p := range []syncer.Phase{syncer.PhaseConnect, syncer.PhaseReadDirectory, syncer.PhaseReadStore, syncer.PhasePlan} {
 		progress(syncer.Event{Phase: p})
@@ -139,7 +147,7 @@ func TestPhaseGCCapsTheHeapAfterPlanning(t *testing.T) {
 		t.Errorf("after the run the memory limit is %d MiB, want none", got>>20)
 	}
 
-	set := newPhaseGC(&cliEnv{gcTuned: true, memLimitSet: true}) // GOMEMLIMIT set
+	set := newPhaseGC(&cliEnv{gc: gcTuning{percent: true}}) // GOMEMLIMIT set
 	progress = set.progress(nil)
 	progress(syncer.Event{Phase: syncer.PhasePlan})
 	progress(syncer.Event{Phase: syncer.PhaseApply})

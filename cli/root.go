@@ -23,22 +23,18 @@ type cliEnv struct {
 	getenv func(string) string
 	// logging: the --log-format and --log-level flags of this command tree.
 	logging *logFlags
-	// gcTuned: the process runs the collector at gcPercent (tuneGC), so
-	// a run sets it per phase (phaseGC).
-	gcTuned bool
-	// memLimitSet: the environment sets GOMEMLIMIT, so no run sets a
-	// memory limit of its own (phaseGC).
-	memLimitSet bool
+	// gc: what the process lets a run set of the collector (tuneGC,
+	// phaseGC).
+	gc gcTuning
 }
 
 // Main runs ldapwiz on the process's arguments, standard streams and
 // environment, and returns the exit code. The garbage collector runs at
-// gcPercent unless GOGC is set (tuneGC), and at planGCPercent while a
-// sync or preview plans (phaseGC).
+// gcPercent unless GOGC is set (tuneGC); a sync or preview runs it at
+// planGCPercent while it plans, and a sync under a memory limit once it
+// has planned unless GOMEMLIMIT is set (phaseGC).
 func Main() int {
-	tuned := tuneGC(os.LookupEnv)
-	_, limited := os.LookupEnv("GOMEMLIMIT")
-	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gcTuned: tuned, memLimitSet: limited}
+	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gc: tuneGC(os.LookupEnv)}
 	return run(env, os.Args[1:])
 }
 
