@@ -44,7 +44,7 @@ type applier struct {
 	baseFields []string
 	baseBuf    []byte
 	// detail is reused to encode a change row's detail, which details
-	// then keeps (addChange).
+	// then keeps while a batch collects its rows (addChange).
 	detail  []byte
 	details textArena
 }
@@ -212,13 +212,13 @@ func (ap *applier) addChange(ctx context.Context, tx *store.Tx, a *Action) error
 	}
 	ap.diffs = a.AppendAttrDiffs(ap.diffs[:0])
 	ap.detail = appendChangeDetail(ap.detail[:0], a, ap.diffs)
-	js := ap.details.keep(ap.detail)
-	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: js}
+	c := store.Change{RunID: ap.runID, Side: a.Side, Op: a.Op, Kind: a.Kind, Name: a.Name, DN: a.DN, Detail: ap.detail}
 	if ap.pending != nil {
+		c.Detail = ap.details.keep(ap.detail) // held until the batch's rows are written
 		*ap.pending = append(*ap.pending, c)
 		return nil
 	}
-	_, err := tx.AddChange(ctx, c)
+	_, err := tx.AddChange(ctx, c) // written now: ap.detail is not kept past the call
 	return err
 }
 
