@@ -157,3 +157,43 @@ func TestPhaseGCCapsTheHeapAfterPlanning(t *testing.T) {
 	set.done()
 	runtime.KeepAlive(held)
 }
+
+// Between the runs of a watching sync (phaseGC.rest) the run is over, as
+// after done, and the heap's free pages go back to the system: what the
+// run held no longer counts in the process's memory while it waits for
+// the next, with or without GOGC set.
+func TestPhaseGCRestGivesTheRunsMemoryBack(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	freeKept := func() uint64 { // free heap pages not yet given back
+		s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	for _, tuning := range []gcTuning{{percent: true, limit: true}, {}} {
+		g := newPhaseGC(&cliEnv{gc: tuning})
+		progress := g.progress(func(syncer.Event) {})
+		progress(syncer.Event{Phase: syncer.PhasePlan})
+		var held [][]byte // what a run reads and plans
+		for range 64 {
+			held = append(held, make([]byte, 1<<20))
+		}
+		runtime.GC()
+		progress(syncer.Event{Phase: syncer.PhaseApply})
+		runtime.KeepAlive(held)
+		held = nil
+
+		g.rest()
+		if got := freeKept(); got > 4<<20 {
+			t.Errorf("%+v: after rest the heap keeps %d MiB of free pages, want them given back", tuning, got>>20)
+		}
+		if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+			t.Errorf("%+v: after rest the memory limit is %d MiB, want none", tuning, got>>20)
+		}
+		if tuning.percent {
+			if got := debug.SetGCPercent(gcPercent); got != gcPercent {
+				t.Errorf("after rest the target is %d, want %d", got, gcPercent)
+			}
+		}
+	}
+}

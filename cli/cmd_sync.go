@@ -50,7 +50,7 @@ func runSyncContext(parent context.Context, env *cliEnv, path string, o syncFlag
 		}
 		return watchSync(ctx, env, s, db, syncer.Options{
 			Getenv: env.getenv, Progress: gc.progress(nil), DryRun: o.dryRun, Force: o.force, Owner: "ldapwiz sync --watch", Logger: log, HeapPoint: heapPoint,
-		}, o.report, m, o.follow)
+		}, o.report, m, o.follow, gc.rest)
 	}
 	pr := newProgressPrinter(env.stderr, !plainMarks(env) && isTerminal(env.stderr))
 	rep, err := syncer.Run(ctx, s, db, syncer.Options{

@@ -22,8 +22,10 @@ import (
 //
 // Under systemd (Type=notify) it says when it is ready, each run's summary
 // as the status line, pings the watchdog and says when it stops; with
-// metrics, each run is recorded there.
-func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics, follow bool) int {
+// metrics, each run is recorded there. rest is called once each run has
+// reported, before the wait for the next (phaseGC.rest: the process gives
+// back the memory the run held).
+func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics, follow bool, rest func()) int {
 	interval := s.IntervalDuration()
 	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
 	wake := make(chan struct{}, 1) // with --follow: the directory changed
@@ -74,6 +76,7 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 				code = 1
 			}
 		}
+		rest()
 		select {
 		case <-ctx.Done():
 			return code
