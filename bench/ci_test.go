@@ -76,8 +76,8 @@ func checkMemory(t *testing.T, c string, s *summary) {
 func TestIncrementalCI(t *testing.T) {
 	requireSQLiteStore(t) // before building and starting anything
 	b := newSyncprovBed(t, ciUsers, buildLdapwiz(t, t.TempDir()))
-	cases, lat := measureIncremental(t, b, 2)
-	reportIncremental(os.Stdout, ciUsers, cases, lat)
+	cases, follow := measureIncremental(t, b, 2)
+	reportIncremental(os.Stdout, ciUsers, cases, follow)
 	if r := median(cases[caseIncr100].cpuRatio); r > ciMaxResyncRatio {
 		t.Errorf("the incremental run with %d changes of %d users took %.1fx ldapsearch's CPU time; the bound is %.0fx",
 			incrementalChanges, ciUsers, r, ciMaxResyncRatio)

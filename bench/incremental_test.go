@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -40,8 +42,8 @@ func BenchmarkIncremental(b *testing.B) {
 	bin := buildLdapwiz(b, b.TempDir())
 	for _, n := range benchSizes(b) {
 		bd := newSyncprovBed(b, n, bin)
-		cases, lat := measureIncremental(b, bd, *roundsFlag)
-		reportIncremental(os.Stdout, bd.shape.users, cases, lat)
+		cases, follow := measureIncremental(b, bd, *roundsFlag)
+		reportIncremental(os.Stdout, bd.shape.users, cases, follow)
 		bd.srv.Stop()
 	}
 }
@@ -133,9 +135,9 @@ func requireSQLiteStore(tb testing.TB) {
 	}
 }
 
-// measureIncremental runs the incremental cases rounds times and the
-// --follow latency (seconds, one per change).
-func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, []float64) {
+// measureIncremental runs the incremental cases rounds times, then
+// "sync --watch --follow" (followWatch).
+func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary, followStats) {
 	tb.Helper()
 	st := b.newStore(tb, 0)
 	defer st.remove()
@@ -162,23 +164,37 @@ func measureIncremental(tb testing.TB, b *bed, rounds int) (map[string]*summary,
 		}
 		cases[caseIncr100].add(pair{wiz: b.incrSync(tb, cfg, incrementalChanges, false), base: base})
 	}
-	return cases, b.followLatency(tb, cfg, st.path, 5)
+	return cases, b.followWatch(tb, cfg, st.path, 5)
 }
 
 // reportIncremental prints measureIncremental's table for a directory of
 // users users.
-func reportIncremental(w io.Writer, users int, cases map[string]*summary, lat []float64) {
+func reportIncremental(w io.Writer, users int, cases map[string]*summary, f followStats) {
 	fmt.Fprintf(w, "\n%d users, slapd with syncprov, SQLite store; incremental runs after a first import\n", users)
 	fmt.Fprintf(w, "| case %s\n|---|---|---|---|---|---|---|---|\n", rowHeader)
 	for _, c := range []string{caseIncrSettle, caseIncr0, caseIncr100} {
 		fmt.Fprintln(w, cases[c].row(c))
 	}
+	lat := f.latency
 	fmt.Fprintf(w, "| sync --watch --follow: a directory change until it is in the store | median %.2f s (%.2f–%.2f) | | | | | | |\n", median(lat), minOf(lat), maxOf(lat))
+	fmt.Fprintf(w, "| sync --watch --follow: resident between runs (after each run of a change), and at its peak | | | | | | %.0f MB (%.0f–%.0f); peak %.0f MB | |\n",
+		median(f.between), minOf(f.between), maxOf(f.between), f.peak)
 }
 
-// followLatency starts "sync --watch --follow" on cfg, changes one user
-// n times, and returns how long each change took to reach the store.
-func (b *bed) followLatency(tb testing.TB, cfg, storePath string, n int) []float64 {
+// followStats is what followWatch measured of one "sync --watch
+// --follow": how long each change took to reach the store, the process's
+// resident memory between runs (MB, once each run after a change has
+// ended) and its peak (MB).
+type followStats struct {
+	latency []float64
+	between []float64
+	peak    float64
+}
+
+// followWatch starts "sync --watch --follow" on cfg, changes one user n
+// times, and returns how long each change took to reach the store, and
+// the process's memory between its runs and at its peak.
+func (b *bed) followWatch(tb testing.TB, cfg, storePath string, n int) followStats {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -206,9 +222,25 @@ func (b *bed) followLatency(tb testing.TB, cfg, storePath string, n int) []float
 	}
 	defer db.Close()
 	uid := uidOf(3)
-	var out []float64
-	for i := 0; i < n; i++ {
+	var out followStats
+	memory := func(field string) float64 {
+		mb, err := procStatusMB(cmd.Process.Pid, field)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return mb
+	}
+	for i := 0; i <= n; i++ {
+		// The run that brought the last change has ended by now (it
+		// reports and gives its memory back within a few ms of its
+		// commit).
 		time.Sleep(500 * time.Millisecond)
+		if i > 0 {
+			out.between = append(out.between, memory("VmRSS"))
+		}
+		if i == n {
+			break
+		}
 		want := fmt.Sprintf("Followed%d", i)
 		conn, err := goldap.DialURL(b.srv.URL)
 		if err != nil {
@@ -233,7 +265,27 @@ func (b *bed) followLatency(tb testing.TB, cfg, storePath string, n int) []float
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		out = append(out, time.Since(start).Seconds())
+		out.latency = append(out.latency, time.Since(start).Seconds())
 	}
+	out.peak = memory("VmHWM")
 	return out
+}
+
+// procStatusMB reads a memory field of /proc/PID/status (VmRSS, VmHWM),
+// in MB.
+func procStatusMB(pid int, field string) (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err != nil {
+				return 0, fmt.Errorf("/proc/%d/status: %s: %w", pid, field, err)
+			}
+			return kb / 1000, nil
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/status has no %s", pid, field)
 }
