@@ -177,23 +177,28 @@ func reportIncremental(w io.Writer, users int, cases map[string]*summary, f foll
 	}
 	lat := f.latency
 	fmt.Fprintf(w, "| sync --watch --follow: a directory change until it is in the store | median %.2f s (%.2f–%.2f) | | | | | | |\n", median(lat), minOf(lat), maxOf(lat))
-	fmt.Fprintf(w, "| sync --watch --follow: resident between runs (after each run of a change), and at its peak | | | | | | %.0f MB (%.0f–%.0f); peak %.0f MB | |\n",
-		median(f.between), minOf(f.between), maxOf(f.between), f.peak)
+	fmt.Fprintf(w, "| sync --watch --follow: resident once idle for %s after its runs, and at its peak | | | | | | %.0f MB; peak %.0f MB | |\n",
+		followIdle, f.idle, f.peak)
 }
 
 // followStats is what followWatch measured of one "sync --watch
-// --follow": how long each change took to reach the store, the process's
-// resident memory between runs (MB, once each run after a change has
-// ended) and its peak (MB).
+// --follow": how long each change took to reach the store, and the
+// process's resident memory once idle after its runs and at its peak
+// (MB).
 type followStats struct {
-	latency []float64
-	between []float64
-	peak    float64
+	latency    []float64
+	idle, peak float64
 }
 
+// followIdle is how long followWatch leaves the watching sync idle before
+// it reads its memory: past the 3 s after which a watching sync gives
+// back what its last run held.
+const followIdle = 5 * time.Second
+
 // followWatch starts "sync --watch --follow" on cfg, changes one user n
-// times, and returns how long each change took to reach the store, and
-// the process's memory between its runs and at its peak.
+// times, half a second after the last change reached the store, and
+// returns how long each change took to reach the store, and the process's
+// memory once idle for followIdle and at its peak.
 func (b *bed) followWatch(tb testing.TB, cfg, storePath string, n int) followStats {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -230,17 +235,8 @@ func (b *bed) followWatch(tb testing.TB, cfg, storePath string, n int) followSta
 		}
 		return mb
 	}
-	for i := 0; i <= n; i++ {
-		// The run that brought the last change has ended by now (it
-		// reports and gives its memory back within a few ms of its
-		// commit).
+	for i := 0; i < n; i++ {
 		time.Sleep(500 * time.Millisecond)
-		if i > 0 {
-			out.between = append(out.between, memory("VmRSS"))
-		}
-		if i == n {
-			break
-		}
 		want := fmt.Sprintf("Followed%d", i)
 		conn, err := goldap.DialURL(b.srv.URL)
 		if err != nil {
@@ -267,7 +263,8 @@ func (b *bed) followWatch(tb testing.TB, cfg, storePath string, n int) followSta
 		}
 		out.latency = append(out.latency, time.Since(start).Seconds())
 	}
-	out.peak = memory("VmHWM")
+	time.Sleep(followIdle)
+	out.idle, out.peak = memory("VmRSS"), memory("VmHWM")
 	return out
 }
 

@@ -22,9 +22,9 @@ import (
 //
 // Under systemd (Type=notify) it says when it is ready, each run's summary
 // as the status line, pings the watchdog and says when it stops; with
-// metrics, each run is recorded there. rest is called once each run has
-// reported, before the wait for the next (phaseGC.rest: the process gives
-// back the memory the run held).
+// metrics, each run is recorded there. rest is called once the loop has
+// waited restAfter for the next run (phaseGC.rest: the process gives back
+// the memory the last run held).
 func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB, opts syncer.Options, report string, m *metrics.Metrics, follow bool, rest func()) int {
 	interval := s.IntervalDuration()
 	fmt.Fprintf(env.stderr, "ldapwiz sync: watching: a sync every %s (sync.interval); stop with Ctrl+C or SIGTERM\n", interval)
@@ -53,12 +53,8 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 			sd.status(summary)
 			fmt.Fprintf(env.stdout, "%s %s\n", stamp(), summary)
 			fmt.Fprintf(env.stderr, "ldapwiz sync: run %d: %v\n", run, err)
-			select {
-			case <-ctx.Done():
+			if !waitNext(ctx, interval, restAfter, wake, rest) {
 				return code
-			case <-time.After(interval):
-			case <-wake:
-				settle(ctx, wake)
 			}
 			continue
 		}
@@ -76,13 +72,39 @@ func watchSync(ctx context.Context, env *cliEnv, s wizard.Settings, db *store.DB
 				code = 1
 			}
 		}
-		rest()
+		if !waitNext(ctx, interval, restAfter, wake, rest) {
+			return code
+		}
+	}
+}
+
+// restAfter is how long a watching sync waits with no run before it gives
+// back the memory its last run held (phaseGC.rest). A run sooner, as in a
+// burst of directory changes under --follow, finds the heap as the last
+// one left it, and grows it no more: at 100,000 users, a run right after
+// the release took about 0.15-0.2 s more (of 1.6 s), as a fresh process's
+// does.
+const restAfter = 3 * time.Second
+
+// waitNext waits for the next run of a watching sync: interval, or with
+// --follow a change the directory reported (then settle). Once it has
+// waited restAfter, it calls rest. It reports false when ctx ends first.
+func waitNext(ctx context.Context, interval, restAfter time.Duration, wake <-chan struct{}, rest func()) bool {
+	next := time.NewTimer(interval)
+	defer next.Stop()
+	idle := time.NewTimer(restAfter)
+	defer idle.Stop()
+	for {
 		select {
 		case <-ctx.Done():
-			return code
-		case <-time.After(interval):
+			return false
+		case <-next.C:
+			return true
 		case <-wake:
 			settle(ctx, wake)
+			return true
+		case <-idle.C:
+			rest()
 		}
 	}
 }

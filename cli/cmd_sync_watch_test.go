@@ -103,3 +103,32 @@ func TestSyncWatch(t *testing.T) {
 		t.Errorf("failed runs: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// A watching sync gives back its memory (rest) once it has waited
+// restAfter for the next run, once; a run that comes sooner, at its
+// interval or on a directory change, finds the heap as the last run left
+// it; and the wait ends with its context.
+func TestWatchRestsWhenIdle(t *testing.T) {
+	rests := 0
+	rest := func() { rests++ }
+	wake := make(chan struct{}, 1)
+	if !waitNext(t.Context(), 30*time.Millisecond, time.Hour, wake, rest) || rests != 0 {
+		t.Fatalf("the next run at its interval: rest called %d times, want 0", rests)
+	}
+	wake <- struct{}{}
+	if !waitNext(t.Context(), time.Hour, time.Hour, wake, rest) || rests != 0 {
+		t.Fatalf("the next run on a change: rest called %d times, want 0", rests)
+	}
+	start := time.Now()
+	if !waitNext(t.Context(), 300*time.Millisecond, 20*time.Millisecond, wake, rest) || rests != 1 {
+		t.Fatalf("a wait past restAfter: rest called %d times, want 1", rests)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Fatalf("the wait ended after %s, before the interval", waited)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if waitNext(ctx, time.Hour, time.Hour, wake, rest) {
+		t.Fatal("the wait went on past its context")
+	}
+}
