@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -205,4 +207,29 @@ func TestServeStopTellsSessions(t *testing.T) {
 		t.Error("the server still accepts connections after stopping")
 	}
 	waitOutput(t, "the session line", ts.log, "end=shutdown")
+}
+
+// Once a session has ended, the server gives back the heap's free pages:
+// what the session's wizard read does not stay in the process's memory
+// while it waits for the next.
+func TestServeGivesASessionsMemoryBack(t *testing.T) {
+	ts := startServer(t, Options{IdleTimeout: 300 * time.Millisecond}, nil)
+	s, out := ts.session(t)
+	waitOutput(t, "the wizard", out, "Welcome")
+	var read [][]byte // what a session's preview reads
+	for range 64 {
+		read = append(read, make([]byte, 1<<20))
+	}
+	runtime.KeepAlive(read)
+	read = nil
+	runtime.GC() // now free pages the runtime keeps
+	if code := exitStatus(t, s); code != 0 {
+		t.Errorf("the session ended with %d", code)
+	}
+	waitOutput(t, "the session line", ts.log, "end=idle")
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(sample)
+	if kept := sample[0].Value.Uint64(); kept > 8<<20 {
+		t.Errorf("after the session the heap keeps %d MiB of free pages, want them given back", kept>>20)
+	}
 }
