@@ -195,7 +195,7 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 		if msg.err != nil && errors.Is(msg.err, context.Canceled) {
 			p.enc = nil // read again when the screen opens next
 		}
-		return nil
+		return giveBackMemory
 	}
 	p.plan, p.tabs = msg.plan, msg.tabs
 	p.tab = min(p.tab, len(p.tabs)-1)
@@ -203,7 +203,7 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 		p.tab = firstNonEmptyTab(p.tabs)
 	}
 	p.scroll = 0
-	return nil
+	return giveBackMemory
 }
 
 // cancelPreview stops a running preview (esc, or leaving the screen).

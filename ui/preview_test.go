@@ -104,14 +104,21 @@ func TestPreviewShowsValidationErrorsAndCancels(t *testing.T) {
 	}
 }
 
-// The plan's tabs come built with the answer (computePreview, off the
-// update loop): the screen takes them as they are.
-func TestPreviewTakesTheTabsBuiltOffTheUpdateLoop(t *testing.T) {
+// previewRunning opens the Preview screen with preview 7 on its way, and
+// returns a plan of one user, ann, for its answer.
+func previewRunning(t *testing.T) (*driver, *previewScreen, *syncer.Plan) {
+	t.Helper()
 	d := newDriver(t, Options{Path: "ldapwiz.toml"}, 80, 24)
 	d.gotoScreen(wizard.ScreenPreview)
 	p := d.m.previewS()
 	p.running, p.req.seq = true, 7
-	plan := &syncer.Plan{Actions: []syncer.Action{{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: "user", Name: "ann"}}}
+	return d, p, &syncer.Plan{Actions: []syncer.Action{{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: "user", Name: "ann"}}}
+}
+
+// The plan's tabs come built with the answer (computePreview, off the
+// update loop): the screen takes them as they are.
+func TestPreviewTakesTheTabsBuiltOffTheUpdateLoop(t *testing.T) {
+	d, p, plan := previewRunning(t)
 	tabs := planTabs(plan)
 	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: tabs})
 	if p.plan != plan || len(p.tabs) != len(tabs) || &p.tabs[0] != &tabs[0] {

@@ -224,7 +224,7 @@ func (r *runScreen) onDone(msg runDoneMsg) tea.Cmd {
 		r.guard = gerr
 	}
 	m.status = ""
-	return nil
+	return giveBackMemory
 }
 
 // runCancelled reports whether the finished run was stopped by the user.
