@@ -35,7 +35,8 @@ type previewScreen struct {
 	tab       int
 	scroll    int // first line of the tab's rows shown
 	filter    textinput.Model
-	filtering bool // the filter has the keyboard
+	filtering bool       // the filter has the keyboard
+	laidOut   *rowLayout // the tab on show, filtered, at the last width drawn (layout)
 }
 
 // previewDoneMsg is the answer of request seq.

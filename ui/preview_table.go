@@ -194,12 +194,18 @@ func quoteValue(v string) string {
 // filtered returns the rows of a tab matching the filter (all when empty):
 // every word of the filter must appear.
 func (t planTab) filtered(filter string) []planRow {
-	words := strings.Fields(strings.ToLower(filter))
-	if len(words) == 0 {
-		return t.rows
-	}
 	var out []planRow
-	for _, r := range t.rows {
+	for _, i := range t.matching(filter) {
+		out = append(out, t.rows[i])
+	}
+	return out
+}
+
+// matching returns the indices of the rows filtered returns, in order.
+func (t planTab) matching(filter string) []int {
+	words := strings.Fields(strings.ToLower(filter))
+	out := make([]int, 0, len(t.rows))
+	for i, r := range t.rows {
 		ok := true
 		for _, w := range words {
 			if !strings.Contains(r.search, w) {
@@ -208,7 +214,7 @@ func (t planTab) filtered(filter string) []planRow {
 			}
 		}
 		if ok {
-			out = append(out, r)
+			out = append(out, i)
 		}
 	}
 	return out

@@ -115,31 +115,31 @@ func (p *previewScreen) planView(w, h int) string {
 	}
 	lines = append(lines, p.tabsLine(w))
 	tab := p.tabs[p.tab]
-	rows := tab.filtered(p.filter.Value())
+	laid := p.layout(w)
 	if p.filtering || p.filter.Value() != "" {
 		fl := p.filter.View()
 		if !p.filtering {
 			fl = "/ " + p.filter.Value()
 		}
-		lines = append(lines, ansi.Truncate(fl, w-18, "…")+m.c.Styles.Muted.Render(fmt.Sprintf("  %s of %s", thousands(len(rows)), thousands(tab.count()))))
+		lines = append(lines, ansi.Truncate(fl, w-18, "…")+m.c.Styles.Muted.Render(fmt.Sprintf("  %s of %s", thousands(len(laid.rows)), thousands(tab.count()))))
 	}
 	room := h - len(lines)
 	if room < 1 {
 		return strings.Join(lines, "\n")
 	}
-	body := m.rowLines(rows, w)
-	if len(body) == 0 {
+	total := laid.lines()
+	if total == 0 {
 		msg := "Nothing here."
 		if tab.count() > 0 {
 			msg = "No row matches the filter (esc clears it)."
 		}
 		return strings.Join(append(lines, m.c.Styles.Muted.Render(msg)), "\n")
 	}
-	p.scroll = min(p.scroll, max(len(body)-room, 0))
-	end := min(p.scroll+room, len(body))
-	shown := body[p.scroll:end]
-	if end < len(body) {
-		shown[len(shown)-1] = m.c.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (j/k, pgup/pgdn)", len(body)-end+1))
+	p.scroll = min(p.scroll, max(total-room, 0))
+	end := min(p.scroll+room, total)
+	shown := laid.window(m, p.scroll, end)
+	if end < total {
+		shown[len(shown)-1] = m.c.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (j/k, pgup/pgdn)", total-end+1))
 	}
 	return strings.Join(append(lines, shown...), "\n")
 }

@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"ldapwiz/store"
+	"ldapwiz/syncer"
+	"ldapwiz/wizard"
+)
+
+// BenchmarkPreviewKey is one key on the Preview screen (j, a line down)
+// and the frame that shows it, at 80x24, with a plan of 100,000 user
+// creates of five values each: the wizard's work between a key and the
+// screen answering it.
+//
+//	go test ./ui -run '^$' -bench '^BenchmarkPreviewKey$' -benchmem
+func BenchmarkPreviewKey(b *testing.B) {
+	d := newDriver(b, Options{Path: "ldapwiz.toml"}, 80, 24)
+	d.gotoScreen(wizard.ScreenPreview)
+	p := d.m.previewS()
+	p.running, p.req.seq = true, 7
+	plan := &syncer.Plan{Actions: make([]syncer.Action, 100000)}
+	for i := range plan.Actions {
+		uid := fmt.Sprintf("user%07d", i)
+		plan.Actions[i] = syncer.Action{Side: syncer.SideStore, Op: syncer.OpCreate, Kind: store.KindUser, Name: uid,
+			DN: fmt.Sprintf("uid=%s,ou=t%d,ou=d%02d,ou=people,dc=example,dc=com", uid, i%7, i%50), Reason: "new in the directory",
+			Diffs: []syncer.AttrDiff{{Field: "username", Attr: "uid", New: uid}, {Field: "email", Attr: "mail", New: uid + "@example.com"},
+				{Field: "first_name", Attr: "givenName", New: fmt.Sprint("Given", i)}, {Field: "last_name", Attr: "sn", New: fmt.Sprint("Family", i)},
+				{Field: "phone", Attr: "telephoneNumber", New: fmt.Sprintf("+1 555 %07d", i)}}}
+	}
+	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
+	_ = d.m.Render() // the first frame
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		d.keys("j")
+		_ = d.m.Render()
+	}
+}
