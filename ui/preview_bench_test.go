@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"ldapwiz/store"
@@ -20,6 +21,19 @@ func BenchmarkPreviewKey(b *testing.B) {
 	d.gotoScreen(wizard.ScreenPreview)
 	p := d.m.previewS()
 	p.running, p.req.seq = true, 7
+	plan := benchPlan()
+	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
+	_ = d.m.Render() // the first frame
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		d.keys("j")
+		_ = d.m.Render()
+	}
+}
+
+// benchPlan is a plan of 100,000 user creates of five values each.
+func benchPlan() *syncer.Plan {
 	plan := &syncer.Plan{Actions: make([]syncer.Action, 100000)}
 	for i := range plan.Actions {
 		uid := fmt.Sprintf("user%07d", i)
@@ -29,12 +43,28 @@ func BenchmarkPreviewKey(b *testing.B) {
 				{Field: "first_name", Attr: "givenName", New: fmt.Sprint("Given", i)}, {Field: "last_name", Attr: "sn", New: fmt.Sprint("Family", i)},
 				{Field: "phone", Attr: "telephoneNumber", New: fmt.Sprintf("+1 555 %07d", i)}}}
 	}
-	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
-	_ = d.m.Render() // the first frame
-	b.ReportAllocs()
-	b.ResetTimer()
+	return plan
+}
+
+// BenchmarkPlanTabs builds the Preview screen's tabs of a plan of 100,000
+// user creates (benchPlan), as a preview's answer does, and reports what
+// they hold once built ("held-MB", the live heap they add).
+//
+//	go test ./ui -run '^$' -bench '^BenchmarkPlanTabs$' -benchmem
+func BenchmarkPlanTabs(b *testing.B) {
+	plan := benchPlan()
+	var tabs []planTab
+	var held uint64
 	for range b.N {
-		d.keys("j")
-		_ = d.m.Render()
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		tabs = planTabs(plan)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		held = after.HeapAlloc - before.HeapAlloc
+		runtime.KeepAlive(tabs)
+		tabs = nil
 	}
+	b.ReportMetric(float64(held)/1e6, "held-MB")
 }

@@ -77,14 +77,15 @@ func (l *rowLayout) window(m *Model, from, to int) []string {
 // otherwise it draws the row to count them.
 func (m *Model) rowHeight(r planRow, w int) int {
 	fits := headWidth(r) <= w && w-4 >= 10 // under 10 cells wrap widens the lines
-	for _, l := range r.lines {
+	lines := r.detail()
+	for _, l := range lines {
 		if !fits {
 			break
 		}
 		fits = cells(l) <= w-4 && !strings.Contains(l, "\n")
 	}
 	if fits {
-		return 1 + len(r.lines)
+		return 1 + len(lines)
 	}
 	return len(m.rowLines([]planRow{r}, w))
 }

@@ -24,13 +24,27 @@ func (t planTab) count() int { return len(t.rows) }
 // planRow is one action, skip or conflict: a head line and the lines under
 // it (DN, per-attribute old → new).
 type planRow struct {
-	side   string   // "directory", "store", or "" for skips
-	what   string   // "create user", "missing username attribute" …
-	name   string   // username, group name, "jdoe in staff"
-	note   string   // the reason, or who wins
-	lines  []string // details under the head line
-	failed bool     // shown as a problem (conflicts lost by a side are not)
-	search string   // lower-case text the filter matches against
+	side string // "directory", "store", or "" for skips
+	what string // "create user", "missing username attribute" …
+	name string // username, group name, "jdoe in staff"
+	note string // the reason, or who wins
+	// act is the planned change a row shows: its detail lines are drawn
+	// from it when they are shown (actionLines), not kept, since a plan of
+	// 100,000 creates would hold 700,000 of them; lines are those of a
+	// skip or a conflict (act nil).
+	act    *syncer.Action
+	lines  []string
+	failed bool   // shown as a problem (conflicts lost by a side are not)
+	search string // lower-case text the filter matches against
+}
+
+// detail is the row's lines under its head line (DN, per-attribute old →
+// new).
+func (r planRow) detail() []string {
+	if r.act != nil {
+		return actionLines(r.act)
+	}
+	return r.lines
 }
 
 // sideName words an action's side.
@@ -52,6 +66,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		{title: "Members", medium: "Member", short: "Mem"}, {title: "Skipped", medium: "Skip", short: "Skip"},
 		{title: "Conflicts", medium: "Conflict", short: "Conf"},
 	}
+	whats := map[string]string{} // one "create user" for every create
 	for a := range p.Each("", "") {
 		i := 1
 		switch a.Op {
@@ -64,7 +79,7 @@ func planTabs(p *syncer.Plan) []planTab {
 		case syncer.OpAddMember, syncer.OpRemoveMember:
 			i = 4
 		}
-		tabs[i].rows = append(tabs[i].rows, actionRow(a))
+		tabs[i].rows = append(tabs[i].rows, actionRow(a, whats))
 		// A new group's members are memberships added too: listed one by
 		// one beside the add_member actions, so the tab counts them all.
 		if a.Memberships() == 0 {
@@ -95,24 +110,38 @@ func firstNonEmptyTab(tabs []planTab) int {
 	return 0
 }
 
-// actionRow renders a planned change.
-func actionRow(a *syncer.Action) planRow {
-	what := strings.ReplaceAll(a.Op, "_", " ") + " " + string(a.Kind)
-	switch a.Op {
-	case syncer.OpAddMember:
-		what = "add member"
-	case syncer.OpRemoveMember:
-		what = "remove member"
+// actionRow renders a planned change's head line; whats keeps one copy of
+// each "what" (op and kind) for all the rows.
+func actionRow(a *syncer.Action, whats map[string]string) planRow {
+	what, ok := whats[a.Op+" "+string(a.Kind)]
+	if !ok {
+		what = strings.ReplaceAll(a.Op, "_", " ") + " " + string(a.Kind)
+		switch a.Op {
+		case syncer.OpAddMember:
+			what = "add member"
+		case syncer.OpRemoveMember:
+			what = "remove member"
+		}
+		whats[a.Op+" "+string(a.Kind)] = what
 	}
-	r := planRow{side: sideName(a.Side), what: what, name: a.Name, note: a.Reason}
+	r := planRow{side: sideName(a.Side), what: what, name: a.Name, note: a.Reason, act: a}
 	if a.Member() != "" {
 		r.name = a.Member() + " in " + a.Name
 	}
+	r.search = r.searchText()
+	return r
+}
+
+// actionLines are the lines under a planned change's head line: its DN
+// (old → new on a rename), a new group's first members, and its values
+// (old → new on an update).
+func actionLines(a *syncer.Action) []string {
+	var lines []string
 	switch {
 	case a.OldDN() != "":
-		r.lines = append(r.lines, "dn: "+prettyDN(a.OldDN())+" → "+prettyDN(a.DN))
+		lines = append(lines, "dn: "+prettyDN(a.OldDN())+" → "+prettyDN(a.DN))
 	case a.DN != "" && a.Member() == "":
-		r.lines = append(r.lines, "dn: "+prettyDN(a.DN))
+		lines = append(lines, "dn: "+prettyDN(a.DN))
 	}
 	if n := a.Memberships(); n > 0 && a.Member() == "" {
 		members := a.Members()
@@ -121,18 +150,17 @@ func actionRow(a *syncer.Action) planRow {
 		if n > len(shown) {
 			more = fmt.Sprintf(", … (%s in the Members tab)", thousands(n))
 		}
-		r.lines = append(r.lines, fmt.Sprintf("members (%s): %s%s", thousands(n), strings.Join(shown, ", "), more))
+		lines = append(lines, fmt.Sprintf("members (%s): %s%s", thousands(n), strings.Join(shown, ", "), more))
 	}
 	for _, d := range a.AttrDiffs() {
 		label := d.Label()
 		if a.NewValuesOnly() {
-			r.lines = append(r.lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
+			lines = append(lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
 		} else {
-			r.lines = append(r.lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
+			lines = append(lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
 		}
 	}
-	r.search = r.searchText()
-	return r
+	return lines
 }
 
 // skipRow renders an entry the plan leaves alone.
@@ -170,7 +198,7 @@ func conflictRow(c syncer.Conflict) planRow {
 
 // searchText is what the filter matches: every word of the row.
 func (r planRow) searchText() string {
-	return strings.ToLower(strings.Join(append([]string{r.side, r.what, r.name, r.note}, r.lines...), "\n"))
+	return strings.ToLower(strings.Join(append([]string{r.side, r.what, r.name, r.note}, r.detail()...), "\n"))
 }
 
 // prettyDN renders a DN with readable escapes (cn=Doe\, John rather than

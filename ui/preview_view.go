@@ -203,7 +203,7 @@ func (m *Model) rowLines(rows []planRow, w int) []string {
 		} else {
 			out = append(out, wrappedHead(head, w)...)
 		}
-		for _, l := range r.lines {
+		for _, l := range r.detail() {
 			for _, part := range strings.Split(ansi.Hardwrap(wrap(l, w-4), w-4, true), "\n") {
 				out = append(out, "    "+part)
 			}
