@@ -17,12 +17,7 @@ import (
 //
 //	go test ./ui -run '^$' -bench '^BenchmarkPreviewKey$' -benchmem
 func BenchmarkPreviewKey(b *testing.B) {
-	d := newDriver(b, Options{Path: "ldapwiz.toml"}, 80, 24)
-	d.gotoScreen(wizard.ScreenPreview)
-	p := d.m.previewS()
-	p.running, p.req.seq = true, 7
-	plan := benchPlan()
-	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
+	d := previewAnswered(b, benchPlan())
 	_ = d.m.Render() // the first frame
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -67,4 +62,44 @@ func BenchmarkPlanTabs(b *testing.B) {
 		tabs = nil
 	}
 	b.ReportMetric(float64(held)/1e6, "held-MB")
+}
+
+// previewAnswered is the Preview screen at 80x24 once the answer of a
+// preview of plan has arrived, before its first frame.
+func previewAnswered(b *testing.B, plan *syncer.Plan) *driver {
+	d := newDriver(b, Options{Path: "ldapwiz.toml"}, 80, 24)
+	d.gotoScreen(wizard.ScreenPreview)
+	p := d.m.previewS()
+	p.running, p.req.seq = true, 7
+	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
+	return d
+}
+
+// BenchmarkPreviewFirstFrame is the first frame of the Preview screen once
+// a preview of 100,000 user creates has answered: it lays the rows out.
+//
+//	go test ./ui -run '^$' -bench '^BenchmarkPreviewFirst' -benchmem
+func BenchmarkPreviewFirstFrame(b *testing.B) {
+	plan := benchPlan()
+	for range b.N {
+		b.StopTimer()
+		d := previewAnswered(b, plan)
+		b.StartTimer()
+		_ = d.m.Render()
+	}
+}
+
+// BenchmarkPreviewFirstFilter is the first letter of the first filter
+// typed on that screen, and the frame that shows it: it makes the rows'
+// search text.
+func BenchmarkPreviewFirstFilter(b *testing.B) {
+	plan := benchPlan()
+	for range b.N {
+		b.StopTimer()
+		d := previewAnswered(b, plan)
+		_ = d.m.Render()
+		b.StartTimer()
+		d.keys("type:/u")
+		_ = d.m.Render()
+	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"ldapwiz/ldap"
@@ -34,8 +35,10 @@ type planRow struct {
 	// skip or a conflict (act nil).
 	act    *syncer.Action
 	lines  []string
-	failed bool   // shown as a problem (conflicts lost by a side are not)
-	search string // lower-case text the filter matches against
+	failed bool // shown as a problem (conflicts lost by a side are not)
+	// search is the lower-case text the filter matches against
+	// (searchText), made the first time a filter looks at the row.
+	search string
 }
 
 // detail is the row's lines under its head line (DN, per-attribute old →
@@ -87,7 +90,6 @@ func planTabs(p *syncer.Plan) []planTab {
 		}
 		for _, u := range a.Members() {
 			r := planRow{side: sideName(a.Side), what: "add member", name: u + " in " + a.Name, note: "with the new group"}
-			r.search = r.searchText()
 			tabs[4].rows = append(tabs[4].rows, r)
 		}
 	}
@@ -128,7 +130,6 @@ func actionRow(a *syncer.Action, whats map[string]string) planRow {
 	if a.Member() != "" {
 		r.name = a.Member() + " in " + a.Name
 	}
-	r.search = r.searchText()
 	return r
 }
 
@@ -155,9 +156,9 @@ func actionLines(a *syncer.Action) []string {
 	for _, d := range a.AttrDiffs() {
 		label := d.Label()
 		if a.NewValuesOnly() {
-			lines = append(lines, fmt.Sprintf("%s: %s", label, quoteValue(d.New)))
+			lines = append(lines, label+": "+quoteValue(d.New))
 		} else {
-			lines = append(lines, fmt.Sprintf("%s: %s → %s", label, quoteValue(d.Old), quoteValue(d.New)))
+			lines = append(lines, label+": "+quoteValue(d.Old)+" → "+quoteValue(d.New))
 		}
 	}
 	return lines
@@ -176,7 +177,6 @@ func skipRow(s syncer.Skip) planRow {
 	if s.DN != "" {
 		r.lines = append(r.lines, "dn: "+prettyDN(s.DN))
 	}
-	r.search = r.searchText()
 	return r
 }
 
@@ -192,7 +192,6 @@ func conflictRow(c syncer.Conflict) planRow {
 	if c.DN != "" {
 		r.lines = append(r.lines, "dn: "+prettyDN(c.DN))
 	}
-	r.search = r.searchText()
 	return r
 }
 
@@ -204,6 +203,44 @@ func (r planRow) searchText() string {
 // prettyDN renders a DN with readable escapes (cn=Doe\, John rather than
 // the server's cn=Doe\2C John); a DN that does not parse is shown as is.
 func prettyDN(dn string) string {
+	if plainDN(dn) {
+		return dn
+	}
+	return parsedPrettyDN(dn)
+}
+
+// plainDN reports whether dn is RDNs of one type=value each, the type a
+// name (a letter, then letters, digits and hyphens), the value ASCII
+// letters, digits and . - _ @, as most DNs are: nothing to unescape or
+// escape again, so that parsedPrettyDN gives it back as it is
+// (FuzzPrettyDN checks it) without parsing it, which was two thirds of
+// building a preview's rows.
+func plainDN(dn string) bool {
+	for rdn := range strings.SplitSeq(dn, ",") {
+		typ, value, ok := strings.Cut(rdn, "=")
+		if !ok || typ == "" || value == "" || !isLetter(typ[0]) {
+			return false
+		}
+		for i := 1; i < len(typ); i++ {
+			if c := typ[i]; !isLetter(c) && !isDigit(c) && c != '-' {
+				return false
+			}
+		}
+		for i := 0; i < len(value); i++ {
+			if c := value[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '-' && c != '_' && c != '@' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isLetter and isDigit: ASCII letters and digits.
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// parsedPrettyDN is prettyDN by parsing dn and writing it again.
+func parsedPrettyDN(dn string) string {
 	d, err := ldap.ParseDN(dn)
 	if err != nil {
 		return dn
@@ -216,7 +253,7 @@ func quoteValue(v string) string {
 	if v == "" {
 		return "(empty)"
 	}
-	return fmt.Sprintf("%q", v)
+	return strconv.Quote(v)
 }
 
 // filtered returns the rows of a tab matching the filter (all when empty):
@@ -230,10 +267,15 @@ func (t planTab) filtered(filter string) []planRow {
 }
 
 // matching returns the indices of the rows filtered returns, in order.
+// The first filter to look at a row makes its search text.
 func (t planTab) matching(filter string) []int {
 	words := strings.Fields(strings.ToLower(filter))
 	out := make([]int, 0, len(t.rows))
-	for i, r := range t.rows {
+	for i := range t.rows {
+		r := &t.rows[i]
+		if len(words) > 0 && r.search == "" {
+			r.search = r.searchText()
+		}
 		ok := true
 		for _, w := range words {
 			if !strings.Contains(r.search, w) {
