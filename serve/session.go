@@ -63,11 +63,12 @@ func (s *Server) handle(sess ssh.Session) {
 	defer s.release()
 	code := s.runWizard(sess, pty, winch, rec)
 	_ = sess.Exit(code)
-	// The session's wizard, and all it read (a preview of 100,000 users
-	// holds about 100 MB at its peak), is garbage now. The runtime would
-	// keep the pages until its next collection, which an idle server does
-	// not reach: give them back, so that a server between sessions holds
-	// what the open ones hold. It costs a collection of what they hold.
+	// The session's wizard, and all it read (the plan a preview shows,
+	// and the directory and store read for it), is garbage now. The
+	// runtime would keep the pages until its next collection, which an
+	// idle server does not reach: give them back, so that a server between
+	// sessions holds what the open ones hold. It costs a collection of
+	// what they hold.
 	debug.FreeOSMemory()
 }
 

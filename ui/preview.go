@@ -191,6 +191,7 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 	if msg.err != nil && errors.Is(msg.err, context.Canceled) {
 		p.err = errors.New("cancelled; r reads again")
 	}
+	p.laidOut = nil // the old tabs' layout, and with it the old tabs, go
 	if msg.err != nil || msg.blocked != nil {
 		p.plan, p.tabs = nil, nil
 		if msg.err != nil && errors.Is(msg.err, context.Canceled) {

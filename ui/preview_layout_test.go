@@ -80,3 +80,13 @@ func TestLayoutWindowIsTheDrawnRowsSliced(t *testing.T) {
 		t.Error("new tabs (a new answer) kept the layout of the old ones")
 	}
 }
+
+// filtered returns the rows of a tab matching the filter, as the screen
+// shows them.
+func (t planTab) filtered(filter string) []planRow {
+	var out []planRow
+	for _, i := range t.matching(filter) {
+		out = append(out, t.rows[i])
+	}
+	return out
+}

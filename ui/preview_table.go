@@ -256,18 +256,9 @@ func quoteValue(v string) string {
 	return strconv.Quote(v)
 }
 
-// filtered returns the rows of a tab matching the filter (all when empty):
-// every word of the filter must appear.
-func (t planTab) filtered(filter string) []planRow {
-	var out []planRow
-	for _, i := range t.matching(filter) {
-		out = append(out, t.rows[i])
-	}
-	return out
-}
-
-// matching returns the indices of the rows filtered returns, in order.
-// The first filter to look at a row makes its search text.
+// matching returns the indices of the rows of a tab matching the filter
+// (all when empty), in order: every word of the filter must appear. The
+// first filter to look at a row makes its search text.
 func (t planTab) matching(filter string) []int {
 	words := strings.Fields(strings.ToLower(filter))
 	out := make([]int, 0, len(t.rows))
