@@ -37,6 +37,7 @@ type previewScreen struct {
 	filter    textinput.Model
 	filtering bool       // the filter has the keyboard
 	laidOut   *rowLayout // the tab on show, filtered, at the last width drawn (layout)
+	drawn     int        // the width the screen was last drawn at
 }
 
 // previewDoneMsg is the answer of request seq.
@@ -205,6 +206,12 @@ func (p *previewScreen) onDone(msg previewDoneMsg) tea.Cmd {
 		p.tab = firstNonEmptyTab(p.tabs)
 	}
 	p.scroll = 0
+	if p.drawn > 0 {
+		// Laid out now, at the width the screen is drawn at, what laying
+		// the rows out throws away goes back with the rest; the first
+		// frame would do it after.
+		p.layout(p.drawn)
+	}
 	return giveBackMemory
 }
 

@@ -90,3 +90,23 @@ func (t planTab) filtered(filter string) []planRow {
 	}
 	return out
 }
+
+// A preview's answer lays the tab on show out at the width the screen was
+// drawn at (while the preview ran), before the memory the preview read is
+// given back, so that the first frame draws at once.
+func TestPreviewAnswerLaysTheRowsOut(t *testing.T) {
+	d, p, plan := previewRunning(t)
+	d.m.Render() // the progress, drawn at the screen's width
+	if p.drawn == 0 {
+		t.Fatal("the screen did not note the width it was drawn at")
+	}
+	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
+	l := p.laidOut
+	if l == nil || l.width != p.drawn || !sameTabs(l.tabs, p.tabs) || l.tab != p.tab {
+		t.Fatalf("after the answer the layout is %+v, want the tab on show at width %d", l, p.drawn)
+	}
+	d.contains("ann")
+	if p.laidOut != l {
+		t.Error("the first frame laid the rows out again")
+	}
+}

@@ -17,6 +17,7 @@ import (
 // it could not run, or the plan.
 func (p *previewScreen) view(w, h int) string {
 	m := p.m
+	p.drawn = w
 	switch {
 	case p.running:
 		return p.progressView(w)
