@@ -175,16 +175,17 @@ func TestPhaseGCRestGivesTheRunsMemoryBack(t *testing.T) {
 		progress := g.progress(func(syncer.Event) {})
 		progress(syncer.Event{Phase: syncer.PhasePlan})
 		var held [][]byte // what a run reads and plans
-		for range 64 {
+		for range 256 {
 			held = append(held, make([]byte, 1<<20))
 		}
 		runtime.GC()
 		progress(syncer.Event{Phase: syncer.PhaseApply})
 		runtime.KeepAlive(held)
 		held = nil
+		runtime.GC() // the run's memory: free pages the runtime keeps
 
 		g.rest()
-		if got := freeKept(); got > 4<<20 {
+		if got := freeKept(); got > keptBound {
 			t.Errorf("%+v: after rest the heap keeps %d MiB of free pages, want them given back", tuning, got>>20)
 		}
 		if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
@@ -197,3 +198,8 @@ func TestPhaseGCRestGivesTheRunsMemoryBack(t *testing.T) {
 		}
 	}
 }
+
+// keptBound is how much free heap TestPhaseGCRestGivesTheRunsMemoryBack
+// lets the runtime keep after rest: an eighth of the 256 MiB it drops,
+// since other goroutines may free some meanwhile.
+const keptBound = 32 << 20

@@ -217,7 +217,7 @@ func TestServeGivesASessionsMemoryBack(t *testing.T) {
 	s, out := ts.session(t)
 	waitOutput(t, "the wizard", out, "Welcome")
 	var read [][]byte // what a session's preview reads
-	for range 64 {
+	for range 256 {
 		read = append(read, make([]byte, 1<<20))
 	}
 	runtime.KeepAlive(read)
@@ -229,7 +229,7 @@ func TestServeGivesASessionsMemoryBack(t *testing.T) {
 	waitOutput(t, "the session line", ts.log, "end=idle")
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
 	metrics.Read(sample)
-	if kept := sample[0].Value.Uint64(); kept > 8<<20 {
+	if kept := sample[0].Value.Uint64(); kept > 32<<20 { // of 256 MiB dropped; other goroutines may free some meanwhile
 		t.Errorf("after the session the heap keeps %d MiB of free pages, want them given back", kept>>20)
 	}
 }

@@ -9,11 +9,11 @@ import (
 	"ldapwiz/syncer"
 )
 
-// readAndDrop leaves 64 MiB of free heap pages that the runtime keeps, as
+// readAndDrop leaves 256 MiB of free heap pages that the runtime keeps, as
 // a preview's or a run's read leaves them once it has planned.
 func readAndDrop() {
 	var read [][]byte
-	for range 64 {
+	for range 256 {
 		read = append(read, make([]byte, 1<<20))
 	}
 	runtime.KeepAlive(read)
@@ -36,7 +36,7 @@ func TestScreensGiveTheirReadBack(t *testing.T) {
 	d, p, plan := previewRunning(t)
 	readAndDrop()
 	d.send(previewDoneMsg{seq: 7, plan: plan, tabs: planTabs(plan)})
-	if kept := keptFreePages(); kept > 8<<20 {
+	if kept := keptFreePages(); kept > keptBound {
 		t.Errorf("after the preview's answer the heap keeps %d MiB of free pages, want them given back", kept>>20)
 	}
 	if p.plan != plan {
@@ -48,10 +48,15 @@ func TestScreensGiveTheirReadBack(t *testing.T) {
 	rep := &syncer.Report{Outcome: store.OutcomeSuccess, Plan: plan}
 	readAndDrop()
 	d.send(runDoneMsg{seq: 9, rep: rep})
-	if kept := keptFreePages(); kept > 8<<20 {
+	if kept := keptFreePages(); kept > keptBound {
 		t.Errorf("after the run's answer the heap keeps %d MiB of free pages, want them given back", kept>>20)
 	}
 	if r.rep != rep {
 		t.Fatal("the run's report was not kept")
 	}
 }
+
+// keptBound is how much free heap a test lets the runtime keep once the
+// memory was to be given back: an eighth of the 256 MiB readAndDrop
+// leaves, since other goroutines may free some meanwhile.
+const keptBound = 32 << 20
