@@ -110,3 +110,20 @@ func FuzzNormalizeSimpleDN(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadableDN: a DN ReadableDN gives back without parsing is what
+// parsing and writing it again give.
+func FuzzReadableDN(f *testing.F) {
+	for _, s := range dnSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"uid=user0000001,ou=t1,ou=d00,ou=people,dc=example,dc=com", "cn=Doe\\2C John,dc=x",
+		"cn=a=b,dc=x", "uid=,dc=x", "=x", "=A=", "1.2.3=x", "a_b=x", "cn=x@y.z,o=-", "uid=a+cn=b", "cn= a "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ReadableDN(s), readableParsedDN(s); got != want {
+			t.Fatalf("ReadableDN(%q) = %q, parsing gives %q", s, got, want)
+		}
+	})
+}

@@ -140,9 +140,9 @@ func actionLines(a *syncer.Action) []string {
 	var lines []string
 	switch {
 	case a.OldDN() != "":
-		lines = append(lines, "dn: "+prettyDN(a.OldDN())+" → "+prettyDN(a.DN))
+		lines = append(lines, "dn: "+ldap.ReadableDN(a.OldDN())+" → "+ldap.ReadableDN(a.DN))
 	case a.DN != "" && a.Member() == "":
-		lines = append(lines, "dn: "+prettyDN(a.DN))
+		lines = append(lines, "dn: "+ldap.ReadableDN(a.DN))
 	}
 	if n := a.Memberships(); n > 0 && a.Member() == "" {
 		members := a.Members()
@@ -175,7 +175,7 @@ func skipRow(s syncer.Skip) planRow {
 		r.lines = append(r.lines, s.Detail)
 	}
 	if s.DN != "" {
-		r.lines = append(r.lines, "dn: "+prettyDN(s.DN))
+		r.lines = append(r.lines, "dn: "+ldap.ReadableDN(s.DN))
 	}
 	return r
 }
@@ -190,7 +190,7 @@ func conflictRow(c syncer.Conflict) planRow {
 	r.lines = append(r.lines,
 		"store: "+quoteValue(c.StoreValue)+"   directory: "+quoteValue(c.LDAPValue))
 	if c.DN != "" {
-		r.lines = append(r.lines, "dn: "+prettyDN(c.DN))
+		r.lines = append(r.lines, "dn: "+ldap.ReadableDN(c.DN))
 	}
 	return r
 }
@@ -198,54 +198,6 @@ func conflictRow(c syncer.Conflict) planRow {
 // searchText is what the filter matches: every word of the row.
 func (r planRow) searchText() string {
 	return strings.ToLower(strings.Join(append([]string{r.side, r.what, r.name, r.note}, r.detail()...), "\n"))
-}
-
-// prettyDN renders a DN with readable escapes (cn=Doe\, John rather than
-// the server's cn=Doe\2C John); a DN that does not parse is shown as is.
-func prettyDN(dn string) string {
-	if plainDN(dn) {
-		return dn
-	}
-	return parsedPrettyDN(dn)
-}
-
-// plainDN reports whether dn is RDNs of one type=value each, the type a
-// name (a letter, then letters, digits and hyphens), the value ASCII
-// letters, digits and . - _ @, as most DNs are: nothing to unescape or
-// escape again, so that parsedPrettyDN gives it back as it is
-// (FuzzPrettyDN checks it) without parsing it, which was two thirds of
-// building a preview's rows.
-func plainDN(dn string) bool {
-	for rdn := range strings.SplitSeq(dn, ",") {
-		typ, value, ok := strings.Cut(rdn, "=")
-		if !ok || typ == "" || value == "" || !isLetter(typ[0]) {
-			return false
-		}
-		for i := 1; i < len(typ); i++ {
-			if c := typ[i]; !isLetter(c) && !isDigit(c) && c != '-' {
-				return false
-			}
-		}
-		for i := 0; i < len(value); i++ {
-			if c := value[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '-' && c != '_' && c != '@' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// isLetter and isDigit: ASCII letters and digits.
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
-
-// parsedPrettyDN is prettyDN by parsing dn and writing it again.
-func parsedPrettyDN(dn string) string {
-	d, err := ldap.ParseDN(dn)
-	if err != nil {
-		return dn
-	}
-	return d.String()
 }
 
 // quoteValue shows a value with its edges visible; empty is (empty).
